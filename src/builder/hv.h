@@ -1,0 +1,99 @@
+/*
+ * hv.h - the hypervisor backend interface.
+ *
+ * Everything xbuild asks of a hypervisor goes through struct hv_ops, so the
+ * builder runs unchanged on real Xen (hv_xen.c: libxenctrl,
+ * libxenforeignmemory, libxenguest, libxenstore) and on the simulated
+ * hypervisor (hv_sim.c: guest frames in host memory, scattered MFNs, Xen's
+ * pin-time checks).  Only hv_xen.c includes <xenctrl.h>.
+ *
+ * Every operation returns 0 or a negative exit class with a message on e
+ * (-XB_EHV when the hypervisor refused, -XB_EINTERNAL for host failures).
+ */
+#ifndef XB_HV_H
+#define XB_HV_H
+
+#include "../xb.h"
+
+struct hv;			/* a backend's private state */
+
+struct hv_create {
+	bool pae;		/* 32-bit PAE PV guest (address size 32) */
+	uint32_t max_vcpus;
+	uint32_t max_evtchn_port;
+	uint32_t max_grant_frames;
+	uint32_t max_maptrack_frames;
+	uint8_t uuid[16];
+};
+
+/* vCPU 0's boot state, independent of Xen's structure layout. */
+struct hv_vcpu {
+	bool is64;
+	uint64_t rip, rsp, rsi, rflags;
+	uint64_t cr3_mfn;	/* MFN of the root page table */
+	uint16_t cs, ss, ds, es, fs, gs;
+	uint64_t kernel_ss, kernel_sp;
+	uint32_t flags;		/* VGCF_* */
+};
+
+struct hv_ops {
+	const char *name;	/* "xen", "sim" */
+
+	int (*domain_create)(struct hv *h, const struct hv_create *c,
+			     uint32_t *domid, struct xb_err *e);
+	int (*set_max_mem)(struct hv *h, uint32_t domid, uint64_t kb,
+			   struct xb_err *e);
+	/* Populate pfns [0, nr_pages); mfns[pfn] receives each frame. */
+	int (*populate)(struct hv *h, uint32_t domid, uint64_t nr_pages,
+			uint64_t *mfns, struct xb_err *e);
+	/* Map n guest frames (any order) at consecutive host addresses,
+	 * read-write.  Returns NULL with e set on failure. */
+	void *(*map)(struct hv *h, uint32_t domid, const uint64_t *mfns,
+		     size_t n, struct xb_err *e);
+	void (*unmap)(struct hv *h, void *addr, size_t n);
+	/* MMUEXT_PIN_L4_TABLE (levels 4) or MMUEXT_PIN_L3_TABLE (3). */
+	int (*pin_root)(struct hv *h, uint32_t domid, unsigned levels,
+			uint64_t mfn, struct xb_err *e);
+	int (*shared_info_mfn)(struct hv *h, uint32_t domid, uint64_t *mfn,
+			       struct xb_err *e);
+	/* The hypercall_init domctl on the frame holding HYPERCALL_PAGE. */
+	int (*hypercall_init)(struct hv *h, uint32_t domid, uint64_t mfn,
+			      struct xb_err *e);
+	int (*set_vcpu)(struct hv *h, uint32_t domid, unsigned vcpu,
+			const struct hv_vcpu *v, struct xb_err *e);
+	/* Grant entries 0 (console) and 1 (xenstore) for the backends. */
+	int (*seed_grants)(struct hv *h, uint32_t domid, uint64_t console_mfn,
+			   uint32_t console_domid, uint64_t store_mfn,
+			   uint32_t store_domid, struct xb_err *e);
+	/* An unbound event channel in domid for remote_domid. */
+	int (*evtchn_alloc)(struct hv *h, uint32_t domid, uint32_t remote_domid,
+			    uint32_t *port, struct xb_err *e);
+	int (*unpause)(struct hv *h, uint32_t domid, struct xb_err *e);
+	int (*destroy)(struct hv *h, uint32_t domid, struct xb_err *e);
+
+	/* xenstore.  perms in xenstore-ls -p notation: "n0,r5". */
+	int (*xs_read)(struct hv *h, const char *path, char **value,
+		       struct xb_err *e);	/* -XB_EHV, e unset, if absent */
+	int (*xs_write)(struct hv *h, const char *path, const char *value,
+			const char *perms, struct xb_err *e);
+	int (*xs_rm)(struct hv *h, const char *path, struct xb_err *e);
+	int (*xs_introduce)(struct hv *h, uint32_t domid, uint64_t store_mfn,
+			    uint32_t store_evtchn, struct xb_err *e);
+
+	void (*close)(struct hv *h);
+};
+
+/* Open the real backend; -XB_EHV with a clear message when no Xen is
+ * reachable (no /dev/xen/privcmd). */
+int hv_xen_open(struct hv **h, const struct hv_ops **ops, struct xb_err *e);
+
+/* Open the simulated hypervisor. */
+struct hv_sim_opts {
+	uint64_t max_pages;	/* refuse populate beyond this; 0 = no limit */
+	int fail_call;		/* fault injection: fail the k-th call (1-based), 0 = never */
+	const char *fail_op;	/* fault injection: fail the first call of this op */
+};
+int hv_sim_open(const struct hv_sim_opts *o, struct hv **h,
+		const struct hv_ops **ops, struct xb_err *e);
+
+#endif

@@ -1,0 +1,134 @@
+/*
+ * loader.h - from kernel file bytes to a struct kernel_image.
+ *
+ * Every parser here is pure over (buf, len): no I/O, no exit, no globals,
+ * so each can be fuzzed as it stands.  Errors are recorded on struct xb_err
+ * as "NAME: what: field (numbers)" where NAME is the caller-supplied file
+ * name, and returned as -XB_EINPUT (bad input) or -XB_EINTERNAL (no memory).
+ */
+#ifndef XB_LOADER_H
+#define XB_LOADER_H
+
+#include "../xb.h"
+
+/* Default cap on any decompressed size (kernel payload, vmlinux.gz, initrd). */
+#define XB_DEFAULT_MAX_DECOMP (1ULL << 30)
+
+enum xb_guest_type {
+	XB_GUEST_X86_64 = 0,	/* "xen-3.0-x86_64" */
+	XB_GUEST_X86_32P = 1,	/* "xen-3.0-x86_32p" (PAE) */
+};
+
+#define XB_MAX_SEGS 16
+#define XB_NOTE_STR 64
+#define XB_NR_FEAT_WORDS 1	/* XENFEAT_NR_SUBMAPS */
+
+/* One PT_LOAD segment, as the ELF file describes it. */
+struct kernel_seg {
+	uint64_t paddr;		/* p_paddr */
+	uint64_t vaddr;		/* p_vaddr */
+	uint64_t offset;	/* p_offset into the (decompressed) ELF */
+	uint64_t filesz;	/* p_filesz (<= memsz, checked) */
+	uint64_t memsz;		/* p_memsz */
+	uint32_t flags;		/* p_flags (PF_X/PF_W/PF_R) */
+};
+
+/* The Xen ELF notes that matter to a PV build (xen/elfnote.h). */
+struct xen_notes {
+	const char *source;	/* "PT_NOTE", "SHT_NOTE", "__xen_guest" */
+	bool has_entry, has_hypercall_page, has_virt_base, has_paddr_offset;
+	bool has_init_p2m, mod_start_pfn, has_features;
+	uint64_t entry;		  /* XEN_ELFNOTE_ENTRY */
+	uint64_t hypercall_page;  /* XEN_ELFNOTE_HYPERCALL_PAGE */
+	uint64_t virt_base;	  /* XEN_ELFNOTE_VIRT_BASE */
+	uint64_t paddr_offset;	  /* XEN_ELFNOTE_PADDR_OFFSET */
+	uint64_t init_p2m;	  /* XEN_ELFNOTE_INIT_P2M */
+	char xen_version[XB_NOTE_STR]; /* XEN_ELFNOTE_XEN_VERSION */
+	char guest_os[XB_NOTE_STR];    /* XEN_ELFNOTE_GUEST_OS */
+	char guest_version[XB_NOTE_STR];
+	char loader[XB_NOTE_STR];      /* XEN_ELFNOTE_LOADER */
+	char pae_mode[XB_NOTE_STR];    /* XEN_ELFNOTE_PAE_MODE */
+	char features[256];	       /* XEN_ELFNOTE_FEATURES, as written */
+	/* Feature bitmaps (XENFEAT_*): from FEATURES ("!" = required) and
+	 * SUPPORTED_FEATURES. */
+	uint32_t feat_supported[XB_NR_FEAT_WORDS];
+	uint32_t feat_required[XB_NR_FEAT_WORDS];
+};
+
+struct kernel_image {
+	/* What the file was. */
+	char format[16];	/* "elf", "bzImage" */
+	char compression[16];	/* "none", "gzip", "xz", "bzip2", "lzma",
+				   "lzo", "lz4", "zstd" */
+	uint64_t file_len;	/* bytes of the file as given */
+	/* The ELF image (decompressed when needed).  elf points either into
+	 * the caller's buffer (owned == NULL) or into owned (malloc'd). */
+	const uint8_t *elf;
+	uint64_t elf_len;
+	uint8_t *owned;
+	int elf_class;		/* 32 or 64 */
+	uint16_t machine;	/* e_machine */
+	enum xb_guest_type guest;
+
+	struct kernel_seg segs[XB_MAX_SEGS];	/* PT_LOAD segments */
+	unsigned nsegs;
+	uint64_t pstart, pend;	/* lowest p_paddr, highest p_paddr+p_memsz */
+
+	struct xen_notes notes;
+
+	/* Derived per DESIGN.md (libelf's rules): */
+	uint64_t virt_base;	/* VIRT_BASE, 0 when absent */
+	uint64_t paddr_offset;	/* PADDR_OFFSET; default 0 with notes,
+				   virt_base with __xen_guest */
+	uint64_t virt_kstart;	/* pstart + virt_base - paddr_offset */
+	uint64_t virt_kend;	/* pend + virt_base - paddr_offset */
+	uint64_t virt_entry;	/* ENTRY note, else e_entry */
+	uint64_t virt_hypercall;/* HYPERCALL_PAGE, or UINT64_MAX when absent */
+	uint64_t p2m_base;	/* INIT_P2M, or UINT64_MAX when absent */
+};
+
+struct loader_opts {
+	uint64_t max_decompressed;	/* cap on any decompressed size; 0 = default */
+};
+
+/*
+ * Parse a kernel file: probe the loaders in order (bzImage, compressed
+ * whole file, ELF), decompress as needed, parse the ELF and its Xen notes,
+ * apply the acceptance rules of DESIGN.md and fill *img.
+ * name is used in messages only.  buf must stay valid while img is used
+ * (img->elf may point into it).  On failure *img holds nothing to free.
+ */
+int kernel_parse(const char *name, const void *buf, size_t len,
+		 const struct loader_opts *o, struct kernel_image *img,
+		 struct xb_err *e);
+void kernel_image_free(struct kernel_image *img);
+
+/*
+ * Copy the loadable segments into dst, the host mapping of the guest's
+ * virtual range [virt_kstart, virt_kstart + dst_len): file bytes at
+ * p_paddr + (virt_base - paddr_offset), the rest of p_memsz zeroed.
+ * dst_len must be >= virt_kend - virt_kstart.
+ */
+int kernel_load(const struct kernel_image *img, uint8_t *dst, uint64_t dst_len,
+		struct xb_err *e);
+
+/* ---- decompressors (dc_): one ordered const table ---- */
+struct dc_format {
+	const char *name;	/* "gzip", "xz", ... */
+	/* true when buf starts with this format's magic */
+	bool (*probe)(const uint8_t *buf, size_t len);
+	/* Decompress all of in; refuse (-XB_EINPUT) output beyond cap bytes,
+	 * truncated or corrupt streams.  *out is malloc'd. */
+	int (*decompress)(const char *name, const uint8_t *in, size_t in_len,
+			  uint64_t cap, uint8_t **out, size_t *out_len,
+			  struct xb_err *e);
+};
+
+/* The format whose magic starts buf, or NULL. */
+const struct dc_format *dc_probe(const uint8_t *buf, size_t len);
+/* The format called name ("gzip", ...), or NULL. */
+const struct dc_format *dc_find(const char *name);
+/* Every supported format, NULL-terminated by .name == NULL. */
+extern const struct dc_format dc_formats[];
+
+#endif
