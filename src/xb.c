@@ -34,7 +34,10 @@ int xb_prefix(struct xb_err *e, const char *fmt, ...)
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	snprintf(e->msg, sizeof(e->msg), "%s: %s", pre, old);
+	/* Truncation is acceptable: the message is for people. */
+	if (snprintf(e->msg, sizeof(e->msg), "%s: %.*s", pre,
+		     (int)(sizeof(e->msg) / 2), old) < 0)
+		e->msg[0] = '\0';
 	return -e->code;
 }
 
