@@ -50,7 +50,7 @@ else
 XBUILD := xbuild
 endif
 
-.PHONY: all check unit test-san install uninstall clean deps fuzz bench e2e demo guest
+.PHONY: all check unit install uninstall clean deps fuzz fuzz-build fuzz-replay bench e2e demo guest
 
 all: $(XBUILD)
 
@@ -80,6 +80,49 @@ check:
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory SAN=1 unit
 
+# Fuzz targets: tests/fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput; corpus
+# in tests/fuzz/corpus/NAME/.  `make fuzz FUZZ_SECONDS=N` runs each for N s.
+FUZZ_SECONDS ?= 10
+FUZZ_CC    := clang
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O1 -g -DXB_VERSION='"$(VERSION)"' \
+              -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
+              $(PKG_CFLAGS)
+FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
+FUZZ_OBJS  := $(LIB_SRCS:%.c=build-fuzz/%.o)
+
+build-fuzz/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $<"
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -c -o $@ $<
+
+build-fuzz/fuzz_%: build-fuzz/tests/fuzz/fuzz_%.o $(FUZZ_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(FUZZ_CC) -fsanitize=fuzzer,address,undefined -o $@ $^ $(LIBS)
+
+fuzz-build: $(FUZZ_BINS)
+
+# Run each target for FUZZ_SECONDS on a scratch copy of its corpus, so new
+# inputs do not land in the repository by accident.
+fuzz: $(FUZZ_BINS)
+	$(Q)set -e; for f in $(FUZZ_BINS); do n=$${f#build-fuzz/fuzz_}; \
+	  mkdir -p build-fuzz/corpus/$$n tests/fuzz/corpus/$$n; \
+	  echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
+	  $$f -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 -timeout=10 \
+	      -print_final_stats=1 build-fuzz/corpus/$$n tests/fuzz/corpus/$$n 2>&1 | \
+	      grep -E "^(stat::number_of_executed_units|==.*ERROR|SUMMARY)" || true; \
+	  test -z "$$(ls crash-* leak-* timeout-* oom-* 2>/dev/null)" || { echo "fuzz $$n: crash"; exit 1; }; \
+	done
+
+# Replay every corpus input once (regression, fast): part of `make check`.
+fuzz-replay: $(FUZZ_BINS)
+	$(Q)set -e; for f in $(FUZZ_BINS); do n=$${f#build-fuzz/fuzz_}; \
+	  [ -d tests/fuzz/corpus/$$n ] || continue; \
+	  $$f -runs=0 tests/fuzz/corpus/$$n >build-fuzz/replay-$$n.log 2>&1 || \
+	    { echo "fuzz-replay $$n: FAILED"; tail -20 build-fuzz/replay-$$n.log; exit 1; }; \
+	  echo "fuzz-replay $$n: ok ($$(ls tests/fuzz/corpus/$$n | wc -l) inputs)"; \
+	done
+
 deps:
 	$(Q)scripts/deps.sh test
 
@@ -92,7 +135,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xbuild $(DESTDIR)$(MANDIR)/man1/xbuild.1
 
 clean:
-	rm -rf build build-san xbuild
+	rm -rf build build-san build-fuzz xbuild
+
+# Fragments of other parts (e2e harness, guest, benchmarks) add targets here.
+include $(wildcard tests/*/*.mk)
 
 -include $(wildcard build/src/*.d build/src/*/*.d build/tests/*/*.d \
                     build-san/src/*.d build-san/src/*/*.d build-san/tests/*/*.d)
