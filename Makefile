@@ -27,7 +27,7 @@ PKGS := xencontrol xenforeignmemory xenguest xenstore xentoollog zlib liblzma \
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lbz2
 
-XB_CFLAGS := -std=c11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra -Werror \
+XB_CFLAGS := -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra -Werror \
              -Wshadow -Wvla -Wformat=2 -fno-strict-aliasing -MMD -MP \
              -DXB_VERSION='"$(VERSION)"' $(SANFLAGS) $(PKG_CFLAGS)
 ALL_CFLAGS  = $(XB_CFLAGS) $(CFLAGS)
@@ -42,7 +42,7 @@ MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/%.o)
 
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
-TEST_HARNESS := $(B)/tests/unit/harness.o
+TEST_HARNESS := $(patsubst %.c,$(B)/%.o,$(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c)))
 
 ifeq ($(SAN),1)
 XBUILD := $(B)/xbuild
@@ -84,7 +84,7 @@ check:
 # in tests/fuzz/corpus/NAME/.  `make fuzz FUZZ_SECONDS=N` runs each for N s.
 FUZZ_SECONDS ?= 10
 FUZZ_CC    := clang
-FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O1 -g -DXB_VERSION='"$(VERSION)"' \
+FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O1 -g -DXB_VERSION='"$(VERSION)"' \
               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
               $(PKG_CFLAGS)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)

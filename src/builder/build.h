@@ -31,12 +31,15 @@ struct dom {
 	const struct hv_ops *hv;
 	struct hv *h;
 	uint32_t domid;
+	uint8_t uuid[16];	/* given in the config or made at create */
 	bool created;		/* a domain exists that dom_destroy must remove */
 	uint64_t *p2m;		/* pfn -> mfn, nr_pages entries */
 	uint64_t shared_info_mfn;
 	uint32_t store_domid, console_domid;
 	uint32_t store_evtchn, console_evtchn;
 	uint64_t store_mfn, console_mfn;
+
+	bool xs_written;	/* dom_run wrote xenstore keys */
 
 	/* test-only: corrupt one page-table entry before pinning */
 	bool test_bad_pte;
@@ -58,5 +61,17 @@ int dom_create(struct dom *d);
 int dom_build(struct dom *d);
 /* Destroy the domain if one was created. */
 void dom_destroy(struct dom *d);
+
+/*
+ * What `xbuild run` does in a toolstack's place: read the xenstored and
+ * xenconsoled domids, create the domain, allocate the store and console
+ * event channels, build, write the xenstore keys of DESIGN.md, introduce
+ * the domain to xenstored and unpause it (unless paused).  On failure
+ * everything written to xenstore is removed and the domain destroyed.
+ */
+int dom_run(struct dom *d, bool paused);
+
+/* Remove the xenstore keys dom_run wrote (best effort). */
+void dom_xs_cleanup(struct dom *d);
 
 #endif

@@ -50,6 +50,9 @@ struct layout {
 	uint64_t virt_base, virt_entry, virt_kstart, virt_kend;
 	uint64_t virt_hypercall;/* XB_UNSET when the kernel has none */
 	uint64_t p2m_base;	/* INIT_P2M address used, XB_UNSET if classic */
+	/* virt_alloc_end: end of the boot stack, the last mapped allocation
+	 * (what libxenguest logs); virt_pgtab_end: end of the mapped region;
+	 * pfn_alloc_end: pfns used in all. */
 	uint64_t virt_alloc_end, virt_pgtab_end, pfn_alloc_end;
 
 	struct layout_seg kernel, initrd, p2m, start_info, xenstore, console,
@@ -71,8 +74,15 @@ struct layout {
 struct layout_in {
 	const struct kernel_image *k;
 	bool has_initrd;
-	uint64_t initrd_len;	/* bytes, after any decompression */
+	uint64_t initrd_len;	/* bytes to load, after any decompression */
+	uint64_t initrd_file_len; /* bytes of the file; the segment spans
+				     max(initrd_len, initrd_file_len) as in
+				     libxenguest */
 	uint64_t nr_pages;	/* guest memory in 4 KiB pages */
+	/* Largest start-of-day mapping the kernel can take (bytes from
+	 * virt_base to virt_pgtab_end); 0 = no limit beyond the address
+	 * space.  Linux x86_64 maps at most 1 GiB there. */
+	uint64_t max_mapping;
 };
 
 /* Compute the layout.  -XB_EINPUT with the numbers when it does not fit. */

@@ -12,6 +12,10 @@
 
 #define XB_NAME_MAX 64
 #define XB_CMDLINE_MAX 1024	/* start_info.cmd_line incl. its NUL */
+#define XB_MEMORY_MAX_MB 16777216ULL	/* 16 TiB, for memory/maxmem */
+#define XB_VCPUS_MAX 512
+#define XB_CONFIG_MAX (1u << 20)	/* config files larger than 1 MiB are refused */
+#define XB_ACTION_MAX 24	/* on_*: longest is "coredump-restart" */
 
 struct dom_config {
 	char *source;		/* the config's file name, for messages */
@@ -28,10 +32,12 @@ struct dom_config {
 	bool ramdisk_decompress;/* "ramdisk_decompress", default true */
 	bool has_uuid;
 	uint8_t uuid[16];
-	char on_poweroff[16];	/* "destroy", "restart", "preserve", ... */
-	char on_reboot[16];
-	char on_crash[16];
-	uint64_t max_decompressed; /* cap, bytes; 0 = default (1 GiB) */
+	char on_poweroff[XB_ACTION_MAX]; /* "destroy", "restart", "preserve", ... */
+	char on_reboot[XB_ACTION_MAX];
+	char on_crash[XB_ACTION_MAX];
+	/* cap, bytes ("xbuild_max_decompressed", MiB); cfg_init sets 1 GiB,
+	 * 0 also means the default */
+	uint64_t max_decompressed;
 	struct xb_warnings warnings;
 };
 

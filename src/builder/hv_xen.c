@@ -1,0 +1,833 @@
+/*
+ * hv_xen.c - the real hypervisor backend: Xen 4.17 through libxenctrl,
+ * libxenforeignmemory, libxenguest (grant seeding only) and libxenstore.
+ * The only file in xbuild that includes the Xen library headers.
+ *
+ * Every failure records "operation(dom N, details): errno text" and, when
+ * libxc logged an error during the call, "(libxc: its message)".  Nothing is
+ * printed unless XBUILD_HV_TRACE is set (and not "0"): then one line per
+ * operation goes to stderr, and libxc's warnings and errors; with
+ * XBUILD_HV_TRACE=2 also libxc's detail messages.
+ *
+ * Facts used here come from Xen's public headers: xen/domctl.h
+ * (createdomain, max_vcpus, set_address_size, hypercall_init),
+ * xen/memory.h (populate_physmap: for a PV guest the extent list carries
+ * pfns in and the first mfn of each extent out), xen/xen.h (mmuext_op),
+ * xen/foreign/x86_{32,64}.h (vCPU context layouts, cr3 encodings).
+ */
+#include "hv.h"
+#include "hv_perms.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/*
+ * The Xen public headers need GNU C (anonymous unions in the register
+ * layouts, aligned(8) on 64-bit fields; xen/hvm/save.h refuses to compile
+ * otherwise), and xbuild builds with -std=c11, which defines
+ * __STRICT_ANSI__.  GCC and clang implement the extensions in either mode;
+ * the macro only tells headers not to use them.  Drop it for the Xen
+ * headers alone: every libc header this file uses is already included.
+ */
+#undef __STRICT_ANSI__
+#include <xenctrl.h>
+#include <xenforeignmemory.h>
+#include <xenguest.h>
+#include <xenstore.h>
+
+/* Our pfn/mfn arrays are handed to libxc as xen_pfn_t arrays. */
+_Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t),
+	       "xen_pfn_t must be 64 bits (x86_64 host)");
+
+#define PRIVCMD_DEV "/dev/xen/privcmd"
+#define PRIVCMD_PROC "/proc/xen/privcmd"	/* xenfs, used by libxencall too */
+
+/*
+ * libxl raises a domain's maxmem by LIBXL_MAXMEM_CONSTANT (1 MiB) above the
+ * configured memory: the hypervisor charges a few pages that are not guest
+ * RAM (e.g. for the grant table and vCPU state) against the same limit, and
+ * a domain built at exactly maxmem cannot balloon even one page back.  We
+ * add the same slack so that a domain built by xbuild has the limit xl gives.
+ */
+#define HV_XEN_MAXMEM_SLACK_KB 1024
+
+/* Extents per populate_physmap call (2 MiB of extent list). */
+#define POPULATE_BATCH (1UL << 18)
+
+/* Defaults when struct hv_create leaves a limit 0, as libxl does. */
+#define DEFAULT_MAX_EVTCHN_PORT 1023	/* libxl: event_channels = 1023 */
+
+/*
+ * A quiet xentoollog logger: libxc would otherwise print its own errors on
+ * stderr.  It keeps the last error-level message of the current call so the
+ * recorded error can quote it.
+ */
+struct hv_log {
+	xentoollog_logger vtable;	/* first: libxc calls us through it */
+	int trace;			/* 0 off, 1 ops, 2 ops + libxc detail */
+	char last[256];
+};
+
+struct hv {
+	xc_interface *xch;
+	xenforeignmemory_handle *fmem;
+	struct xs_handle *xsh;		/* opened on the first xs_* call */
+	struct hv_log log;
+	int trace;
+	/* Extents used by the last populate, for tracing and benchmarks. */
+	uint64_t populated[3];		/* order 18, 9, 0 */
+	char populate_stats[128];
+};
+
+static const unsigned populate_orders[3] = { 18, 9, 0 };
+
+__attribute__((format(printf, 5, 0)))
+static void log_vmessage(xentoollog_logger *logger, xentoollog_level level,
+			 int errnoval, const char *context, const char *fmt,
+			 va_list al)
+{
+	struct hv_log *lg = (struct hv_log *)logger;
+	char msg[sizeof(lg->last)];
+	size_t len;
+
+	(void)errnoval;		/* our own message carries errno */
+	vsnprintf(msg, sizeof(msg), fmt, al);
+	len = strlen(msg);
+	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
+		msg[--len] = '\0';
+	if (level >= XTL_ERROR)
+		memcpy(lg->last, msg, sizeof(lg->last));
+	if (lg->trace >= 2 || (lg->trace && level >= XTL_WARN))
+		fprintf(stderr, "xbuild hv-xen: %s: %s: %s\n",
+			context ? context : "xc", xtl_level_to_string(level),
+			msg);
+}
+
+static void log_progress(xentoollog_logger *logger, const char *context,
+			 const char *doing_what, int percent,
+			 unsigned long done, unsigned long total)
+{
+	(void)logger; (void)context; (void)doing_what;
+	(void)percent; (void)done; (void)total;
+}
+
+static void log_destroy(xentoollog_logger *logger)
+{
+	(void)logger;		/* embedded in struct hv, freed with it */
+}
+
+__attribute__((format(printf, 2, 3)))
+static void trace(const struct hv *h, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!h->trace)
+		return;
+	va_start(ap, fmt);
+	fputs("xbuild hv-xen: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+}
+
+/* Start of a library call: forget libxc's previous message. */
+static void call_begin(struct hv *h)
+{
+	h->log.last[0] = '\0';
+	errno = 0;
+}
+
+/*
+ * Record "<what>: <strerror(err)>" (+ libxc's message) as -XB_EHV.  err is
+ * the errno saved right after the failing call.
+ */
+__attribute__((format(printf, 4, 5)))
+static int fail_errno(struct hv *h, struct xb_err *e, int err,
+		      const char *fmt, ...)
+{
+	char what[512];
+	const char *why = err ? strerror(err) : "failed (no error code)";
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	if (h->log.last[0])
+		rc = xb_fail(e, XB_EHV, "%s: %s (libxc: %s)", what, why,
+			     h->log.last);
+	else
+		rc = xb_fail(e, XB_EHV, "%s: %s", what, why);
+	trace(h, "FAILED %s: %s", what, why);
+	return rc;
+}
+
+static int domctl_simple(struct hv *h, struct xen_domctl *d)
+{
+	d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+	return xc_domctl(h->xch, d);
+}
+
+/* ---- domains ------------------------------------------------------------ */
+
+static int xen_domain_create(struct hv *h, const struct hv_create *c,
+			     uint32_t *domid, struct xb_err *e)
+{
+	struct xen_domctl_createdomain cfg;
+	struct xen_domctl dc;
+	uint32_t id = 0;	/* 0: let Xen pick a free domid */
+	unsigned addr_bits = c->pae ? 32 : 64;
+	int err;
+
+	if (c->max_grant_frames > INT32_MAX ||
+	    c->max_maptrack_frames > INT32_MAX)
+		return xb_fail(e, XB_EINTERNAL,
+			       "xc_domain_create: grant limits out of range (%" PRIu32 ", %" PRIu32 ")",
+			       c->max_grant_frames, c->max_maptrack_frames);
+
+	memset(&cfg, 0, sizeof(cfg));
+	/*
+	 * A PV guest: no CDF_hvm/hap, no IOMMU (no passthrough), no
+	 * emulated devices (x86 PV must have emulation_flags 0).
+	 */
+	cfg.flags = 0;
+	cfg.ssidref = 0;
+	memcpy(cfg.handle, c->uuid, sizeof(cfg.handle));
+	cfg.max_vcpus = c->max_vcpus;
+	cfg.max_evtchn_port = c->max_evtchn_port ? c->max_evtchn_port
+						 : DEFAULT_MAX_EVTCHN_PORT;
+	/* < 0 means "the hypervisor's default" (domctl.h); 0 asks for it. */
+	cfg.max_grant_frames = c->max_grant_frames ?
+		(int32_t)c->max_grant_frames : -1;
+	cfg.max_maptrack_frames = c->max_maptrack_frames ?
+		(int32_t)c->max_maptrack_frames : -1;
+	/*
+	 * Xen 4.17 rejects a max grant version of 0.  Version 1 is what
+	 * every Linux PV guest uses and what xc_dom_gnttab_seed writes.
+	 */
+	cfg.grant_opts = XEN_DOMCTL_GRANT_version(1);
+	cfg.arch.emulation_flags = 0;
+
+	call_begin(h);
+	if (xc_domain_create(h->xch, &id, &cfg) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_domain_create(PV, %" PRIu32 " vCPUs)",
+				  c->max_vcpus);
+	trace(h, "xc_domain_create -> dom %" PRIu32 " (PV%s, %" PRIu32 " vCPUs, evtchn port max %" PRIu32 ")",
+	      id, c->pae ? " PAE" : "", c->max_vcpus, cfg.max_evtchn_port);
+
+	/*
+	 * domctl.h: XEN_DOMCTL_max_vcpus "is still required in the short
+	 * term to allocate the vcpus themselves", with the same count.
+	 */
+	call_begin(h);
+	if (xc_domain_max_vcpus(h->xch, id, c->max_vcpus) < 0) {
+		err = errno;
+		fail_errno(h, e, err, "xc_domain_max_vcpus(dom %" PRIu32 ", %" PRIu32 ")",
+			   id, c->max_vcpus);
+		goto destroy;
+	}
+	/*
+	 * A PV domain is 64-bit until told otherwise; PAE guests run in
+	 * compat mode.  Set it either way, before any memory is populated.
+	 */
+	memset(&dc, 0, sizeof(dc));
+	dc.cmd = XEN_DOMCTL_set_address_size;
+	dc.domain = (domid_t)id;
+	dc.u.address_size.size = addr_bits;
+	call_begin(h);
+	if (domctl_simple(h, &dc) < 0) {
+		err = errno;
+		fail_errno(h, e, err,
+			   "XEN_DOMCTL_set_address_size(dom %" PRIu32 ", %u bits)%s",
+			   id, addr_bits,
+			   c->pae && err == EINVAL ?
+			   " (this Xen may lack 32-bit PV support)" : "");
+		goto destroy;
+	}
+	trace(h, "dom %" PRIu32 ": %" PRIu32 " vCPUs, address size %u",
+	      id, c->max_vcpus, addr_bits);
+	*domid = id;
+	return 0;
+
+destroy:
+	xc_domain_destroy(h->xch, id);
+	return -XB_EHV;
+}
+
+static int xen_set_max_mem(struct hv *h, uint32_t domid, uint64_t kb,
+			   struct xb_err *e)
+{
+	uint64_t max;
+
+	if (xb_add_ovf(kb, (uint64_t)HV_XEN_MAXMEM_SLACK_KB, &max) ||
+	    max > ULONG_MAX)
+		return xb_fail(e, XB_EINTERNAL,
+			       "xc_domain_setmaxmem(dom %" PRIu32 "): %" PRIu64 " KiB out of range",
+			       domid, kb);
+	call_begin(h);
+	if (xc_domain_setmaxmem(h->xch, domid, max) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_domain_setmaxmem(dom %" PRIu32 ", %" PRIu64 " KiB)",
+				  domid, max);
+	trace(h, "xc_domain_setmaxmem(dom %" PRIu32 ", %" PRIu64 " KiB = %" PRIu64 " + %d slack)",
+	      domid, max, kb, HV_XEN_MAXMEM_SLACK_KB);
+	return 0;
+}
+
+/*
+ * Populate pfns [0, nr) with 1 GiB extents where they fit, then 2 MiB, then
+ * 4 KiB pages.  pfn always stays aligned to the current order because each
+ * larger order only consumes whole extents from pfn 0.  An order the
+ * hypervisor refuses (Xen caps a domU's extent order, 9 by default, and
+ * may run out of contiguous memory) is dropped for the rest of the range;
+ * order 0 must succeed.
+ */
+static int xen_populate(struct hv *h, uint32_t domid, uint64_t nr_pages,
+			uint64_t *mfns, struct xb_err *e)
+{
+	xen_pfn_t *ext = NULL;
+	uint64_t pfn = 0;
+
+	memset(h->populated, 0, sizeof(h->populated));
+	for (size_t k = 0; k < XB_ARRAY_SIZE(populate_orders); k++) {
+		unsigned order = populate_orders[k];
+		uint64_t per = 1ULL << order;
+
+		while (nr_pages - pfn >= per) {
+			uint64_t want = (nr_pages - pfn) >> order;
+			unsigned long count = want > POPULATE_BATCH ?
+				POPULATE_BATCH : (unsigned long)want;
+			xen_pfn_t *list;
+			long done;
+
+			if (order == 0) {
+				/* In place: pfns in, mfns out. */
+				list = (xen_pfn_t *)&mfns[pfn];
+			} else {
+				if (!ext && !(ext = malloc(POPULATE_BATCH *
+							   sizeof(*ext))))
+					return xb_fail(e, XB_EINTERNAL,
+						       "populate(dom %" PRIu32 "): out of memory",
+						       domid);
+				list = ext;
+			}
+			for (unsigned long i = 0; i < count; i++)
+				list[i] = pfn + ((uint64_t)i << order);
+
+			call_begin(h);
+			if (order == 0) {
+				if (xc_domain_populate_physmap_exact(
+					    h->xch, domid, count, 0, 0, list) < 0) {
+					int err = errno;
+
+					free(ext);
+					return fail_errno(h, e, err,
+							  "xc_domain_populate_physmap_exact(dom %" PRIu32 ", order 0, %lu pages at pfn 0x%" PRIx64 ")",
+							  domid, count, pfn);
+				}
+				done = (long)count;
+			} else {
+				done = xc_domain_populate_physmap(
+					h->xch, domid, count, order, 0, list);
+				if (done <= 0) {
+					trace(h, "dom %" PRIu32 ": order %u refused at pfn 0x%" PRIx64 " (%s); falling back",
+					      domid, order, pfn,
+					      done < 0 ? strerror(errno) : "0 extents");
+					break;
+				}
+				for (long i = 0; i < done; i++)
+					for (uint64_t j = 0; j < per; j++)
+						mfns[pfn + ((uint64_t)i << order) + j] =
+							ext[i] + j;
+			}
+			h->populated[k] += (uint64_t)done;
+			pfn += (uint64_t)done << order;
+			if ((unsigned long)done < count) {
+				trace(h, "dom %" PRIu32 ": order %u: %ld of %lu extents; falling back",
+				      domid, order, done, count);
+				break;
+			}
+		}
+	}
+	free(ext);
+	snprintf(h->populate_stats, sizeof(h->populate_stats),
+		 "%" PRIu64 " x 1 GiB, %" PRIu64 " x 2 MiB, %" PRIu64 " x 4 KiB",
+		 h->populated[0], h->populated[1], h->populated[2]);
+	trace(h, "populate(dom %" PRIu32 ", %" PRIu64 " pages): %s", domid,
+	      nr_pages, h->populate_stats);
+	return 0;
+}
+
+static void *xen_map(struct hv *h, uint32_t domid, const uint64_t *mfns,
+		     size_t n, struct xb_err *e)
+{
+	int *errs;
+	void *p;
+
+	if (!n) {
+		xb_fail(e, XB_EINTERNAL,
+			"xenforeignmemory_map(dom %" PRIu32 "): 0 frames", domid);
+		return NULL;
+	}
+	errs = calloc(n, sizeof(*errs));
+	if (!errs) {
+		xb_fail(e, XB_EINTERNAL,
+			"xenforeignmemory_map(dom %" PRIu32 ", %zu frames): out of memory",
+			domid, n);
+		return NULL;
+	}
+	call_begin(h);
+	p = xenforeignmemory_map(h->fmem, domid, PROT_READ | PROT_WRITE, n,
+				 (const xen_pfn_t *)mfns, errs);
+	if (!p) {
+		fail_errno(h, e, errno,
+			   "xenforeignmemory_map(dom %" PRIu32 ", %zu frames, first mfn 0x%" PRIx64 ")",
+			   domid, n, mfns[0]);
+		free(errs);
+		return NULL;
+	}
+	/* The mapping may succeed in part: each frame has its own result,
+	 * an errno value (Linux' privcmd reports it negated). */
+	for (size_t i = 0; i < n; i++) {
+		if (errs[i]) {
+			int err = errs[i] < 0 ? -errs[i] : errs[i];
+
+			xenforeignmemory_unmap(h->fmem, p, n);
+			fail_errno(h, e, err,
+				   "xenforeignmemory_map(dom %" PRIu32 ", %zu frames): frame %zu (mfn 0x%" PRIx64 ")",
+				   domid, n, i, mfns[i]);
+			free(errs);
+			return NULL;
+		}
+	}
+	free(errs);
+	trace(h, "map(dom %" PRIu32 ", %zu frames, first mfn 0x%" PRIx64 ") = %p",
+	      domid, n, mfns[0], p);
+	return p;
+}
+
+static void xen_unmap(struct hv *h, void *addr, size_t n)
+{
+	if (!addr)
+		return;
+	if (xenforeignmemory_unmap(h->fmem, addr, n) < 0)
+		trace(h, "FAILED xenforeignmemory_unmap(%p, %zu): %s", addr, n,
+		      strerror(errno));
+	else
+		trace(h, "unmap(%p, %zu frames)", addr, n);
+}
+
+static int xen_pin_root(struct hv *h, uint32_t domid, unsigned levels,
+			uint64_t mfn, struct xb_err *e)
+{
+	struct mmuext_op op;
+	const char *name;
+
+	memset(&op, 0, sizeof(op));
+	if (levels == 4) {
+		op.cmd = MMUEXT_PIN_L4_TABLE;
+		name = "MMUEXT_PIN_L4_TABLE";
+	} else if (levels == 3) {
+		op.cmd = MMUEXT_PIN_L3_TABLE;
+		name = "MMUEXT_PIN_L3_TABLE";
+	} else {
+		return xb_fail(e, XB_EINTERNAL,
+			       "pin_root(dom %" PRIu32 "): %u paging levels", domid,
+			       levels);
+	}
+	op.arg1.mfn = mfn;
+	call_begin(h);
+	if (xc_mmuext_op(h->xch, &op, 1, domid) < 0) {
+		int err = errno;
+
+		/* Xen names the rejected entry only on its own console. */
+		trace(h, "FAILED %s(dom %" PRIu32 ", mfn 0x%" PRIx64 "): %s",
+		      name, domid, mfn, strerror(err));
+		return xb_fail(e, XB_EHV,
+			       "Xen refused to pin the page tables (root mfn 0x%" PRIx64 "): %s (%s, dom %" PRIu32 "; `xl dmesg` shows the rejected entry)",
+			       mfn, strerror(err), name, domid);
+	}
+	trace(h, "%s(dom %" PRIu32 ", mfn 0x%" PRIx64 ")", name, domid, mfn);
+	return 0;
+}
+
+static int xen_shared_info_mfn(struct hv *h, uint32_t domid, uint64_t *mfn,
+			       struct xb_err *e)
+{
+	xc_domaininfo_t info;
+	int n;
+
+	memset(&info, 0, sizeof(info));
+	call_begin(h);
+	/* getinfolist starts at domid: check that we got that domain. */
+	n = xc_domain_getinfolist(h->xch, domid, 1, &info);
+	if (n < 0)
+		return fail_errno(h, e, errno,
+				  "xc_domain_getinfolist(dom %" PRIu32 ")", domid);
+	if (n < 1 || info.domain != domid)
+		return fail_errno(h, e, ESRCH,
+				  "xc_domain_getinfolist(dom %" PRIu32 ")", domid);
+	*mfn = info.shared_info_frame;
+	trace(h, "dom %" PRIu32 ": shared_info mfn 0x%" PRIx64, domid, *mfn);
+	return 0;
+}
+
+/*
+ * libxenctrl has no wrapper for XEN_DOMCTL_hypercall_init, but xc_domctl()
+ * is public (xenctrl.h) and passes a struct xen_domctl through privcmd.
+ */
+static int xen_hypercall_init(struct hv *h, uint32_t domid, uint64_t mfn,
+			      struct xb_err *e)
+{
+	struct xen_domctl dc;
+
+	memset(&dc, 0, sizeof(dc));
+	dc.cmd = XEN_DOMCTL_hypercall_init;
+	dc.domain = (domid_t)domid;
+	dc.u.hypercall_init.gmfn = mfn;
+	call_begin(h);
+	if (domctl_simple(h, &dc) < 0)
+		return fail_errno(h, e, errno,
+				  "XEN_DOMCTL_hypercall_init(dom %" PRIu32 ", mfn 0x%" PRIx64 ")",
+				  domid, mfn);
+	trace(h, "hypercall_init(dom %" PRIu32 ", mfn 0x%" PRIx64 ")", domid, mfn);
+	return 0;
+}
+
+static int xen_set_vcpu(struct hv *h, uint32_t domid, unsigned vcpu,
+			const struct hv_vcpu *v, struct xb_err *e)
+{
+	vcpu_guest_context_any_t ctx;
+
+	memset(&ctx, 0, sizeof(ctx));
+	if (v->is64) {
+		vcpu_guest_context_x86_64_t *c = &ctx.x64;
+
+		c->flags = v->flags;
+		c->user_regs.rip = v->rip;
+		c->user_regs.rsp = v->rsp;
+		c->user_regs.rsi = v->rsi;
+		c->user_regs.rflags = v->rflags;
+		c->user_regs.cs = v->cs;
+		c->user_regs.ss = v->ss;
+		c->user_regs.ds = v->ds;
+		c->user_regs.es = v->es;
+		c->user_regs.fs = v->fs;
+		c->user_regs.gs = v->gs;
+		c->kernel_ss = v->kernel_ss;
+		c->kernel_sp = v->kernel_sp;
+		c->ctrlreg[3] = xen_pfn_to_cr3_x86_64(v->cr3_mfn);
+	} else {
+		vcpu_guest_context_x86_32_t *c = &ctx.x32;
+
+		/* Everything must fit the 32-bit layout; the PAE cr3 folds
+		 * bits 20..31 of the mfn into its low bits. */
+		if ((v->rip | v->rsp | v->rsi | v->rflags | v->kernel_ss |
+		     v->kernel_sp | v->cr3_mfn) > UINT32_MAX)
+			return xb_fail(e, XB_EINTERNAL,
+				       "set_vcpu(dom %" PRIu32 ", vcpu %u): a 32-bit register value does not fit",
+				       domid, vcpu);
+		c->flags = v->flags;
+		c->user_regs.eip = (uint32_t)v->rip;
+		c->user_regs.esp = (uint32_t)v->rsp;
+		c->user_regs.esi = (uint32_t)v->rsi;
+		c->user_regs.eflags = (uint32_t)v->rflags;
+		c->user_regs.cs = v->cs;
+		c->user_regs.ss = v->ss;
+		c->user_regs.ds = v->ds;
+		c->user_regs.es = v->es;
+		c->user_regs.fs = v->fs;
+		c->user_regs.gs = v->gs;
+		c->kernel_ss = (uint32_t)v->kernel_ss;
+		c->kernel_sp = (uint32_t)v->kernel_sp;
+		c->ctrlreg[3] = xen_pfn_to_cr3_x86_32(v->cr3_mfn);
+	}
+	call_begin(h);
+	if (xc_vcpu_setcontext(h->xch, domid, vcpu, &ctx) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_vcpu_setcontext(dom %" PRIu32 ", vcpu %u, rip 0x%" PRIx64 ", cr3 mfn 0x%" PRIx64 ")",
+				  domid, vcpu, v->rip, v->cr3_mfn);
+	trace(h, "xc_vcpu_setcontext(dom %" PRIu32 ", vcpu %u, %s, rip 0x%" PRIx64 ", rsp 0x%" PRIx64 ", rsi 0x%" PRIx64 ", cr3 mfn 0x%" PRIx64 ", flags 0x%" PRIx32 ")",
+	      domid, vcpu, v->is64 ? "x86_64" : "x86_32", v->rip, v->rsp,
+	      v->rsi, v->cr3_mfn, v->flags);
+	return 0;
+}
+
+static int xen_seed_grants(struct hv *h, uint32_t domid, uint64_t console_mfn,
+			   uint32_t console_domid, uint64_t store_mfn,
+			   uint32_t store_domid, struct xb_err *e)
+{
+	call_begin(h);
+	/* PV: the frames are named by mfn (is_hvm false). */
+	if (xc_dom_gnttab_seed(h->xch, domid, false, console_mfn, store_mfn,
+			       console_domid, store_domid) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_dom_gnttab_seed(dom %" PRIu32 ", console mfn 0x%" PRIx64 " for dom %" PRIu32 ", store mfn 0x%" PRIx64 " for dom %" PRIu32 ")",
+				  domid, console_mfn, console_domid, store_mfn,
+				  store_domid);
+	trace(h, "xc_dom_gnttab_seed(dom %" PRIu32 ", console 0x%" PRIx64 "/dom %" PRIu32 ", store 0x%" PRIx64 "/dom %" PRIu32 ")",
+	      domid, console_mfn, console_domid, store_mfn, store_domid);
+	return 0;
+}
+
+static int xen_evtchn_alloc(struct hv *h, uint32_t domid, uint32_t remote_domid,
+			    uint32_t *port, struct xb_err *e)
+{
+	xc_evtchn_port_or_error_t p;
+
+	call_begin(h);
+	p = xc_evtchn_alloc_unbound(h->xch, domid, remote_domid);
+	if (p < 0)
+		return fail_errno(h, e, errno,
+				  "xc_evtchn_alloc_unbound(dom %" PRIu32 ", remote dom %" PRIu32 ")",
+				  domid, remote_domid);
+	*port = (uint32_t)p;
+	trace(h, "xc_evtchn_alloc_unbound(dom %" PRIu32 ", remote dom %" PRIu32 ") = port %" PRIu32,
+	      domid, remote_domid, *port);
+	return 0;
+}
+
+static int xen_unpause(struct hv *h, uint32_t domid, struct xb_err *e)
+{
+	call_begin(h);
+	if (xc_domain_unpause(h->xch, domid) < 0)
+		return fail_errno(h, e, errno, "xc_domain_unpause(dom %" PRIu32 ")",
+				  domid);
+	trace(h, "xc_domain_unpause(dom %" PRIu32 ")", domid);
+	return 0;
+}
+
+static int xen_destroy(struct hv *h, uint32_t domid, struct xb_err *e)
+{
+	call_begin(h);
+	if (xc_domain_destroy(h->xch, domid) < 0)
+		return fail_errno(h, e, errno, "xc_domain_destroy(dom %" PRIu32 ")",
+				  domid);
+	trace(h, "xc_domain_destroy(dom %" PRIu32 ")", domid);
+	return 0;
+}
+
+/* ---- xenstore ----------------------------------------------------------- */
+
+/* `xbuild build` never touches xenstore, so it need not be running. */
+static int xs_handle_get(struct hv *h, struct xb_err *e)
+{
+	if (h->xsh)
+		return 0;
+	h->xsh = xs_open(0);
+	if (!h->xsh) {
+		int err = errno;
+
+		trace(h, "FAILED xs_open: %s", strerror(err));
+		return xb_fail(e, XB_EHV,
+			       "xenstore is not reachable (xs_open: %s); is xenstored running?",
+			       strerror(err));
+	}
+	trace(h, "xs_open");
+	return 0;
+}
+
+static int xen_xs_read(struct hv *h, const char *path, char **value,
+		       struct xb_err *e)
+{
+	unsigned len;
+	char *v;
+	int rc = xs_handle_get(h, e);
+
+	*value = NULL;
+	if (rc)
+		return rc;
+	errno = 0;
+	v = xs_read(h->xsh, XBT_NULL, path, &len);
+	if (!v) {
+		int err = errno;
+
+		if (err == ENOENT) {
+			trace(h, "xs_read %s: absent", path);
+			return -XB_EHV;		/* hv.h: e unset */
+		}
+		return fail_errno(h, e, err, "xs_read(%s)", path);
+	}
+	trace(h, "xs_read %s = \"%s\"", path, v);
+	*value = v;			/* NUL-terminated, malloc'd: free() */
+	return 0;
+}
+
+static int xen_xs_write(struct hv *h, const char *path, const char *value,
+			const char *perms, struct xb_err *e)
+{
+	struct hv_perm p[HV_PERMS_MAX];
+	struct xs_permissions xp[HV_PERMS_MAX];
+	size_t np = 0, len = strlen(value);
+	int rc;
+
+	/* Parse first: a bad string must not leave a half-made node. */
+	if (perms && *perms) {
+		rc = hv_perms_parse(perms, p, &np, e);
+		if (rc)
+			return xb_prefix(e, "xs_write(%s)", path);
+	}
+	if (len > UINT32_MAX)
+		return xb_fail(e, XB_EINTERNAL, "xs_write(%s): value too long",
+			       path);
+	rc = xs_handle_get(h, e);
+	if (rc)
+		return rc;
+	if (!xs_write(h->xsh, XBT_NULL, path, value, (unsigned)len))
+		return fail_errno(h, e, errno, "xs_write(%s)", path);
+	if (np) {
+		for (size_t i = 0; i < np; i++) {
+			xp[i].id = p[i].domid;
+			xp[i].perms = (p[i].perm & HV_PERM_READ ? XS_PERM_READ : 0) |
+				      (p[i].perm & HV_PERM_WRITE ? XS_PERM_WRITE : 0);
+		}
+		if (!xs_set_permissions(h->xsh, XBT_NULL, path, xp,
+					(unsigned)np))
+			return fail_errno(h, e, errno,
+					  "xs_set_permissions(%s, %s)", path,
+					  perms);
+	}
+	trace(h, "xs_write %s = \"%s\"%s%s", path, value, np ? " " : "",
+	      np ? perms : "");
+	return 0;
+}
+
+static int xen_xs_rm(struct hv *h, const char *path, struct xb_err *e)
+{
+	int rc = xs_handle_get(h, e);
+
+	if (rc)
+		return rc;
+	if (!xs_rm(h->xsh, XBT_NULL, path)) {
+		if (errno == ENOENT) {	/* already gone: what we wanted */
+			trace(h, "xs_rm %s: absent", path);
+			return 0;
+		}
+		return fail_errno(h, e, errno, "xs_rm(%s)", path);
+	}
+	trace(h, "xs_rm %s", path);
+	return 0;
+}
+
+static int xen_xs_introduce(struct hv *h, uint32_t domid, uint64_t store_mfn,
+			    uint32_t store_evtchn, struct xb_err *e)
+{
+	int rc = xs_handle_get(h, e);
+
+	if (rc)
+		return rc;
+	if (!xs_introduce_domain(h->xsh, domid, (unsigned long)store_mfn,
+				 store_evtchn))
+		return fail_errno(h, e, errno,
+				  "xs_introduce_domain(dom %" PRIu32 ", store mfn 0x%" PRIx64 ", evtchn %" PRIu32 ")",
+				  domid, store_mfn, store_evtchn);
+	trace(h, "xs_introduce_domain(dom %" PRIu32 ", store mfn 0x%" PRIx64 ", evtchn %" PRIu32 ")",
+	      domid, store_mfn, store_evtchn);
+	return 0;
+}
+
+/* ---- open/close --------------------------------------------------------- */
+
+static void xen_close(struct hv *h)
+{
+	if (!h)
+		return;
+	trace(h, "close");
+	if (h->xsh)
+		xs_close(h->xsh);
+	if (h->fmem)
+		xenforeignmemory_close(h->fmem);
+	if (h->xch)
+		xc_interface_close(h->xch);
+	free(h);
+}
+
+static const struct hv_ops xen_ops = {
+	.name = "xen",
+	.domain_create = xen_domain_create,
+	.set_max_mem = xen_set_max_mem,
+	.populate = xen_populate,
+	.map = xen_map,
+	.unmap = xen_unmap,
+	.pin_root = xen_pin_root,
+	.shared_info_mfn = xen_shared_info_mfn,
+	.hypercall_init = xen_hypercall_init,
+	.set_vcpu = xen_set_vcpu,
+	.seed_grants = xen_seed_grants,
+	.evtchn_alloc = xen_evtchn_alloc,
+	.unpause = xen_unpause,
+	.destroy = xen_destroy,
+	.xs_read = xen_xs_read,
+	.xs_write = xen_xs_write,
+	.xs_rm = xen_xs_rm,
+	.xs_introduce = xen_xs_introduce,
+	.close = xen_close,
+};
+
+int hv_xen_open(struct hv **hp, const struct hv_ops **ops, struct xb_err *e)
+{
+	const char *t = getenv("XBUILD_HV_TRACE");
+	struct hv *h;
+
+	*hp = NULL;
+	/*
+	 * Without privcmd, libxencall would print its own complaint on
+	 * stderr and xc_interface_open would fail with a vaguer message:
+	 * check first.  xenfs' /proc/xen/privcmd is what libxencall falls
+	 * back to, so accept that too.
+	 */
+	if (faccessat(AT_FDCWD, PRIVCMD_DEV, R_OK | W_OK, AT_EACCESS) < 0) {
+		int err = errno;
+
+		if (faccessat(AT_FDCWD, PRIVCMD_PROC, R_OK | W_OK,
+			      AT_EACCESS) < 0) {
+			if (err == EACCES || err == EPERM)
+				return xb_fail(e, XB_EHV,
+					       "cannot use the Xen hypervisor (%s: %s): xbuild needs root in dom0; `xbuild plan` works without one",
+					       PRIVCMD_DEV, strerror(err));
+			return xb_fail(e, XB_EHV,
+				       "no Xen hypervisor is reachable (%s: %s); `xbuild plan` works without one",
+				       PRIVCMD_DEV, strerror(err));
+		}
+	}
+
+	h = calloc(1, sizeof(*h));
+	if (!h)
+		return xb_fail(e, XB_EINTERNAL, "hv_xen_open: out of memory");
+	h->trace = !t || !*t || strcmp(t, "0") == 0 ? 0 : strcmp(t, "2") == 0 ? 2 : 1;
+	h->log.trace = h->trace;
+	h->log.vtable.vmessage = log_vmessage;
+	h->log.vtable.progress = log_progress;
+	h->log.vtable.destroy = log_destroy;
+
+	call_begin(h);
+	h->xch = xc_interface_open(&h->log.vtable, &h->log.vtable, 0);
+	if (!h->xch) {
+		int err = errno;
+
+		fail_errno(h, e, err,
+			   "no Xen hypervisor is reachable (xc_interface_open)");
+		xen_close(h);
+		return -XB_EHV;
+	}
+	call_begin(h);
+	h->fmem = xenforeignmemory_open(&h->log.vtable, 0);
+	if (!h->fmem) {
+		fail_errno(h, e, errno, "xenforeignmemory_open");
+		xen_close(h);
+		return -XB_EHV;
+	}
+	trace(h, "open: xenctrl and xenforeignmemory ready");
+	*hp = h;
+	*ops = &xen_ops;
+	return 0;
+}

@@ -1,0 +1,39 @@
+/*
+ * pagetable.h - write the bootstrap page tables of a layout into guest
+ * frames, and walk page tables the way the CPU does (for checks).
+ */
+#ifndef XB_PAGETABLE_H
+#define XB_PAGETABLE_H
+
+#include "layout.h"
+
+#define PT_PRESENT 0x001ULL
+#define PT_RW 0x002ULL
+#define PT_USER 0x004ULL
+#define PT_PSE 0x080ULL
+#define PT_ADDR_MASK 0x000ffffffffff000ULL
+
+/* Host pointer to the 4 KiB frame of guest pfn, or NULL. */
+typedef void *(*pt_frame_fn)(void *ctx, uint64_t pfn);
+
+/*
+ * Fill every page-table frame of l (the start-of-day tables in
+ * l->pgtables, and the INIT_P2M tables after the p2m list) from p2m
+ * (pfn -> mfn).  Entries of L1 tables that map a page-table frame lack
+ * the RW bit.  The frames must be zeroed beforehand.
+ */
+int pt_write(const struct layout *l, const uint64_t *p2m, pt_frame_fn frame,
+	     void *ctx, struct xb_err *e);
+
+/* Host pointer to the 4 KiB frame of machine frame mfn, or NULL. */
+typedef void *(*pt_mframe_fn)(void *ctx, uint64_t mfn);
+
+/*
+ * Translate va through the tables rooted at machine frame root_mfn
+ * (levels 4 or 3) like the CPU: returns 0 and the final entry (mfn |
+ * flags, with RW cleared when any level lacks it) or -1 when not mapped.
+ */
+int pt_walk(unsigned levels, uint64_t root_mfn, uint64_t va,
+	    pt_mframe_fn frame, void *ctx, uint64_t *pte);
+
+#endif

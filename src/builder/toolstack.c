@@ -1,0 +1,207 @@
+/*
+ * toolstack.c - the part of a toolstack that `xbuild run` stands in for
+ * (DESIGN.md, "Division of labour with toolstacks"): event channels,
+ * xenstore keys, introduction, unpause.
+ */
+#include "build.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define XS_PATH_MAX 256
+
+static void uuid_str(const uint8_t u[16], char out[37])
+{
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+		 u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}
+
+/* Domid of a tool domain from /tool/NAME/domid, 0 when absent. */
+static int tool_domid(struct dom *d, const char *name, uint32_t *domid)
+{
+	char path[64], *v = NULL, *end;
+	unsigned long n;
+	int rc;
+
+	snprintf(path, sizeof(path), "/tool/%s/domid", name);
+	rc = d->hv->xs_read(d->h, path, &v, &d->err);
+	if (rc < 0) {
+		if (d->err.code)
+			return rc;	/* a real failure, not absence */
+		*domid = 0;
+		return 0;
+	}
+	n = strtoul(v, &end, 10);
+	if (end == v || *end || n >= 0x7ff0) {
+		rc = xb_fail(&d->err, XB_EHV, "xenstore %s: bad domid \"%s\"",
+			     path, v);
+		free(v);
+		return rc;
+	}
+	free(v);
+	*domid = (uint32_t)n;
+	return 0;
+}
+
+struct xs_key {
+	const char *path;	/* relative to the domain's or vm's path */
+	enum { DOM, VM } base;
+	enum { P_TOOL, P_GUEST_RO0, P_GUEST } perm; /* n0,rN / nN,r0 / nN */
+};
+
+static const struct xs_key fixed_keys[] = {
+	{ "", DOM, P_TOOL },
+	{ "control/platform-feature-multiprocessor-suspend", DOM, P_TOOL },
+	{ "control/platform-feature-xs_reset_watches", DOM, P_TOOL },
+	{ "console/backend-id", DOM, P_GUEST_RO0 },
+	{ "control/shutdown", DOM, P_GUEST },
+	{ "control/feature-poweroff", DOM, P_GUEST },
+	{ "control/feature-reboot", DOM, P_GUEST },
+	{ "control/feature-suspend", DOM, P_GUEST },
+	{ "control/sysrq", DOM, P_GUEST },
+	{ "data", DOM, P_GUEST },
+	{ "drivers", DOM, P_GUEST },
+	{ "feature", DOM, P_GUEST },
+	{ "attr", DOM, P_GUEST },
+	{ "error", DOM, P_GUEST },
+	{ "device/suspend/event-channel", DOM, P_GUEST },
+};
+
+static int xs_put(struct dom *d, const char *base, const char *rel,
+		  const char *value, int perm)
+{
+	char path[XS_PATH_MAX], perms[32];
+
+	snprintf(path, sizeof(path), "%s%s%s", base, *rel ? "/" : "", rel);
+	switch (perm) {
+	case P_TOOL:
+		snprintf(perms, sizeof(perms), "n0,r%u", d->domid);
+		break;
+	case P_GUEST_RO0:
+		snprintf(perms, sizeof(perms), "n%u,r0", d->domid);
+		break;
+	default:
+		snprintf(perms, sizeof(perms), "n%u", d->domid);
+		break;
+	}
+	return d->hv->xs_write(d->h, path, value, perms, &d->err);
+}
+
+static int write_xenstore(struct dom *d)
+{
+	const struct dom_config *c = d->cfg;
+	char dom[64], vm[64], uuid[37], v[64];
+	int rc;
+
+	uuid_str(d->uuid, uuid);
+	snprintf(dom, sizeof(dom), "/local/domain/%u", d->domid);
+	snprintf(vm, sizeof(vm), "/vm/%s", uuid);
+	d->xs_written = true;
+
+	/* /vm/UUID first, so /local/domain/N/vm never dangles. */
+	if ((rc = xs_put(d, vm, "", "", P_TOOL)) < 0 ||
+	    (rc = xs_put(d, vm, "name", c->name, P_TOOL)) < 0 ||
+	    (rc = xs_put(d, vm, "uuid", uuid, P_TOOL)) < 0 ||
+	    (rc = xs_put(d, vm, "image/ostype", "linux", P_TOOL)) < 0 ||
+	    (rc = xs_put(d, vm, "image/kernel", c->kernel, P_TOOL)) < 0)
+		return rc;
+	snprintf(v, sizeof(v), "%lld", (long long)time(NULL));
+	if ((rc = xs_put(d, vm, "start_time", v, P_TOOL)) < 0)
+		return rc;
+
+	for (size_t i = 0; i < XB_ARRAY_SIZE(fixed_keys); i++) {
+		const char *val = "";
+
+		if (!strcmp(fixed_keys[i].path, "console/backend-id"))
+			val = "0";
+		else if (!strncmp(fixed_keys[i].path, "control/platform", 16))
+			val = "1";
+		if ((rc = xs_put(d, dom, fixed_keys[i].path, val,
+				 fixed_keys[i].perm)) < 0)
+			return rc;
+	}
+	if ((rc = xs_put(d, dom, "name", c->name, P_TOOL)) < 0)
+		return rc;
+	snprintf(v, sizeof(v), "%u", d->domid);
+	if ((rc = xs_put(d, dom, "domid", v, P_TOOL)) < 0 ||
+	    (rc = xs_put(d, dom, "vm", vm, P_TOOL)) < 0)
+		return rc;
+	snprintf(v, sizeof(v), "%" PRIu64,
+		 (c->maxmem_mb > c->memory_mb ? c->maxmem_mb : c->memory_mb) << 10);
+	if ((rc = xs_put(d, dom, "memory/static-max", v, P_TOOL)) < 0)
+		return rc;
+	snprintf(v, sizeof(v), "%" PRIu64, c->memory_mb << 10);
+	if ((rc = xs_put(d, dom, "memory/target", v, P_TOOL)) < 0 ||
+	    (rc = xs_put(d, dom, "memory/videoram", "0", P_TOOL)) < 0)
+		return rc;
+	for (unsigned i = 0; i < (c->maxvcpus ? c->maxvcpus : 1); i++) {
+		char rel[48];
+
+		snprintf(rel, sizeof(rel), "cpu/%u/availability", i);
+		if ((rc = xs_put(d, dom, rel, i < c->vcpus ? "online" : "offline",
+				 P_TOOL)) < 0)
+			return rc;
+	}
+	snprintf(v, sizeof(v), "%u", d->store_evtchn);
+	if ((rc = xs_put(d, dom, "store/port", v, P_TOOL)) < 0)
+		return rc;
+	snprintf(v, sizeof(v), "%" PRIu64, d->store_mfn);
+	if ((rc = xs_put(d, dom, "store/ring-ref", v, P_TOOL)) < 0)
+		return rc;
+	if ((rc = xs_put(d, dom, "console/type", "xenconsoled", P_TOOL)) < 0 ||
+	    (rc = xs_put(d, dom, "console/limit", "1048576", P_TOOL)) < 0 ||
+	    (rc = xs_put(d, dom, "console/output", "pty", P_TOOL)) < 0)
+		return rc;
+	snprintf(v, sizeof(v), "%u", d->console_evtchn);
+	if ((rc = xs_put(d, dom, "console/port", v, P_TOOL)) < 0)
+		return rc;
+	snprintf(v, sizeof(v), "%" PRIu64, d->console_mfn);
+	return xs_put(d, dom, "console/ring-ref", v, P_TOOL);
+}
+
+void dom_xs_cleanup(struct dom *d)
+{
+	struct xb_err ignore = { 0 };
+	char path[64], uuid[37];
+
+	if (!d->xs_written)
+		return;
+	snprintf(path, sizeof(path), "/local/domain/%u", d->domid);
+	d->hv->xs_rm(d->h, path, &ignore);
+	uuid_str(d->uuid, uuid);
+	snprintf(path, sizeof(path), "/vm/%s", uuid);
+	d->hv->xs_rm(d->h, path, &ignore);
+	d->xs_written = false;
+}
+
+int dom_run(struct dom *d, bool paused)
+{
+	int rc;
+
+	if ((rc = tool_domid(d, "xenstored", &d->store_domid)) < 0 ||
+	    (rc = tool_domid(d, "xenconsoled", &d->console_domid)) < 0)
+		return rc;
+	if ((rc = dom_create(d)) < 0)
+		goto fail;
+	if ((rc = d->hv->evtchn_alloc(d->h, d->domid, d->store_domid,
+				      &d->store_evtchn, &d->err)) < 0 ||
+	    (rc = d->hv->evtchn_alloc(d->h, d->domid, d->console_domid,
+				      &d->console_evtchn, &d->err)) < 0)
+		goto fail;
+	if ((rc = dom_build(d)) < 0 || (rc = write_xenstore(d)) < 0)
+		goto fail;
+	if ((rc = d->hv->xs_introduce(d->h, d->domid, d->store_mfn,
+				      d->store_evtchn, &d->err)) < 0)
+		goto fail;
+	if (!paused && (rc = d->hv->unpause(d->h, d->domid, &d->err)) < 0)
+		goto fail;
+	return 0;
+fail:
+	dom_xs_cleanup(d);
+	dom_destroy(d);
+	return rc;
+}

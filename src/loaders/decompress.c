@@ -1,0 +1,801 @@
+/*
+ * decompress.c - the decompressor table: every format Linux can compress a
+ * kernel payload or an initrd with (lib/decompress.c's list), each run
+ * incrementally into an output buffer that grows geometrically up to the
+ * cap and never beyond it (+1 byte, which is how "more than the cap" is
+ * detected without trusting any size the input declares).
+ *
+ * Concatenation: gzip, xz, bzip2 and zstd streams may follow one another
+ * (concatenated initrd parts), optionally separated by zero padding.
+ * Anything else after the last complete stream is ignored: a bzImage payload
+ * ends with a 4-byte size that is not part of the stream.
+ */
+#include "loader_int.h"
+
+#include <bzlib.h>
+#include <limits.h>
+#include <lz4.h>
+#include <lz4frame.h>
+#include <lzma.h>
+#include <lzo/lzo1x.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <zstd.h>
+
+/* Decoder memory (dictionary) limit for xz and lzma: Linux uses 32 MiB
+ * dictionaries for kernels, lzma -9 uses 64 MiB. */
+#define DC_MEMLIMIT (256ULL << 20)
+#define DC_MIN_ALLOC (64u << 10)
+
+/* ---- output buffer ---- */
+
+struct dc_out {
+	uint8_t *p;
+	size_t len;	/* bytes produced */
+	size_t size;	/* bytes allocated */
+	size_t limit;	/* cap + 1: holding this many bytes means "too big" */
+	size_t hint;	/* first allocation: a guess from the input size */
+	uint64_t cap;
+	const char *name, *fmt;	/* for messages */
+	struct xb_err *e;
+};
+
+static void out_init(struct dc_out *o, const char *name, const char *fmt,
+		     size_t in_len, uint64_t cap, struct xb_err *e)
+{
+	memset(o, 0, sizeof(*o));
+	o->cap = cap;
+	o->limit = cap >= SIZE_MAX - 1 ? SIZE_MAX : (size_t)cap + 1;
+	/* Kernels compress about 4:1; a wrong guess costs a few reallocs.
+	 * Declared sizes in the input are deliberately not used. */
+	o->hint = in_len > SIZE_MAX / 4 ? SIZE_MAX : in_len * 4;
+	if (o->hint < DC_MIN_ALLOC)
+		o->hint = DC_MIN_ALLOC;
+	o->name = name;
+	o->fmt = fmt;
+	o->e = e;
+}
+
+static int out_too_big(struct dc_out *o)
+{
+	return xb_fail(o->e, XB_EINPUT,
+		       "%s: %s: decompressed size exceeds limit (%llu bytes)",
+		       o->name, o->fmt, (unsigned long long)o->cap);
+}
+
+/*
+ * Make room for at least min(want, limit - len) more bytes (want >= 1), at
+ * least doubling the allocation when it grows.  Fails with the cap message
+ * when the buffer already holds limit bytes, i.e. more than the cap.
+ */
+static int out_reserve(struct dc_out *o, size_t want)
+{
+	size_t need, nsize;
+	uint8_t *np;
+
+	if (o->len >= o->limit)
+		return out_too_big(o);
+	if (want > o->limit - o->len)
+		want = o->limit - o->len;
+	if (o->size - o->len >= want)
+		return 0;
+	need = o->len + want;
+	if (!o->size)
+		nsize = o->hint;
+	else
+		nsize = o->size > SIZE_MAX / 2 ? SIZE_MAX : o->size * 2;
+	while (nsize < need)
+		nsize = nsize > SIZE_MAX / 2 ? SIZE_MAX : nsize * 2;
+	if (nsize > o->limit)
+		nsize = o->limit;
+	np = realloc(o->p, nsize);
+	if (!np)
+		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory (%zu bytes)",
+			       o->name, o->fmt, nsize);
+	o->p = np;
+	o->size = nsize;
+	return 0;
+}
+
+/* Hand the buffer to the caller, trimmed; or free it on error. */
+static int out_finish(struct dc_out *o, int rc, uint8_t **out, size_t *out_len)
+{
+	if (rc < 0) {
+		free(o->p);
+		return rc;
+	}
+	if (o->len > o->cap) {
+		free(o->p);
+		return out_too_big(o);
+	}
+	if (!o->p) {	/* empty output: still hand back a valid pointer */
+		o->p = malloc(1);
+		if (!o->p)
+			return xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
+				       o->name, o->fmt);
+	} else if (o->size > o->len + DC_MIN_ALLOC) {
+		uint8_t *np = realloc(o->p, o->len ? o->len : 1);
+
+		if (np)
+			o->p = np;
+	}
+	*out = o->p;
+	*out_len = o->len;
+	return 0;
+}
+
+static int dc_truncated(struct dc_out *o)
+{
+	return xb_fail(o->e, XB_EINPUT, "%s: %s: truncated stream (%zu bytes decompressed)",
+		       o->name, o->fmt, o->len);
+}
+
+static int dc_corrupt(struct dc_out *o, const char *why, size_t in_off)
+{
+	return xb_fail(o->e, XB_EINPUT, "%s: %s: corrupt data at input offset %zu (%s)",
+		       o->name, o->fmt, in_off, why);
+}
+
+/* Streaming APIs take 32-bit lengths (zlib, bzip2). */
+static unsigned chunk32(size_t n)
+{
+	return n > UINT_MAX ? UINT_MAX : (unsigned)n;
+}
+
+/*
+ * After a complete stream ending at *pos: skip zero padding and report
+ * whether another stream of the same format (magic) follows.
+ */
+static bool next_stream(const uint8_t *in, size_t len, size_t *pos,
+			bool (*probe)(const uint8_t *, size_t))
+{
+	size_t p = *pos;
+
+	while (p < len && in[p] == 0)
+		p++;
+	if (p < len && probe(in + p, len - p)) {
+		*pos = p;
+		return true;
+	}
+	return false;
+}
+
+/* ---- gzip (zlib) ---- */
+
+static bool gzip_probe(const uint8_t *b, size_t len)
+{
+	return len >= 3 && b[0] == 0x1f && b[1] == 0x8b && b[2] == 8;
+}
+
+static int gzip_decompress(const char *name, const uint8_t *in, size_t in_len,
+			   uint64_t cap, uint8_t **out, size_t *out_len,
+			   struct xb_err *e)
+{
+	struct dc_out o;
+	z_stream z;
+	size_t ipos = 0;
+	int rc = 0, zr;
+
+	out_init(&o, name, "gzip", in_len, cap, e);
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
+		return xb_fail(e, XB_EINTERNAL, "%s: gzip: cannot initialise zlib", name);
+	for (;;) {
+		unsigned ain, aout;
+
+		rc = out_reserve(&o, 1);
+		if (rc < 0)
+			break;
+		ain = chunk32(in_len - ipos);
+		aout = chunk32(o.size - o.len);
+		z.next_in = (Bytef *)(uintptr_t)(in + ipos);
+		z.avail_in = ain;
+		z.next_out = o.p + o.len;
+		z.avail_out = aout;
+		zr = inflate(&z, Z_NO_FLUSH);
+		ipos += ain - z.avail_in;
+		o.len += aout - z.avail_out;
+		if (zr == Z_STREAM_END) {
+			if (!next_stream(in, in_len, &ipos, gzip_probe))
+				break;
+			if (inflateReset(&z) != Z_OK) {
+				rc = dc_corrupt(&o, "inflateReset", ipos);
+				break;
+			}
+			continue;
+		}
+		if (zr == Z_MEM_ERROR) {
+			rc = xb_fail(e, XB_EINTERNAL, "%s: gzip: out of memory", name);
+			break;
+		}
+		if (zr != Z_OK && zr != Z_BUF_ERROR) {
+			rc = dc_corrupt(&o, z.msg ? z.msg : "inflate failed", ipos);
+			break;
+		}
+		if (ipos == in_len && z.avail_out > 0) {
+			rc = dc_truncated(&o);
+			break;
+		}
+	}
+	inflateEnd(&z);
+	return out_finish(&o, rc, out, out_len);
+}
+
+/* ---- xz and lzma (liblzma) ---- */
+
+static bool xz_probe(const uint8_t *b, size_t len)
+{
+	static const uint8_t m[6] = { 0xfd, '7', 'z', 'X', 'Z', 0 };
+
+	return len >= sizeof(m) && !memcmp(b, m, sizeof(m));
+}
+
+/*
+ * Legacy .lzma ("LZMA_Alone"): properties byte, LE32 dictionary size, LE64
+ * uncompressed size.  Linux's magic is 5d 00; the third byte is the second
+ * byte of the dictionary size, zero for every power-of-two dictionary of at
+ * least 64 KiB that lzma(1) writes.
+ */
+static bool lzma_probe(const uint8_t *b, size_t len)
+{
+	return len >= 13 && b[0] == 0x5d && b[1] == 0 && b[2] == 0;
+}
+
+static const char *lzma_why(lzma_ret r)
+{
+	switch (r) {
+	case LZMA_FORMAT_ERROR: return "not the expected format";
+	case LZMA_OPTIONS_ERROR: return "unsupported options";
+	case LZMA_DATA_ERROR: return "data error";
+	case LZMA_MEMLIMIT_ERROR: return "dictionary larger than 256 MiB";
+	case LZMA_UNSUPPORTED_CHECK: return "unsupported integrity check";
+	default: return "decoder error";
+	}
+}
+
+static int lzma_common(const char *name, const char *fmt, bool alone,
+		       const uint8_t *in, size_t in_len, uint64_t cap,
+		       uint8_t **out, size_t *out_len, struct xb_err *e)
+{
+	lzma_stream s = LZMA_STREAM_INIT;
+	struct dc_out o;
+	size_t ipos = 0;
+	lzma_ret lr;
+	int rc = 0;
+
+	out_init(&o, name, fmt, in_len, cap, e);
+restart:
+	lr = alone ? lzma_alone_decoder(&s, DC_MEMLIMIT)
+		   : lzma_stream_decoder(&s, DC_MEMLIMIT, 0);
+	if (lr != LZMA_OK) {
+		lzma_end(&s);
+		return out_finish(&o, xb_fail(e, XB_EINTERNAL,
+				  "%s: %s: cannot initialise liblzma", name, fmt),
+				  out, out_len);
+	}
+	for (;;) {
+		size_t ain, aout;
+
+		rc = out_reserve(&o, 1);
+		if (rc < 0)
+			break;
+		ain = in_len - ipos;
+		aout = o.size - o.len;
+		s.next_in = in + ipos;
+		s.avail_in = ain;
+		s.next_out = o.p + o.len;
+		s.avail_out = aout;
+		lr = lzma_code(&s, LZMA_RUN);
+		ipos += ain - s.avail_in;
+		o.len += aout - s.avail_out;
+		if (lr == LZMA_STREAM_END) {
+			if (!alone && next_stream(in, in_len, &ipos, xz_probe)) {
+				lzma_end(&s);
+				goto restart;
+			}
+			break;
+		}
+		if (lr == LZMA_MEM_ERROR) {
+			rc = xb_fail(e, XB_EINTERNAL, "%s: %s: out of memory", name, fmt);
+			break;
+		}
+		if (lr != LZMA_OK && lr != LZMA_BUF_ERROR) {
+			rc = dc_corrupt(&o, lzma_why(lr), ipos);
+			break;
+		}
+		if (ipos == in_len && s.avail_out > 0) {
+			rc = dc_truncated(&o);
+			break;
+		}
+	}
+	lzma_end(&s);
+	return out_finish(&o, rc, out, out_len);
+}
+
+static int xz_decompress(const char *name, const uint8_t *in, size_t in_len,
+			 uint64_t cap, uint8_t **out, size_t *out_len,
+			 struct xb_err *e)
+{
+	return lzma_common(name, "xz", false, in, in_len, cap, out, out_len, e);
+}
+
+static int lzma_decompress(const char *name, const uint8_t *in, size_t in_len,
+			   uint64_t cap, uint8_t **out, size_t *out_len,
+			   struct xb_err *e)
+{
+	return lzma_common(name, "lzma", true, in, in_len, cap, out, out_len, e);
+}
+
+/* ---- bzip2 ---- */
+
+static bool bzip2_probe(const uint8_t *b, size_t len)
+{
+	return len >= 4 && b[0] == 'B' && b[1] == 'Z' && b[2] == 'h' &&
+	       b[3] >= '1' && b[3] <= '9';
+}
+
+static int bzip2_decompress(const char *name, const uint8_t *in, size_t in_len,
+			    uint64_t cap, uint8_t **out, size_t *out_len,
+			    struct xb_err *e)
+{
+	struct dc_out o;
+	bz_stream s;
+	size_t ipos = 0;
+	int rc = 0, br;
+
+	out_init(&o, name, "bzip2", in_len, cap, e);
+restart:
+	memset(&s, 0, sizeof(s));
+	if (BZ2_bzDecompressInit(&s, 0, 0) != BZ_OK)
+		return out_finish(&o, xb_fail(e, XB_EINTERNAL,
+				  "%s: bzip2: cannot initialise libbz2", name),
+				  out, out_len);
+	for (;;) {
+		unsigned ain, aout;
+
+		rc = out_reserve(&o, 1);
+		if (rc < 0)
+			break;
+		ain = chunk32(in_len - ipos);
+		aout = chunk32(o.size - o.len);
+		s.next_in = (char *)(uintptr_t)(in + ipos);
+		s.avail_in = ain;
+		s.next_out = (char *)(o.p + o.len);
+		s.avail_out = aout;
+		br = BZ2_bzDecompress(&s);
+		ipos += ain - s.avail_in;
+		o.len += aout - s.avail_out;
+		if (br == BZ_STREAM_END) {
+			if (next_stream(in, in_len, &ipos, bzip2_probe)) {
+				BZ2_bzDecompressEnd(&s);
+				goto restart;
+			}
+			break;
+		}
+		if (br == BZ_MEM_ERROR) {
+			rc = xb_fail(e, XB_EINTERNAL, "%s: bzip2: out of memory", name);
+			break;
+		}
+		if (br != BZ_OK) {
+			rc = dc_corrupt(&o, br == BZ_DATA_ERROR_MAGIC ? "bad magic"
+					: "data error", ipos);
+			break;
+		}
+		if (ipos == in_len && s.avail_out > 0) {
+			rc = dc_truncated(&o);
+			break;
+		}
+	}
+	BZ2_bzDecompressEnd(&s);
+	return out_finish(&o, rc, out, out_len);
+}
+
+/* ---- zstd ---- */
+
+static bool zstd_probe(const uint8_t *b, size_t len)
+{
+	return len >= 4 && xb_le32(b) == 0xFD2FB528u;
+}
+
+static int zstd_decompress(const char *name, const uint8_t *in, size_t in_len,
+			   uint64_t cap, uint8_t **out, size_t *out_len,
+			   struct xb_err *e)
+{
+	ZSTD_DStream *ds;
+	struct dc_out o;
+	size_t ipos = 0;
+	int rc = 0;
+
+	out_init(&o, name, "zstd", in_len, cap, e);
+	/* The default window limit (2^27, ZSTD_WINDOWLOG_LIMIT_DEFAULT) covers
+	 * Linux's zstd -22 --ultra and bounds the decoder's memory. */
+	ds = ZSTD_createDStream();
+	if (!ds)
+		return xb_fail(e, XB_EINTERNAL, "%s: zstd: out of memory", name);
+	for (;;) {
+		ZSTD_inBuffer ib;
+		ZSTD_outBuffer ob;
+		size_t r;
+
+		rc = out_reserve(&o, 1);
+		if (rc < 0)
+			break;
+		ib.src = in;
+		ib.size = in_len;
+		ib.pos = ipos;
+		ob.dst = o.p;
+		ob.size = o.size;
+		ob.pos = o.len;
+		r = ZSTD_decompressStream(ds, &ob, &ib);
+		ipos = ib.pos;
+		o.len = ob.pos;
+		if (ZSTD_isError(r)) {
+			rc = dc_corrupt(&o, ZSTD_getErrorName(r), ipos);
+			break;
+		}
+		if (r == 0) {	/* a frame is complete */
+			if (!next_stream(in, in_len, &ipos, zstd_probe))
+				break;
+			continue;	/* the context starts the next frame */
+		}
+		if (ipos == in_len && ob.pos < ob.size) {
+			rc = dc_truncated(&o);
+			break;
+		}
+	}
+	ZSTD_freeDStream(ds);
+	return out_finish(&o, rc, out, out_len);
+}
+
+/* ---- lz4: Linux's legacy frame (lz4 -l), and the modern frame ---- */
+
+#define LZ4_LEGACY_MAGIC 0x184C2102u
+#define LZ4_FRAME_MAGIC 0x184D2204u
+#define LZ4_LEGACY_BLOCK (8u << 20)	/* uncompressed bytes per legacy block */
+
+static bool lz4_probe(const uint8_t *b, size_t len)
+{
+	return len >= 4 && (xb_le32(b) == LZ4_LEGACY_MAGIC ||
+			    xb_le32(b) == LZ4_FRAME_MAGIC);
+}
+
+/*
+ * Legacy frame: magic, then blocks of LE32 compressed size + data, each
+ * decompressing to at most 8 MiB.  The magic may repeat (concatenated
+ * frames); a zero size is padding; the last 4 bytes of a bzImage payload
+ * are the decompressed size, not a block.
+ */
+static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len)
+{
+	size_t ipos = 4;
+	unsigned nblocks = 0;
+	const size_t bound = (size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
+
+	while (in_len - ipos >= 4) {
+		uint32_t csize = xb_le32(in + ipos);
+		size_t room;
+		int n;
+
+		if (csize == LZ4_LEGACY_MAGIC || csize == 0) {
+			ipos += 4;
+			continue;
+		}
+		if (in_len - ipos == 4 && nblocks > 0)
+			break;	/* the appended size */
+		ipos += 4;
+		if (csize > bound || csize > in_len - ipos)
+			return xb_fail(o->e, XB_EINPUT,
+				       "%s: lz4: block %u: size %u exceeds %s (%zu bytes)",
+				       o->name, nblocks, csize,
+				       csize > bound ? "the block bound" : "the input",
+				       csize > bound ? bound : in_len - ipos);
+		if (out_reserve(o, LZ4_LEGACY_BLOCK) < 0)
+			return -o->e->code;
+		room = o->size - o->len;
+		if (room > LZ4_LEGACY_BLOCK)
+			room = LZ4_LEGACY_BLOCK;
+		n = LZ4_decompress_safe((const char *)in + ipos, (char *)o->p + o->len,
+					(int)csize, (int)room);
+		if (n < 0) {
+			/* With less room than a whole block because of the cap,
+			 * tell "too big" from "corrupt" by decoding into scratch
+			 * memory (only on this error path). */
+			if (room < LZ4_LEGACY_BLOCK) {
+				char *tmp = malloc(LZ4_LEGACY_BLOCK);
+				int m;
+
+				if (!tmp)
+					return xb_fail(o->e, XB_EINTERNAL,
+						       "%s: lz4: out of memory", o->name);
+				m = LZ4_decompress_safe((const char *)in + ipos, tmp,
+							(int)csize, LZ4_LEGACY_BLOCK);
+				free(tmp);
+				if (m >= 0)
+					return out_too_big(o);
+			}
+			return dc_corrupt(o, "bad lz4 block", ipos);
+		}
+		o->len += (size_t)n;
+		ipos += csize;
+		nblocks++;
+	}
+	if (!nblocks)
+		return dc_truncated(o);
+	return 0;
+}
+
+static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len)
+{
+	LZ4F_dctx *dc;
+	size_t ipos = 0;
+	int rc = 0;
+
+	if (LZ4F_isError(LZ4F_createDecompressionContext(&dc, LZ4F_VERSION)))
+		return xb_fail(o->e, XB_EINTERNAL, "%s: lz4: out of memory", o->name);
+	for (;;) {
+		size_t isz, osz, r;
+
+		rc = out_reserve(o, 1);
+		if (rc < 0)
+			break;
+		isz = in_len - ipos;
+		osz = o->size - o->len;
+		r = LZ4F_decompress(dc, o->p + o->len, &osz, in + ipos, &isz, NULL);
+		ipos += isz;
+		o->len += osz;
+		if (LZ4F_isError(r)) {
+			rc = dc_corrupt(o, LZ4F_getErrorName(r), ipos);
+			break;
+		}
+		if (r == 0) {	/* frame complete; the context is reset */
+			size_t p = ipos;
+
+			while (p < in_len && in[p] == 0)
+				p++;
+			if (in_len - p >= 4 && xb_le32(in + p) == LZ4_FRAME_MAGIC) {
+				ipos = p;
+				continue;
+			}
+			break;
+		}
+		if (ipos == in_len && o->len < o->size) {
+			rc = dc_truncated(o);
+			break;
+		}
+	}
+	LZ4F_freeDecompressionContext(dc);
+	return rc;
+}
+
+static int lz4_decompress(const char *name, const uint8_t *in, size_t in_len,
+			  uint64_t cap, uint8_t **out, size_t *out_len,
+			  struct xb_err *e)
+{
+	struct dc_out o;
+	int rc;
+
+	out_init(&o, name, "lz4", in_len, cap, e);
+	if (in_len >= 4 && xb_le32(in) == LZ4_LEGACY_MAGIC)
+		rc = lz4_legacy(&o, in, in_len);
+	else
+		rc = lz4_frame(&o, in, in_len);
+	return out_finish(&o, rc, out, out_len);
+}
+
+/* ---- lzo: the lzop file format, as Linux's unlzo reads it ---- */
+
+static const uint8_t lzop_magic[9] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
+
+/* lzop header and block flags (lzop's conf.h). */
+#define LZOP_ADLER32_D 0x00000001u
+#define LZOP_ADLER32_C 0x00000002u
+#define LZOP_EXTRA_FIELD 0x00000040u
+#define LZOP_CRC32_D 0x00000100u
+#define LZOP_CRC32_C 0x00000200u
+#define LZOP_FILTER 0x00000800u
+#define LZOP_H_CRC32 0x00001000u
+#define LZOP_MAX_BLOCK (64u << 20)	/* lzop's MAX_BLOCK_SIZE */
+
+static bool lzo_probe(const uint8_t *b, size_t len)
+{
+	return len >= sizeof(lzop_magic) && !memcmp(b, lzop_magic, sizeof(lzop_magic));
+}
+
+/* A bounded reader over the input. */
+struct rd {
+	const uint8_t *b;
+	size_t len, pos;
+};
+
+static bool rd_take(struct rd *r, size_t n, const uint8_t **p)
+{
+	if (n > r->len - r->pos)
+		return false;
+	*p = r->b + r->pos;
+	r->pos += n;
+	return true;
+}
+
+static bool rd_be32(struct rd *r, uint32_t *v)
+{
+	const uint8_t *p;
+
+	if (!rd_take(r, 4, &p))
+		return false;
+	*v = xb_be32(p);
+	return true;
+}
+
+/* Check one lzop checksum of data against the stored value. */
+static bool lzop_sum_ok(struct rd *r, bool crc, const uint8_t *data, size_t n)
+{
+	uint32_t want, got;
+
+	if (!rd_be32(r, &want))
+		return false;
+	got = crc ? lzo_crc32(0, data, (lzo_uint)n) : lzo_adler32(1, data, (lzo_uint)n);
+	return want == got;
+}
+
+static int lzo_decompress(const char *name, const uint8_t *in, size_t in_len,
+			  uint64_t cap, uint8_t **out, size_t *out_len,
+			  struct xb_err *e)
+{
+	struct rd r = { in, in_len, sizeof(lzop_magic) };
+	const uint8_t *p, *hdr;
+	uint32_t flags, dlen, clen;
+	uint16_t version;
+	struct dc_out o;
+	unsigned nblock = 0;
+	int rc = 0;
+
+	out_init(&o, name, "lzo", in_len, cap, e);
+	if (lzo_init() != LZO_E_OK)
+		return xb_fail(e, XB_EINTERNAL, "%s: lzo: cannot initialise liblzo2", name);
+	if (!lzo_probe(in, in_len))
+		return out_finish(&o, dc_corrupt(&o, "bad magic", 0), out, out_len);
+
+	/* Header: version, library version, [version needed], method,
+	 * [level], flags, [filter], mode, mtime_low, [mtime_high], name,
+	 * checksum of all that. */
+	hdr = in + r.pos;
+	if (!rd_take(&r, 2, &p))
+		goto trunc;
+	version = xb_be16(p);
+	if (!rd_take(&r, version >= 0x0940 ? 5 : 3, &p))
+		goto trunc;
+	if (p[version >= 0x0940 ? 4 : 2] < 1 || p[version >= 0x0940 ? 4 : 2] > 3)
+		return out_finish(&o, dc_corrupt(&o, "unknown method", r.pos), out, out_len);
+	if (version >= 0x0940 && !rd_take(&r, 1, &p))	/* level */
+		goto trunc;
+	if (!rd_be32(&r, &flags))
+		goto trunc;
+	if (flags & LZOP_FILTER)
+		return out_finish(&o, xb_fail(e, XB_EINPUT,
+				  "%s: lzo: filtered lzop files are not supported", name),
+				  out, out_len);
+	if (!rd_take(&r, version >= 0x0940 ? 12 : 8, &p))	/* mode, mtime */
+		goto trunc;
+	if (!rd_take(&r, 1, &p) || !rd_take(&r, p[0], &p))	/* name */
+		goto trunc;
+	{
+		size_t hlen = (size_t)(in + r.pos - hdr);
+
+		if (in_len - r.pos < 4)
+			goto trunc;
+		if (!lzop_sum_ok(&r, flags & LZOP_H_CRC32, hdr, hlen))
+			return out_finish(&o, dc_corrupt(&o, "header checksum", r.pos),
+					  out, out_len);
+	}
+	if (flags & LZOP_EXTRA_FIELD) {
+		uint32_t xlen;
+
+		if (!rd_be32(&r, &xlen) || !rd_take(&r, xlen, &p) || !rd_take(&r, 4, &p))
+			goto trunc;
+	}
+
+	for (;; nblock++) {
+		const uint8_t *dsum_at, *data;
+		size_t dsum_pos;
+
+		if (!rd_be32(&r, &dlen))
+			goto trunc;
+		if (dlen == 0)
+			break;	/* end of file */
+		if (!rd_be32(&r, &clen))
+			goto trunc;
+		if (dlen > LZOP_MAX_BLOCK || clen == 0 || clen > dlen) {
+			rc = xb_fail(e, XB_EINPUT,
+				     "%s: lzo: block %u: sizes %u -> %u out of range",
+				     name, nblock, clen, dlen);
+			break;
+		}
+		/* Checksums of the uncompressed data, then (only for
+		 * compressed blocks) of the compressed data. */
+		dsum_pos = r.pos;
+		dsum_at = in + r.pos;
+		if (!rd_take(&r, (flags & LZOP_ADLER32_D ? 4 : 0) +
+				 (flags & LZOP_CRC32_D ? 4 : 0), &p))
+			goto trunc;
+		if (clen < dlen) {
+			struct rd cs = r;
+
+			if (!rd_take(&r, (flags & LZOP_ADLER32_C ? 4 : 0) +
+					 (flags & LZOP_CRC32_C ? 4 : 0), &p))
+				goto trunc;
+			if (!rd_take(&r, clen, &data))
+				goto trunc;
+			if (((flags & LZOP_ADLER32_C) && !lzop_sum_ok(&cs, false, data, clen)) ||
+			    ((flags & LZOP_CRC32_C) && !lzop_sum_ok(&cs, true, data, clen))) {
+				rc = dc_corrupt(&o, "block checksum", dsum_pos);
+				break;
+			}
+		} else if (!rd_take(&r, clen, &data)) {
+			goto trunc;
+		}
+		if ((uint64_t)o.len + dlen > o.cap) {
+			rc = out_too_big(&o);
+			break;
+		}
+		rc = out_reserve(&o, dlen);
+		if (rc < 0)
+			break;
+		if (clen == dlen) {
+			memcpy(o.p + o.len, data, dlen);	/* stored block */
+		} else {
+			lzo_uint got = dlen;
+
+			if (lzo1x_decompress_safe(data, clen, o.p + o.len, &got, NULL) !=
+			    LZO_E_OK || got != dlen) {
+				rc = dc_corrupt(&o, "bad lzo block", dsum_pos);
+				break;
+			}
+		}
+		{
+			struct rd ds = { in, in_len, (size_t)(dsum_at - in) };
+
+			if (((flags & LZOP_ADLER32_D) &&
+			     !lzop_sum_ok(&ds, false, o.p + o.len, dlen)) ||
+			    ((flags & LZOP_CRC32_D) &&
+			     !lzop_sum_ok(&ds, true, o.p + o.len, dlen))) {
+				rc = dc_corrupt(&o, "data checksum", dsum_pos);
+				break;
+			}
+		}
+		o.len += dlen;
+	}
+	return out_finish(&o, rc, out, out_len);
+trunc:
+	return out_finish(&o, dc_truncated(&o), out, out_len);
+}
+
+/* ---- the table ---- */
+
+/* Ordered by how likely each is for a kernel; magics do not overlap. */
+const struct dc_format dc_formats[] = {
+	{ "gzip", gzip_probe, gzip_decompress },
+	{ "xz", xz_probe, xz_decompress },
+	{ "zstd", zstd_probe, zstd_decompress },
+	{ "lz4", lz4_probe, lz4_decompress },
+	{ "bzip2", bzip2_probe, bzip2_decompress },
+	{ "lzo", lzo_probe, lzo_decompress },
+	{ "lzma", lzma_probe, lzma_decompress },
+	{ NULL, NULL, NULL },
+};
+
+const struct dc_format *dc_probe(const uint8_t *buf, size_t len)
+{
+	for (const struct dc_format *f = dc_formats; f->name; f++)
+		if (f->probe(buf, len))
+			return f;
+	return NULL;
+}
+
+const struct dc_format *dc_find(const char *name)
+{
+	for (const struct dc_format *f = dc_formats; f->name; f++)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}

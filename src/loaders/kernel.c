@@ -1,0 +1,161 @@
+/*
+ * kernel.c - kernel_parse(): the ordered loader table, and kernel_load().
+ * Each loader turns the file into an ELF image (decompressing as needed);
+ * elf_parse() then applies the same rules to all of them.
+ */
+#include "loader_int.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct loader {
+	const char *name;
+	bool (*probe)(const uint8_t *buf, size_t len);
+	/* Set img->elf, elf_len, owned, format and compression. */
+	int (*parse)(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
+		     struct kernel_image *img, struct xb_err *e);
+};
+
+static bool compressed_probe(const uint8_t *buf, size_t len)
+{
+	return dc_probe(buf, len) != NULL;
+}
+
+/* A whole-file compressed ELF (vmlinux.gz, vmlinux.xz, ...). */
+static int compressed_parse(const char *name, const uint8_t *buf, size_t len,
+			    uint64_t cap, struct kernel_image *img, struct xb_err *e)
+{
+	const struct dc_format *fmt = dc_probe(buf, len);
+	uint8_t *out;
+	size_t out_len;
+	int rc;
+
+	rc = fmt->decompress(name, buf, len, cap, &out, &out_len, e);
+	if (rc < 0)
+		return rc;
+	if (!elf_probe(out, out_len)) {
+		free(out);
+		return xb_fail(e, XB_EINPUT, "%s: %s data is not an ELF image",
+			       name, fmt->name);
+	}
+	img->owned = out;
+	img->elf = out;
+	img->elf_len = out_len;
+	snprintf(img->format, sizeof(img->format), "elf");
+	snprintf(img->compression, sizeof(img->compression), "%s", fmt->name);
+	return 0;
+}
+
+static int plain_parse(const char *name, const uint8_t *buf, size_t len,
+		       uint64_t cap, struct kernel_image *img, struct xb_err *e)
+{
+	(void)name;
+	(void)cap;
+	(void)e;
+	img->elf = buf;
+	img->elf_len = len;
+	snprintf(img->format, sizeof(img->format), "elf");
+	snprintf(img->compression, sizeof(img->compression), "none");
+	return 0;
+}
+
+/* bzImage first: its setup code is not ELF, but test the specific magic
+ * before the generic ones all the same. */
+static const struct loader loaders[] = {
+	{ "bzImage", bz_probe, bz_parse },
+	{ "compressed", compressed_probe, compressed_parse },
+	{ "elf", elf_probe, plain_parse },
+};
+
+int kernel_parse(const char *name, const void *buf, size_t len,
+		 const struct loader_opts *o, struct kernel_image *img,
+		 struct xb_err *e)
+{
+	uint64_t cap = o && o->max_decompressed ? o->max_decompressed
+						: XB_DEFAULT_MAX_DECOMP;
+	const uint8_t *b = buf;
+	const struct loader *l = NULL;
+	int rc;
+
+	memset(img, 0, sizeof(*img));
+	img->file_len = len;
+	for (size_t i = 0; i < XB_ARRAY_SIZE(loaders); i++) {
+		if (loaders[i].probe(b, len)) {
+			l = &loaders[i];
+			break;
+		}
+	}
+	if (!l) {
+		uint8_t m[4] = { 0 };
+
+		memcpy(m, b, len < 4 ? len : 4);
+		return xb_fail(e, XB_EINPUT,
+			       "%s: not a kernel: neither ELF, bzImage nor compressed ELF (first bytes %02x %02x %02x %02x, %zu bytes)",
+			       name, m[0], m[1], m[2], m[3], len);
+	}
+	rc = l->parse(name, b, len, cap, img, e);
+	if (rc == 0)
+		rc = elf_parse(name, img, e);
+	if (rc < 0) {
+		kernel_image_free(img);
+		memset(img, 0, sizeof(*img));
+	}
+	return rc;
+}
+
+void kernel_image_free(struct kernel_image *img)
+{
+	if (!img)
+		return;
+	free(img->owned);
+	img->owned = NULL;
+	img->elf = NULL;
+	img->elf_len = 0;
+}
+
+int kernel_load(const struct kernel_image *img, uint8_t *dst, uint64_t dst_len,
+		struct xb_err *e)
+{
+	unsigned order[XB_MAX_SEGS];
+	uint64_t span, pos = 0;
+	unsigned n = img->nsegs;
+
+	if (n == 0 || n > XB_MAX_SEGS || img->pend < img->pstart)
+		return xb_fail(e, XB_EINTERNAL, "kernel_load: image not parsed");
+	span = img->pend - img->pstart;
+	if (dst_len < span)
+		return xb_fail(e, XB_EINTERNAL,
+			       "kernel_load: destination 0x%llx bytes < kernel 0x%llx bytes",
+			       (unsigned long long)dst_len, (unsigned long long)span);
+	/* In p_paddr order, so the gaps between segments can be zeroed too:
+	 * the guest must not see stale bytes inside its kernel range. */
+	for (unsigned i = 0; i < n; i++) {
+		unsigned j = i;
+
+		while (j > 0 && img->segs[order[j - 1]].paddr > img->segs[i].paddr) {
+			order[j] = order[j - 1];
+			j--;
+		}
+		order[j] = i;
+	}
+	for (unsigned k = 0; k < n; k++) {
+		const struct kernel_seg *s = &img->segs[order[k]];
+		uint64_t off = s->paddr - img->pstart;
+
+		/* Re-checked here: img is the caller's to keep intact, but a
+		 * bad one must not become a wild write. */
+		if (s->paddr < img->pstart || off < pos || s->filesz > s->memsz ||
+		    !xb_range_ok(off, s->memsz, span) ||
+		    !xb_range_ok(s->offset, s->filesz, img->elf_len))
+			return xb_fail(e, XB_EINTERNAL,
+				       "kernel_load: segment %u (p_paddr 0x%llx) inconsistent with the image",
+				       order[k], (unsigned long long)s->paddr);
+		memset(dst + pos, 0, (size_t)(off - pos));
+		memcpy(dst + off, img->elf + s->offset, (size_t)s->filesz);
+		memset(dst + off + s->filesz, 0, (size_t)(s->memsz - s->filesz));
+		pos = off + s->memsz;
+	}
+	memset(dst + pos, 0, (size_t)(span - pos));
+	return 0;
+}

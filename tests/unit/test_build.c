@@ -1,0 +1,359 @@
+/*
+ * test_build.c - whole builds on the simulated hypervisor, checked from
+ * the guest's point of view: walk the page tables from cr3 like the CPU,
+ * find every byte of the kernel at its virtual address, the p2m list at
+ * mfn_list, start_info as the layout says, the initrd at mod_start.
+ */
+#include "harness.h"
+
+#include <stdlib.h>
+
+#include <xen/xen.h>
+#include <xen/foreign/x86_64.h>
+
+#include "../../src/builder/build.h"
+#include "../../src/builder/hv_sim.h"
+#include "../../src/builder/pagetable.h"
+#include "elfgen.h"
+
+#define MiB (1ULL << 20)
+
+struct guest {
+	struct dom_config cfg;
+	struct dom d;
+	uint8_t *elf;
+	size_t elf_len;
+	uint64_t root;
+};
+
+static void *mframe(void *ctx, uint64_t mfn)
+{
+	return hv_sim_frame(ctx, mfn);
+}
+
+/* Host pointer to guest virtual va through the guest's own tables. */
+static uint8_t *gva(struct guest *g, uint64_t va, uint64_t *pte)
+{
+	uint64_t e;
+	uint8_t *f;
+
+	if (pt_walk(g->d.layout.gp->levels, g->root, va, mframe, g->d.h, &e) < 0)
+		return NULL;
+	if (pte)
+		*pte = e;
+	f = hv_sim_frame(g->d.h, (e & PT_ADDR_MASK) >> 12);
+	return f ? f + (va & 0xfff) : NULL;
+}
+
+static uint8_t *gpfn(struct guest *g, uint64_t pfn)
+{
+	return hv_sim_frame(g->d.h, g->d.p2m[pfn]);
+}
+
+static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
+		 size_t initrd_len, bool bad_pte)
+{
+	struct loader_opts lo = { .max_decompressed = 64 * MiB };
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	cfg_init(&g->cfg);
+	strcpy(g->cfg.name, "test");
+	g->cfg.memory_mb = g->cfg.maxmem_mb = mem_mb;
+	g->cfg.vcpus = g->cfg.maxvcpus = 1;
+	g->cfg.kernel = strdup("test-kernel");
+	g->cfg.cmdline = strdup("console=hvc0 xbuild=test");
+	dom_init(&g->d, &g->cfg);
+	g->d.test_bad_pte = bad_pte;
+	g->elf = elfgen_build(eg, &g->elf_len);
+	if (!g->elf)
+		return -1;
+	if (kernel_parse("test-kernel", g->elf, g->elf_len, &lo, &g->d.kernel,
+			 &g->d.err) < 0)
+		return -2;
+	if (initrd_len) {
+		g->cfg.ramdisk = strdup("test-initrd");
+		g->d.initrd = malloc(initrd_len);
+		for (size_t i = 0; i < initrd_len; i++)
+			g->d.initrd[i] = (uint8_t)(i * 13 + 5);
+		g->d.initrd_len = initrd_len;
+		g->d.initrd_file_len = initrd_len;
+	}
+	if ((rc = dom_plan(&g->d)) < 0)
+		return rc;
+	if ((rc = hv_sim_open(NULL, &g->d.h, &g->d.hv, &g->d.err)) < 0)
+		return rc;
+	rc = dom_run(&g->d, false);
+	if (rc == 0)
+		g->root = hv_sim_vcpu(g->d.h, g->d.domid)->cr3_mfn;
+	return rc;
+}
+
+static void done(struct guest *g)
+{
+	if (g->d.h)
+		g->d.hv->close(g->d.h);
+	dom_free(&g->d);
+	cfg_free(&g->cfg);
+	free(g->elf);
+}
+
+static bool is_pt_pfn(const struct layout *l, uint64_t pfn)
+{
+	for (unsigned m = 0; m < l->nmaps; m++) {
+		uint64_t s = l->maps[m].lvls[l->gp->levels - 1].pfn;
+
+		if (pfn >= s && pfn < s + l->maps[m].pgtables)
+			return true;
+	}
+	return false;
+}
+
+static void check_guest(struct guest *g, const struct elfgen *eg,
+			size_t initrd_len)
+{
+	const struct layout *l = &g->d.layout;
+	const start_info_x86_64_t *si;
+	const struct hv_vcpu *v = hv_sim_vcpu(g->d.h, g->d.domid);
+	struct hv_sim_stats st;
+	uint64_t va, pte, nro = 0;
+	int bad = 0;
+
+	REQUIRE(v);
+	/* every page of the region: mapped to p2m[pfn], RO iff page table */
+	for (va = l->virt_base; va < l->virt_pgtab_end; va += 4096) {
+		uint64_t pfn = (va - l->virt_base) >> 12;
+
+		if (!gva(g, va, &pte)) {
+			if (bad++ < 3)
+				t_fail(__FILE__, __LINE__, "va %#" PRIx64 " unmapped", va);
+			continue;
+		}
+		if (((pte & PT_ADDR_MASK) >> 12) != g->d.p2m[pfn] && bad++ < 3)
+			t_fail(__FILE__, __LINE__, "va %#" PRIx64 " -> wrong mfn", va);
+		if (!!(pte & PT_RW) == is_pt_pfn(l, pfn) && bad++ < 3)
+			t_fail(__FILE__, __LINE__, "va %#" PRIx64 " rw=%d", va,
+			       !!(pte & PT_RW));
+		nro += !(pte & PT_RW);
+	}
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(nro, l->nr_pt_frames);
+	/* nothing mapped right after the region */
+	CHECK(gva(g, l->virt_pgtab_end, NULL) == NULL);
+	CHECK(gva(g, l->virt_base - 4096, NULL) == NULL);
+
+	/* the kernel's bytes at their virtual addresses, then zeroed bss */
+	uint64_t kv = eg->virt_base + eg->paddr;
+	bad = 0;
+	for (size_t i = 0; i < eg->text_len + eg->bss_len; i++) {
+		const uint8_t *p = gva(g, kv + i, NULL);
+		uint8_t want = i < eg->text_len ? elfgen_byte(i) : 0;
+
+		/* the hypercall page is Xen's to fill (the sim: 0xcc) */
+		if (eg->hypercall_page && i >= 4096 && i < 8192)
+			want = 0xcc;
+
+		if ((!p || *p != want) && bad++ < 3)
+			t_fail(__FILE__, __LINE__, "kernel byte %zu", i);
+	}
+	CHECK_EQ(bad, 0);
+
+	/* start_info, through the guest's mapping at rsi */
+	si = (const void *)gva(g, v->rsi, NULL);
+	REQUIRE(si);
+	CHECK_STR(si->magic, "xen-3.0-x86_64");
+	CHECK_EQ(si->nr_pages, l->nr_pages);
+	CHECK_EQ(si->pt_base, l->pgtables.vstart);
+	CHECK_EQ(si->nr_pt_frames, l->nr_pt_frames);
+	CHECK_EQ(si->mfn_list, l->mfn_list);
+	CHECK_EQ(si->store_mfn, g->d.p2m[l->xenstore.pfn]);
+	CHECK_EQ(si->console.domU.mfn, g->d.p2m[l->console.pfn]);
+	CHECK(si->store_evtchn != 0 && si->console.domU.evtchn != 0);
+	CHECK_EQ(si->shared_info >> 12, g->d.shared_info_mfn);
+	CHECK_STR((const char *)si->cmd_line, "console=hvc0 xbuild=test");
+	CHECK_EQ(si->mod_len, initrd_len);
+
+	/* the p2m list at mfn_list, read through the guest's mapping */
+	bad = 0;
+	for (uint64_t pfn = 0; pfn < l->nr_pages; pfn++) {
+		const uint64_t *e = (const void *)gva(g, si->mfn_list + pfn * 8, NULL);
+
+		if ((!e || *e != g->d.p2m[pfn] ||
+		     hv_sim_owner(g->d.h, *e) != (int)g->d.domid) && bad++ < 3)
+			t_fail(__FILE__, __LINE__, "mfn_list[%#" PRIx64 "]", pfn);
+	}
+	CHECK_EQ(bad, 0);
+
+	/* the initrd at mod_start (virtual or pfn) */
+	bad = 0;
+	for (size_t i = 0; i < initrd_len; i++) {
+		const uint8_t *p;
+
+		if (si->flags & SIF_MOD_START_PFN)
+			p = gpfn(g, si->mod_start + (i >> 12)) + (i & 0xfff);
+		else
+			p = gva(g, si->mod_start + i, NULL);
+		if ((!p || *p != (uint8_t)(i * 13 + 5)) && bad++ < 3)
+			t_fail(__FILE__, __LINE__, "initrd byte %zu", i);
+	}
+	CHECK_EQ(bad, 0);
+
+	/* vCPU 0 */
+	CHECK_EQ(v->rip, l->virt_entry);
+	CHECK_EQ(v->rsp, l->stack.vend);
+	CHECK_EQ(v->kernel_sp, v->rsp);
+	CHECK_EQ(v->cr3_mfn, g->d.p2m[l->pgtables.pfn]);
+	CHECK_EQ(v->rflags, 0x200);
+	CHECK(v->is64);
+
+	/* backend state: pinned, running, introduced, no mapping left */
+	hv_sim_stats(g->d.h, &st);
+	CHECK(st.pinned && st.running && st.introduced);
+	CHECK_EQ(st.mappings, 0);
+	CHECK_EQ(st.pinned_tables, l->nr_pt_frames + (l->nmaps > 1 ? l->maps[1].pgtables : 0));
+	CHECK_EQ(st.grant_frame[0], si->console.domU.mfn);
+	CHECK_EQ(st.grant_frame[1], si->store_mfn);
+	CHECK_EQ(st.hypercall_mfn ? 1 : 0, eg->hypercall_page ? 1 : 0);
+}
+
+static const struct elfgen classic = {
+	.virt_base = 0xffffffff80000000ULL, .paddr = 0x200000,
+	.entry_off = 0x10, .text_len = 3 * 4096 + 100, .bss_len = 5000,
+	.hypercall_page = true,
+};
+
+static void build_classic(void)
+{
+	struct guest g;
+
+	REQUIRE(build(&g, &classic, 64, 100000, false) == 0);
+	CHECK(!(g.d.layout.si_flags & SIF_MOD_START_PFN));
+	check_guest(&g, &classic, 100000);
+	done(&g);
+}
+
+static void build_modern(void)
+{
+	struct elfgen m = classic;
+	struct guest g;
+
+	m.init_p2m = 0x8000000000ULL;
+	m.mod_start_pfn = true;
+	m.hypercall_page = false;
+	REQUIRE(build(&g, &m, 256, 3 * 4096 + 7, false) == 0);
+	CHECK(g.d.layout.si_flags & SIF_MOD_START_PFN);
+	CHECK_EQ(g.d.layout.mfn_list, 0x8000000000ULL);
+	check_guest(&g, &m, 3 * 4096 + 7);
+	done(&g);
+}
+
+static void build_no_initrd_large(void)
+{
+	struct guest g;
+
+	REQUIRE(build(&g, &classic, 2048, 0, false) == 0);
+	check_guest(&g, &classic, 0);
+	done(&g);
+}
+
+static void xenstore_keys(void)
+{
+	struct guest g;
+	const char *perms;
+	char path[128];
+
+	REQUIRE(build(&g, &classic, 64, 0, false) == 0);
+	snprintf(path, sizeof(path), "/local/domain/%u/name", g.d.domid);
+	CHECK_STR(hv_sim_xs(g.d.h, path, &perms), "test");
+	snprintf(path, sizeof(path), "n0,r%u", g.d.domid);
+	CHECK_STR(perms, path);
+	snprintf(path, sizeof(path), "/local/domain/%u/store/ring-ref", g.d.domid);
+	REQUIRE(hv_sim_xs(g.d.h, path, NULL));
+	CHECK_EQ(strtoull(hv_sim_xs(g.d.h, path, NULL), NULL, 10), g.d.store_mfn);
+	snprintf(path, sizeof(path), "/local/domain/%u/console/type", g.d.domid);
+	CHECK_STR(hv_sim_xs(g.d.h, path, NULL), "xenconsoled");
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", g.d.domid);
+	CHECK_STR(hv_sim_xs(g.d.h, path, &perms), "");
+	snprintf(path, sizeof(path), "n%u", g.d.domid);
+	CHECK_STR(perms, path);
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/target", g.d.domid);
+	CHECK_STR(hv_sim_xs(g.d.h, path, NULL), "65536");
+	done(&g);
+}
+
+/* A wrong page-table entry must be refused at pin time, and the failed
+ * build must leave nothing behind. */
+static void bad_pte_refused(void)
+{
+	struct hv_sim_stats st;
+	struct guest g;
+
+	CHECK(build(&g, &classic, 64, 0, true) == -XB_EHV);
+	CHECK_CONTAINS(g.d.err.msg, "mapped writable");
+	hv_sim_stats(g.d.h, &st);
+	CHECK_EQ(st.live_domains, 0);
+	CHECK_EQ(st.mappings, 0);
+	CHECK_EQ(hv_sim_xs_count(g.d.h, "/local/domain"), 0);
+	CHECK_EQ(hv_sim_xs_count(g.d.h, "/vm"), 0);
+	done(&g);
+}
+
+/* Fail every backend call in turn: each failure is reported with its
+ * step, the domain is gone, nothing stays mapped or in xenstore. */
+static void fault_walk(void)
+{
+	unsigned total, k;
+	struct guest g;
+
+	REQUIRE(build(&g, &classic, 64, 5000, false) == 0);
+	{
+		struct hv_sim_stats st;
+
+		hv_sim_stats(g.d.h, &st);
+		total = st.calls;
+	}
+	done(&g);
+	printf("  %u backend calls in a run\n", total);
+	CHECK(total > 20);
+	for (k = 1; k <= total; k++) {
+		struct hv_sim_opts o = { .fail_call = (int)k };
+		struct hv_sim_stats st;
+		int rc;
+
+		memset(&g, 0, sizeof(g));
+		cfg_init(&g.cfg);
+		strcpy(g.cfg.name, "fault");
+		g.cfg.memory_mb = g.cfg.maxmem_mb = 64;
+		g.cfg.vcpus = g.cfg.maxvcpus = 1;
+		g.cfg.kernel = strdup("k");
+		g.cfg.ramdisk = strdup("r");
+		dom_init(&g.d, &g.cfg);
+		g.elf = elfgen_build(&classic, &g.elf_len);
+		REQUIRE(kernel_parse("k", g.elf, g.elf_len, &(struct loader_opts){ 0 },
+				     &g.d.kernel, &g.d.err) == 0);
+		g.d.initrd = calloc(1, 5000);
+		g.d.initrd_len = g.d.initrd_file_len = 5000;
+		REQUIRE(dom_plan(&g.d) == 0);
+		REQUIRE(hv_sim_open(&o, &g.d.h, &g.d.hv, &g.d.err) == 0);
+		rc = dom_run(&g.d, false);
+		hv_sim_stats(g.d.h, &st);
+		if (rc == 0 || !strstr(g.d.err.msg, "simulated failure") ||
+		    st.live_domains != 0 || st.mappings != 0 ||
+		    hv_sim_xs_count(g.d.h, "/local") || hv_sim_xs_count(g.d.h, "/vm"))
+			t_fail(__FILE__, __LINE__, "fault at call %u (%s): rc %d, "
+			       "domains %u, mappings %u, msg '%s'", k,
+			       hv_sim_call_name(g.d.h, k), rc, st.live_domains,
+			       st.mappings, g.d.err.msg);
+		done(&g);
+	}
+}
+
+const struct test tests[] = {
+	{ "build_classic", build_classic },
+	{ "build_modern", build_modern },
+	{ "build_no_initrd_2g", build_no_initrd_large },
+	{ "build_xenstore_keys", xenstore_keys },
+	{ "build_bad_pte_refused", bad_pte_refused },
+	{ "build_fault_walk", fault_walk },
+	{ NULL, NULL },
+};
