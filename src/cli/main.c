@@ -665,6 +665,10 @@ static int cmd_config(struct cli *c)
 		d.console_evtchn = (uint32_t)c->console_evtchn;
 		d.store_domid = (uint32_t)c->store_domid;
 		d.console_domid = (uint32_t)c->console_domid;
+		/* The simulated hypervisor has no toolstack-made domain:
+		 * make one in its place (its domid wins). */
+		if (c->use_sim && (rc = dom_create(&d)) < 0)
+			goto close;
 		say(c, "building");
 		rc = dom_build(&d);
 	} else {

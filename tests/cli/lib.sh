@@ -1,0 +1,20 @@
+# Shared helpers for the CLI tests (sourced).  XBUILD is the binary.
+: "${XBUILD:=$(cd "$(dirname "$0")/../.." && pwd)/xbuild}"
+TOP=$(cd "$(dirname "$0")/../.." && pwd)
+T=$(mktemp -d)
+trap 'rm -rf "$T"' EXIT
+fails=0
+name=$(basename "$0" .sh)
+fail() { echo "    FAIL $name: $*"; fails=$((fails + 1)); }
+# expect CODE WORDS -- CMD...: exit code and a message fragment on stderr
+expect() {
+	code=$1; words=$2; shift 3
+	"$@" >"$T/out" 2>"$T/err"; rc=$?
+	[ "$rc" -eq "$code" ] || fail "'$*' exited $rc, wanted $code ($(head -c 300 "$T/err"))"
+	[ -z "$words" ] || grep -qF -- "$words" "$T/err" ||
+		fail "'$*': stderr lacks '$words' ($(head -c 300 "$T/err"))"
+}
+finish() {
+	[ $fails -eq 0 ] && echo "ok   $name" && exit 0
+	echo "FAIL $name"; exit 1
+}

@@ -1,0 +1,21 @@
+#!/bin/sh
+# run, build and the control-fd protocol on the simulated backend, with a
+# kernel made by the loader tests' own generator (via the classic GRUB-like
+# layout) -- and the deliberately wrong page-table entry being refused.
+. "$(dirname "$0")/lib.sh"
+K=$TOP/.cache/kernel/vmlinuz-ref
+if [ ! -e "$K" ]; then echo "  skip $name: $K absent"; finish; fi
+printf 'name = "sim"\nmemory = 128\nkernel = "%s"\nextra = "console=hvc0"\ndisk = [ "phy:/dev/null,xvda,w" ]\n' "$K" >"$T/sim.cfg"
+expect 0 "key 'disk'" -- "$XBUILD" run --backend sim "$T/sim.cfg"
+grep -qx '1' "$T/out" || fail "run printed '$(cat "$T/out")', not the domid"
+expect 0 "" -- "$XBUILD" run --backend sim --json "$T/sim.cfg"
+python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["domid"]==1 and d["warnings"] else 1)' "$T/out" || fail "run --json"
+expect 0 "" -- "$XBUILD" build --backend sim --domid 1 --store-evtchn 1 --console-evtchn 2 --control-fd 3 "$T/sim.cfg" 3>"$T/ctl"
+grep -Eq '^result:[0-9]+ [0-9]+ x86_64-abi$' "$T/ctl" || fail "control-fd: '$(cat "$T/ctl")'"
+expect 3 "mapped writable" -- "$XBUILD" run --backend sim --test-bad-pte "$T/sim.cfg"
+XBUILD_SIM_FAIL_OP=pin_root expect 3 "pin_root: simulated failure" -- "$XBUILD" run --backend sim "$T/sim.cfg"
+expect 3 "" -- "$XBUILD" build --backend sim --domid 1 --store-evtchn 1 --console-evtchn 2 --control-fd 3 --test-bad-pte "$T/sim.cfg" 3>"$T/ctl"
+grep -q '^error:' "$T/ctl" || fail "control-fd error line: '$(cat "$T/ctl")'"
+printf 'name = "big"\nmemory = 32\nkernel = "%s"\n' "$K" >"$T/small.cfg"
+expect 2 "memory too small" -- "$XBUILD" plan "$T/small.cfg"
+finish
