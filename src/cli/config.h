@@ -51,6 +51,12 @@ void cfg_free(struct dom_config *c);
  * when the first non-blank byte is '<', else xl.cfg.  fname is used in
  * messages ("FILE:LINE: ...").  On error returns -XB_EINPUT with a message
  * naming file, line (xl) and key; *c must still be freed with cfg_free().
+ * Inputs larger than XB_CONFIG_MAX are refused.  On success the struct is
+ * complete: name and kernel set, maxmem >= memory, maxvcpus >= vcpus,
+ * cmdline NULL or < XB_CMDLINE_MAX bytes; c->warnings holds one line per
+ * key or element not acted on ("FILE:LINE: key 'disk' is not acted on ..."),
+ * per repeated key and per ignored combination (cmdline with root/extra).
+ * c must have been set up with cfg_init().  Never prints, never exits.
  */
 int cfg_parse(const char *fname, const char *buf, size_t len,
 	      struct dom_config *c, struct xb_err *e);

@@ -638,7 +638,8 @@ static int get_num(struct map *m, const struct xl_setting *s, uint64_t min,
 	if (r == -2 || *out < min || *out > max)
 		return xb_fail(m->e, XB_EINPUT, "%s:%d: %s = %s: out of range, "
 			       "must be %llu..%llu%s", m->fname, s->line, s->name,
-			       show(s->v.s, b, 40), (unsigned long long)min,
+			       s->v.type == XLV_NUMBER ? s->v.s : show(s->v.s, b, 40),
+			       (unsigned long long)min,
 			       (unsigned long long)max, unit);
 	return 0;
 }
