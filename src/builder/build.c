@@ -155,8 +155,10 @@ void dom_destroy(struct dom *d)
 {
 	struct xb_err ignore = { 0 };
 
-	if (d->created && d->hv->destroy(d->h, d->domid, &ignore) == 0)
+	if (d->created && d->hv->destroy(d->h, d->domid, &ignore) == 0) {
 		d->created = false;
+		d->destroyed = true;
+	}
 }
 
 /* ---- writing guest memory ---- */
@@ -376,6 +378,15 @@ static void vcpu_context(const struct dom *d, struct hv_vcpu *v)
 	v->cr3_mfn = d->p2m[l->pgtables.pfn];
 }
 
+/* Between steps: give up when asked to stop (SIGINT/SIGTERM). */
+int dom_check_stop(struct dom *d)
+{
+	if (d->stop && *d->stop)
+		return xb_fail(&d->err, XB_EINTERNAL,
+			       "interrupted by signal %d", (int)*d->stop);
+	return 0;
+}
+
 int dom_build(struct dom *d)
 {
 	const struct layout *l = &d->layout;
@@ -396,9 +407,10 @@ int dom_build(struct dom *d)
 					 &d->err)) < 0)
 		return rc;
 
-	if ((rc = load_kernel(d)) < 0 || (rc = load_initrd(d)) < 0 ||
+	if ((rc = dom_check_stop(d)) < 0 || (rc = load_kernel(d)) < 0 ||
+	    (rc = dom_check_stop(d)) < 0 || (rc = load_initrd(d)) < 0 ||
 	    (rc = write_p2m_and_tables(d)) < 0 ||
-	    (rc = write_magic_pages(d)) < 0)
+	    (rc = write_magic_pages(d)) < 0 || (rc = dom_check_stop(d)) < 0)
 		return rc;
 	if (l->virt_hypercall != XB_UNSET) {
 		uint64_t pfn = (l->virt_hypercall - l->virt_base) >> XB_PAGE_SHIFT;

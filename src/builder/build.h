@@ -9,6 +9,8 @@
 #ifndef XB_BUILD_H
 #define XB_BUILD_H
 
+#include <signal.h>
+
 #include "../cli/config.h"
 #include "hv.h"
 #include "layout.h"
@@ -33,6 +35,7 @@ struct dom {
 	uint32_t domid;
 	uint8_t uuid[16];	/* given in the config or made at create */
 	bool created;		/* a domain exists that dom_destroy must remove */
+	bool destroyed;		/* dom_destroy removed it */
 	uint64_t *p2m;		/* pfn -> mfn, nr_pages entries */
 	uint64_t shared_info_mfn;
 	uint32_t store_domid, console_domid;
@@ -40,6 +43,9 @@ struct dom {
 	uint64_t store_mfn, console_mfn;
 
 	bool xs_written;	/* dom_run wrote xenstore keys */
+	/* Set asynchronously (a signal) to stop the build between steps;
+	 * the step that sees it fails with "interrupted". May be NULL. */
+	volatile sig_atomic_t *stop;
 
 	/* test-only: corrupt one page-table entry before pinning */
 	bool test_bad_pte;
@@ -59,6 +65,8 @@ int dom_create(struct dom *d);
 /* Populate, load, write p2m, start_info, page tables, pin, shared info,
  * vCPU context, grants.  Needs domid, store/console evtchns and domids. */
 int dom_build(struct dom *d);
+/* -XB_EINTERNAL "interrupted by signal N" once *d->stop is set. */
+int dom_check_stop(struct dom *d);
 /* Destroy the domain if one was created. */
 void dom_destroy(struct dom *d);
 

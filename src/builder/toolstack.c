@@ -182,7 +182,8 @@ int dom_run(struct dom *d, bool paused)
 {
 	int rc;
 
-	if ((rc = tool_domid(d, "xenstored", &d->store_domid)) < 0 ||
+	if ((rc = dom_check_stop(d)) < 0 ||
+	    (rc = tool_domid(d, "xenstored", &d->store_domid)) < 0 ||
 	    (rc = tool_domid(d, "xenconsoled", &d->console_domid)) < 0)
 		return rc;
 	if ((rc = dom_create(d)) < 0)
@@ -192,7 +193,9 @@ int dom_run(struct dom *d, bool paused)
 	    (rc = d->hv->evtchn_alloc(d->h, d->domid, d->console_domid,
 				      &d->console_evtchn, &d->err)) < 0)
 		goto fail;
-	if ((rc = dom_build(d)) < 0 || (rc = write_xenstore(d)) < 0)
+	if ((rc = dom_check_stop(d)) < 0 || (rc = dom_build(d)) < 0 ||
+	    (rc = dom_check_stop(d)) < 0 || (rc = write_xenstore(d)) < 0 ||
+	    (rc = dom_check_stop(d)) < 0)
 		goto fail;
 	if ((rc = d->hv->xs_introduce(d->h, d->domid, d->store_mfn,
 				      d->store_evtchn, &d->err)) < 0)

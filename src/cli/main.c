@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -610,6 +611,27 @@ static int open_backend(struct cli *c, struct dom *d, bool sim)
 	return hv_xen_open(&d->h, &d->hv, &c->err);
 }
 
+/* SIGINT/SIGTERM: remembered, acted on between build steps, where the
+ * half-built domain is destroyed; then xbuild exits 128 + signal. */
+static volatile sig_atomic_t stop_signal;
+
+static void on_signal(int sig)
+{
+	stop_signal = sig;
+}
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
 static void say(const struct cli *c, const char *what)
 {
 	if (c->verbose)
@@ -630,6 +652,7 @@ static int cmd_config(struct cli *c)
 	}
 	dom_init(&d, &cfg);
 	d.test_bad_pte = c->test_bad_pte;
+	d.stop = &stop_signal;
 	say(c, "loading the kernel and initrd");
 	if ((rc = dom_load(&d)) < 0)
 		goto out;
@@ -724,6 +747,8 @@ static int cmd_config(struct cli *c)
 		}
 	}
 close:
+	if (rc < 0 && d.destroyed && c->cmd != C_PLAN)
+		fprintf(stderr, "xbuild: domain %u destroyed\n", d.domid);
 	if (rc < 0) {
 		c->err = d.err;
 		d.err.code = 0;
@@ -746,12 +771,13 @@ int main(int argc, char **argv)
 	rc = parse_args(&c, argc, argv);
 	if (rc)
 		return rc;
+	catch_signals();
 	rc = c.cmd == C_INSPECT ? cmd_inspect(&c) : cmd_config(&c);
 	if (rc < 0) {
 		if (!c.err.code)
 			xb_fail(&c.err, XB_EINTERNAL, "failed without a message");
 		print_error(&c, &c.err);
-		return c.err.code;
+		return stop_signal ? 128 + stop_signal : c.err.code;
 	}
 	return 0;
 }

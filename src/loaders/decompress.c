@@ -233,13 +233,12 @@ static bool xz_probe(const uint8_t *b, size_t len)
 
 /*
  * Legacy .lzma ("LZMA_Alone"): properties byte, LE32 dictionary size, LE64
- * uncompressed size.  Linux's magic is 5d 00; the third byte is the second
- * byte of the dictionary size, zero for every power-of-two dictionary of at
- * least 64 KiB that lzma(1) writes.
+ * uncompressed size (13 bytes).  The magic is Linux's (lib/decompress.c):
+ * 5d 00, the default properties and a dictionary size whose low byte is 0.
  */
 static bool lzma_probe(const uint8_t *b, size_t len)
 {
-	return len >= 13 && b[0] == 0x5d && b[1] == 0 && b[2] == 0;
+	return len >= 13 && b[0] == 0x5d && b[1] == 0;
 }
 
 static const char *lzma_why(lzma_ret r)

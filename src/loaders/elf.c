@@ -179,8 +179,8 @@ static int check_shdrs(struct elf_ctx *c, unsigned *n)
 	return 0;
 }
 
-/* Section i (< the count check_shdrs returned); its data range is checked. */
-static int read_shdr(struct elf_ctx *c, unsigned i, struct shdr *s)
+/* Section i (< the count check_shdrs returned). */
+static void read_shdr(const struct elf_ctx *c, unsigned i, struct shdr *s)
 {
 	const uint8_t *b = c->b + c->eh.shoff + (uint64_t)i * c->eh.shentsize;
 
@@ -195,8 +195,13 @@ static int read_shdr(struct elf_ctx *c, unsigned i, struct shdr *s)
 		s->size = xb_le32(b + 20);
 		s->addralign = xb_le32(b + 32);
 	}
-	if (s->type != SHT_NOBITS && s->type != SHT_NULL &&
-	    !xb_range_ok(s->offset, s->size, c->len))
+}
+
+/* Only the sections actually read (notes, names, __xen_guest) must lie
+ * inside the file: debug sections of a stripped file may not. */
+static int check_shdr_range(struct elf_ctx *c, unsigned i, const struct shdr *s)
+{
+	if (!xb_range_ok(s->offset, s->size, c->len))
 		return xb_fail(c->e, XB_EINPUT,
 			       "%s: ELF: section %u: range 0x%llx+0x%llx past end of file (%llu bytes)",
 			       c->name, i, (unsigned long long)s->offset,
@@ -464,12 +469,14 @@ static int notes_from_shdrs(struct elf_ctx *c, unsigned nsh, struct xen_notes *n
 {
 	for (unsigned i = 0; i < nsh; i++) {
 		struct shdr sh;
-		int rc = read_shdr(c, i, &sh);
+		int rc;
 
-		if (rc < 0)
-			return rc;
+		read_shdr(c, i, &sh);
 		if (sh.type != SHT_NOTE)
 			continue;
+		rc = check_shdr_range(c, i, &sh);
+		if (rc < 0)
+			return rc;
 		rc = walk_notes(c, sh.offset, sh.size, sh.addralign, "section", i, n);
 		if (rc < 0)
 			return rc;
@@ -537,21 +544,23 @@ static int notes_from_legacy(struct elf_ctx *c, unsigned nsh, struct xen_notes *
 	*found = false;
 	if (nsh == 0 || c->eh.shstrndx >= nsh)
 		return 0;
-	rc = read_shdr(c, c->eh.shstrndx, &strtab);
-	if (rc < 0)
-		return rc;
+	read_shdr(c, c->eh.shstrndx, &strtab);
 	if (strtab.type != SHT_STRTAB)
 		return 0;
+	rc = check_shdr_range(c, c->eh.shstrndx, &strtab);
+	if (rc < 0)
+		return rc;
 	for (unsigned i = 0; i < nsh; i++) {
 		static const char want[] = "__xen_guest";
 
-		rc = read_shdr(c, i, &sh);
-		if (rc < 0)
-			return rc;
+		read_shdr(c, i, &sh);
 		if (sh.type == SHT_NOBITS || sh.type == SHT_NULL ||
 		    sh.name >= strtab.size || strtab.size - sh.name < sizeof(want) ||
 		    memcmp(c->b + strtab.offset + sh.name, want, sizeof(want)))
 			continue;
+		rc = check_shdr_range(c, i, &sh);
+		if (rc < 0)
+			return rc;
 		*found = true;
 		break;
 	}
