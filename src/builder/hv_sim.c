@@ -195,7 +195,9 @@ static int sim_populate(struct hv *h, uint32_t domid, uint64_t nr_pages,
 	if ((h->o.max_pages && nr_pages > h->o.max_pages) ||
 	    nr_pages > SIM_CAP - h->next_idx)
 		return xb_fail(e, XB_EHV, "populate(dom %u, %" PRIu64
-			       " pages): out of memory", domid, nr_pages);
+			       " pages): out of memory (the simulated "
+			       "hypervisor holds %llu GiB)", domid, nr_pages,
+			       SIM_CAP >> 18);
 	for (uint64_t pfn = 0; pfn < nr_pages; pfn++) {
 		uint64_t idx = h->next_idx++;
 

@@ -60,6 +60,7 @@ const struct guest_params *guest_params_get(enum xb_guest_type t)
 struct alloc {
 	struct layout *l;
 	struct xb_err *e;
+	uint64_t max_mapping;	/* layout_in.max_mapping */
 };
 
 static int too_small(struct alloc *a, const char *what, uint64_t pages)
@@ -81,8 +82,11 @@ static int take_pages(struct alloc *a, const char *what, uint64_t pages)
 
 	if (l->pfn_alloc_end > l->nr_pages || pages > l->nr_pages - l->pfn_alloc_end)
 		return too_small(a, what, pages);
+	/* Past the start-of-day mapping (unmapped initrd, INIT_P2M list)
+	 * virtual addresses do not matter: only pfns are handed out. */
 	if (pages > (UINT64_MAX >> XB_PAGE_SHIFT) ||
-	    xb_add_ovf(l->virt_alloc_end, pages << XB_PAGE_SHIFT, &va))
+	    (xb_add_ovf(l->virt_alloc_end, pages << XB_PAGE_SHIFT, &va) &&
+	     !(l->virt_pgtab_end && l->virt_alloc_end >= l->virt_pgtab_end)))
 		return xb_fail(a->e, XB_EINPUT,
 			       "%s: %" PRIu64 " pages at %#" PRIx64
 			       " run past the end of the address space",
@@ -266,7 +270,27 @@ static int alloc_p2m(struct alloc *a)
 	uint64_t size = l->nr_pages * l->gp->pfn_size;
 
 	size = (size + XB_PAGE_MASK) & ~XB_PAGE_MASK;
-	if (l->p2m_base != XB_UNSET) {
+	if (l->p2m_base == XB_UNSET) {
+		uint64_t top = l->gp->type != XB_GUEST_X86_64 ? 0xf5800000ULL :
+			       l->virt_base < 0x0000800000000000ULL ?
+			       0x0000800000000000ULL : 0;	/* 0: 2^64 */
+		uint64_t room = top - l->virt_base;	/* wraps to 0 if past */
+
+		/* Classic: the list sits in the start-of-day mapping.  When
+		 * it alone cannot fit there, memory is what to change. */
+		if (a->max_mapping && a->max_mapping < room)
+			room = a->max_mapping;
+		if (size > room)
+			return xb_fail(a->e, XB_EINPUT,
+				       "memory %" PRIu64 " MiB: its p2m list (%"
+				       PRIu64 " MiB) does not fit in the start-of-day "
+				       "mapping at %#" PRIx64 " (the kernel can map %"
+				       PRIu64 " MiB); use less memory or a kernel "
+				       "with INIT_P2M",
+				       l->nr_pages >> (20 - XB_PAGE_SHIFT), size >> 20,
+				       l->virt_alloc_end,
+				       room >> 20);
+	} else {
 		struct pt_map *map = &l->maps[l->nmaps];
 		uint64_t to;
 		int rc;
@@ -325,7 +349,7 @@ int layout_compute(const struct layout_in *in, struct layout *l,
 		   struct xb_err *e)
 {
 	const struct kernel_image *k = in->k;
-	struct alloc a = { .l = l, .e = e };
+	struct alloc a = { .l = l, .e = e, .max_mapping = in->max_mapping };
 	uint64_t alloc_end;
 	int rc;
 
