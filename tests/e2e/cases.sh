@@ -1,0 +1,281 @@
+# shellcheck shell=sh
+# e2e cases, sourced by the dom0 /init (busybox sh).  Each case prints
+#   E2E <case> PASS|FAIL <detail>
+# and run_cases ends with "N passed, N failed".  /etc/e2e/env sets
+#   E2E_LAUNCHER  xbuild (xbuild run) or xl (xl create): who creates guests
+#   E2E_CASES     which cases, in order (xbc-classic xbc-modern linux compare)
+# Configs and guests are made on the host by tests/e2e/run.sh.
+CFG=/etc/e2e
+CONSLOG=/var/log/xen/console
+passed=0
+failed=0
+
+uptime_s() { cut -d' ' -f1 /proc/uptime; }
+since() { awk -v a="$1" -v b="$(uptime_s)" 'BEGIN { printf "%.1f", b - a }'; }
+cfg_name() { sed -n 's/^name *= *"\(.*\)".*/\1/p' "$1"; }
+
+result() { # case PASS|FAIL detail...
+	c=$1
+	r=$2
+	shift 2
+	echo "E2E $c $r $*"
+	if [ "$r" = PASS ]; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+}
+
+# Indented excerpt of a file for a failing case's diagnosis.
+show() { # file [lines]
+	[ -s "$1" ] && tail -n "${2:-20}" "$1" | sed 's/^/  | /'
+	return 0
+}
+
+# launch LAUNCHER CFG [options]: create the guest (options: -p); sets DOMID.
+# The launcher's output is kept in /tmp/launch.log.
+launch() {
+	l=$1
+	cfg=$2
+	shift 2
+	DOMID=""
+	case $l in
+	xl)
+		# Created paused, so the domid can be read before a fast guest is
+		# gone; unpaused at once unless -p was asked for.
+		xl create -p "$cfg" >/tmp/launch.log 2>&1 || return 1
+		DOMID=$(xl domid "$(cfg_name "$cfg")" 2>>/tmp/launch.log)
+		[ "${1:-}" = -p ] || xl unpause "$DOMID" >>/tmp/launch.log 2>&1 || return 1
+		;;
+	xbuild)
+		DOMID=$(xbuild run "$@" "$cfg" 2>/tmp/launch.log) || return 1
+		;;
+	*)
+		echo "unknown launcher '$l'" >/tmp/launch.log
+		return 1
+		;;
+	esac
+	case $DOMID in '' | *[!0-9]*) echo "no domid: '$DOMID'" >>/tmp/launch.log; return 1 ;; esac
+}
+
+# State flags of a domain from `xl list` (r b p s c d), empty once it is gone.
+dom_state() { xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }'; }
+
+# wait_marker NAME LOG MARKER TIMEOUT: 0 marker seen, 1 guest ended without
+# it, 2 timeout.
+wait_marker() {
+	wt0=$(uptime_s)
+	while :; do
+		grep -aq "$3" "$2" 2>/dev/null && return 0
+		st=$(dom_state "$1")
+		case $st in
+		'' | *s* | *c*)
+			sleep 1 # let xenconsoled write the last bytes
+			grep -aq "$3" "$2" 2>/dev/null && return 0
+			return 1
+			;;
+		esac
+		[ "$(awk -v a="$wt0" -v b="$(uptime_s)" -v t="$4" 'BEGIN { print (b - a > t) }')" = 1 ] && return 2
+		sleep 0.2
+	done
+}
+
+# Wait (10 s at most) until the guest has shut down, then destroy what is
+# left: with `xbuild run` nobody else does (xl create's daemon does).
+finish() { # NAME
+	i=0
+	while [ $i -lt 50 ]; do
+		case $(dom_state "$1") in '' | *s* | *c*) break ;; esac
+		sleep 0.2
+		i=$((i + 1))
+	done
+	xl destroy "$1" >/dev/null 2>&1
+	return 0
+}
+
+guest_dmesg() { # DOMID: the guest's HYPERVISOR_console_io lines from Xen's ring
+	xl dmesg 2>/dev/null | grep -a "(d$1)" | tail -n 15 | sed 's/^/  | /'
+}
+
+# A checking guest (tests/guest): "XBCHECK RESULT PASS n/n" on its console.
+case_xbc() { # case: config $CFG/case.cfg, domain e2e-case
+	c=$1
+	name=e2e-$c
+	log=$CONSLOG/guest-$name.log
+	t0=$(uptime_s)
+	if ! launch "$E2E_LAUNCHER" "$CFG/$c.cfg"; then
+		result "$c" FAIL "$E2E_LAUNCHER failed"
+		show /tmp/launch.log 25
+		return
+	fi
+	tc=$(since "$t0")
+	wait_marker "$name" "$log" "XBCHECK RESULT" 60
+	w=$?
+	finish "$name"
+	res=$(grep -a "XBCHECK RESULT" "$log" 2>/dev/null | tail -n 1 | tr -d '\r')
+	case $res in
+	*"XBCHECK RESULT PASS"*)
+		result "$c" PASS "${res#*RESULT PASS } checks, create ${tc}s, total $(since "$t0")s"
+		[ "${E2E_VERBOSE:-0}" = 1 ] && show "$log" 40
+		;;
+	*)
+		[ $w = 2 ] && res="timeout, $res"
+		[ -z "$res" ] && res="no result line on the console"
+		result "$c" FAIL "$res"
+		grep -a "FAIL\|FAULT" "$log" 2>/dev/null | sed 's/^/  | /'
+		[ -s "$log" ] || guest_dmesg "$DOMID"
+		;;
+	esac
+}
+
+# The checking guest told to expect wrong values and to fault: it must report
+# exactly that, and the domain must end (crash) by itself.
+case_selftest() {
+	c=xbc-selftest
+	name=e2e-$c
+	log=$CONSLOG/guest-$name.log
+	if ! launch "$E2E_LAUNCHER" "$CFG/$c.cfg"; then
+		result "$c" FAIL "$E2E_LAUNCHER failed"
+		show /tmp/launch.log 25
+		return
+	fi
+	wait_marker "$name" "$log" "XBCHECK RESULT" 60
+	finish "$name"
+	miss=""
+	for want in "CHECK nr_pages FAIL nr_pages 8192, want 8193" "CHECK module FAIL" \
+		"XBCHECK FAULT vector 14" "XBCHECK RESULT FAIL 3/20 (fault)"; do
+		grep -aqF "$want" "$log" 2>/dev/null || miss="$miss '$want'"
+	done
+	if [ -z "$miss" ]; then
+		result "$c" PASS "wrong nr_pages, module and a page fault reported as such"
+	else
+		result "$c" FAIL "missing:$miss"
+		show "$log" 30
+	fi
+}
+
+# Debian's vmlinuz with a busybox initrd that prints a marker on hvc0.
+case_linux() {
+	c=linux
+	name=e2e-linux
+	log=$CONSLOG/guest-$name.log
+	t0=$(uptime_s)
+	if ! launch "$E2E_LAUNCHER" "$CFG/linux.cfg"; then
+		result "$c" FAIL "$E2E_LAUNCHER failed"
+		show /tmp/launch.log 25
+		return
+	fi
+	tc=$(since "$t0")
+	wait_marker "$name" "$log" "XBUILD-LINUX-GUEST-OK" 150
+	w=$?
+	tb=$(since "$t0")
+	finish "$name"
+	if [ $w = 0 ]; then
+		result "$c" PASS "create ${tc}s (memory=128), marker after ${tb}s"
+		[ "${E2E_VERBOSE:-0}" = 1 ] && show "$log" 40
+	else
+		result "$c" FAIL "$([ $w = 2 ] && echo timeout || echo "guest ended") without the marker after ${tb}s"
+		show "$log" 25
+		[ -s "$log" ] || guest_dmesg "$DOMID"
+	fi
+}
+
+# The same Debian guest created paused by xl and by the launcher: start_info,
+# vCPU 0 registers and the page-table layout (in pfns) must agree, except
+# machine frame numbers, event channels and mod_len (the reference rounds it).
+case_compare() {
+	c=compare
+	for side in a b; do
+		l=xl
+		[ $side = b ] && l=$E2E_COMPARE_B
+		t0=$(uptime_s)
+		if ! launch "$l" "$CFG/cmp-$side.cfg" -p; then
+			result "$c" FAIL "$l -p failed"
+			show /tmp/launch.log 25
+			xl destroy e2e-cmp-a >/dev/null 2>&1
+			return
+		fi
+		eval "t_$side=$(since "$t0")"
+		sidump "$DOMID" >/tmp/cmp-$side.raw 2>&1 || echo "sidump failed: $?" >>/tmp/cmp-$side.raw
+		grep -Ev '^(shared_info|store_mfn|store_evtchn|console_mfn|console_evtchn|mod_len|cr3)=' \
+			/tmp/cmp-$side.raw >/tmp/cmp-$side.txt
+	done
+	xl destroy e2e-cmp-a >/dev/null 2>&1
+	xl destroy e2e-cmp-b >/dev/null 2>&1
+	# shellcheck disable=SC2154 # t_a, t_b set by eval
+	if ! grep -q '^magic=' /tmp/cmp-a.txt || ! grep -q '^magic=' /tmp/cmp-b.txt; then
+		result "$c" FAIL "sidump could not read start_info"
+		show /tmp/cmp-a.raw 5
+		show /tmp/cmp-b.raw 5
+	elif diff /tmp/cmp-a.txt /tmp/cmp-b.txt >/tmp/cmp.diff; then
+		result "$c" PASS "xl vs $E2E_COMPARE_B: $(wc -l </tmp/cmp-a.txt) fields equal (create -p: xl ${t_a}s, $E2E_COMPARE_B ${t_b}s)"
+		[ "${E2E_VERBOSE:-0}" = 1 ] && show /tmp/cmp-b.raw 100
+	else
+		result "$c" FAIL "xl vs $E2E_COMPARE_B differ"
+		show /tmp/cmp.diff 30
+	fi
+}
+
+# xbuild's test hook corrupts one page-table entry before pinning: Xen must
+# refuse the pin, xbuild must say so (exit 3) and leave no domain behind.
+case_bad_pte() {
+	c=bad-pte
+	out=$(xbuild run --test-bad-pte "$CFG/xbc-classic.cfg" 2>&1)
+	brc=$?
+	left=$(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 }' | tr '\n' ' ')
+	if [ $brc = 3 ] && [ -z "$left" ]; then
+		result "$c" PASS "exit 3, no domain left: $(echo "$out" | tail -n 1)"
+	else
+		result "$c" FAIL "exit $brc (want 3), left over: '${left}'"
+		echo "$out" | sed 's/^/  | /'
+		xl destroy e2e-xbc-classic >/dev/null 2>&1
+	fi
+}
+
+# After all cases only Domain-0 is left.
+case_xl_list() {
+	others=$(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 "(" $2 ")" }' | tr '\n' ' ')
+	if [ -z "$others" ] && xl list 2>/dev/null | grep -q '^Domain-0'; then
+		result xl-list PASS "only Domain-0"
+	else
+		result xl-list FAIL "left over: ${others:-xl list fails}"
+		xl list 2>&1 | sed 's/^/  | /'
+	fi
+}
+
+run_cases() {
+	for c in $E2E_CASES; do
+		case $c in
+		xbc-selftest) case_selftest ;;
+		xbc-*) case_xbc "$c" ;;
+		bad-pte) case_bad_pte ;;
+		linux) case_linux ;;
+		compare) case_compare ;;
+		*) result "$c" FAIL "unknown case" ;;
+		esac
+	done
+	case_xl_list
+	echo "$passed passed, $failed failed"
+	[ $failed = 0 ]
+}
+
+# make demo: one real PV guest started by `xbuild run`, and its console.
+demo() {
+	name=$(cfg_name /examples/hello.cfg)
+	log=$CONSLOG/guest-$name.log
+	echo "---- dom0: $(uname -sr), $(xl info 2>/dev/null | awk '/^xen_version/ { print "Xen " $3 }')"
+	cd / || return 1
+	echo "---- examples/hello.cfg (kernel and ramdisk placed at its paths in this dom0)"
+	grep -v '^#' examples/hello.cfg | grep . | sed 's/^/    /'
+	echo "---- # $E2E_LAUNCHER_CMD examples/hello.cfg"
+	t0=$(uptime_s)
+	if ! launch "$E2E_LAUNCHER" examples/hello.cfg; then
+		cat /tmp/launch.log
+		return 1
+	fi
+	echo "$DOMID      (domid, after $(since "$t0")s)"
+	xl list
+	wait_marker "$name" "$log" "XBUILD-LINUX-GUEST-OK" 150
+	w=$?
+	echo "---- the guest's console ($log):"
+	awk 'NR <= 12 { print "    " $0; next } /Hello from/ { on = 1 } on { print "    " $0; next }
+	     NR == 13 { print "    ..." }' "$log"
+	finish "$name"
+	[ $w = 0 ]
+}

@@ -1,0 +1,261 @@
+#!/bin/sh
+# End-to-end tests on real Xen: boots Debian's Xen 4.17 under QEMU (TCG) with
+# Debian's kernel as PV dom0 and a busybox initramfs that creates PV guests
+# with xbuild (or xl) and checks them.  Usage:
+#   tests/e2e/run.sh          run the cases (make e2e)
+#   tests/e2e/run.sh --demo   one guest started by `xbuild run`, its console shown
+# Environment:
+#   XBUILD=path        the xbuild binary (default ./xbuild)
+#   GUEST_DIR=dir      built checking guests + xbc-sum (default build/guest)
+#   SIDUMP=path        built sidump (default build/e2e/sidump)
+#   E2E_LAUNCHER=xl    create guests with `xl create` instead of `xbuild run`
+#   E2E_CASES="..."    subset/order of: xbc-selftest xbc-classic xbc-modern xbc-classic-nomod
+#                      xbc-modern-1g linux compare bad-pte (xbuild only)
+#   E2E_TIMEOUT=s      QEMU wall-clock limit (default 540)
+#   E2E_NO_DEPS=1      do not run scripts/deps.sh
+#   E2E_VERBOSE=1      show the console of passing guests too
+# Downloads go to .cache/e2e (only the first run); the serial log is
+# .cache/e2e/serial.log.  Exit: 0 all passed, 1 a case failed, 2 setup
+# failed, 3 no end marker (QEMU hung, dom0 died, timeout).
+set -eu
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/tests/e2e
+cache=$top/.cache/e2e
+mode="test"
+[ "${1:-}" = --demo ] && mode=demo
+XBUILD=${XBUILD:-$top/xbuild}
+GUEST_DIR=${GUEST_DIR:-$top/build/guest}
+SIDUMP=${SIDUMP:-$top/build/e2e/sidump}
+E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
+# bad-pte needs xbuild's --test-bad-pte; with xl it is left out.
+all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g linux compare"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases bad-pte"
+E2E_CASES=${E2E_CASES:-$all_cases}
+E2E_TIMEOUT=${E2E_TIMEOUT:-540}
+case $E2E_LAUNCHER in
+xl | xbuild) ;;
+*) echo "e2e: E2E_LAUNCHER must be xl or xbuild" >&2; exit 2 ;;
+esac
+
+XEN_PKGS="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17
+libxencall1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenstore4 libxentoollog1
+libxenhypfs1 libxendevicemodel1 libxentoolcore1 libyajl2"
+DOM0_MODULES="xen-evtchn xen-privcmd xen-gntdev xen-gntalloc xenfs"
+XEN_BINS="xl xenstored xenconsoled xen-init-dom0 xenctx xenconsole"
+
+say() { echo "e2e: $*"; }
+die() { echo "e2e: $*" >&2; exit 2; }
+t_start=$(date +%s)
+
+# ---- host packages (idempotent)
+[ "${E2E_NO_DEPS:-0}" = 1 ] || "$top/scripts/deps.sh" e2e || die "scripts/deps.sh e2e failed"
+
+# ---- Debian packages: apt-get download + dpkg -x into $cache/root
+mkdir -p "$cache/debs" "$cache/root/.unpacked"
+kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1)
+if [ -z "$kpkg" ]; then
+	apt-get update -qq >/dev/null 2>&1 || true
+	kpkg=$(apt-cache depends linux-image-amd64 2>/dev/null | sed -n 's/.*Depends: \(linux-image-[0-9].*-amd64\)$/\1/p' | head -n 1)
+fi
+[ -n "$kpkg" ] || die "cannot resolve linux-image-amd64 (apt-cache depends)"
+need=""
+for p in $XEN_PKGS $kpkg; do
+	ls "$cache/debs/${p}_"*.deb >/dev/null 2>&1 || need="$need $p"
+done
+if [ -n "$need" ]; then
+	say "downloading:$need"
+	# shellcheck disable=SC2086 # word splitting wanted
+	(cd "$cache/debs" && { apt-get download -q $need >/dev/null 2>&1 ||
+		{ apt-get update -qq && apt-get download -q $need >/dev/null; }; }) ||
+		die "apt-get download failed"
+fi
+for deb in "$cache"/debs/*.deb; do
+	stamp=$cache/root/.unpacked/$(basename "$deb")
+	[ -e "$stamp" ] || { dpkg -x "$deb" "$cache/root" && touch "$stamp"; } || die "dpkg -x $deb"
+done
+kver=${kpkg#linux-image-}
+vmlinuz=$cache/root/boot/vmlinuz-$kver
+[ -f "$vmlinuz" ] || die "no $vmlinuz"
+xen=$cache/xen-4.17-amd64
+[ -f "$xen" ] || gzip -dc "$cache/root/boot/xen-4.17-amd64.gz" >"$xen" # QEMU's multiboot wants it plain
+
+# ---- what goes into the dom0 initramfs
+for f in "$GUEST_DIR/xbc-classic.elf" "$GUEST_DIR/xbc-modern.elf" "$GUEST_DIR/xbc-sum"; do
+	[ -f "$f" ] || die "missing $f (make guest)"
+done
+[ -x "$XBUILD" ] || say "warning: no xbuild binary at $XBUILD: cases with it will fail"
+[ -x "$SIDUMP" ] || say "warning: no sidump at $SIDUMP: the compare case will fail"
+
+rm -rf "$cache/dom0" "$cache/lguest"
+d=$cache/dom0
+mkdir -p "$d/bin" "$d/sbin" "$d/usr/bin" "$d/usr/sbin" "$d/lib/x86_64-linux-gnu" "$d/lib64" \
+	"$d/lib/modules" "$d/etc/e2e" "$d/guests" "$d/dev" "$d/proc" "$d/sys" "$d/usr/lib/xen-4.17/bin"
+libpath=$cache/root/usr/lib/x86_64-linux-gnu:$cache/root/lib/x86_64-linux-gnu
+
+# copy_bin SRC DEST: the binary and every shared library it needs (the
+# unpacked Xen ones before the host's), plus libgcc_s (glibc loads it at run
+# time for thread cancellation; xl aborts without it).
+copy_bin() {
+	cp -L "$1" "$d$2"
+	LD_LIBRARY_PATH=$libpath ldd "$1" 2>/dev/null | awk '/=> \// { print $3 } /^\t\/lib64/ { print $1 }' |
+		while read -r lib; do
+			case $lib in
+			*/ld-linux-x86-64.so.2) [ -e "$d/lib64/ld-linux-x86-64.so.2" ] || cp -L "$lib" "$d/lib64/" ;;
+			*) [ -e "$d/lib/x86_64-linux-gnu/${lib##*/}" ] || cp -L "$lib" "$d/lib/x86_64-linux-gnu/" ;;
+			esac
+		done
+}
+cp /bin/busybox "$d/bin/busybox"
+ln -s busybox "$d/bin/sh"
+for b in $XEN_BINS; do
+	copy_bin "$cache/root/usr/lib/xen-4.17/bin/$b" "/usr/lib/xen-4.17/bin/$b"
+done
+for b in "$cache"/root/usr/bin/xenstore*; do
+	copy_bin "$b" "/usr/bin/${b##*/}"
+done
+gcc_s=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ { print $NF; exit }')
+cp -L "${gcc_s:-/lib/x86_64-linux-gnu/libgcc_s.so.1}" "$d/lib/x86_64-linux-gnu/"
+[ -x "$XBUILD" ] && copy_bin "$XBUILD" /usr/bin/xbuild
+[ -x "$SIDUMP" ] && copy_bin "$SIDUMP" /usr/bin/sidump
+
+# Xen drivers are modules in Debian's config: depmod, then the load order.
+depmod -b "$cache/root" "$kver"
+: >"$d/etc/e2e/modules"
+for m in $DOM0_MODULES; do
+	modprobe -d "$cache/root" -S "$kver" --show-depends "$m" | awk '$1 == "insmod" { print $2 }'
+done | awk '!seen[$0]++' | while read -r ko; do
+	cp "$ko" "$d/lib/modules/"
+	echo "/lib/modules/${ko##*/}" >>"$d/etc/e2e/modules"
+done
+[ -s "$d/etc/e2e/modules" ] || die "no kernel modules found for $kver"
+
+# ---- guests
+cp "$GUEST_DIR/xbc-classic.elf" "$GUEST_DIR/xbc-modern.elf" "$d/guests/"
+cp "$vmlinuz" "$d/guests/vmlinuz"
+# Classic module: random bytes behind a fixed header (never gzip magic), an
+# odd length so the tail of its last page is checked too.
+{ printf 'XBCMOD classic\n'; head -c 307193 /dev/urandom; } >"$d/guests/xbc-classic.mod"
+# Modern module: gzip; the guest sees (and sums) the decompressed bytes.
+seq 1 180000 >"$cache/modern.mod"
+gzip -9n <"$cache/modern.mod" >"$d/guests/xbc-modern.mod.gz"
+
+# Linux guest initrd: static busybox + an /init printing the marker.
+lg=$cache/lguest
+mkdir -p "$lg/bin" "$lg/dev" "$lg/proc" "$lg/sys"
+cp /bin/busybox "$lg/bin/busybox"
+cp "$here/guest-init.sh" "$lg/init"
+mknod -m 600 "$lg/dev/console" c 5 1 2>/dev/null || true
+(cd "$lg" && find . | cpio -o -H newc --quiet | gzip -9n) >"$d/guests/linux-initrd.gz"
+
+# xbc_cmdline PAGES MODFILE: the checking guest's command line, padded to
+# about 900 bytes so a builder that cuts it short is caught.
+xbc_cmdline() {
+	set -- "$1" "$("$GUEST_DIR/xbc-sum" "$2")"
+	pad=$(printf '%0800d' 0 | tr 0 x)
+	echo "xbc.pages=$1 xbc.modlen=${2% *} xbc.modsum=${2#* } xbc.pad=$pad xbc.end"
+}
+# xbc_cfg NAME VARIANT MEMORY [RAMDISK SUMMED-FILE]: a checking guest's config.
+xbc_cfg() {
+	{
+		echo "# checking guest: $2 variant, memory $3 MiB${4:+, module ${4##*/}}"
+		echo "name = \"e2e-$1\""
+		echo 'type = "pv"'
+		echo "memory = $3"
+		echo "kernel = \"/guests/xbc-$2.elf\""
+		if [ -n "${4:-}" ]; then
+			echo "ramdisk = \"$4\""
+			echo "cmdline = \"$(xbc_cmdline $(($3 * 256)) "$5")\""
+		else
+			echo "cmdline = \"xbc.pages=$(($3 * 256)) xbc.end\""
+		fi
+	} >"$d/etc/e2e/$1.cfg"
+}
+xbc_cfg xbc-classic classic 64 /guests/xbc-classic.mod "$d/guests/xbc-classic.mod"
+xbc_cfg xbc-modern modern 128 /guests/xbc-modern.mod.gz "$cache/modern.mod"
+xbc_cfg xbc-classic-nomod classic 32
+xbc_cfg xbc-modern-1g modern 1100 /guests/xbc-modern.mod.gz "$cache/modern.mod"
+# Self-test of the guest and the harness: wrong expectations and a fault must
+# be reported as such (the case passes when they are).
+xbc_cfg xbc-selftest classic 32
+sed -i 's/^cmdline = "xbc.pages=8192 xbc.end"/cmdline = "xbc.pages=8193 xbc.modlen=5 xbc.fault=1 xbc.end"/' \
+	"$d/etc/e2e/xbc-selftest.cfg"
+linux_cfg() { # name
+	cat <<EOF
+name = "$1"
+type = "pv"
+memory = 128
+kernel = "/guests/vmlinuz"
+ramdisk = "/guests/linux-initrd.gz"
+cmdline = "console=hvc0 rdinit=/init loglevel=4"
+EOF
+}
+linux_cfg e2e-linux >"$d/etc/e2e/linux.cfg"
+linux_cfg e2e-cmp-a >"$d/etc/e2e/cmp-a.cfg"
+linux_cfg e2e-cmp-b >"$d/etc/e2e/cmp-b.cfg"
+# The demo runs examples/hello.cfg as it is (from / in dom0): Debian's vmlinuz
+# and the busybox initrd go to the paths it names.
+mkdir -p "$d/examples"
+cp "$top/examples/hello.cfg" "$d/examples/hello.cfg"
+cfg_path() { sed -n "s/^$1 *= *\"\([^\"]*\)\".*/\1/p" "$top/examples/hello.cfg" | head -n 1; }
+hk=$(cfg_path kernel)
+hr=$(cfg_path ramdisk)
+case $hk$hr in
+/*/*)
+	mkdir -p "$d${hk%/*}" "$d${hr%/*}"
+	ln -f "$d/guests/vmlinuz" "$d$hk"
+	ln -f "$d/guests/linux-initrd.gz" "$d$hr"
+	;;
+*) [ "$mode" = demo ] && die "examples/hello.cfg: kernel and ramdisk must be absolute paths" ;;
+esac
+
+launcher_cmd="xbuild run"
+[ "$E2E_LAUNCHER" = xl ] && launcher_cmd="xl create"
+cat >"$d/etc/e2e/env" <<EOF
+E2E_MODE='$mode'
+E2E_LAUNCHER='$E2E_LAUNCHER'
+E2E_LAUNCHER_CMD='$launcher_cmd'
+E2E_CASES='$E2E_CASES'
+E2E_COMPARE_B='$E2E_LAUNCHER'
+E2E_VERBOSE='${E2E_VERBOSE:-0}'
+EOF
+cp "$here/cases.sh" "$d/etc/e2e/cases.sh"
+cp "$here/dom0-init.sh" "$d/init"
+chmod +x "$d/init"
+mknod -m 600 "$d/dev/console" c 5 1 2>/dev/null || true
+mkdir -p "$d/etc/xen"
+: >"$d/etc/xen/xl.conf"
+(cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$cache/dom0.cpio.gz"
+say "initramfs $(($(wc -c <"$cache/dom0.cpio.gz") / 1024)) KiB, kernel $kver, launcher: $launcher_cmd, setup $(($(date +%s) - t_start))s"
+
+# ---- boot (XEN-IN-QEMU.md): TCG, smap=0, dom0 powers off at the end
+log=$cache/serial.log
+xen_args='console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=1 loglvl=all guest_loglvl=all smap=0'
+say "booting Xen 4.17 + dom0 under QEMU (TCG); this takes a minute or two"
+t_boot=$(date +%s)
+set +e
+timeout -k 5 "$E2E_TIMEOUT" qemu-system-x86_64 -machine accel=tcg -cpu max -smp 2 -m 2048 \
+	-nographic -no-reboot -nodefaults -serial stdio -monitor none -vga none \
+	-kernel "$xen" -append "$xen_args" \
+	-initrd "$vmlinuz console=hvc0 earlyprintk=xen loglevel=4,$cache/dom0.cpio.gz" </dev/null |
+	tr -d '\r' | tee "$log" | if [ "$mode" = demo ]; then
+		sed -n '/^E2E-BEGIN/,/^E2E-END/p'
+	else
+		grep -a --line-buffered -E '^(E2E|e2e:|  \| |[0-9]+ passed, )'
+	fi
+set -e
+t_end=$(date +%s)
+
+end=$(grep -a '^E2E-END rc=' "$log" | tail -n 1)
+sum=$(grep -aE '^[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+say "QEMU ran $((t_end - t_boot))s, whole run $((t_end - t_start))s; serial log: $log"
+if [ -z "$end" ]; then
+	say "no E2E-END marker: Xen or dom0 did not finish (timeout ${E2E_TIMEOUT}s?); last lines:"
+	tail -n 30 "$log" | sed 's/^/  | /'
+	exit 3
+fi
+if [ "$mode" = test ]; then
+	say "${sum:-no summary line}"
+	case $sum in *" passed, 0 failed") ;; *) exit 1 ;; esac
+fi
+[ "$end" = "E2E-END rc=0" ] || exit 1
+exit 0
