@@ -54,6 +54,9 @@ endif
 
 all: $(XBUILD)
 
+# Keep intermediate objects (fuzz and test objects are made by chained rules).
+.SECONDARY:
+
 $(XBUILD): $(LIB_OBJS) $(MAIN_OBJ)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -71,14 +74,15 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TEST_HARNESS) $(LIB_OBJS)
 unit: $(XBUILD) $(TEST_BINS)
 	$(Q)XBUILD=$(abspath $(XBUILD)) tests/run-unit.sh $(TEST_BINS)
 
-# Everything: installs test dependencies (idempotent), runs the unit tests
-# normally and under ASan+UBSan.
+# Everything: installs test dependencies (idempotent), runs the unit and CLI
+# tests normally and under ASan+UBSan, and replays every fuzz corpus.
 check:
 	$(Q)scripts/deps.sh test
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/fetch-kernel.sh || true
 	$(Q)$(MAKE) --no-print-directory unit
 	$(Q)$(MAKE) --no-print-directory SAN=1 unit
+	$(Q)$(MAKE) --no-print-directory fuzz-replay
 
 # Fuzz targets: tests/fuzz/fuzz_NAME.c defines LLVMFuzzerTestOneInput; corpus
 # in tests/fuzz/corpus/NAME/.  `make fuzz FUZZ_SECONDS=N` runs each for N s.
