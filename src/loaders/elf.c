@@ -155,9 +155,10 @@ static void read_phdr(const struct elf_ctx *c, unsigned i, struct phdr *p)
 }
 
 /*
- * The section header table, or *n = 0 when the file has none.  Sections are
- * only consulted for notes when no PT_NOTE carries any, so a broken section
- * table is an error only then.
+ * The section header table, or *n = 0 when the file has none.  The table
+ * itself must lie inside the file (a malformed file is refused whether or
+ * not its sections are needed); the data of each section is checked only
+ * when it is read.
  */
 static int check_shdrs(struct elf_ctx *c, unsigned *n)
 {
@@ -637,10 +638,10 @@ static int notes_from_legacy(struct elf_ctx *c, unsigned nsh, struct xen_notes *
 	return 0;
 }
 
-/* Find the Xen notes: PT_NOTE, else SHT_NOTE, else __xen_guest. */
-static int find_notes(struct elf_ctx *c, struct xen_notes *n)
+/* Find the Xen notes: PT_NOTE, else SHT_NOTE, else __xen_guest.  nsh is
+ * the number of (range-checked) section headers. */
+static int find_notes(struct elf_ctx *c, unsigned nsh, struct xen_notes *n)
 {
-	unsigned nsh;
 	bool legacy;
 	int rc;
 
@@ -653,9 +654,6 @@ static int find_notes(struct elf_ctx *c, struct xen_notes *n)
 		n->source = "PT_NOTE";
 		return 0;
 	}
-	rc = check_shdrs(c, &nsh);
-	if (rc < 0)
-		return rc;
 	memset(n, 0, sizeof(*n));
 	rc = notes_from_shdrs(c, nsh, n);
 	if (rc < 0)
@@ -786,7 +784,7 @@ static int check_notes(struct elf_ctx *c, struct kernel_image *img)
 
 static int check_addresses(struct elf_ctx *c, struct kernel_image *img)
 {
-	const struct xen_notes *n = &img->notes;
+	struct xen_notes *n = &img->notes;
 	uint64_t off, hc;
 	bool neg;
 
@@ -853,6 +851,7 @@ static int check_addresses(struct elf_ctx *c, struct kernel_image *img)
 				       "%s: ELF: Xen note HYPERCALL_PAGE 0x%llx outside the kernel 0x%llx-0x%llx",
 				       c->name, HX(hc), HX(img->virt_kstart), HX(img->virt_kend));
 		img->virt_hypercall = hc;
+		n->hypercall_page = hc;	/* the address, whatever the source */
 	}
 
 	img->p2m_base = UINT64_MAX;
@@ -870,9 +869,13 @@ static int check_addresses(struct elf_ctx *c, struct kernel_image *img)
 int elf_parse(const char *name, struct kernel_image *img, struct xb_err *e)
 {
 	struct elf_ctx c = { .name = name, .b = img->elf, .len = img->elf_len, .e = e };
+	unsigned nsh;
 	int rc;
 
 	rc = read_ehdr(&c);
+	if (rc < 0)
+		return rc;
+	rc = check_shdrs(&c, &nsh);
 	if (rc < 0)
 		return rc;
 	img->elf_class = c.eh.is64 ? 64 : 32;
@@ -880,7 +883,7 @@ int elf_parse(const char *name, struct kernel_image *img, struct xb_err *e)
 	rc = read_segments(&c, img);
 	if (rc < 0)
 		return rc;
-	rc = find_notes(&c, &img->notes);
+	rc = find_notes(&c, nsh, &img->notes);
 	if (rc < 0)
 		return rc;
 	rc = check_notes(&c, img);

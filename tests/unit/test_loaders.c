@@ -1,0 +1,1457 @@
+/*
+ * test_loaders.c - the kernel loaders: ELF64/ELF32 images with Xen notes
+ * built in memory, every rejection rule, every decompressor (streams made
+ * by the command-line tools), bzImage around a compressed ELF, and the
+ * real Debian kernel when tests/fetch-kernel.sh has fetched it.
+ */
+#include "harness.h"
+#include "../../src/loaders/loader.h"
+
+#include <elf.h>
+#include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xen/elfnote.h>
+
+/* ---- little-endian writers ---- */
+
+static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)v; p[1] = (uint8_t)(v >> 8); }
+static void put32(uint8_t *p, uint32_t v) { put16(p, (uint16_t)v); put16(p + 2, (uint16_t)(v >> 16)); }
+static void put64(uint8_t *p, uint64_t v) { put32(p, (uint32_t)v); put32(p + 4, (uint32_t)(v >> 32)); }
+
+/* ---- Xen note blobs ---- */
+
+struct notes {
+	uint8_t b[2048];
+	size_t len;
+	uint8_t pad;	/* byte used for alignment padding (0 normally) */
+};
+
+static void note_raw(struct notes *n, const char *name, uint32_t type,
+		     const void *desc, uint32_t dlen)
+{
+	uint32_t nlen = (uint32_t)strlen(name) + 1;
+	size_t at = n->len;
+
+	put32(n->b + at, nlen);
+	put32(n->b + at + 4, dlen);
+	put32(n->b + at + 8, type);
+	at += 12;
+	memset(n->b + at, n->pad, (nlen + 3) & ~3u);
+	memcpy(n->b + at, name, nlen);
+	at += (nlen + 3) & ~3u;
+	memset(n->b + at, n->pad, (dlen + 3) & ~3u);
+	memcpy(n->b + at, desc, dlen);
+	n->len = at + ((dlen + 3) & ~3u);
+}
+
+static void note_str(struct notes *n, uint32_t type, const char *s)
+{
+	note_raw(n, "Xen", type, s, (uint32_t)strlen(s) + 1);
+}
+
+static void note_u64(struct notes *n, uint32_t type, uint64_t v)
+{
+	uint8_t d[8];
+
+	put64(d, v);
+	note_raw(n, "Xen", type, d, 8);
+}
+
+static void note_u32(struct notes *n, uint32_t type, uint32_t v)
+{
+	uint8_t d[4];
+
+	put32(d, v);
+	note_raw(n, "Xen", type, d, 4);
+}
+
+#define VB64 0xffffffff80000000ULL
+#define PSTART 0x1000000ULL
+#define KSTART (VB64 + PSTART)
+
+/* The notes of a Linux-like x86_64 kernel (xen-head.S). */
+static void notes_linux64(struct notes *n)
+{
+	note_raw(n, "GNU", 3, "buildid!", 8);	/* ignored: not "Xen" */
+	note_str(n, XEN_ELFNOTE_GUEST_OS, "linux");
+	note_str(n, XEN_ELFNOTE_GUEST_VERSION, "2.6");
+	note_str(n, XEN_ELFNOTE_XEN_VERSION, "xen-3.0");
+	note_u64(n, XEN_ELFNOTE_VIRT_BASE, VB64);
+	note_u64(n, XEN_ELFNOTE_PADDR_OFFSET, 0);
+	note_u64(n, XEN_ELFNOTE_ENTRY, KSTART + 0x10);
+	note_u64(n, XEN_ELFNOTE_HYPERCALL_PAGE, KSTART + 0x1000);
+	note_str(n, XEN_ELFNOTE_FEATURES, "!writable_page_tables|pae_pgdir_above_4gb");
+	note_u32(n, XEN_ELFNOTE_SUPPORTED_FEATURES, (1u << 0) | (1u << 11));
+	note_str(n, XEN_ELFNOTE_PAE_MODE, "yes");
+	note_str(n, XEN_ELFNOTE_LOADER, "generic");
+	note_u32(n, XEN_ELFNOTE_SUSPEND_CANCEL, 1);
+	note_u64(n, XEN_ELFNOTE_INIT_P2M, 0x8000000000ULL);
+	note_u32(n, XEN_ELFNOTE_MOD_START_PFN, 1);
+}
+
+/* ---- ELF images ---- */
+
+struct seg_spec {
+	uint64_t paddr, vaddr, filesz, memsz;
+	uint32_t flags;
+	uint32_t type;	/* 0 = PT_LOAD */
+};
+
+enum note_where { IN_PHDR, IN_SHDR, IN_LEGACY, NO_NOTES };
+
+struct elf_spec {
+	bool is64;
+	uint64_t entry;
+	struct seg_spec segs[24];
+	unsigned nsegs;
+	const struct notes *notes;
+	enum note_where where;
+	const char *legacy;	/* __xen_guest string */
+};
+
+/* Where build_elf put things, for tests that corrupt them. */
+struct elf_out {
+	uint8_t *b;
+	size_t len;
+	size_t phoff, note_off, seg_off[24];
+};
+
+#define SEG_BYTE(s, i) ((uint8_t)((s) * 31 + (i) * 7 + 1))
+
+/*
+ * Layout: ELF header, program headers, [notes], segment data (file bytes
+ * of each PT_LOAD, each filled with SEG_BYTE), then, with sections,
+ * shstrtab + note or __xen_guest data + section headers.  With PT_NOTE
+ * notes the last segment's data ends the file, so any truncation breaks it.
+ */
+static void build_elf(const struct elf_spec *s, struct elf_out *o)
+{
+	size_t eh = s->is64 ? 64 : 52, phe = s->is64 ? 56 : 32, she = s->is64 ? 64 : 40;
+	unsigned nph = s->nsegs + (s->where == IN_PHDR);
+	size_t pos, cap = 1 << 20;
+	uint8_t *b = calloc(1, cap);
+	static const char shstr[] = "\0.shstrtab\0.note.Xen\0__xen_guest";
+	size_t shstr_off = 0, data_off = 0, data_len = 0;
+	unsigned nsh = 0;
+
+	memset(o, 0, sizeof(*o));
+	o->b = b;
+	memcpy(b, ELFMAG, SELFMAG);
+	b[EI_CLASS] = s->is64 ? ELFCLASS64 : ELFCLASS32;
+	b[EI_DATA] = ELFDATA2LSB;
+	b[EI_VERSION] = EV_CURRENT;
+	put16(b + 16, ET_EXEC);
+	put16(b + 18, s->is64 ? EM_X86_64 : EM_386);
+	put32(b + 20, EV_CURRENT);
+	o->phoff = eh;
+	pos = eh + nph * phe;
+	if (s->where == IN_PHDR || s->where == IN_SHDR) {
+		pos = (pos + 7) & ~(size_t)7;
+		o->note_off = pos;
+		memcpy(b + pos, s->notes->b, s->notes->len);
+		pos += s->notes->len;
+	}
+	for (unsigned i = 0; i < s->nsegs; i++) {
+		pos = (pos + 15) & ~(size_t)15;
+		o->seg_off[i] = pos;
+		for (uint64_t k = 0; k < s->segs[i].filesz; k++)
+			b[pos + k] = SEG_BYTE(i, k);
+		pos += s->segs[i].filesz;
+	}
+	/* program headers */
+	for (unsigned i = 0; i < nph; i++) {
+		uint8_t *p = b + eh + i * phe;
+		uint32_t type = PT_NOTE, flags = PF_R;
+		uint64_t off, va = 0, pa = 0, fsz, msz, al = 4;
+
+		if (i < s->nsegs) {
+			const struct seg_spec *g = &s->segs[i];
+
+			type = g->type ? g->type : PT_LOAD;
+			flags = g->flags;
+			off = o->seg_off[i];
+			va = g->vaddr;
+			pa = g->paddr;
+			fsz = g->filesz;
+			msz = g->memsz;
+			al = 0x1000;
+		} else {
+			off = o->note_off;
+			fsz = msz = s->notes->len;
+		}
+		put32(p, type);
+		if (s->is64) {
+			put32(p + 4, flags);
+			put64(p + 8, off);
+			put64(p + 16, va);
+			put64(p + 24, pa);
+			put64(p + 32, fsz);
+			put64(p + 40, msz);
+			put64(p + 48, al);
+		} else {
+			put32(p + 4, (uint32_t)off);
+			put32(p + 8, (uint32_t)va);
+			put32(p + 12, (uint32_t)pa);
+			put32(p + 16, (uint32_t)fsz);
+			put32(p + 20, (uint32_t)msz);
+			put32(p + 24, flags);
+			put32(p + 28, (uint32_t)al);
+		}
+	}
+	/* sections */
+	if (s->where == IN_SHDR || s->where == IN_LEGACY) {
+		shstr_off = pos;
+		memcpy(b + pos, shstr, sizeof(shstr));
+		pos += sizeof(shstr);
+		if (s->where == IN_SHDR) {
+			data_off = o->note_off;
+			data_len = s->notes->len;
+		} else {
+			data_off = pos;
+			data_len = strlen(s->legacy) + 1;
+			memcpy(b + pos, s->legacy, data_len);
+			pos += data_len;
+		}
+		pos = (pos + 7) & ~(size_t)7;
+		nsh = 3;
+		for (unsigned i = 0; i < nsh; i++) {
+			uint8_t *p = b + pos + i * she;
+			uint32_t name = 0, type = SHT_NULL;
+			uint64_t off = 0, size = 0;
+
+			if (i == 1) {
+				name = 1;
+				type = SHT_STRTAB;
+				off = shstr_off;
+				size = sizeof(shstr);
+			} else if (i == 2) {
+				name = s->where == IN_SHDR ? 11 : 21;
+				type = s->where == IN_SHDR ? SHT_NOTE : SHT_PROGBITS;
+				off = data_off;
+				size = data_len;
+			}
+			put32(p, name);
+			put32(p + 4, type);
+			if (s->is64) {
+				put64(p + 24, off);
+				put64(p + 32, size);
+				put64(p + 48, 4);
+			} else {
+				put32(p + 16, (uint32_t)off);
+				put32(p + 20, (uint32_t)size);
+				put32(p + 32, 4);
+			}
+		}
+	}
+	/* ELF header words */
+	if (s->is64) {
+		put64(b + 24, s->entry);
+		put64(b + 32, o->phoff);
+		put64(b + 40, nsh ? pos : 0);
+		put16(b + 52, 64);
+		put16(b + 54, 56);
+		put16(b + 56, (uint16_t)nph);
+		put16(b + 58, 64);
+		put16(b + 60, (uint16_t)nsh);
+		put16(b + 62, nsh ? 1 : 0);
+	} else {
+		put32(b + 24, (uint32_t)s->entry);
+		put32(b + 28, (uint32_t)o->phoff);
+		put32(b + 32, nsh ? (uint32_t)pos : 0);
+		put16(b + 40, 52);
+		put16(b + 42, 32);
+		put16(b + 44, (uint16_t)nph);
+		put16(b + 46, 40);
+		put16(b + 48, (uint16_t)nsh);
+		put16(b + 50, nsh ? 1 : 0);
+	}
+	o->len = pos + nsh * she;
+}
+
+/* A Linux-like x86_64 kernel: text, data+bss, with notes as given. */
+static void spec64(struct elf_spec *s, const struct notes *n, enum note_where w)
+{
+	memset(s, 0, sizeof(*s));
+	s->is64 = true;
+	s->entry = KSTART + 0x20;
+	s->segs[0] = (struct seg_spec){ PSTART, KSTART, 0x2000, 0x2000, PF_R | PF_X, 0 };
+	s->segs[1] = (struct seg_spec){ PSTART + 0x3000, KSTART + 0x3000, 0x100, 0x2000,
+					PF_R | PF_W, 0 };
+	s->nsegs = 2;
+	s->notes = n;
+	s->where = w;
+}
+
+struct parsed {
+	struct kernel_image img;
+	struct xb_err e;
+	int rc;
+};
+
+static int parse_buf(struct parsed *p, const void *b, size_t len, uint64_t cap)
+{
+	struct loader_opts o = { .max_decompressed = cap };
+
+	memset(p, 0, sizeof(*p));
+	p->rc = kernel_parse("vmlinuz", b, len, &o, &p->img, &p->e);
+	return p->rc;
+}
+
+/* Build, parse, free the bytes (the image must not need them on failure). */
+static int parse_spec(struct parsed *p, const struct elf_spec *s)
+{
+	struct elf_out o;
+
+	build_elf(s, &o);
+	parse_buf(p, o.b, o.len, 0);
+	if (p->rc == 0)
+		kernel_image_free(&p->img);
+	free(o.b);
+	return p->rc;
+}
+
+/* Parse the Linux-like kernel with one extra/changed note. */
+static int parse_with(struct parsed *p, void (*tweak)(struct notes *))
+{
+	struct notes n = { .len = 0 };
+	struct elf_spec s;
+
+	notes_linux64(&n);
+	tweak(&n);
+	spec64(&s, &n, IN_PHDR);
+	return parse_spec(p, &s);
+}
+
+#define CHECK_FAILS(p, needle) do { CHECK_EQ((p)->rc, -XB_EINPUT); \
+	CHECK_CONTAINS((p)->e.msg, needle); } while (0)
+
+/* ---- ELF: accepted images ---- */
+
+static void test_elf64_ptnote(void)
+{
+	struct notes n = { .len = 0 };
+	struct elf_spec s;
+	struct elf_out o;
+	struct parsed p;
+
+	notes_linux64(&n);
+	spec64(&s, &n, IN_PHDR);
+	build_elf(&s, &o);
+	REQUIRE(parse_buf(&p, o.b, o.len, 0) == 0);
+	CHECK_STR(p.img.format, "elf");
+	CHECK_STR(p.img.compression, "none");
+	CHECK(p.img.elf == o.b);
+	CHECK(p.img.owned == NULL);
+	CHECK_EQ(p.img.file_len, o.len);
+	CHECK_EQ(p.img.elf_class, 64);
+	CHECK_EQ(p.img.machine, EM_X86_64);
+	CHECK_EQ(p.img.guest, XB_GUEST_X86_64);
+	CHECK_STR(p.img.notes.source, "PT_NOTE");
+	CHECK_STR(p.img.notes.xen_version, "xen-3.0");
+	CHECK_STR(p.img.notes.guest_os, "linux");
+	CHECK_STR(p.img.notes.guest_version, "2.6");
+	CHECK_STR(p.img.notes.loader, "generic");
+	CHECK_STR(p.img.notes.pae_mode, "yes");
+	CHECK_STR(p.img.notes.features, "!writable_page_tables|pae_pgdir_above_4gb");
+	CHECK_EQ(p.img.notes.feat_required[0], 1u << 0);
+	CHECK_EQ(p.img.notes.feat_supported[0], (1u << 0) | (1u << 4) | (1u << 11));
+	CHECK(p.img.notes.has_features);
+	CHECK(p.img.notes.mod_start_pfn);
+	CHECK(p.img.notes.has_init_p2m);
+	CHECK_EQ(p.img.nsegs, 2);
+	CHECK_EQ(p.img.segs[1].paddr, PSTART + 0x3000);
+	CHECK_EQ(p.img.segs[1].filesz, 0x100);
+	CHECK_EQ(p.img.segs[1].memsz, 0x2000);
+	CHECK_EQ(p.img.segs[1].flags, PF_R | PF_W);
+	CHECK_EQ(p.img.pstart, PSTART);
+	CHECK_EQ(p.img.pend, PSTART + 0x5000);
+	CHECK_EQ(p.img.virt_base, VB64);
+	CHECK_EQ(p.img.paddr_offset, 0);
+	CHECK_EQ(p.img.virt_kstart, KSTART);
+	CHECK_EQ(p.img.virt_kend, KSTART + 0x5000);
+	CHECK_EQ(p.img.virt_entry, KSTART + 0x10);	/* the note, not e_entry */
+	CHECK_EQ(p.img.virt_hypercall, KSTART + 0x1000);
+	CHECK_EQ(p.img.p2m_base, 0x8000000000ULL);
+	kernel_image_free(&p.img);
+	free(o.b);
+}
+
+static void test_elf64_shtnote(void)
+{
+	struct notes n = { .len = 0 };
+	struct elf_spec s;
+	struct parsed p;
+	struct elf_out o;
+
+	note_str(&n, XEN_ELFNOTE_XEN_VERSION, "xen-3.0");
+	note_str(&n, XEN_ELFNOTE_LOADER, "generic");
+	note_u64(&n, XEN_ELFNOTE_VIRT_BASE, VB64);
+	spec64(&s, &n, IN_SHDR);
+	build_elf(&s, &o);
+	REQUIRE(parse_buf(&p, o.b, o.len, 0) == 0);
+	CHECK_STR(p.img.notes.source, "SHT_NOTE");
+	CHECK_EQ(p.img.virt_entry, KSTART + 0x20);	/* e_entry */
+	CHECK_EQ(p.img.paddr_offset, 0);
+	CHECK_EQ(p.img.virt_kstart, KSTART);
+	CHECK_EQ(p.img.virt_hypercall, UINT64_MAX);
+	CHECK_EQ(p.img.p2m_base, UINT64_MAX);
+	CHECK(!p.img.notes.mod_start_pfn);
+	kernel_image_free(&p.img);
+	free(o.b);
+}
+
+/* An old 32-bit PAE kernel: only the __xen_guest string, p_paddr == vaddr. */
+static void test_elf32_legacy(void)
+{
+	struct elf_spec s = {
+		.is64 = false,
+		.entry = 0xC0100000,
+		.segs = { { 0xC0100000, 0xC0100000, 0x3000, 0x4000, PF_R | PF_X | PF_W, 0 } },
+		.nsegs = 1,
+		.where = IN_LEGACY,
+		.legacy = "GUEST_OS=linux,GUEST_VER=2.6,XEN_VER=xen-3.0,"
+			  "HYPERCALL_PAGE=0x101,VIRT_BASE=0xC0000000,LOADER=generic,"
+			  "PAE=yes[extended-cr3],FEATURES=writable_page_tables|!pae_pgdir_above_4gb,"
+			  "BSD_SYMTAB",
+	};
+	struct parsed p;
+	struct elf_out o;
+
+	build_elf(&s, &o);
+	REQUIRE(parse_buf(&p, o.b, o.len, 0) == 0);
+	CHECK_STR(p.img.notes.source, "__xen_guest");
+	CHECK_EQ(p.img.elf_class, 32);
+	CHECK_EQ(p.img.machine, EM_386);
+	CHECK_EQ(p.img.guest, XB_GUEST_X86_32P);
+	CHECK_EQ(p.img.virt_base, 0xC0000000);
+	CHECK_EQ(p.img.paddr_offset, 0xC0000000);	/* legacy default */
+	CHECK_EQ(p.img.virt_kstart, 0xC0100000);
+	CHECK_EQ(p.img.virt_kend, 0xC0104000);
+	CHECK_EQ(p.img.virt_entry, 0xC0100000);
+	/* a page number relative to VIRT_BASE, given before VIRT_BASE */
+	CHECK_EQ(p.img.virt_hypercall, 0xC0101000);
+	CHECK_EQ(p.img.notes.hypercall_page, 0xC0101000);
+	CHECK_EQ(p.img.notes.feat_required[0], 1u << 4);
+	CHECK_STR(p.img.notes.pae_mode, "yes[extended-cr3]");
+	kernel_image_free(&p.img);
+	free(o.b);
+}
+
+static void test_elf32_notes(void)
+{
+	struct notes n = { .len = 0 };
+	struct elf_spec s = {
+		.is64 = false,
+		.entry = 0xC1000000,
+		.segs = { { 0x1000000, 0xC1000000, 0x1000, 0x1000, PF_R | PF_X, 0 } },
+		.nsegs = 1,
+		.notes = &n,
+		.where = IN_PHDR,
+	};
+	struct parsed p;
+
+	note_str(&n, XEN_ELFNOTE_XEN_VERSION, "xen-3.0");
+	note_str(&n, XEN_ELFNOTE_GUEST_OS, "linux");
+	note_u32(&n, XEN_ELFNOTE_VIRT_BASE, 0xC0000000);
+	note_u32(&n, XEN_ELFNOTE_PADDR_OFFSET, 0);
+	note_str(&n, XEN_ELFNOTE_PAE_MODE, "bimodal");
+	REQUIRE(parse_spec(&p, &s) == 0);
+	CHECK_EQ(p.img.guest, XB_GUEST_X86_32P);
+	CHECK_EQ(p.img.virt_kstart, 0xC1000000);
+
+	/* without PAE there is no 32-bit PV */
+	n.len = 0;
+	note_str(&n, XEN_ELFNOTE_XEN_VERSION, "xen-3.0");
+	note_str(&n, XEN_ELFNOTE_GUEST_OS, "linux");
+	note_u32(&n, XEN_ELFNOTE_VIRT_BASE, 0xC0000000);
+	note_str(&n, XEN_ELFNOTE_PAE_MODE, "no");
+	parse_spec(&p, &s);
+	CHECK_FAILS(&p, "32-bit kernel without PAE");
+}
+
+/* ---- ELF: rejected notes ---- */
+
+static void no_notes(struct notes *n) { n->len = 0; note_raw(n, "GNU", 3, "x", 1); }
+static void bad_version(struct notes *n) { note_str(n, XEN_ELFNOTE_XEN_VERSION, "xen-2.0"); }
+static void neither(struct notes *n)
+{
+	note_str(n, XEN_ELFNOTE_LOADER, "elf");
+	note_str(n, XEN_ELFNOTE_GUEST_OS, "plan9");
+}
+static void need_dom0(struct notes *n) { note_str(n, XEN_ELFNOTE_FEATURES, "writable_page_tables|!dom0"); }
+static void need_xlat(struct notes *n) { note_str(n, XEN_ELFNOTE_FEATURES, "!auto_translated_physmap"); }
+static void need_unknown(struct notes *n) { note_str(n, XEN_ELFNOTE_FEATURES, "!frobnicate"); }
+static void want_unknown(struct notes *n) { note_str(n, XEN_ELFNOTE_FEATURES, "frobnicate|dom0||"); }
+static void vb_unaligned(struct notes *n) { note_u64(n, XEN_ELFNOTE_VIRT_BASE, VB64 + 0x800); }
+static void size3(struct notes *n) { note_raw(n, "Xen", XEN_ELFNOTE_ENTRY, "abc", 3); }
+static void entry_end(struct notes *n) { note_u64(n, XEN_ELFNOTE_ENTRY, KSTART + 0x5000); }
+static void entry_low(struct notes *n) { note_u64(n, XEN_ELFNOTE_ENTRY, KSTART - 1); }
+static void kstart_low(struct notes *n) { note_u64(n, XEN_ELFNOTE_PADDR_OFFSET, 0x2000000); }
+static void wraps(struct notes *n)
+{
+	note_u64(n, XEN_ELFNOTE_VIRT_BASE, 0xfffffffffff00000ULL);
+	note_u64(n, XEN_ELFNOTE_ENTRY, 0xfffffffffff00000ULL);
+}
+static void hc_unaligned(struct notes *n) { note_u64(n, XEN_ELFNOTE_HYPERCALL_PAGE, KSTART + 0x1008); }
+static void hc_outside(struct notes *n) { note_u64(n, XEN_ELFNOTE_HYPERCALL_PAGE, KSTART + 0x5000); }
+static void p2m_inside(struct notes *n) { note_u64(n, XEN_ELFNOTE_INIT_P2M, KSTART + 0x2000); }
+static void str_too_long(struct notes *n)
+{
+	char s[200];
+
+	memset(s, 'a', sizeof(s) - 1);
+	s[sizeof(s) - 1] = '\0';
+	note_str(n, XEN_ELFNOTE_GUEST_VERSION, s);
+}
+
+static void test_elf_note_rejections(void)
+{
+	struct parsed p;
+
+	parse_with(&p, no_notes);
+	CHECK_FAILS(&p, "vmlinuz: not a Xen PV kernel (no Xen ELF notes)");
+	parse_with(&p, bad_version);
+	CHECK_FAILS(&p, "XEN_VERSION is \"xen-2.0\" (want \"xen-3.0\")");
+	parse_with(&p, neither);
+	CHECK_FAILS(&p, "neither LOADER \"generic\" nor GUEST_OS \"linux\"");
+	parse_with(&p, need_dom0);
+	CHECK_FAILS(&p, "kernel requires feature dom0");
+	parse_with(&p, need_xlat);
+	CHECK_FAILS(&p, "requires feature auto_translated_physmap");
+	parse_with(&p, need_unknown);
+	CHECK_FAILS(&p, "requires unknown feature \"frobnicate\"");
+	CHECK_EQ(parse_with(&p, want_unknown), 0);	/* supported only: fine */
+	parse_with(&p, vb_unaligned);
+	CHECK_FAILS(&p, "VIRT_BASE 0xffffffff80000800 is not page aligned");
+	parse_with(&p, size3);
+	CHECK_FAILS(&p, "Xen note ENTRY: descsz 3 (want 4 or 8)");
+	parse_with(&p, entry_end);
+	CHECK_FAILS(&p, "entry 0xffffffff81005000 outside the kernel");
+	parse_with(&p, entry_low);
+	CHECK_FAILS(&p, "entry 0xffffffff80ffffff outside the kernel");
+	parse_with(&p, kstart_low);
+	CHECK_FAILS(&p, "kernel start 0xffffffff7f000000 below VIRT_BASE");
+	parse_with(&p, wraps);
+	CHECK_FAILS(&p, "wraps");
+	parse_with(&p, hc_unaligned);
+	CHECK_FAILS(&p, "HYPERCALL_PAGE 0xffffffff81001008 is not page aligned");
+	parse_with(&p, hc_outside);
+	CHECK_FAILS(&p, "HYPERCALL_PAGE 0xffffffff81005000 outside the kernel");
+	parse_with(&p, p2m_inside);
+	CHECK_FAILS(&p, "INIT_P2M 0xffffffff81002000 inside the kernel");
+	parse_with(&p, str_too_long);
+	CHECK_FAILS(&p, "GUEST_VERSION: string too long");
+}
+
+static void test_elf_paddr_offset_without_virt_base(void)
+{
+	struct notes n = { .len = 0 };
+	struct elf_spec s;
+	struct parsed p;
+
+	note_str(&n, XEN_ELFNOTE_XEN_VERSION, "xen-3.0");
+	note_str(&n, XEN_ELFNOTE_GUEST_OS, "linux");
+	note_u64(&n, XEN_ELFNOTE_PADDR_OFFSET, 0);
+	spec64(&s, &n, IN_PHDR);
+	parse_spec(&p, &s);
+	CHECK_FAILS(&p, "PADDR_OFFSET (0x0) set but VIRT_BASE not");
+
+	/* neither: virt_base 0, kernel at its physical address */
+	n.len = 0;
+	note_str(&n, XEN_ELFNOTE_XEN_VERSION, "xen-3.0");
+	note_str(&n, XEN_ELFNOTE_GUEST_OS, "linux");
+	spec64(&s, &n, IN_PHDR);
+	s.entry = PSTART;
+	REQUIRE(parse_spec(&p, &s) == 0);
+	CHECK_EQ(p.img.virt_base, 0);
+	CHECK_EQ(p.img.virt_kstart, PSTART);
+}
+
+/* A string note without a NUL ends at descsz (Linux's FEATURES is written
+ * that way); nothing past the descriptor is read. */
+static void test_elf_unterminated_string(void)
+{
+	struct notes n = { .len = 0, .pad = 'X' };
+	struct elf_spec s;
+	struct parsed p;
+
+	note_raw(&n, "Xen", XEN_ELFNOTE_XEN_VERSION, "xen-3.0", 7);	/* "X" follows */
+	note_raw(&n, "Xen", XEN_ELFNOTE_GUEST_OS, "linux", 5);
+	note_raw(&n, "Xen", XEN_ELFNOTE_FEATURES, "!writable_page_tables", 21);
+	note_u64(&n, XEN_ELFNOTE_VIRT_BASE, VB64);
+	spec64(&s, &n, IN_PHDR);
+	REQUIRE(parse_spec(&p, &s) == 0);
+	CHECK_STR(p.img.notes.xen_version, "xen-3.0");
+	CHECK_STR(p.img.notes.guest_os, "linux");
+	CHECK_EQ(p.img.notes.feat_required[0], 1);
+
+	n.len = 0;
+	note_raw(&n, "Xen", XEN_ELFNOTE_XEN_VERSION, "xen-3.0X", 8);
+	note_raw(&n, "Xen", XEN_ELFNOTE_GUEST_OS, "linux", 5);
+	parse_spec(&p, &s);
+	CHECK_FAILS(&p, "XEN_VERSION is \"xen-3.0X\"");
+}
+
+static void test_elf_note_past_end(void)
+{
+	struct notes n = { .len = 0 };
+	struct elf_spec s;
+	struct elf_out o;
+	struct parsed p;
+
+	notes_linux64(&n);
+	spec64(&s, &n, IN_PHDR);
+	build_elf(&s, &o);
+	/* the first note's descsz runs past the PT_NOTE segment */
+	put32(o.b + o.note_off + 4, (uint32_t)n.len);
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "program header 2: note 0 (namesz 4, descsz");
+	CHECK_CONTAINS(p.e.msg, "runs past the end");
+	/* and with a wrapping size */
+	put32(o.b + o.note_off + 4, 0xfffffffc);
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "runs past the end");
+	free(o.b);
+
+	/* same in a section */
+	spec64(&s, &n, IN_SHDR);
+	build_elf(&s, &o);
+	put32(o.b + o.note_off, 0xfffffff0);	/* namesz */
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "section 2: note 0");
+	/* a note section past the end of the file */
+	put64(o.b + o.len - 64 + 24, o.len - 8);	/* sh_offset of section 2 */
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "ELF: section 2: range");
+	free(o.b);
+
+	/* __xen_guest without its NUL inside the section */
+	{
+		struct elf_spec l = {
+			.entry = 0xC0100000,
+			.segs = { { 0xC0100000, 0xC0100000, 0x40, 0x4000, PF_R, 0 } },
+			.nsegs = 1,
+			.where = IN_LEGACY,
+			.legacy = "XEN_VER=xen-3.0,LOADER=generic,PAE=yes",
+		};
+
+		build_elf(&l, &o);
+		put32(o.b + o.len - 40 + 20, 38);	/* sh_size without the NUL */
+		parse_buf(&p, o.b, o.len, 0);
+		CHECK_FAILS(&p, "__xen_guest: string not NUL-terminated (section size 38)");
+		put32(o.b + o.len - 40 + 20, 39);
+		CHECK_EQ(parse_buf(&p, o.b, o.len, 0), 0);
+		free(o.b);
+		l.legacy = "XEN_VER=xen-3.0,LOADER=generic,PAE=yes,VIRT_BASE=0xC00000000x";
+		build_elf(&l, &o);
+		parse_buf(&p, o.b, o.len, 0);
+		CHECK_FAILS(&p, "__xen_guest: VIRT_BASE: bad number \"0xC00000000x\"");
+		free(o.b);
+	}
+}
+
+/* ---- ELF: rejected structure ---- */
+
+static void test_elf_truncated(void)
+{
+	struct notes n = { .len = 0 };
+	struct elf_spec s;
+	struct elf_out o;
+	struct parsed p;
+	unsigned bad = 0;
+
+	notes_linux64(&n);
+	spec64(&s, &n, IN_PHDR);
+	build_elf(&s, &o);
+	/* every length short of the whole file, including each header
+	 * boundary, is refused as bad input, never a crash */
+	for (size_t len = 0; len < o.len; len++) {
+		uint8_t *copy = malloc(len ? len : 1);
+
+		memcpy(copy, o.b, len);	/* exact-size copy: ASan sees overreads */
+		parse_buf(&p, copy, len, 0);
+		if (p.rc != -XB_EINPUT || !p.e.msg[0])
+			bad++;
+		if (len == 63)
+			CHECK_CONTAINS(p.e.msg, "file too short for the ELF header (63 bytes < 64)");
+		if (len == 64 + 56 * 3 - 1)
+			CHECK_CONTAINS(p.e.msg, "program header table (offset 0x40, 3 entries of 56 bytes) past end of file");
+		if (len == o.len - 1)
+			CHECK_CONTAINS(p.e.msg, "program header 1: file range");
+		free(copy);
+	}
+	CHECK_EQ(bad, 0);
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_EQ(p.rc, 0);
+	free(o.b);
+}
+
+static void test_elf_bad_headers(void)
+{
+	struct notes n = { .len = 0 };
+	struct elf_spec s;
+	struct elf_out o;
+	struct parsed p;
+
+	notes_linux64(&n);
+	spec64(&s, &n, IN_PHDR);
+	build_elf(&s, &o);
+
+	put64(o.b + 32, o.len - 10);	/* e_phoff */
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "program header table (offset");
+	put64(o.b + 32, UINT64_MAX - 8);
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "past end of file");
+	put64(o.b + 32, o.phoff);
+
+	o.b[EI_DATA] = ELFDATA2MSB;
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "not little-endian");
+	o.b[EI_DATA] = ELFDATA2LSB;
+
+	put16(o.b + 18, EM_386);
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "e_machine 3 is not EM_X86_64 (62) for ELF64");
+	put16(o.b + 18, EM_X86_64);
+
+	put16(o.b + 54, 40);	/* e_phentsize */
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "e_phentsize 40 (want 56)");
+	put16(o.b + 54, 56);
+
+	put64(o.b + 40, o.len - 10);	/* e_shoff, with one section */
+	put16(o.b + 60, 1);
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "section header table (offset");
+	put64(o.b + 40, UINT64_MAX - 8);
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "section header table (offset");
+	put64(o.b + 40, 0);
+	put16(o.b + 60, 0);
+
+	put16(o.b + 56, 0xffff);	/* PN_XNUM */
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_FAILS(&p, "e_phnum 65535");
+	put16(o.b + 56, 3);
+
+	parse_buf(&p, o.b, o.len, 0);
+	CHECK_EQ(p.rc, 0);
+	free(o.b);
+}
+
+static void test_elf_bad_segments(void)
+{
+	struct notes n = { .len = 0 };
+	struct elf_spec s;
+	struct parsed p;
+
+	notes_linux64(&n);
+
+	spec64(&s, &n, IN_PHDR);
+	s.segs[1].filesz = 0x2000;
+	s.segs[1].memsz = 0x1000;
+	parse_spec(&p, &s);
+	CHECK_FAILS(&p, "vmlinuz: ELF: program header 1: p_filesz 0x2000 > p_memsz 0x1000");
+
+	spec64(&s, &n, IN_PHDR);
+	s.segs[1].paddr = PSTART + 0x1fff;	/* overlaps the text */
+	parse_spec(&p, &s);
+	CHECK_FAILS(&p, "program headers 0 and 1 overlap");
+
+	spec64(&s, &n, IN_PHDR);
+	s.segs[1].paddr = 0xfffffffffffff000ULL;
+	parse_spec(&p, &s);
+	CHECK_FAILS(&p, "program header 1: p_paddr 0xfffffffffffff000 + p_memsz 0x2000 wraps");
+
+	spec64(&s, &n, IN_PHDR);
+	s.segs[0].type = PT_PHDR;
+	s.segs[1].type = PT_GNU_STACK;
+	parse_spec(&p, &s);
+	CHECK_FAILS(&p, "no PT_LOAD segments");
+
+	/* XB_MAX_SEGS is the limit */
+	spec64(&s, &n, IN_PHDR);
+	for (unsigned i = 0; i < XB_MAX_SEGS + 1; i++)
+		s.segs[i] = (struct seg_spec){ PSTART + i * 0x1000ULL, KSTART + i * 0x1000ULL,
+					       0x10, 0x1000, PF_R, 0 };
+	s.nsegs = XB_MAX_SEGS;
+	CHECK_EQ(parse_spec(&p, &s), 0);
+	s.nsegs = XB_MAX_SEGS + 1;
+	parse_spec(&p, &s);
+	CHECK_FAILS(&p, "too many PT_LOAD segments (17 > 16)");
+
+	/* a PT_LOAD of nothing is skipped */
+	spec64(&s, &n, IN_PHDR);
+	s.segs[2] = (struct seg_spec){ 0, 0, 0, 0, PF_R, 0 };
+	s.nsegs = 3;
+	REQUIRE(parse_spec(&p, &s) == 0);
+	CHECK_EQ(p.img.nsegs, 2);
+	CHECK_EQ(p.img.pstart, PSTART);
+}
+
+static void test_elf_not_elf(void)
+{
+	static const uint8_t junk[64] = "MZ this is not a kernel";
+	struct parsed p;
+
+	parse_buf(&p, junk, sizeof(junk), 0);
+	CHECK_FAILS(&p, "vmlinuz: not a kernel: neither ELF, bzImage nor compressed ELF (first bytes 4d 5a 20 74");
+	parse_buf(&p, junk, 0, 0);
+	CHECK_FAILS(&p, "not a kernel");
+	parse_buf(&p, ELFMAG, 4, 0);
+	CHECK_FAILS(&p, "ELF: bad magic");
+}
+
+static void test_kernel_load(void)
+{
+	struct notes n = { .len = 0 };
+	struct elf_spec s;
+	struct elf_out o;
+	struct parsed p;
+	struct xb_err e = { 0 };
+	uint8_t *dst;
+	uint64_t span;
+	unsigned bad = 0;
+
+	notes_linux64(&n);
+	spec64(&s, &n, IN_PHDR);
+	/* out of order in the file, with a gap between */
+	s.segs[2] = s.segs[1];
+	s.segs[1] = (struct seg_spec){ PSTART + 0x6000, KSTART + 0x6000, 0x80, 0x1000, PF_R, 0 };
+	s.nsegs = 3;
+	build_elf(&s, &o);
+	REQUIRE(parse_buf(&p, o.b, o.len, 0) == 0);
+	span = p.img.virt_kend - p.img.virt_kstart;
+	CHECK_EQ(span, 0x7000);
+	dst = malloc(span + 16);
+	memset(dst, 0xee, span + 16);
+	CHECK_EQ(kernel_load(&p.img, dst, span - 1, &e), -XB_EINTERNAL);
+	xb_err_clear(&e);
+	REQUIRE(kernel_load(&p.img, dst, span, &e) == 0);
+	for (uint64_t a = 0; a < span; a++) {
+		uint8_t want = 0;
+
+		for (unsigned i = 0; i < 3; i++) {
+			uint64_t off = s.segs[i].paddr - PSTART;
+
+			if (a >= off && a < off + s.segs[i].filesz)
+				want = SEG_BYTE(i, a - off);
+		}
+		bad += dst[a] != want;
+	}
+	CHECK_EQ(bad, 0);
+	CHECK_EQ(dst[span], 0xee);	/* nothing written past the kernel */
+	free(dst);
+	kernel_image_free(&p.img);
+	free(o.b);
+}
+
+/* ---- compression through the command-line tools ---- */
+
+/* Run "cmd < in > out" on a temporary file; NULL when the tool fails. */
+static uint8_t *run_filter(const char *cmd, const uint8_t *in, size_t len, size_t *out_len)
+{
+	char ip[] = "/tmp/xbtestXXXXXX", op[] = "/tmp/xbtestXXXXXX", sh[512];
+	uint8_t *out = NULL;
+	struct xb_err e = { 0 };
+	int fd = mkstemp(ip), fo = mkstemp(op);
+	FILE *f;
+
+	if (fd < 0 || fo < 0)
+		return NULL;
+	close(fo);
+	f = fdopen(fd, "wb");
+	if (fwrite(in, 1, len, f) != len) {
+		fclose(f);
+		goto out;
+	}
+	fclose(f);
+	snprintf(sh, sizeof(sh), "%s < %s > %s 2>/dev/null", cmd, ip, op);
+	if (system(sh) == 0 && xb_read_file(op, 1 << 30, &out, out_len, &e) != 0)
+		out = NULL;
+out:
+	unlink(ip);
+	unlink(op);
+	return out;
+}
+
+/* Compressible, non-trivial test data. */
+static uint8_t *sample(size_t len)
+{
+	uint8_t *b = malloc(len);
+	uint32_t x = 12345;
+
+	for (size_t i = 0; i < len; i++) {
+		x = x * 1103515245 + 12345;
+		b[i] = (i % 97 < 60) ? (uint8_t)(i / 13) : (uint8_t)(x >> 24);
+	}
+	return b;
+}
+
+static const struct {
+	const char *fmt, *cmd;
+} tools[] = {
+	{ "gzip", "gzip -n -c" },
+	{ "xz", "xz -2 --check=crc32 -c" },
+	{ "lzma", "lzma -2 -c" },
+	{ "bzip2", "bzip2 -c" },
+	{ "zstd", "zstd -q -c" },
+	{ "lz4", "lz4 -l -q -c" },	/* Linux's legacy frame */
+	{ "lz4", "lz4 -q -c" },		/* modern frame */
+	{ "lzo", "lzop -c" },
+};
+
+static void test_decompress_roundtrip(void)
+{
+	size_t len = 1u << 20;	/* several lzo (256 KiB) blocks */
+	uint8_t *data = sample(len);
+	unsigned done = 0;
+
+	for (size_t t = 0; t < XB_ARRAY_SIZE(tools); t++) {
+		const struct dc_format *f;
+		struct xb_err e = { 0 };
+		uint8_t *z, *out = NULL;
+		size_t zlen, olen = 0;
+		int rc;
+
+		z = run_filter(tools[t].cmd, data, len, &zlen);
+		if (!z) {
+			printf("  note: %s not available\n", tools[t].cmd);
+			continue;
+		}
+		f = dc_probe(z, zlen);
+		if (!f || strcmp(f->name, tools[t].fmt)) {
+			t_fail(__FILE__, __LINE__, "%s: probed as %s", tools[t].cmd,
+			       f ? f->name : "nothing");
+			free(z);
+			continue;
+		}
+		CHECK(dc_find(tools[t].fmt) == f);
+		/* exact */
+		rc = f->decompress("initrd", z, zlen, len, &out, &olen, &e);
+		if (rc != 0)
+			t_fail(__FILE__, __LINE__, "%s: %s", tools[t].cmd, e.msg);
+		else if (olen != len || memcmp(out, data, len))
+			t_fail(__FILE__, __LINE__, "%s: output differs", tools[t].cmd);
+		free(out);
+		/* one byte over the cap */
+		xb_err_clear(&e);
+		out = NULL;
+		rc = f->decompress("initrd", z, zlen, len - 1, &out, &olen, &e);
+		CHECK_EQ(rc, -XB_EINPUT);
+		CHECK(out == NULL);
+		{
+			char want[128];
+
+			snprintf(want, sizeof(want), "initrd: %s: decompressed size exceeds limit (%zu bytes)",
+				 f->name, len - 1);
+			CHECK_CONTAINS(e.msg, want);
+		}
+		/* truncated at several points */
+		for (size_t cut = 0; cut < 8; cut++) {
+			size_t tl = cut < 4 ? zlen * cut / 4 : zlen - (cut - 3) * 5;
+			uint8_t *tz = malloc(tl ? tl : 1);
+
+			memcpy(tz, z, tl);
+			xb_err_clear(&e);
+			rc = f->decompress("initrd", tz, tl, len, &out, &olen, &e);
+			if (rc != -XB_EINPUT)
+				t_fail(__FILE__, __LINE__, "%s: truncated to %zu of %zu: rc %d",
+				       tools[t].cmd, tl, zlen, rc);
+			if (rc == 0)
+				free(out);
+			free(tz);
+		}
+		free(z);
+		done++;
+	}
+	CHECK(done >= 6);
+	free(data);
+}
+
+/* Bit flips must give an error or (formats without checksums) other data,
+ * never a crash; with checksums they must be caught. */
+static void test_decompress_corrupt(void)
+{
+	size_t len = 200000;
+	uint8_t *data = sample(len);
+
+	for (size_t t = 0; t < XB_ARRAY_SIZE(tools); t++) {
+		size_t zlen;
+		uint8_t *z = run_filter(tools[t].cmd, data, len, &zlen);
+		const struct dc_format *f;
+		bool checked = strcmp(tools[t].fmt, "lzma") && strcmp(tools[t].cmd, "lz4 -l -q -c");
+
+		if (!z)
+			continue;
+		f = dc_probe(z, zlen);
+		REQUIRE(f);
+		for (size_t k = 1; k < 40; k++) {
+			struct xb_err e = { 0 };
+			uint8_t *out = NULL;
+			size_t olen, at = zlen / 2 + k * 7;
+			int rc;
+
+			if (at >= zlen)
+				break;
+			z[at] ^= 0x10;
+			rc = f->decompress("x", z, zlen, len, &out, &olen, &e);
+			z[at] ^= 0x10;
+			if (rc == 0) {
+				if (checked && olen == len && memcmp(out, data, len))
+					t_fail(__FILE__, __LINE__, "%s: flip at %zu undetected",
+					       tools[t].cmd, at);
+				free(out);
+			} else {
+				CHECK_EQ(rc, -XB_EINPUT);
+			}
+		}
+		free(z);
+	}
+	free(data);
+}
+
+static void test_decompress_cap_big(void)
+{
+	/* 20 MiB of zeros compress to almost nothing; a 1 MiB cap refuses
+	 * them without decompressing everything into memory. */
+	size_t len = 20u << 20;
+	uint8_t *zero = calloc(1, len);
+
+	for (size_t t = 0; t < XB_ARRAY_SIZE(tools); t++) {
+		size_t zlen, olen;
+		uint8_t *z = run_filter(tools[t].cmd, zero, len, &zlen), *out = NULL;
+		struct xb_err e = { 0 };
+		const struct dc_format *f;
+
+		if (!z)
+			continue;
+		f = dc_probe(z, zlen);
+		REQUIRE(f);
+		CHECK_EQ(f->decompress("big", z, zlen, 1u << 20, &out, &olen, &e), -XB_EINPUT);
+		CHECK_CONTAINS(e.msg, "decompressed size exceeds limit (1048576 bytes)");
+		free(z);
+	}
+	free(zero);
+}
+
+/* Linux's lz4 legacy frame holds 8 MiB blocks: more than one here. */
+static void test_decompress_lz4_blocks(void)
+{
+	size_t len = 17u << 20, zlen, olen;
+	uint8_t *data = sample(len), *out;
+	uint8_t *z = run_filter("lz4 -l -1 -q -c", data, len, &zlen);
+	struct xb_err e = { 0 };
+
+	if (!z) {
+		free(data);
+		SKIP("no lz4");
+	}
+	REQUIRE(dc_find("lz4")->decompress("x", z, zlen, len, &out, &olen, &e) == 0);
+	CHECK_EQ(olen, len);
+	CHECK(!memcmp(out, data, len));
+	free(out);
+	/* the cap falls inside the last block */
+	CHECK_EQ(dc_find("lz4")->decompress("x", z, zlen, len - 100, &out, &olen, &e), -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "exceeds limit");
+	free(z);
+	free(data);
+}
+
+static void test_decompress_concat_and_trailer(void)
+{
+	uint8_t a[] = "hello ", b2[] = "world";
+	size_t la, lb, olen;
+	uint8_t *za = run_filter("gzip -c", a, 6, &la), *zb = run_filter("gzip -c", b2, 5, &lb);
+	uint8_t *cat, *out;
+	struct xb_err e = { 0 };
+
+	REQUIRE(za && zb);
+	cat = malloc(la + 8 + lb + 4);
+	memcpy(cat, za, la);
+	memset(cat + la, 0, 8);	/* padding between members */
+	memcpy(cat + la + 8, zb, lb);
+	memcpy(cat + la + 8 + lb, "\x0b\x00\x00\x00", 4);	/* ignored trailer */
+	REQUIRE(dc_find("gzip")->decompress("x", cat, la + 8 + lb + 4, 100, &out, &olen, &e) == 0);
+	CHECK_EQ(olen, 11);
+	CHECK(!memcmp(out, "hello world", 11));
+	free(out);
+	free(cat);
+	free(za);
+	free(zb);
+
+	/* empty input: probe fails, decoders refuse */
+	CHECK(dc_probe((const uint8_t *)"", 0) == NULL);
+	for (const struct dc_format *f = dc_formats; f->name; f++) {
+		xb_err_clear(&e);
+		CHECK_EQ(f->decompress("x", (const uint8_t *)"", 0, 100, &out, &olen, &e), -XB_EINPUT);
+	}
+}
+
+/* ---- bzImage and compressed whole files ---- */
+
+static uint8_t *small_kernel(size_t *len)
+{
+	static struct notes n;
+	struct elf_spec s;
+	struct elf_out o;
+
+	n.len = 0;
+	notes_linux64(&n);
+	spec64(&s, &n, IN_PHDR);
+	build_elf(&s, &o);
+	*len = o.len;
+	return o.b;
+}
+
+/* A bzImage around payload (with the LE32 size appended when asked). */
+static uint8_t *make_bzimage(const uint8_t *pl, size_t plen, uint8_t sects,
+			     uint32_t pl_off, uint16_t version, size_t *len)
+{
+	size_t setup = (size_t)((sects ? sects : 4) + 1) * 512;
+	uint8_t *b = calloc(1, setup + pl_off + plen);
+
+	b[0x1f1] = sects;
+	put16(b + 0x1fe, 0xaa55);
+	memcpy(b + 0x202, "HdrS", 4);
+	put16(b + 0x206, version);
+	put32(b + 0x248, pl_off);
+	put32(b + 0x24c, (uint32_t)plen);
+	memcpy(b + setup + pl_off, pl, plen);
+	*len = setup + pl_off + plen;
+	return b;
+}
+
+static void test_bzimage(void)
+{
+	size_t klen, zlen, blen;
+	uint8_t *k = small_kernel(&klen), *z, *bz;
+	struct parsed p;
+
+	z = run_filter("gzip -9 -n -c", k, klen, &zlen);
+	REQUIRE(z);
+	bz = make_bzimage(z, zlen, 0, 0x1234, 0x20f, &blen);
+	REQUIRE(parse_buf(&p, bz, blen, 0) == 0);
+	CHECK_STR(p.img.format, "bzImage");
+	CHECK_STR(p.img.compression, "gzip");
+	CHECK(p.img.owned != NULL && p.img.elf == p.img.owned);
+	CHECK_EQ(p.img.elf_len, klen);
+	CHECK_EQ(p.img.file_len, blen);
+	CHECK_EQ(p.img.virt_kstart, KSTART);
+	CHECK_EQ(p.img.virt_entry, KSTART + 0x10);
+	kernel_image_free(&p.img);
+	CHECK(p.img.owned == NULL);
+
+	/* the cap applies to the payload (declared size checked first) */
+	parse_buf(&p, bz, blen, klen - 1);
+	CHECK_FAILS(&p, "vmlinuz: bzImage: gzip: declared decompressed size");
+
+	/* wrong trailer size */
+	bz[blen - 4] ^= 1;
+	parse_buf(&p, bz, blen, 0);
+	CHECK_EQ(p.rc, -XB_EINPUT);	/* gzip's own ISIZE check, or ours */
+	bz[blen - 4] ^= 1;
+
+	/* payload past the end of the file */
+	put32(bz + 0x24c, (uint32_t)zlen + 1);
+	parse_buf(&p, bz, blen, 0);
+	CHECK_FAILS(&p, "bzImage: payload 0x1c34+0x");
+	CHECK_CONTAINS(p.e.msg, "past end of file");
+	put32(bz + 0x24c, (uint32_t)zlen);
+
+	/* old boot protocol */
+	put16(bz + 0x206, 0x207);
+	parse_buf(&p, bz, blen, 0);
+	CHECK_FAILS(&p, "boot protocol 2.07 < 2.08");
+	put16(bz + 0x206, 0x20f);
+
+	/* uncompressed payload */
+	free(bz);
+	bz = make_bzimage(k, klen, 3, 0, 0x20f, &blen);
+	parse_buf(&p, bz, blen, 0);
+	CHECK_FAILS(&p, "bzImage: payload: unknown compression (magic 7f 45 4c 46)");
+	free(bz);
+
+	/* short file */
+	parse_buf(&p, bz = make_bzimage(z, 0, 1, 0, 0x20f, &blen), 0x240, 0);
+	CHECK_FAILS(&p, "file too short for the setup header");
+	free(bz);
+	free(z);
+
+	/* xz + Linux's appended size, as arch/x86/boot/compressed makes it */
+	z = run_filter("xz --check=crc32 -c", k, klen, &zlen);
+	REQUIRE(z);
+	z = realloc(z, zlen + 4);
+	put32(z + zlen, (uint32_t)klen);
+	bz = make_bzimage(z, zlen + 4, 0x1f, 0, 0x20f, &blen);
+	REQUIRE(parse_buf(&p, bz, blen, 0) == 0);
+	CHECK_STR(p.img.compression, "xz");
+	kernel_image_free(&p.img);
+	put32(bz + blen - 4, (uint32_t)klen + 1);
+	parse_buf(&p, bz, blen, 0);
+	CHECK_FAILS(&p, "bzImage: xz: decompressed");
+	CHECK_CONTAINS(p.e.msg, "the payload trailer says");
+	free(bz);
+	free(z);
+
+	/* a compressed payload that is not an ELF */
+	z = run_filter("xz -c", (const uint8_t *)"hello, world, not elf", 21, &zlen);
+	REQUIRE(z);
+	z = realloc(z, zlen + 4);
+	put32(z + zlen, 21);
+	bz = make_bzimage(z, zlen + 4, 2, 0, 0x20f, &blen);
+	parse_buf(&p, bz, blen, 0);
+	CHECK_FAILS(&p, "bzImage: xz payload is not an ELF image");
+	free(bz);
+	free(z);
+	free(k);
+}
+
+static void test_compressed_elf(void)
+{
+	size_t klen;
+	uint8_t *k = small_kernel(&klen);
+
+	for (size_t t = 0; t < XB_ARRAY_SIZE(tools); t++) {
+		size_t zlen;
+		uint8_t *z = run_filter(tools[t].cmd, k, klen, &zlen);
+		struct parsed p;
+
+		if (!z)
+			continue;
+		if (parse_buf(&p, z, zlen, 0) != 0) {
+			t_fail(__FILE__, __LINE__, "%s: %s", tools[t].cmd, p.e.msg);
+		} else {
+			CHECK_STR(p.img.format, "elf");
+			CHECK_STR(p.img.compression, tools[t].fmt);
+			CHECK_EQ(p.img.virt_kstart, KSTART);
+			CHECK(p.img.elf != z);
+			kernel_image_free(&p.img);
+		}
+		free(z);
+	}
+	{
+		size_t zlen;
+		uint8_t *z = run_filter("zstd -q -c", (const uint8_t *)"text", 4, &zlen);
+		struct parsed p;
+
+		REQUIRE(z);
+		parse_buf(&p, z, zlen, 0);
+		CHECK_FAILS(&p, "vmlinuz: zstd data is not an ELF image");
+		free(z);
+	}
+	free(k);
+}
+
+/* ---- the real Debian kernel ---- */
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static bool read_kernel(const char *path, uint8_t **b, size_t *len)
+{
+	struct xb_err e = { 0 };
+
+	return access(path, R_OK) == 0 && xb_read_file(path, 1 << 30, b, len, &e) == 0;
+}
+
+/* Properties every PV-capable Linux kernel has. */
+static void check_linux_props(const struct kernel_image *img)
+{
+	CHECK_STR(img->format, "bzImage");
+	CHECK_EQ(img->guest, XB_GUEST_X86_64);
+	CHECK_STR(img->notes.xen_version, "xen-3.0");
+	CHECK_STR(img->notes.guest_os, "linux");
+	CHECK_STR(img->notes.source, "PT_NOTE");
+	CHECK_EQ(img->virt_base & XB_PAGE_MASK, 0);
+	CHECK_EQ(img->virt_kstart & XB_PAGE_MASK, 0);
+	CHECK(img->virt_base <= img->virt_kstart);
+	CHECK(img->virt_kstart <= img->virt_entry && img->virt_entry < img->virt_kend);
+	CHECK(img->nsegs >= 1 && img->nsegs <= XB_MAX_SEGS);
+	CHECK_EQ(img->notes.feat_required[0] & (1u << 11), 0);
+}
+
+static void test_real_kernel_ref(void)
+{
+	uint8_t *b;
+	size_t len;
+	struct parsed p;
+	double t0, t1;
+
+	if (!read_kernel(".cache/kernel/vmlinuz-ref", &b, &len))
+		SKIP("no .cache/kernel/vmlinuz-ref (run tests/fetch-kernel.sh)");
+	t0 = now();
+	parse_buf(&p, b, len, 0);
+	t1 = now();
+	printf("  vmlinuz-ref: %zu bytes, parsed in %.3f s\n", len, t1 - t0);
+	if (p.rc)
+		printf("  %s\n", p.e.msg);
+	REQUIRE(p.rc == 0);
+	check_linux_props(&p.img);
+	CHECK_STR(p.img.compression, "xz");
+	CHECK_EQ(p.img.elf_class, 64);
+	CHECK_EQ(p.img.virt_base, 0xffffffff80000000ULL);
+	CHECK_EQ(p.img.virt_entry, 0xffffffff830791c0ULL);
+	CHECK_EQ(p.img.notes.entry, 0xffffffff830791c0ULL);
+	CHECK_EQ(p.img.p2m_base, 0x8000000000ULL);
+	CHECK_EQ(p.img.notes.init_p2m, 0x8000000000ULL);
+	CHECK(p.img.notes.mod_start_pfn);
+	CHECK_EQ(p.img.virt_kstart, 0xffffffff81000000ULL);
+	CHECK_EQ(xb_pages(p.img.virt_kend - p.img.virt_kstart), 14848);
+	CHECK_EQ(p.img.virt_hypercall, UINT64_MAX);
+	CHECK_EQ(p.img.paddr_offset, 0);
+	kernel_image_free(&p.img);
+	free(b);
+}
+
+static void test_real_kernel_current(void)
+{
+	uint8_t *b;
+	size_t len;
+	struct parsed p;
+
+	if (!read_kernel(".cache/kernel/vmlinuz-current", &b, &len))
+		SKIP("no .cache/kernel/vmlinuz-current");
+	parse_buf(&p, b, len, 0);
+	if (p.rc)
+		printf("  %s\n", p.e.msg);
+	REQUIRE(p.rc == 0);
+	check_linux_props(&p.img);
+	CHECK(dc_find(p.img.compression) != NULL);
+	/* too small a cap is refused with the numbers */
+	kernel_image_free(&p.img);
+	parse_buf(&p, b, len, 1u << 20);
+	CHECK_FAILS(&p, "exceeds limit (1048576 bytes)");
+	free(b);
+}
+
+/* ---- fuzz seeds ---- */
+
+static void write_seed(const char *dir, const char *sub, const char *name,
+		       const uint8_t *b, size_t len)
+{
+	char path[4096];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, sub, name);
+	f = fopen(path, "wb");
+	REQUIRE(f);
+	CHECK_EQ(fwrite(b, 1, len, f), len);
+	fclose(f);
+}
+
+/*
+ * With XB_WRITE_SEEDS=DIR, write the fuzz seed corpora DIR/{elf,bzimage,
+ * decompress}/ from the images these tests build (the directories must
+ * exist).  Without it, does nothing.
+ */
+static void test_fuzz_seeds(void)
+{
+	const char *dir = getenv("XB_WRITE_SEEDS");
+	struct notes n = { .len = 0 };
+	struct elf_spec s;
+	struct elf_out o;
+	size_t klen, zlen, blen;
+	uint8_t *k, *z, *bz;
+
+	if (!dir)
+		return;
+	notes_linux64(&n);
+	spec64(&s, &n, IN_PHDR);
+	s.segs[0].filesz = s.segs[0].memsz = 0x100;
+	s.segs[1].paddr = PSTART + 0x1000;
+	s.entry = KSTART;
+	build_elf(&s, &o);
+	write_seed(dir, "elf", "linux64-ptnote", o.b, o.len);
+	free(o.b);
+	spec64(&s, &n, IN_SHDR);
+	s.segs[0].filesz = 0x40;
+	build_elf(&s, &o);
+	write_seed(dir, "elf", "linux64-shtnote", o.b, o.len);
+	free(o.b);
+	{
+		struct elf_spec l = {
+			.entry = 0xC0100000,
+			.segs = { { 0xC0100000, 0xC0100000, 0x40, 0x4000, PF_R | PF_X, 0 } },
+			.nsegs = 1,
+			.where = IN_LEGACY,
+			.legacy = "GUEST_OS=linux,XEN_VER=xen-3.0,HYPERCALL_PAGE=0x101,"
+				  "VIRT_BASE=0xC0000000,ELF_PADDR_OFFSET=0xC0000000,"
+				  "LOADER=generic,PAE=yes[extended-cr3],FEATURES=!writable_page_tables|dom0",
+		};
+
+		build_elf(&l, &o);
+		write_seed(dir, "elf", "elf32-legacy", o.b, o.len);
+		free(o.b);
+	}
+
+	spec64(&s, &n, IN_PHDR);
+	s.segs[0].filesz = s.segs[0].memsz = 0x100;
+	s.segs[1].paddr = PSTART + 0x1000;
+	s.entry = KSTART;
+	build_elf(&s, &o);
+	k = o.b;
+	klen = o.len;
+	for (size_t t = 0; t < XB_ARRAY_SIZE(tools); t++) {
+		char name[64];
+		uint8_t *d;
+
+		z = run_filter(tools[t].cmd, k, klen, &zlen);
+		if (!z)
+			continue;
+		/* bzImage: payload + appended size, as Linux builds it */
+		z = realloc(z, zlen + 4);
+		put32(z + zlen, (uint32_t)klen);
+		bz = make_bzimage(z, zlen + 4, 1, 0, 0x20f, &blen);
+		snprintf(name, sizeof(name), "bz-%s-%zu", tools[t].fmt, t);
+		write_seed(dir, "bzimage", name, bz, blen);
+		free(bz);
+		/* decompress: format index byte, cap byte, stream */
+		d = malloc(zlen + 2);
+		for (d[0] = 0; dc_formats[d[0]].name; d[0]++)
+			if (!strcmp(dc_formats[d[0]].name, tools[t].fmt))
+				break;
+		d[1] = 20;
+		memcpy(d + 2, z, zlen);
+		snprintf(name, sizeof(name), "%s-%zu", tools[t].fmt, t);
+		write_seed(dir, "decompress", name, d, zlen + 2);
+		free(d);
+		free(z);
+	}
+	free(k);
+}
+
+const struct test tests[] = {
+	{ "elf64_ptnote", test_elf64_ptnote },
+	{ "elf64_shtnote", test_elf64_shtnote },
+	{ "elf32_legacy", test_elf32_legacy },
+	{ "elf32_notes", test_elf32_notes },
+	{ "elf_note_rejections", test_elf_note_rejections },
+	{ "elf_paddr_offset_without_virt_base", test_elf_paddr_offset_without_virt_base },
+	{ "elf_unterminated_string", test_elf_unterminated_string },
+	{ "elf_note_past_end", test_elf_note_past_end },
+	{ "elf_truncated", test_elf_truncated },
+	{ "elf_bad_headers", test_elf_bad_headers },
+	{ "elf_bad_segments", test_elf_bad_segments },
+	{ "elf_not_elf", test_elf_not_elf },
+	{ "kernel_load", test_kernel_load },
+	{ "decompress_roundtrip", test_decompress_roundtrip },
+	{ "decompress_corrupt", test_decompress_corrupt },
+	{ "decompress_cap_big", test_decompress_cap_big },
+	{ "decompress_lz4_blocks", test_decompress_lz4_blocks },
+	{ "decompress_concat_and_trailer", test_decompress_concat_and_trailer },
+	{ "bzimage", test_bzimage },
+	{ "compressed_elf", test_compressed_elf },
+	{ "real_kernel_ref", test_real_kernel_ref },
+	{ "real_kernel_current", test_real_kernel_current },
+	{ "fuzz_seeds", test_fuzz_seeds },
+	{ NULL, NULL },
+};
