@@ -1,0 +1,30 @@
+#!/bin/sh
+# Peak memory stays bounded by the decompression cap whatever the input:
+# decompression bombs (kernel and initrd) are refused with a peak RSS
+# below cap + a fixed allowance, and quickly.
+. "$(dirname "$0")/lib.sh"
+if ! command -v xz >/dev/null || [ ! -x /usr/bin/time ]; then
+	echo "  skip $name: needs xz and /usr/bin/time"; finish
+fi
+python3 "$TOP/tests/bad/make-cases.py" "$T" >/dev/null 2>&1 || { fail "make-cases.py"; finish; }
+head -c 400M /dev/zero | xz -0 -T1 >"$T/bomb.xz"
+head -c 400M /dev/zero | gzip -1 >"$T/bomb.gz"
+printf 'name = "b"\nkernel = "%s/elf_valid"\nramdisk = "%s/bomb.gz"\nxbuild_max_decompressed = 64\n' \
+	"$T" "$T" >"$T/initrd-bomb.cfg"
+# peak RSS in KiB of a command that must fail with exit 2 and "limit"
+peak() {
+	/usr/bin/time -f '%M' -o "$T/rss" "$@" >"$T/out" 2>"$T/err"; rc=$?
+	[ $rc -eq 2 ] || fail "'$*' exited $rc: $(head -c 300 "$T/err")"
+	grep -q "limit" "$T/err" || fail "'$*': no 'limit' in: $(head -c 300 "$T/err")"
+	tail -n 1 "$T/rss"
+}
+# ASan's shadow memory adds to RSS: allow more under sanitizers.
+allow=$((48 * 1024)); case $XBUILD in *build-san*) allow=$((400 * 1024)) ;; esac
+cap=$((64 * 1024))
+r=$(peak "$XBUILD" inspect --max-decompressed 64 "$T/bomb.xz")
+[ "$r" -lt $((cap + allow)) ] || fail "xz bomb: peak $r KiB > $((cap + allow))"
+r=$(peak "$XBUILD" check "$T/initrd-bomb.cfg")
+[ "$r" -lt $((cap + allow)) ] || fail "initrd bomb: peak $r KiB > $((cap + allow))"
+r=$(peak "$XBUILD" inspect --max-decompressed 8 "$T/bomb.xz")
+[ "$r" -lt $((8 * 1024 + allow)) ] || fail "xz bomb at 8 MiB: peak $r KiB"
+finish
