@@ -98,7 +98,7 @@ bool cfg_name_ok(const char *s)
 	return true;
 }
 
-static int hexval(int ch)
+int cfg_hexval(int ch)
 {
 	if (ch >= '0' && ch <= '9')
 		return ch - '0';
@@ -119,11 +119,11 @@ bool cfg_uuid_parse(const char *s, uint8_t uuid[16])
 		if (g && *s++ != '-')
 			return false;
 		for (int i = 0; i < groups[g]; i += 2) {
-			int hi = hexval((unsigned char)s[0]), lo;
+			int hi = cfg_hexval((unsigned char)s[0]), lo;
 
 			if (hi < 0)
 				return false;
-			lo = hexval((unsigned char)s[1]);
+			lo = cfg_hexval((unsigned char)s[1]);
 			if (lo < 0)
 				return false;
 			uuid[k++] = (uint8_t)(hi << 4 | lo);

@@ -48,6 +48,8 @@ const struct xl_setting *xl_find(const struct xl_file *f, const char *name);
  * Parse an xl-style number (decimal, 0 octal, 0x hex) that must fill all
  * of s.  Returns 0, or -1 when malformed, -2 when larger than UINT64_MAX.
  */
+/* Value of a hexadecimal digit, or -1. */
+int cfg_hexval(int ch);
 int cfg_parse_u64(const char *s, uint64_t *v);
 
 /* ---- shared checks (config.c) ---------------------------------------- */

@@ -75,17 +75,6 @@ static int bad_char(struct lexer *lx)
 	return lex_err(lx, lx->line, lx->col, what);
 }
 
-static int hexdig(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
 /* A quoted string; *lx->p is the opening quote.  Escapes as C. */
 static int lex_string(struct lexer *lx)
 {
@@ -133,7 +122,7 @@ static int lex_string(struct lexer *lx)
 		case 'x': {
 			int d, v = 0, k;
 
-			for (k = 0; k < 2 && (d = hexdig((unsigned char)*lx->p)) >= 0; k++) {
+			for (k = 0; k < 2 && (d = cfg_hexval((unsigned char)*lx->p)) >= 0; k++) {
 				v = v * 16 + d;
 				adv(lx);
 			}

@@ -31,6 +31,7 @@ int bz_parse(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
 	uint32_t declared;
 	uint16_t version;
 	unsigned sects;
+	char what[48];
 	uint8_t *out;
 	size_t out_len;
 	int rc;
@@ -78,15 +79,6 @@ int bz_parse(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
 			       "%s: bzImage: %s: decompressed %zu bytes, the payload trailer says %u",
 			       name, fmt->name, out_len, declared);
 	}
-	if (!elf_probe(out, out_len)) {
-		free(out);
-		return xb_fail(e, XB_EINPUT,
-			       "%s: bzImage: %s payload is not an ELF image", name, fmt->name);
-	}
-	img->owned = out;
-	img->elf = out;
-	img->elf_len = out_len;
-	snprintf(img->format, sizeof(img->format), "bzImage");
-	snprintf(img->compression, sizeof(img->compression), "%s", fmt->name);
-	return 0;
+	snprintf(what, sizeof(what), "bzImage: %s payload", fmt->name);
+	return elf_adopt(img, out, out_len, "bzImage", fmt->name, name, what, e);
 }

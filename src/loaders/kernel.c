@@ -27,6 +27,7 @@ static int compressed_parse(const char *name, const uint8_t *buf, size_t len,
 			    uint64_t cap, struct kernel_image *img, struct xb_err *e)
 {
 	const struct dc_format *fmt = dc_probe(buf, len);
+	char what[48];
 	uint8_t *out;
 	size_t out_len;
 	int rc;
@@ -34,16 +35,24 @@ static int compressed_parse(const char *name, const uint8_t *buf, size_t len,
 	rc = fmt->decompress(name, buf, len, cap, &out, &out_len, e);
 	if (rc < 0)
 		return rc;
+	snprintf(what, sizeof(what), "%s data", fmt->name);
+	return elf_adopt(img, out, out_len, "elf", fmt->name, name, what, e);
+}
+
+int elf_adopt(struct kernel_image *img, uint8_t *out, size_t out_len,
+	      const char *format, const char *compression, const char *name,
+	      const char *what, struct xb_err *e)
+{
 	if (!elf_probe(out, out_len)) {
 		free(out);
-		return xb_fail(e, XB_EINPUT, "%s: %s data is not an ELF image",
-			       name, fmt->name);
+		return xb_fail(e, XB_EINPUT, "%s: %s is not an ELF image", name,
+			       what);
 	}
 	img->owned = out;
 	img->elf = out;
 	img->elf_len = out_len;
-	snprintf(img->format, sizeof(img->format), "elf");
-	snprintf(img->compression, sizeof(img->compression), "%s", fmt->name);
+	snprintf(img->format, sizeof(img->format), "%s", format);
+	snprintf(img->compression, sizeof(img->compression), "%s", compression);
 	return 0;
 }
 

@@ -10,6 +10,15 @@
 
 /* True when buf starts with the ELF magic. */
 bool elf_probe(const uint8_t *buf, size_t len);
+/*
+ * Take ownership of a decompressed image (out, out_len, malloc'd) for img:
+ * refuse it unless it is an ELF ("NAME: WHAT is not an ELF image"), else
+ * record it with the given format and compression names.  out is freed
+ * on failure.
+ */
+int elf_adopt(struct kernel_image *img, uint8_t *out, size_t out_len,
+	      const char *format, const char *compression, const char *name,
+	      const char *what, struct xb_err *e);
 
 /*
  * Parse the ELF image img->elf[0, img->elf_len): header, PT_LOAD segments,
