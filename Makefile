@@ -54,7 +54,8 @@ endif
 
 all: $(XBUILD)
 
-# Keep intermediate objects (fuzz and test objects are made by chained rules).
+# Keep every intermediate file (objects of tests, fuzz targets and the guest
+# are made by chained rules); fragments must not name their own .SECONDARY.
 .SECONDARY:
 
 $(XBUILD): $(LIB_OBJS) $(MAIN_OBJ)

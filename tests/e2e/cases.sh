@@ -215,7 +215,7 @@ case_compare() {
 # xbuild's test hook corrupts one page-table entry before pinning: Xen must
 # refuse the pin, xbuild must say so (exit 3) and leave no domain behind.
 case_bad_pte() {
-	c=bad-pte
+	c="bad-pte"
 	out=$(xbuild run --test-bad-pte "$CFG/xbc-classic.cfg" 2>&1)
 	brc=$?
 	left=$(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 }' | tr '\n' ' ')
@@ -225,6 +225,166 @@ case_bad_pte() {
 		result "$c" FAIL "exit $brc (want 3), left over: '${left}'"
 		echo "$out" | sed 's/^/  | /'
 		xl destroy e2e-xbc-classic >/dev/null 2>&1
+	fi
+}
+
+# Domains other than Domain-0 in `xl list`, as "name(domid) ...".
+other_doms() { xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 "(" $2 ")" }' | tr '\n' ' '; }
+
+# `xbuild build` driven by minits (tests/e2e/minits.c), a minimal toolstack:
+# it creates the domain, allocates the event channels, runs xbuild build
+# --control-fd 3 --json, writes xenstore, introduces and unpauses.  The
+# checking guest must pass, the --json MFNs must equal the result: line's (and
+# xenstore's ring-refs); then a build with --test-bad-pte must give an error:
+# line, exit 3, and minits must destroy the domain.
+case_build() {
+	c=build
+	name=e2e-build
+	log=$CONSLOG/guest-$name.log
+	t0=$(uptime_s)
+	DOMID=$(minits -o /tmp/build.json "$CFG/build.cfg" 2>/tmp/minits.log)
+	mrc=$?
+	tc=$(since "$t0")
+	if [ $mrc != 0 ]; then
+		result "$c" FAIL "minits exit $mrc"
+		show /tmp/minits.log 25
+		show /tmp/build.json 5
+		return
+	fi
+	why=""
+	res=$(sed -n 's/^minits: control: result:\([0-9]*\) \([0-9]*\) .*/\1 \2/p' /tmp/minits.log)
+	js=$(sed -n 's/.*"store_mfn": *\([0-9]*\).*/\1/p' /tmp/build.json)
+	jc=$(sed -n 's/.*"console_mfn": *\([0-9]*\).*/\1/p' /tmp/build.json)
+	xs=$(xenstore-read "/local/domain/$DOMID/store/ring-ref" 2>&1)
+	xc=$(xenstore-read "/local/domain/$DOMID/console/ring-ref" 2>&1)
+	[ -n "$res" ] || why="$why; no result: line"
+	[ "$res" = "$js $jc" ] || why="$why; --json store/console mfn '$js $jc' != result: '$res'"
+	[ "$res" = "$xs $xc" ] || why="$why; xenstore ring-refs '$xs $xc' != result: '$res'"
+	wait_marker "$name" "$log" "XBCHECK RESULT" 60
+	w=$?
+	finish "$name"
+	gres=$(grep -a "XBCHECK RESULT" "$log" 2>/dev/null | tail -n 1 | tr -d '\r')
+	case $gres in
+	*"XBCHECK RESULT PASS"*) ;;
+	'') why="$why; $([ $w = 2 ] && echo "timeout, ")no XBCHECK RESULT on the console" ;;
+	*) why="$why; $gres" ;;
+	esac
+	if [ -n "$why" ]; then
+		result "$c" FAIL "${why#; }"
+		show /tmp/minits.log 12
+		show /tmp/build.json 5
+		grep -a "FAIL\|FAULT" "$log" 2>/dev/null | sed 's/^/  | /'
+		[ -s "$log" ] || guest_dmesg "$DOMID"
+		return
+	fi
+	detail="guest ${gres#*RESULT }, json = result: = xenstore ($res), minits ${tc}s"
+
+	# The failing build: error: line, exit 3, domain destroyed by minits.
+	bad=$(minits -n e2e-build-bad -o /tmp/build-bad.json "$CFG/build.cfg" --test-bad-pte 2>/tmp/minits-bad.log)
+	brc=$?
+	bdom=$(sed -n 's/^minits: created domain \([0-9]*\) .*/\1/p' /tmp/minits-bad.log)
+	left=$(other_doms)
+	grep -q '^minits: control: error:' /tmp/minits-bad.log || why="$why; no error: line"
+	grep -q '^minits: destroyed domain ' /tmp/minits-bad.log || why="$why; minits did not destroy the domain"
+	grep -q '"error"' /tmp/build-bad.json || why="$why; no error object in --json output"
+	[ $brc = 3 ] || why="$why; exit $brc (want 3)"
+	[ -n "$bdom" ] && xl list "$bdom" >/dev/null 2>&1 && why="$why; domain $bdom still exists"
+	[ -z "$left" ] || why="$why; left over: $left"
+	[ -z "$bad" ] || why="$why; printed a domid '$bad'"
+	if [ -z "$why" ]; then
+		result "$c" PASS "$detail; --test-bad-pte: exit 3, $(grep -m 1 '^minits: control: error:' /tmp/minits-bad.log | cut -c 18-), dom $bdom destroyed"
+		[ "${E2E_VERBOSE:-0}" = 1 ] && show /tmp/minits.log 20
+	else
+		result "$c" FAIL "--test-bad-pte: ${why#; }"
+		show /tmp/minits-bad.log 12
+		show /tmp/build-bad.json 5
+		[ -n "$bdom" ] && xl destroy "$bdom" >/dev/null 2>&1
+	fi
+}
+
+has_pty() { # PID: 0 if the process has a /dev/pts/ file open
+	for f in /proc/"$1"/fd/*; do
+		case $(readlink "$f" 2>/dev/null) in /dev/pts/*) return 0 ;; esac
+	done
+	return 1
+}
+
+# xl's tools on a domain made by `xbuild run`: `xl list NAME` shows it,
+# `xl console NAME` (in the background, output to a file) shows the guest's
+# console through xenconsoled, `xl unpause` starts it, `xl destroy NAME`
+# exits 0 and the domain is gone.
+case_xl_tools() {
+	c="xl-tools"
+	name=e2e-xl-tools
+	out=/tmp/xl-console.out
+	t0=$(uptime_s)
+	if ! launch xbuild "$CFG/xl-tools.cfg" -p; then
+		result "$c" FAIL "xbuild run -p failed"
+		show /tmp/launch.log 25
+		return
+	fi
+	why=""
+	xl list "$name" >/tmp/xl-list.out 2>&1 || why="$why; xl list $name failed (paused)"
+	awk -v n="$name" -v d="$DOMID" 'NR == 2 && $1 == n && $2 == d { ok = 1 } END { exit !ok }' \
+		/tmp/xl-list.out || why="$why; xl list $name does not show it as domain $DOMID"
+	# xenconsole does not need a tty: with stdin/stdout not a terminal it
+	# just copies the pty to stdout.
+	xl console "$name" </dev/null >"$out" 2>&1 &
+	cpid=$!
+	# Wait until it has the guest's pty open, so nothing is printed before.
+	i=0
+	while [ $i -lt 50 ] && ! has_pty "$cpid"; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	[ $i -lt 50 ] || why="$why; xl console did not open the pty within 10s"
+	xl unpause "$name" >/tmp/xl-unpause.out 2>&1 || why="$why; xl unpause failed: $(cat /tmp/xl-unpause.out)"
+	# The marker in xl console's output; once the guest is down give the
+	# pty 5 more seconds.
+	wt0=$(uptime_s)
+	down=""
+	while ! grep -aq "XBCHECK RESULT" "$out"; do
+		t=$(since "$wt0")
+		if [ -z "$down" ]; then
+			case $(dom_state "$name") in '' | *s* | *c*) down=$t ;; esac
+		fi
+		[ "$(awk -v t="$t" -v d="${down:-1e9}" 'BEGIN { print (t > 60 || t > d + 5) }')" = 1 ] && break
+		sleep 0.2
+	done
+	tm=$(since "$t0")
+	cres=$(grep -a "XBCHECK RESULT" "$out" | tail -n 1 | tr -d '\r')
+	case $cres in
+	*"XBCHECK RESULT PASS"*) ;;
+	'') why="$why; no XBCHECK RESULT in xl console's output" ;;
+	*) why="$why; $cres" ;;
+	esac
+	xl list "$name" >/dev/null 2>&1 || why="$why; xl list $name failed before destroy"
+	xl destroy "$name" >/tmp/xl-destroy.out 2>&1
+	drc=$?
+	[ $drc = 0 ] || why="$why; xl destroy exit $drc: $(tr '\n' ' ' </tmp/xl-destroy.out)"
+	xl list "$name" >/dev/null 2>&1 && why="$why; xl list $name still shows it after destroy"
+	[ -z "$(dom_state "$DOMID")" ] || why="$why; domain $DOMID still exists"
+	# xl console ends when the domain is gone.
+	i=0
+	while [ $i -lt 25 ] && kill -0 "$cpid" 2>/dev/null; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	if kill -0 "$cpid" 2>/dev/null; then
+		kill "$cpid" 2>/dev/null
+		cend="xl console still running 5s after destroy (killed)"
+	else
+		wait "$cpid"
+		cend="xl console exit $?"
+	fi
+	if [ -z "$why" ]; then
+		result "$c" PASS "xl list, xl console (${cres#*RESULT } after ${tm}s), xl unpause, xl destroy ok; $cend"
+		[ "${E2E_VERBOSE:-0}" = 1 ] && show "$out" 40
+	else
+		result "$c" FAIL "${why#; }; $cend"
+		show "$out" 15
+		show /tmp/xl-destroy.out 5
+		xl destroy "$name" >/dev/null 2>&1
 	fi
 }
 
@@ -245,6 +405,8 @@ run_cases() {
 		xbc-selftest) case_selftest ;;
 		xbc-*) case_xbc "$c" ;;
 		bad-pte) case_bad_pte ;;
+		build) case_build ;;
+		xl-tools) case_xl_tools ;;
 		linux) case_linux ;;
 		compare) case_compare ;;
 		*) result "$c" FAIL "unknown case" ;;

@@ -5,7 +5,9 @@
 #   make demo                    one guest started by `xbuild run`, its console
 E2E_OUT := $(B)/e2e
 SIDUMP  := $(E2E_OUT)/sidump
-E2E_ENV  = XBUILD=$(abspath $(XBUILD)) GUEST_DIR=$(abspath $(GUEST_OUT)) SIDUMP=$(abspath $(SIDUMP))
+MINITS  := $(E2E_OUT)/minits
+E2E_ENV  = XBUILD=$(abspath $(XBUILD)) GUEST_DIR=$(abspath $(GUEST_OUT)) SIDUMP=$(abspath $(SIDUMP)) \
+	MINITS=$(abspath $(MINITS))
 
 $(SIDUMP): tests/e2e/sidump.c
 	@mkdir -p $(dir $@)
@@ -13,11 +15,18 @@ $(SIDUMP): tests/e2e/sidump.c
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra -Werror -o $@ $< \
 		-lxenctrl -lxenforeignmemory
 
+# minits: the minimal toolstack around `xbuild build` (the build case).
+$(MINITS): tests/e2e/minits.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra -Werror -o $@ $< \
+		-lxenctrl -lxenstore
+
 # xbuild is built if it builds; cases that use it fail otherwise, so
 # E2E_LAUNCHER=xl still works while it is being written.
 e2e-prep:
 	$(Q)scripts/deps.sh e2e
-	$(Q)$(MAKE) --no-print-directory guest $(SIDUMP)
+	$(Q)$(MAKE) --no-print-directory guest $(SIDUMP) $(MINITS)
 	-$(Q)$(MAKE) --no-print-directory $(XBUILD) >/dev/null 2>&1 || \
 		echo "e2e: warning: $(XBUILD) does not build"
 

@@ -8,9 +8,12 @@
 #   XBUILD=path        the xbuild binary (default ./xbuild)
 #   GUEST_DIR=dir      built checking guests + xbc-sum (default build/guest)
 #   SIDUMP=path        built sidump (default build/e2e/sidump)
+#   MINITS=path        built minits (default build/e2e/minits)
 #   E2E_LAUNCHER=xl    create guests with `xl create` instead of `xbuild run`
 #   E2E_CASES="..."    subset/order of: xbc-selftest xbc-classic xbc-modern xbc-classic-nomod
-#                      xbc-modern-1g linux compare bad-pte (xbuild only)
+#                      xbc-modern-1g linux compare, and with xbuild only: build
+#                      (xbuild build under minits) xl-tools (xl on an xbuild run
+#                      domain) bad-pte
 #   E2E_TIMEOUT=s      QEMU wall-clock limit (default 540)
 #   E2E_NO_DEPS=1      do not run scripts/deps.sh
 #   E2E_VERBOSE=1      show the console of passing guests too
@@ -26,10 +29,12 @@ mode="test"
 XBUILD=${XBUILD:-$top/xbuild}
 GUEST_DIR=${GUEST_DIR:-$top/build/guest}
 SIDUMP=${SIDUMP:-$top/build/e2e/sidump}
+MINITS=${MINITS:-$top/build/e2e/minits}
 E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
-# bad-pte needs xbuild's --test-bad-pte; with xl it is left out.
+# build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
+# with xl's tools, --test-bad-pte); with xl they are left out.
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g linux compare"
-[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases bad-pte"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases build xl-tools bad-pte"
 E2E_CASES=${E2E_CASES:-$all_cases}
 E2E_TIMEOUT=${E2E_TIMEOUT:-540}
 case $E2E_LAUNCHER in
@@ -85,6 +90,7 @@ for f in "$GUEST_DIR/xbc-classic.elf" "$GUEST_DIR/xbc-modern.elf" "$GUEST_DIR/xb
 done
 [ -x "$XBUILD" ] || say "warning: no xbuild binary at $XBUILD: cases with it will fail"
 [ -x "$SIDUMP" ] || say "warning: no sidump at $SIDUMP: the compare case will fail"
+[ -x "$MINITS" ] || say "warning: no minits at $MINITS: the build case will fail"
 
 rm -rf "$cache/dom0" "$cache/lguest"
 d=$cache/dom0
@@ -117,6 +123,7 @@ gcc_s=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ { print $NF; exit }')
 cp -L "${gcc_s:-/lib/x86_64-linux-gnu/libgcc_s.so.1}" "$d/lib/x86_64-linux-gnu/"
 [ -x "$XBUILD" ] && copy_bin "$XBUILD" /usr/bin/xbuild
 [ -x "$SIDUMP" ] && copy_bin "$SIDUMP" /usr/bin/sidump
+[ -x "$MINITS" ] && copy_bin "$MINITS" /usr/bin/minits
 
 # Xen drivers are modules in Debian's config: depmod, then the load order.
 depmod -b "$cache/root" "$kver"
@@ -174,6 +181,10 @@ xbc_cfg xbc-classic classic 64 /guests/xbc-classic.mod "$d/guests/xbc-classic.mo
 xbc_cfg xbc-modern modern 128 /guests/xbc-modern.mod.gz "$cache/modern.mod"
 xbc_cfg xbc-classic-nomod classic 32
 xbc_cfg xbc-modern-1g modern 1100 /guests/xbc-modern.mod.gz "$cache/modern.mod"
+# build: xbc-classic's guest under its own name, built by `xbuild build` for
+# minits; xl-tools: a small classic guest for xl console/list/destroy.
+xbc_cfg build classic 64 /guests/xbc-classic.mod "$d/guests/xbc-classic.mod"
+xbc_cfg xl-tools classic 32
 # Self-test of the guest and the harness: wrong expectations and a fault must
 # be reported as such (the case passes when they are).
 xbc_cfg xbc-selftest classic 32

@@ -19,7 +19,6 @@ GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,--build-id=none -Wl,-z,max-page-s
 
 guest: $(GUEST_ELFS) $(GUEST_OUT)/xbc-sum
 
-.SECONDARY: $(GUEST_OUT)/xbc-classic.lds $(GUEST_OUT)/xbc-modern.lds
 
 $(GUEST_OUT)/xbc-%.lds: $(GUEST_DIR)/guest.lds.S $(GUEST_DIR)/xbc.h
 	@mkdir -p $(dir $@)
