@@ -187,9 +187,13 @@ static int load_kernel(struct dom *d)
 	uint8_t *p = map_pfns(d, s->pfn, s->pages);
 	int rc;
 
+	uint64_t span = d->layout.virt_kend - d->layout.virt_kstart;
+
 	if (!p)
 		return -d->err.code;
-	memset(p, 0, s->pages << XB_PAGE_SHIFT);
+	/* kernel_load writes every byte of [kstart, kend); zero the rest of
+	 * the last page only. */
+	memset(p + span, 0, (s->pages << XB_PAGE_SHIFT) - span);
 	rc = kernel_load(&d->kernel, p, s->pages << XB_PAGE_SHIFT, &d->err);
 	unmap(d, p, s->pages);
 	return rc;
