@@ -44,7 +44,8 @@ launch() {
 		[ "${1:-}" = -p ] || xl unpause "$DOMID" >>/tmp/launch.log 2>&1 || return 1
 		;;
 	xbuild)
-		DOMID=$(xbuild run "$@" "$cfg" 2>/tmp/launch.log) || return 1
+		# The trace (stderr) records which extent sizes Xen granted.
+		DOMID=$(XBUILD_HV_TRACE=1 xbuild run "$@" "$cfg" 2>/tmp/launch.log) || return 1
 		;;
 	*)
 		echo "unknown launcher '$l'" >/tmp/launch.log
@@ -167,7 +168,8 @@ case_linux() {
 	tb=$(since "$t0")
 	finish "$name"
 	if [ $w = 0 ]; then
-		result "$c" PASS "create ${tc}s (memory=128), marker after ${tb}s"
+		pop=$(sed -n 's/.*populate(dom [0-9]*, [0-9]* pages): //p' /tmp/launch.log | head -n 1)
+		result "$c" PASS "create ${tc}s (memory=128${pop:+, populated $pop}), marker after ${tb}s"
 		[ "${E2E_VERBOSE:-0}" = 1 ] && show "$log" 40
 	else
 		result "$c" FAIL "$([ $w = 2 ] && echo timeout || echo "guest ended") without the marker after ${tb}s"
