@@ -74,6 +74,11 @@ struct hv_ops {
 	/* xenstore.  perms in xenstore-ls -p notation: "n0,r5". */
 	int (*xs_read)(struct hv *h, const char *path, char **value,
 		       struct xb_err *e);	/* -XB_EHV, e unset, if absent */
+	/* The children of path: *names is one malloc'd block (the array and
+	 * its strings), freed with free(*names).  -XB_EHV, e unset, if the
+	 * path is absent. */
+	int (*xs_dir)(struct hv *h, const char *path, char ***names,
+		      unsigned *n, struct xb_err *e);
 	int (*xs_write)(struct hv *h, const char *path, const char *value,
 			const char *perms, struct xb_err *e);
 	int (*xs_rm)(struct hv *h, const char *path, struct xb_err *e);

@@ -546,6 +546,61 @@ static int sim_xs_read(struct hv *h, const char *path, char **value,
 	return 0;
 }
 
+static int sim_xs_dir(struct hv *h, const char *path, char ***names,
+		      unsigned *n, struct xb_err *e)
+{
+	size_t len = strlen(path), count = 0, bytes = 0;
+	const char **kids = NULL;
+	char **out, *str;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
+	if ((rc = enter(h, "xs_dir", e)) < 0)
+		return rc;
+	if (h->nxs && !(kids = calloc(h->nxs, sizeof(*kids))))
+		return xb_fail(e, XB_EINTERNAL, "xs_dir: out of memory");
+	/* Distinct first components below path/. */
+	for (size_t i = 0; i < h->nxs; i++) {
+		const char *p = h->xs[i].path, *k;
+		size_t kl;
+		bool seen = false;
+
+		if (strncmp(p, path, len) || p[len] != '/')
+			continue;
+		k = p + len + 1;
+		kl = strcspn(k, "/");
+		for (size_t j = 0; j < count && !seen; j++)
+			seen = !strncmp(kids[j], k, kl) && (kids[j][kl] == '/' || !kids[j][kl]);
+		if (!seen && kl) {
+			kids[count++] = k;
+			bytes += kl + 1;
+		}
+	}
+	if (!count && !xs_find(h, path)) {
+		free(kids);
+		return -XB_EHV;
+	}
+	out = malloc(count * sizeof(*out) + bytes + 1);
+	if (!out) {
+		free(kids);
+		return xb_fail(e, XB_EINTERNAL, "xs_dir: out of memory");
+	}
+	str = (char *)(out + count);
+	for (size_t j = 0; j < count; j++) {
+		size_t kl = strcspn(kids[j], "/");
+
+		out[j] = str;
+		memcpy(str, kids[j], kl);
+		str[kl] = '\0';
+		str += kl + 1;
+	}
+	free(kids);
+	*names = out;
+	*n = (unsigned)count;
+	return 0;
+}
+
 static int sim_xs_write(struct hv *h, const char *path, const char *value,
 			const char *perms, struct xb_err *e)
 {
@@ -652,6 +707,7 @@ static const struct hv_ops sim_ops = {
 	.unpause = sim_unpause,
 	.destroy = sim_destroy,
 	.xs_read = sim_xs_read,
+	.xs_dir = sim_xs_dir,
 	.xs_write = sim_xs_write,
 	.xs_rm = sim_xs_rm,
 	.xs_introduce = sim_xs_introduce,

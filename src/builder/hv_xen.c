@@ -662,6 +662,29 @@ static int xen_xs_read(struct hv *h, const char *path, char **value,
 	return 0;
 }
 
+static int xen_xs_dir(struct hv *h, const char *path, char ***names,
+		      unsigned *n, struct xb_err *e)
+{
+	int rc = xs_handle_get(h, e);
+
+	*names = NULL;
+	*n = 0;
+	if (rc)
+		return rc;
+	errno = 0;
+	*names = xs_directory(h->xsh, XBT_NULL, path, n);
+	if (!*names) {
+		int err = errno;
+
+		*n = 0;
+		if (err == ENOENT)
+			return -XB_EHV;		/* hv.h: e unset */
+		return fail_errno(h, e, err, "xs_directory(%s)", path);
+	}
+	trace(h, "xs_directory %s: %u entries", path, *n);
+	return 0;
+}
+
 static int xen_xs_write(struct hv *h, const char *path, const char *value,
 			const char *perms, struct xb_err *e)
 {
@@ -767,6 +790,7 @@ static const struct hv_ops xen_ops = {
 	.unpause = xen_unpause,
 	.destroy = xen_destroy,
 	.xs_read = xen_xs_read,
+	.xs_dir = xen_xs_dir,
 	.xs_write = xen_xs_write,
 	.xs_rm = xen_xs_rm,
 	.xs_introduce = xen_xs_introduce,

@@ -47,6 +47,32 @@ static int tool_domid(struct dom *d, const char *name, uint32_t *domid)
 	return 0;
 }
 
+/* Names are how xl and people find domains: refuse a name in use. */
+static int check_name_free(struct dom *d)
+{
+	char **ids = NULL, path[64], *v = NULL;
+	unsigned n = 0;
+	int rc = d->hv->xs_dir(d->h, "/local/domain", &ids, &n, &d->err);
+
+	if (rc < 0)
+		return d->err.code ? rc : 0;	/* absent: no domains */
+	for (unsigned i = 0; i < n && rc == 0; i++) {
+		snprintf(path, sizeof(path), "/local/domain/%.16s/name", ids[i]);
+		if (d->hv->xs_read(d->h, path, &v, &d->err) < 0) {
+			rc = d->err.code ? -d->err.code : 0;
+			continue;
+		}
+		if (!strcmp(v, d->cfg->name))
+			rc = xb_fail(&d->err, XB_EINPUT,
+				     "%s: name \"%s\" is already used by domain %s",
+				     d->cfg->source ? d->cfg->source : "config",
+				     d->cfg->name, ids[i]);
+		free(v);
+	}
+	free(ids);
+	return rc;
+}
+
 struct xs_key {
 	const char *path;	/* relative to the domain's or vm's path */
 	enum { DOM, VM } base;
@@ -182,7 +208,7 @@ int dom_run(struct dom *d, bool paused)
 {
 	int rc;
 
-	if ((rc = dom_check_stop(d)) < 0 ||
+	if ((rc = dom_check_stop(d)) < 0 || (rc = check_name_free(d)) < 0 ||
 	    (rc = tool_domid(d, "xenstored", &d->store_domid)) < 0 ||
 	    (rc = tool_domid(d, "xenconsoled", &d->console_domid)) < 0)
 		return rc;

@@ -329,6 +329,11 @@ case_xl_tools() {
 	xl list "$name" >/tmp/xl-list.out 2>&1 || why="$why; xl list $name failed (paused)"
 	awk -v n="$name" -v d="$DOMID" 'NR == 2 && $1 == n && $2 == d { ok = 1 } END { exit !ok }' \
 		/tmp/xl-list.out || why="$why; xl list $name does not show it as domain $DOMID"
+	# A second domain of the same name is refused, as xl refuses it.
+	xbuild run -p "$CFG/xl-tools.cfg" >/tmp/dup.out 2>&1
+	rc=$?
+	{ [ $rc = 2 ] && grep -q "already used by domain $DOMID" /tmp/dup.out; } ||
+		why="$why; a second '$name' was not refused (exit $rc: $(head -c 200 /tmp/dup.out))"
 	# xenconsole does not need a tty: with stdin/stdout not a terminal it
 	# just copies the pty to stdout.
 	xl console "$name" </dev/null >"$out" 2>&1 &

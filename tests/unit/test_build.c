@@ -282,6 +282,40 @@ static void xenstore_keys(void)
 	done(&g);
 }
 
+/* A second domain with the same name is refused before anything is made;
+ * another name is fine. */
+static void name_in_use(void)
+{
+	struct hv_sim_stats st;
+	struct guest g;
+	struct dom d2;
+	int rc;
+
+	REQUIRE(build(&g, &classic, 64, 0, false) == 0);
+	dom_init(&d2, &g.cfg);
+	d2.kernel = g.d.kernel;		/* shared, not freed twice */
+	d2.layout = g.d.layout;
+	d2.h = g.d.h;
+	d2.hv = g.d.hv;
+	rc = dom_run(&d2, false);
+	CHECK(rc == -XB_EINPUT);
+	CHECK_CONTAINS(d2.err.msg, "name \"test\" is already used by domain 1");
+	hv_sim_stats(g.d.h, &st);
+	CHECK_EQ(st.live_domains, 1);
+	free(d2.p2m);
+	strcpy(g.cfg.name, "other");
+	dom_init(&d2, &g.cfg);
+	d2.kernel = g.d.kernel;
+	d2.layout = g.d.layout;
+	d2.h = g.d.h;
+	d2.hv = g.d.hv;
+	CHECK(dom_run(&d2, false) == 0);
+	hv_sim_stats(g.d.h, &st);
+	CHECK_EQ(st.live_domains, 2);
+	free(d2.p2m);
+	done(&g);
+}
+
 /* A wrong page-table entry must be refused at pin time, and the failed
  * build must leave nothing behind. */
 static void bad_pte_refused(void)
@@ -371,6 +405,7 @@ const struct test tests[] = {
 	{ "build_modern", build_modern },
 	{ "build_no_initrd_2g", build_no_initrd_large },
 	{ "build_xenstore_keys", xenstore_keys },
+	{ "build_name_in_use", name_in_use },
 	{ "build_bad_pte_refused", bad_pte_refused },
 	{ "build_fault_walk", fault_walk },
 	{ NULL, NULL },
