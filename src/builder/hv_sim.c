@@ -22,6 +22,7 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#include "hv_perms.h"
 #include "pagetable.h"
 
 #define SIM_BITS 26			/* 2^26 frames = 256 GiB of guests */
@@ -604,14 +605,17 @@ static int sim_xs_dir(struct hv *h, const char *path, char ***names,
 static int sim_xs_write(struct hv *h, const char *path, const char *value,
 			const char *perms, struct xb_err *e)
 {
+	struct hv_perm pp[HV_PERMS_MAX];
 	struct xs_ent *x, *nv;
+	size_t np;
 	int rc;
 
 	if ((rc = enter(h, "xs_write", e)) < 0)
 		return rc;
-	if (path[0] != '/' || !perms || (perms[0] != 'n' && perms[0] != 'r' &&
-					 perms[0] != 'w' && perms[0] != 'b'))
-		return xb_fail(e, XB_EHV, "xs_write %s: bad path or perms", path);
+	if (path[0] != '/')
+		return xb_fail(e, XB_EHV, "xs_write %s: not an absolute path", path);
+	if (!perms || hv_perms_parse(perms, pp, &np, e) < 0)
+		return xb_fail(e, XB_EINTERNAL, "xs_write %s: bad perms", path);
 	if (!(x = xs_find(h, path))) {
 		nv = realloc(h->xs, (h->nxs + 1) * sizeof(*nv));
 		if (!nv)

@@ -395,6 +395,76 @@ case_xl_tools() {
 	fi
 }
 
+# GRUB's 64-bit PV image (Debian's grub-xen-host) started by `xbuild run`:
+# "Welcome to GRUB!" on its console (xenconsoled's log).  GRUB then waits at
+# its prompt, so the case destroys it and checks that it is gone.
+case_grub() {
+	c=grub
+	name=e2e-grub
+	log=$CONSLOG/guest-$name.log
+	t0=$(uptime_s)
+	if ! launch xbuild "$CFG/grub.cfg"; then
+		result "$c" FAIL "xbuild run failed: $(tail -n 1 /tmp/launch.log)"
+		show /tmp/launch.log 10
+		xl destroy "$name" >/dev/null 2>&1
+		return
+	fi
+	tc=$(since "$t0")
+	wait_marker "$name" "$log" "Welcome to GRUB!" 60
+	w=$?
+	tb=$(since "$t0")
+	st=$(dom_state "$name")
+	xl destroy "$name" >/tmp/xl-destroy.out 2>&1
+	drc=$?
+	why=""
+	case $w in
+	1) why="guest ended (state '$st') without 'Welcome to GRUB!' after ${tb}s" ;;
+	2) why="no 'Welcome to GRUB!' within 60s (state '$st')" ;;
+	esac
+	[ $drc = 0 ] || why="$why; xl destroy exit $drc: $(tr '\n' ' ' </tmp/xl-destroy.out)"
+	[ -z "$(dom_state "$DOMID")" ] || why="$why; domain $DOMID still exists after xl destroy"
+	if [ -z "$why" ]; then
+		result "$c" PASS "create ${tc}s (memory=64), 'Welcome to GRUB!' after ${tb}s (state $st), destroyed"
+		[ "${E2E_VERBOSE:-0}" = 1 ] && tail -n 20 "$log" | tr -d '\033' | sed 's/^/  | /'
+	else
+		result "$c" FAIL "${why#; }"
+		tail -n 20 "$log" 2>/dev/null | tr -d '\033' | sed 's/^/  | /'
+		[ -s "$log" ] || guest_dmesg "$DOMID"
+	fi
+}
+
+# GRUB's 32-bit PAE image: Debian's Xen has no 32-bit PV (xen_caps lists no
+# xen-3.0-x86_32p), so `xbuild run` must fail with exit 3, a message that
+# says why, and no domain left.  xl create's message on the same config is
+# shown for comparison.
+case_grub32() {
+	c=grub32
+	name=e2e-grub32
+	caps=$(xl info 2>/dev/null | sed -n 's/^xen_caps *: *//p')
+	out=$(xbuild run "$CFG/grub32.cfg" 2>&1)
+	brc=$?
+	left=$(other_doms)
+	msg=$(echo "$out" | grep . | tail -n 1)
+	xl destroy "$name" >/dev/null 2>&1
+	xl create -p "$CFG/grub32.cfg" >/tmp/xl-grub32.out 2>&1
+	xrc=$?
+	xl destroy "$name" >/dev/null 2>&1
+	xmsg=$(grep -v '^Parsing config' /tmp/xl-grub32.out | head -n 2 | tr '\n' ' ')
+	why=""
+	[ $brc = 3 ] || why="$why; exit $brc (want 3)"
+	case $msg in
+	*x86_32p* | *32-bit* | *32bit*) ;;
+	*) why="$why; the message does not say that 32-bit PV is unsupported" ;;
+	esac
+	[ -z "$left" ] || why="$why; left over: $left"
+	if [ -z "$why" ]; then
+		result "$c" PASS "exit 3, no domain left; xbuild: '$msg' (xen_caps: $caps; xl create: exit $xrc, '$xmsg')"
+	else
+		result "$c" FAIL "${why#; }; xbuild said: '$msg' (xen_caps: $caps; xl create: exit $xrc, '$xmsg')"
+		echo "$out" | tail -n 10 | sed 's/^/  | /'
+	fi
+}
+
 # After all cases only Domain-0 is left.
 case_xl_list() {
 	others=$(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 "(" $2 ")" }' | tr '\n' ' ')
@@ -414,6 +484,8 @@ run_cases() {
 		bad-pte) case_bad_pte ;;
 		build) case_build ;;
 		xl-tools) case_xl_tools ;;
+		grub) case_grub ;;
+		grub32) case_grub32 ;;
 		linux) case_linux ;;
 		compare) case_compare ;;
 		*) result "$c" FAIL "unknown case" ;;

@@ -13,10 +13,13 @@
 #   E2E_CASES="..."    subset/order of: xbc-selftest xbc-classic xbc-modern xbc-classic-nomod
 #                      xbc-modern-1g linux compare, and with xbuild only: build
 #                      (xbuild build under minits) xl-tools (xl on an xbuild run
-#                      domain) bad-pte
+#                      domain) bad-pte grub (GRUB's 64-bit PV image boots)
+#                      grub32 (its 32-bit PAE image is refused cleanly)
 #   E2E_TIMEOUT=s      QEMU wall-clock limit (default 540)
 #   E2E_NO_DEPS=1      do not run scripts/deps.sh
 #   E2E_VERBOSE=1      show the console of passing guests too
+#   GRUB_DIR=dir       grub-x86_64-xen.bin and grub-i386-xen.bin (default: from
+#                      Debian's grub-xen-host, downloaded into .cache/e2e)
 # Downloads go to .cache/e2e (only the first run); the serial log is
 # .cache/e2e/serial.log.  Exit: 0 all passed, 1 a case failed, 2 setup
 # failed, 3 no end marker (QEMU hung, dom0 died, timeout).
@@ -34,7 +37,7 @@ E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 # build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
 # with xl's tools, --test-bad-pte); with xl they are left out.
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g linux compare"
-[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases build xl-tools bad-pte"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases build xl-tools bad-pte grub grub32"
 E2E_CASES=${E2E_CASES:-$all_cases}
 E2E_TIMEOUT=${E2E_TIMEOUT:-540}
 case $E2E_LAUNCHER in
@@ -74,6 +77,15 @@ if [ -n "$need" ]; then
 		{ apt-get update -qq && apt-get download -q $need >/dev/null; }; }) ||
 		die "apt-get download failed"
 fi
+# GRUB's PV images (cases grub, grub32): not needed by the rest, so a failed
+# download only warns (those cases then fail).  tests/fetch-kernel.sh's copy
+# is reused when there is one.
+if ! ls "$cache/debs/grub-xen-host_"*.deb >/dev/null 2>&1; then
+	cp "$top/.cache/kernel/grub-xen-host_"*.deb "$cache/debs/" 2>/dev/null ||
+		(cd "$cache/debs" && apt-get download -q grub-xen-host >/dev/null 2>&1) ||
+		say "warning: cannot download grub-xen-host: the grub cases will fail"
+fi
+GRUB_DIR=${GRUB_DIR:-$cache/root/usr/lib/grub-xen}
 for deb in "$cache"/debs/*.deb; do
 	stamp=$cache/root/.unpacked/$(basename "$deb")
 	[ -e "$stamp" ] || { dpkg -x "$deb" "$cache/root" && touch "$stamp"; } || die "dpkg -x $deb"
@@ -139,6 +151,9 @@ done
 # ---- guests
 cp "$GUEST_DIR/xbc-classic.elf" "$GUEST_DIR/xbc-modern.elf" "$d/guests/"
 cp "$vmlinuz" "$d/guests/vmlinuz"
+for g in grub-x86_64-xen.bin grub-i386-xen.bin; do
+	cp "$GRUB_DIR/$g" "$d/guests/" 2>/dev/null || say "warning: no $GRUB_DIR/$g: the grub cases will fail"
+done
 # Classic module: random bytes behind a fixed header (never gzip magic), an
 # odd length so the tail of its last page is checked too.
 { printf 'XBCMOD classic\n'; head -c 307193 /dev/urandom; } >"$d/guests/xbc-classic.mod"
@@ -190,6 +205,12 @@ xbc_cfg xl-tools classic 32
 xbc_cfg xbc-selftest classic 32
 sed -i 's/^cmdline = "xbc.pages=8192 xbc.end"/cmdline = "xbc.pages=8193 xbc.modlen=5 xbc.fault=1 xbc.end"/' \
 	"$d/etc/e2e/xbc-selftest.cfg"
+# GRUB's PV images (no ramdisk): it stops at its prompt, the case destroys it.
+grub_cfg() { # name image
+	printf 'name = "%s"\ntype = "pv"\nmemory = 64\nkernel = "/guests/%s"\n' "$1" "$2"
+}
+grub_cfg e2e-grub grub-x86_64-xen.bin >"$d/etc/e2e/grub.cfg"
+grub_cfg e2e-grub32 grub-i386-xen.bin >"$d/etc/e2e/grub32.cfg"
 linux_cfg() { # name
 	cat <<EOF
 name = "$1"
