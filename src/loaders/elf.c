@@ -404,16 +404,18 @@ static int xen_note(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 
 /*
  * Walk the notes in b[off, off+len) (range already checked against the
- * file).  Entries are 4-byte aligned in practice whatever the class; a
- * container aligned to 8 uses 8 (gABI).  A note that does not fit is an
- * error; fewer than 12 trailing bytes are padding.
+ * file).  Name and descriptor are padded to 4 bytes whatever the class and
+ * the container's alignment, as Xen's own loader (libelf) reads them:
+ * GRUB's PV images put 4-aligned notes in a PT_NOTE with p_align 8.  A note
+ * that does not fit is an error; fewer than 12 trailing bytes are padding.
  */
 static int walk_notes(struct elf_ctx *c, uint64_t off, uint64_t len,
-		      uint64_t align, const char *what, unsigned idx,
+		      const char *what, unsigned idx,
 		      struct xen_notes *n)
 {
 	const uint8_t *p = c->b + off;
-	uint64_t pos = 0, a = align == 8 ? 8 : 4;
+	const uint64_t a = 4;
+	uint64_t pos = 0;
 	unsigned k;
 
 	for (k = 0; len - pos >= 12; k++) {
@@ -427,10 +429,13 @@ static int walk_notes(struct elf_ctx *c, uint64_t off, uint64_t len,
 		if (++c->notes_walked > ELF_MAX_NOTES)
 			return xb_fail(c->e, XB_EINPUT, "%s: ELF: more than %u notes",
 				       c->name, ELF_MAX_NOTES);
-		/* No overflow: all terms are < 2^34 and len < 2^64. */
+		/* No overflow: all terms are < 2^34 and len < 2^64.  A note
+		 * must end inside its container (GRUB's i386 PV image ends
+		 * its PT_NOTE, and the file, inside its PAE_MODE note: Xen's
+		 * libelf refuses it too). */
 		if (desc_off > len || descsz > len - desc_off)
 			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: %s %u: note %u (namesz %u, descsz %u) runs past the end (%llu bytes)",
+				       "%s: ELF: %s %u: note %u (namesz %u, descsz %u) runs past the end of its container (%llu bytes)",
 				       c->name, what, idx, k, namesz, descsz,
 				       (unsigned long long)len);
 		if (namesz == 4 && !memcmp(p + name_off, "Xen", 4)) {
@@ -459,7 +464,7 @@ static int notes_from_phdrs(struct elf_ctx *c, struct xen_notes *n)
 				       "%s: ELF: program header %u: PT_NOTE range 0x%llx+0x%llx past end of file (%llu bytes)",
 				       c->name, i, (unsigned long long)ph.offset,
 				       (unsigned long long)ph.filesz, (unsigned long long)c->len);
-		rc = walk_notes(c, ph.offset, ph.filesz, ph.align, "program header", i, n);
+		rc = walk_notes(c, ph.offset, ph.filesz, "program header", i, n);
 		if (rc < 0)
 			return rc;
 	}
@@ -478,7 +483,7 @@ static int notes_from_shdrs(struct elf_ctx *c, unsigned nsh, struct xen_notes *n
 		rc = check_shdr_range(c, i, &sh);
 		if (rc < 0)
 			return rc;
-		rc = walk_notes(c, sh.offset, sh.size, sh.addralign, "section", i, n);
+		rc = walk_notes(c, sh.offset, sh.size, "section", i, n);
 		if (rc < 0)
 			return rc;
 	}
