@@ -121,6 +121,26 @@ int dom_plan(struct dom *d)
 	return 0;
 }
 
+int dom_check_caps(struct dom *d)
+{
+	const char *magic = d->layout.gp->magic;
+	char caps[1024];
+	size_t ml = strlen(magic);
+	int rc = d->hv->caps(d->h, caps, sizeof(caps), &d->err);
+
+	if (rc < 0)
+		return rc;
+	for (size_t n = strlen(caps); n && caps[n - 1] == ' '; n--)
+		caps[n - 1] = '\0';
+	/* A whole word of the space-separated list. */
+	for (const char *p = caps; (p = strstr(p, magic)); p += ml)
+		if ((p == caps || p[-1] == ' ') && (p[ml] == ' ' || !p[ml]))
+			return 0;
+	return xb_fail(&d->err, XB_EHV,
+		       "%s: this Xen does not run %s guests (xen_caps: %s)",
+		       d->cfg->kernel, magic, caps);
+}
+
 int dom_create(struct dom *d)
 {
 	const struct dom_config *c = d->cfg;
@@ -142,6 +162,8 @@ int dom_create(struct dom *d)
 		hc.uuid[8] = (hc.uuid[8] & 0x3f) | 0x80;
 	}
 	memcpy(d->uuid, hc.uuid, sizeof(d->uuid));
+	if ((rc = dom_check_caps(d)) < 0)
+		return rc;
 	rc = d->hv->domain_create(d->h, &hc, &d->domid, &d->err);
 	if (rc < 0)
 		return rc;

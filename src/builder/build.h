@@ -60,7 +60,9 @@ void dom_free(struct dom *d);	/* host memory only; not the domain */
 int dom_load(struct dom *d);
 /* Compute the layout (pure). */
 int dom_plan(struct dom *d);
-/* Create the domain (PV, vCPUs, max memory). */
+/* -XB_EHV unless the hypervisor runs this guest type (xen_caps). */
+int dom_check_caps(struct dom *d);
+/* Create the domain (PV, vCPUs, max memory); checks the caps first. */
 int dom_create(struct dom *d);
 /* Populate, load, write p2m, start_info, page tables, pin, shared info,
  * vCPU context, grants.  Needs domid, store/console evtchns and domids. */

@@ -39,6 +39,9 @@ struct hv_vcpu {
 struct hv_ops {
 	const char *name;	/* "xen", "sim" */
 
+	/* The guest types the hypervisor runs (xen_caps: "xen-3.0-x86_64
+	 * hvm-3.0-x86_32 ..."), NUL-terminated in buf. */
+	int (*caps)(struct hv *h, char *buf, size_t len, struct xb_err *e);
 	int (*domain_create)(struct hv *h, const struct hv_create *c,
 			     uint32_t *domid, struct xb_err *e);
 	int (*set_max_mem)(struct hv *h, uint32_t domid, uint64_t kb,

@@ -135,6 +135,16 @@ static struct sim_dom *need_dom(struct hv *h, uint32_t domid, const char *op,
 	return d;
 }
 
+static int sim_caps(struct hv *h, char *buf, size_t len, struct xb_err *e)
+{
+	int rc;
+
+	if ((rc = enter(h, "caps", e)) < 0)
+		return rc;
+	snprintf(buf, len, "xen-3.0-x86_64 xen-3.0-x86_32p");
+	return 0;
+}
+
 static int sim_domain_create(struct hv *h, const struct hv_create *c,
 			     uint32_t *domid, struct xb_err *e)
 {
@@ -697,6 +707,7 @@ static void sim_close(struct hv *h)
 
 static const struct hv_ops sim_ops = {
 	.name = "sim",
+	.caps = sim_caps,
 	.domain_create = sim_domain_create,
 	.set_max_mem = sim_set_max_mem,
 	.populate = sim_populate,

@@ -460,6 +460,20 @@ static int xen_pin_root(struct hv *h, uint32_t domid, unsigned levels,
 	return 0;
 }
 
+static int xen_caps(struct hv *h, char *buf, size_t len, struct xb_err *e)
+{
+	xen_capabilities_info_t caps;
+
+	memset(caps, 0, sizeof(caps));
+	call_begin(h);
+	if (xc_version(h->xch, XENVER_capabilities, &caps) < 0)
+		return fail_errno(h, e, errno, "xc_version(XENVER_capabilities)");
+	caps[sizeof(caps) - 1] = '\0';
+	snprintf(buf, len, "%s", caps);
+	trace(h, "xen_caps: %s", buf);
+	return 0;
+}
+
 static int xen_shared_info_mfn(struct hv *h, uint32_t domid, uint64_t *mfn,
 			       struct xb_err *e)
 {
@@ -776,6 +790,7 @@ static void xen_close(struct hv *h)
 
 static const struct hv_ops xen_ops = {
 	.name = "xen",
+	.caps = xen_caps,
 	.domain_create = xen_domain_create,
 	.set_max_mem = xen_set_max_mem,
 	.populate = xen_populate,

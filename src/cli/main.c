@@ -692,6 +692,8 @@ static int cmd_config(struct cli *c)
 		 * make one in its place (its domid wins). */
 		if (c->use_sim && (rc = dom_create(&d)) < 0)
 			goto close;
+		if (!c->use_sim && (rc = dom_check_caps(&d)) < 0)
+			goto close;
 		say(c, "building");
 		rc = dom_build(&d);
 	} else {

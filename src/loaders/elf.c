@@ -402,6 +402,13 @@ static int xen_note(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 	}
 }
 
+static bool note_is_string(uint32_t type)
+{
+	return type == XEN_ELFNOTE_XEN_VERSION || type == XEN_ELFNOTE_GUEST_OS ||
+	       type == XEN_ELFNOTE_GUEST_VERSION || type == XEN_ELFNOTE_LOADER ||
+	       type == XEN_ELFNOTE_PAE_MODE || type == XEN_ELFNOTE_FEATURES;
+}
+
 /*
  * Walk the notes in b[off, off+len) (range already checked against the
  * file).  Name and descriptor are padded to 4 bytes whatever the class and
@@ -429,15 +436,30 @@ static int walk_notes(struct elf_ctx *c, uint64_t off, uint64_t len,
 		if (++c->notes_walked > ELF_MAX_NOTES)
 			return xb_fail(c->e, XB_EINPUT, "%s: ELF: more than %u notes",
 				       c->name, ELF_MAX_NOTES);
-		/* No overflow: all terms are < 2^34 and len < 2^64.  A note
-		 * must end inside its container (GRUB's i386 PV image ends
-		 * its PT_NOTE, and the file, inside its PAE_MODE note: Xen's
-		 * libelf refuses it too). */
-		if (desc_off > len || descsz > len - desc_off)
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: %s %u: note %u (namesz %u, descsz %u) runs past the end of its container (%llu bytes)",
-				       c->name, what, idx, k, namesz, descsz,
-				       (unsigned long long)len);
+		/* No overflow: all terms are < 2^34 and len < 2^64. */
+		if (desc_off > len || descsz > len - desc_off) {
+			/* One exception, for a file cut short inside its last
+			 * note: a container that ends the file may end in a
+			 * string note whose NUL is present.  libelf reads
+			 * strings up to their NUL, and GRUB's i386 PV image
+			 * ends so in its PAE_MODE note ("yes\0" of descsz 12).
+			 * The string is read to its NUL, nothing after it. */
+			uint64_t fdesc = off + desc_off;
+			const uint8_t *nul = NULL;
+
+			if (off + len == c->len && namesz == 4 &&
+			    desc_off <= len && fdesc < c->len &&
+			    !memcmp(p + name_off, "Xen", 4) && note_is_string(type))
+				nul = memchr(c->b + fdesc, 0, (size_t)(c->len - fdesc <
+					     descsz ? c->len - fdesc : descsz));
+			if (!nul)
+				return xb_fail(c->e, XB_EINPUT,
+					       "%s: ELF: %s %u: note %u (namesz %u, descsz %u) runs past the end of its container (%llu bytes)",
+					       c->name, what, idx, k, namesz, descsz,
+					       (unsigned long long)len);
+			return xen_note(c, type, c->b + fdesc,
+					(uint64_t)(nul - (c->b + fdesc)) + 1, n);
+		}
 		if (namesz == 4 && !memcmp(p + name_off, "Xen", 4)) {
 			rc = xen_note(c, type, p + desc_off, descsz, n);
 			if (rc < 0)

@@ -254,6 +254,19 @@ notes = std_notes(LOADER=None)
 last = struct.pack("<III", 4, 7, N_LOADER) + b"Xen\0" + b"generic"
 e.set_notes(notes + last); e.phdrs[1][2] = SEG_OFF
 put("elf_note_unterminated_eof", bytes(e))
+# A file cut short inside its last note, as GRUB's i386 PV image is: a
+# string note whose NUL is present is read (libelf does); a numeric note
+# or a string without its NUL is refused.
+for nm, last in (("elf_note_cut_string_eof",
+                  struct.pack("<III", 4, 12, N_LOADER) + b"Xen\0" + b"generic\0"),
+                 ("elf_note_cut_nonul_eof",
+                  struct.pack("<III", 4, 12, N_LOADER) + b"Xen\0" + b"generic"),
+                 ("elf_note_cut_num_eof",
+                  struct.pack("<III", 4, 8, N_ENTRY) + b"Xen\0" + b"\0\0\0\0")):
+    e = Elf(); e.code = b""; e.phdrs[0][5] = 0
+    e.note_off = SEG_OFF
+    e.set_notes(std_notes(LOADER=None) + last); e.phdrs[1][2] = SEG_OFF
+    put(nm, bytes(e))
 e = Elf(); e.set_notes(std_notes(XEN_VERSION=b"xen-3.0" + b"A" * 200))
 put("elf_note_string_too_long", bytes(e))
 e = Elf(); e.set_notes(std_notes(VIRT_BASE=b"\0\0\0"))

@@ -395,6 +395,14 @@ case_xl_tools() {
 	fi
 }
 
+# show, for a console that draws with escape sequences (GRUB's): without
+# them, and every line ended (GRUB's prompt has no newline).
+show_term() { # file lines
+	[ -s "$1" ] && tail -n "$2" "$1" | tr -d '\033\r' |
+		awk '{ gsub(/\[[0-9;?]*[A-Za-z]/, ""); print "  | " $0 }'
+	return 0
+}
+
 # GRUB's 64-bit PV image (Debian's grub-xen-host) started by `xbuild run`:
 # "Welcome to GRUB!" on its console (xenconsoled's log).  GRUB then waits at
 # its prompt, so the case destroys it and checks that it is gone.
@@ -425,10 +433,10 @@ case_grub() {
 	[ -z "$(dom_state "$DOMID")" ] || why="$why; domain $DOMID still exists after xl destroy"
 	if [ -z "$why" ]; then
 		result "$c" PASS "create ${tc}s (memory=64), 'Welcome to GRUB!' after ${tb}s (state $st), destroyed"
-		[ "${E2E_VERBOSE:-0}" = 1 ] && tail -n 20 "$log" | tr -d '\033' | sed 's/^/  | /'
+		[ "${E2E_VERBOSE:-0}" = 1 ] && show_term "$log" 20
 	else
 		result "$c" FAIL "${why#; }"
-		tail -n 20 "$log" 2>/dev/null | tr -d '\033' | sed 's/^/  | /'
+		show_term "$log" 20
 		[ -s "$log" ] || guest_dmesg "$DOMID"
 	fi
 }
