@@ -449,10 +449,3 @@ int layout_compute(const struct layout_in *in, struct layout *l,
 	}
 	return 0;
 }
-
-uint64_t layout_v2p(const struct layout *l, uint64_t va)
-{
-	if (va < l->virt_base || va >= l->virt_pgtab_end)
-		return XB_UNSET;
-	return (va - l->virt_base) >> XB_PAGE_SHIFT;
-}

@@ -89,7 +89,4 @@ struct layout_in {
 int layout_compute(const struct layout_in *in, struct layout *l,
 		   struct xb_err *e);
 
-/* Virtual address -> pfn inside the start-of-day region, XB_UNSET outside. */
-uint64_t layout_v2p(const struct layout *l, uint64_t va);
-
 #endif

@@ -602,10 +602,15 @@ static int open_backend(struct cli *c, struct dom *d, bool sim)
 		const char *fc = getenv("XBUILD_SIM_FAIL_CALL");
 
 		/* Fault injection for tests: fail the k-th backend call or
-		 * the first call of one operation. */
+		 * the first call of one operation ... */
+		const char *mp = getenv("XBUILD_SIM_MAX_PAGES");
+
 		if (fc)
 			so.fail_call = atoi(fc);
 		so.fail_op = getenv("XBUILD_SIM_FAIL_OP");
+		/* ... or a host with too little free memory */
+		if (mp)
+			so.max_pages = strtoull(mp, NULL, 0);
 		return hv_sim_open(&so, &d->h, &d->hv, &c->err);
 	}
 	return hv_xen_open(&d->h, &d->hv, &c->err);

@@ -16,6 +16,8 @@ expect 3 "mapped writable" -- "$XBUILD" run --backend sim --test-bad-pte "$T/sim
 XBUILD_SIM_FAIL_OP=pin_root expect 3 "pin_root: simulated failure" -- "$XBUILD" run --backend sim "$T/sim.cfg"
 expect 3 "" -- "$XBUILD" build --backend sim --domid 1 --store-evtchn 1 --console-evtchn 2 --control-fd 3 --test-bad-pte "$T/sim.cfg" 3>"$T/ctl"
 grep -q '^error:' "$T/ctl" || fail "control-fd error line: '$(cat "$T/ctl")'"
+XBUILD_SIM_MAX_PAGES=1000 expect 3 "out of memory" -- "$XBUILD" run -v --backend sim "$T/sim.cfg"
+grep -q "domain 1 destroyed" "$T/err" || fail "populate failure: domain not destroyed"
 printf 'name = "big"\nmemory = 32\nkernel = "%s"\n' "$K" >"$T/small.cfg"
 expect 2 "memory too small" -- "$XBUILD" plan "$T/small.cfg"
 finish
