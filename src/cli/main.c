@@ -598,19 +598,16 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 static int open_backend(struct cli *c, struct dom *d, bool sim)
 {
 	if (sim) {
-		struct hv_sim_opts so = { 0 };
+		/* Fault injection for tests: fail the k-th backend call, the
+		 * first call of one operation, or populate beyond a limit. */
 		const char *fc = getenv("XBUILD_SIM_FAIL_CALL");
-
-		/* Fault injection for tests: fail the k-th backend call or
-		 * the first call of one operation ... */
 		const char *mp = getenv("XBUILD_SIM_MAX_PAGES");
+		struct hv_sim_opts so = {
+			.fail_call = fc ? atoi(fc) : 0,
+			.fail_op = getenv("XBUILD_SIM_FAIL_OP"),
+			.max_pages = mp ? strtoull(mp, NULL, 0) : 0,
+		};
 
-		if (fc)
-			so.fail_call = atoi(fc);
-		so.fail_op = getenv("XBUILD_SIM_FAIL_OP");
-		/* ... or a host with too little free memory */
-		if (mp)
-			so.max_pages = strtoull(mp, NULL, 0);
 		return hv_sim_open(&so, &d->h, &d->hv, &c->err);
 	}
 	return hv_xen_open(&d->h, &d->hv, &c->err);
