@@ -263,6 +263,24 @@ wrap:
 		       l->virt_base);
 }
 
+/* Guest-usable virtual address space: the canonical halves of x86_64 less
+ * Xen's slots 0xffff800000000000-0xffff87ffffffffff, and for a 32-bit PV
+ * guest what lies below HYPERVISOR_COMPAT_VIRT_START. */
+#define X86_64_LOW_END 0x0000800000000000ULL
+#define X86_64_HIGH_START 0xffff880000000000ULL
+#define PAE_XEN_START 0xf5800000ULL
+
+/* Exclusive end of the usable range that holds va, 0 standing for 2^64;
+ * va itself when va is not usable. */
+static uint64_t usable_end(const struct guest_params *gp, uint64_t va)
+{
+	if (gp->type != XB_GUEST_X86_64)
+		return va < PAE_XEN_START ? PAE_XEN_START : va;
+	if (va < X86_64_LOW_END)
+		return X86_64_LOW_END;
+	return va >= X86_64_HIGH_START ? 0 : va;
+}
+
 /* p2m list: classic (inside the mapping) or INIT_P2M (own tables). */
 static int alloc_p2m(struct alloc *a)
 {
@@ -271,16 +289,15 @@ static int alloc_p2m(struct alloc *a)
 
 	size = (size + XB_PAGE_MASK) & ~XB_PAGE_MASK;
 	if (l->p2m_base == XB_UNSET) {
-		uint64_t top = l->gp->type != XB_GUEST_X86_64 ? 0xf5800000ULL :
-			       l->virt_base < 0x0000800000000000ULL ?
-			       0x0000800000000000ULL : 0;	/* 0: 2^64 */
-		uint64_t room = top - l->virt_base;	/* wraps to 0 if past */
+		uint64_t top = usable_end(l->gp, l->virt_base);
+		uint64_t room = top - l->virt_base;	/* top 0: 2^64 */
 
 		/* Classic: the list sits in the start-of-day mapping.  When
-		 * it alone cannot fit there, memory is what to change. */
+		 * it alone cannot fit there, memory is what to change (an
+		 * unusable virt_base is check_range's to report). */
 		if (a->max_mapping && a->max_mapping < room)
 			room = a->max_mapping;
-		if (size > room)
+		if (top != l->virt_base && size > room)
 			return xb_fail(a->e, XB_EINPUT,
 				       "memory %" PRIu64 " MiB: its p2m list (%"
 				       PRIu64 " MiB) does not fit in the start-of-day "
@@ -324,25 +341,18 @@ static int check_range(struct alloc *a, const char *what, uint64_t start,
 		       uint64_t end)
 {
 	const struct guest_params *gp = a->l->gp;
+	uint64_t top = usable_end(gp, start);
 
-	if (gp->type == XB_GUEST_X86_64) {
-		/* Canonical, and clear of Xen's reserved slots
-		 * 0xffff800000000000-0xffff87ffffffffff. */
-		bool low = end <= 0x0000800000000000ULL;
-		bool high = start >= 0xffff880000000000ULL;
-
-		if (!low && !high)
-			return xb_fail(a->e, XB_EINPUT,
-				       "%s %#" PRIx64 "-%#" PRIx64
-				       " is not in guest-usable address space",
-				       what, start, end);
-	} else if (end > 0xf5800000ULL) {
-		/* Above HYPERVISOR_COMPAT_VIRT_START of a 32-bit PV guest. */
-		return xb_fail(a->e, XB_EINPUT, "%s %#" PRIx64 "-%#" PRIx64
-			       " reaches Xen's area at 0xf5800000", what,
-			       start, end);
-	}
-	return 0;
+	if (top != start && (top == 0 || end <= top))
+		return 0;
+	if (gp->type == XB_GUEST_X86_64)
+		return xb_fail(a->e, XB_EINPUT,
+			       "%s %#" PRIx64 "-%#" PRIx64
+			       " is not in guest-usable address space",
+			       what, start, end);
+	return xb_fail(a->e, XB_EINPUT, "%s %#" PRIx64 "-%#" PRIx64
+		       " reaches Xen's area at %#llx", what, start, end,
+		       PAE_XEN_START);
 }
 
 int layout_compute(const struct layout_in *in, struct layout *l,
