@@ -292,51 +292,37 @@ out:
 	return rc;
 }
 
+/* The same fields for both layouts; the 32-bit one narrows (the layout
+ * keeps every value of a PAE guest below 4 GiB). */
+#define SI_FILL(si, d, l, shinfo, cmd) do {				\
+	snprintf((si)->magic, sizeof((si)->magic), "%s", (l)->gp->magic);\
+	(si)->nr_pages = (l)->nr_pages;					\
+	(si)->shared_info = (shinfo);					\
+	(si)->flags = (l)->si_flags;					\
+	(si)->store_mfn = (d)->store_mfn;				\
+	(si)->store_evtchn = (d)->store_evtchn;				\
+	(si)->console.domU.mfn = (d)->console_mfn;			\
+	(si)->console.domU.evtchn = (d)->console_evtchn;		\
+	(si)->pt_base = (l)->pt_base;					\
+	(si)->nr_pt_frames = (l)->nr_pt_frames;				\
+	(si)->mfn_list = (l)->mfn_list;					\
+	(si)->mod_start = (l)->mod_start;				\
+	(si)->mod_len = (l)->mod_len;					\
+	snprintf((char *)(si)->cmd_line, sizeof((si)->cmd_line), "%s", (cmd)); \
+	(si)->first_p2m_pfn = (l)->first_p2m_pfn;			\
+	(si)->nr_p2m_frames = (l)->nr_p2m_frames;			\
+} while (0)
+
 static void fill_start_info(struct dom *d, void *page)
 {
 	const struct layout *l = &d->layout;
 	const char *cmd = d->cfg->cmdline ? d->cfg->cmdline : "";
 	uint64_t shinfo = d->shared_info_mfn << XB_PAGE_SHIFT;
 
-	if (l->gp->type == XB_GUEST_X86_64) {
-		start_info_x86_64_t *si = page;
-
-		snprintf(si->magic, sizeof(si->magic), "%s", l->gp->magic);
-		si->nr_pages = l->nr_pages;
-		si->shared_info = shinfo;
-		si->flags = l->si_flags;
-		si->store_mfn = d->store_mfn;
-		si->store_evtchn = d->store_evtchn;
-		si->console.domU.mfn = d->console_mfn;
-		si->console.domU.evtchn = d->console_evtchn;
-		si->pt_base = l->pt_base;
-		si->nr_pt_frames = l->nr_pt_frames;
-		si->mfn_list = l->mfn_list;
-		si->mod_start = l->mod_start;
-		si->mod_len = l->mod_len;
-		snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s", cmd);
-		si->first_p2m_pfn = l->first_p2m_pfn;
-		si->nr_p2m_frames = l->nr_p2m_frames;
-	} else {
-		start_info_x86_32_t *si = page;
-
-		snprintf(si->magic, sizeof(si->magic), "%s", l->gp->magic);
-		si->nr_pages = (uint32_t)l->nr_pages;
-		si->shared_info = (uint32_t)shinfo;
-		si->flags = l->si_flags;
-		si->store_mfn = (uint32_t)d->store_mfn;
-		si->store_evtchn = d->store_evtchn;
-		si->console.domU.mfn = (uint32_t)d->console_mfn;
-		si->console.domU.evtchn = d->console_evtchn;
-		si->pt_base = (uint32_t)l->pt_base;
-		si->nr_pt_frames = (uint32_t)l->nr_pt_frames;
-		si->mfn_list = (uint32_t)l->mfn_list;
-		si->mod_start = (uint32_t)l->mod_start;
-		si->mod_len = (uint32_t)l->mod_len;
-		snprintf((char *)si->cmd_line, sizeof(si->cmd_line), "%s", cmd);
-		si->first_p2m_pfn = (uint32_t)l->first_p2m_pfn;
-		si->nr_p2m_frames = (uint32_t)l->nr_p2m_frames;
-	}
+	if (l->gp->type == XB_GUEST_X86_64)
+		SI_FILL((start_info_x86_64_t *)page, d, l, shinfo, cmd);
+	else
+		SI_FILL((start_info_x86_32_t *)page, d, l, shinfo, cmd);
 }
 
 /* start_info, xenstore and console pages are consecutive pfns; the boot
