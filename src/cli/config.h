@@ -60,6 +60,16 @@ void cfg_free(struct dom_config *c);
  */
 int cfg_parse(const char *fname, const char *buf, size_t len,
 	      struct dom_config *c, struct xb_err *e);
+/*
+ * Final cross-field checks and defaults shared by all front ends, and by
+ * the command line after its overrides: required keys, maxmem >= memory
+ * (default memory), maxvcpus >= vcpus (default vcpus), cmdline < 1024
+ * bytes (an empty one becomes NULL).  Idempotent.
+ */
+int cfg_finish(struct dom_config *c, struct xb_err *e);
+/* Replace *dst with a copy of s; false when out of memory. */
+bool cfg_set_str(char **dst, const char *s);
+
 int cfg_parse_xl(const char *fname, const char *buf, size_t len,
 		 struct dom_config *c, struct xb_err *e);
 int cfg_parse_xml(const char *fname, const char *buf, size_t len,

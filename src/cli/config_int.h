@@ -61,11 +61,5 @@ bool cfg_action_ok(const char *s);
 /* The valid on_* actions, for messages. */
 extern const char cfg_actions_list[];
 
-/* Final cross-field checks and defaults shared by all front ends:
- * required keys, maxmem >= memory, maxvcpus >= vcpus, cmdline < 1024. */
-int cfg_finish(struct dom_config *c, struct xb_err *e);
-
-/* Replace *dst with a copy of s; false when out of memory. */
-bool cfg_set_str(char **dst, const char *s);
 
 #endif

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <xen/xen.h>
+#include <xen/foreign/x86_32.h>
 #include <xen/foreign/x86_64.h>
 
 #include "../builder/build.h"
@@ -308,13 +309,40 @@ static size_t seg_rows(const struct layout *l, struct seg_row *r)
 	return n;
 }
 
-/* The start_info page as the guest will see it, read back from the
- * simulated guest's memory. */
-static const start_info_x86_64_t *sim_start_info(struct dom *d)
+/* start_info as the guest will see it, whatever its layout. */
+struct si_view {
+	char magic[33];
+	char cmd_line[MAX_GUEST_CMDLINE + 1];
+	uint64_t nr_pages, flags, pt_base, nr_pt_frames, mfn_list, mod_start,
+		mod_len, store_mfn, console_mfn, first_p2m_pfn, nr_p2m_frames;
+};
+
+#define SI_COPY(v, si) do {						\
+	memcpy((v)->magic, (si)->magic, sizeof((si)->magic));		\
+	memcpy((v)->cmd_line, (si)->cmd_line, MAX_GUEST_CMDLINE);	\
+	(v)->nr_pages = (si)->nr_pages;					\
+	(v)->flags = (si)->flags;					\
+	(v)->pt_base = (si)->pt_base;					\
+	(v)->nr_pt_frames = (si)->nr_pt_frames;				\
+	(v)->mfn_list = (si)->mfn_list;					\
+	(v)->mod_start = (si)->mod_start;				\
+	(v)->mod_len = (si)->mod_len;					\
+	(v)->store_mfn = (si)->store_mfn;				\
+	(v)->console_mfn = (si)->console.domU.mfn;			\
+	(v)->first_p2m_pfn = (si)->first_p2m_pfn;			\
+	(v)->nr_p2m_frames = (si)->nr_p2m_frames;			\
+} while (0)
+
+/* Read the start_info page back from the simulated guest's memory. */
+static void sim_start_info(struct dom *d, struct si_view *v)
 {
-	if (d->layout.gp->type != XB_GUEST_X86_64)
-		return NULL;
-	return hv_sim_frame(d->h, d->p2m[d->layout.start_info.pfn]);
+	const void *page = hv_sim_frame(d->h, d->p2m[d->layout.start_info.pfn]);
+
+	memset(v, 0, sizeof(*v));
+	if (d->layout.gp->type == XB_GUEST_X86_64)
+		SI_COPY(v, (const start_info_x86_64_t *)page);
+	else
+		SI_COPY(v, (const start_info_x86_32_t *)page);
 }
 
 static void pt_levels(const struct layout *l, char *buf, size_t len)
@@ -332,11 +360,12 @@ static void pt_levels(const struct layout *l, char *buf, size_t len)
 static void plan_json(struct dom *d, const struct cli *c)
 {
 	const struct layout *l = &d->layout;
-	const start_info_x86_64_t *si = sim_start_info(d);
 	struct seg_row rows[10];
 	size_t n = seg_rows(l, rows);
+	struct si_view si;
 	struct json j;
 
+	sim_start_info(d, &si);
 	json_begin(&j, stdout);
 	json_str(&j, "guest_type", l->gp->magic);
 	json_hex(&j, "virt_base", l->virt_base);
@@ -370,39 +399,19 @@ static void plan_json(struct dom *d, const struct cli *c)
 	}
 	json_close(&j, '}');
 	json_obj(&j, "start_info");
-	if (si) {
-		char cmd[MAX_GUEST_CMDLINE + 1];
-
-		memcpy(cmd, si->cmd_line, MAX_GUEST_CMDLINE);
-		cmd[MAX_GUEST_CMDLINE] = '\0';
-		json_str(&j, "magic", si->magic);
-		json_u64(&j, "nr_pages", si->nr_pages);
-		json_hex(&j, "flags", si->flags);
-		json_hex(&j, "pt_base", si->pt_base);
-		json_u64(&j, "nr_pt_frames", si->nr_pt_frames);
-		json_hex(&j, "mfn_list", si->mfn_list);
-		json_hex(&j, "mod_start", si->mod_start);
-		json_u64(&j, "mod_len", si->mod_len);
-		json_hex(&j, "store_mfn", si->store_mfn);
-		json_hex(&j, "console_mfn", si->console.domU.mfn);
-		json_str(&j, "cmd_line", cmd);
-		json_hex(&j, "first_p2m_pfn", si->first_p2m_pfn);
-		json_u64(&j, "nr_p2m_frames", si->nr_p2m_frames);
-	} else {
-		json_str(&j, "magic", l->gp->magic);
-		json_u64(&j, "nr_pages", l->nr_pages);
-		json_hex(&j, "flags", l->si_flags);
-		json_hex(&j, "pt_base", l->pt_base);
-		json_u64(&j, "nr_pt_frames", l->nr_pt_frames);
-		json_hex(&j, "mfn_list", l->mfn_list);
-		json_hex(&j, "mod_start", l->mod_start);
-		json_u64(&j, "mod_len", l->mod_len);
-		json_hex(&j, "store_mfn", d->store_mfn);
-		json_hex(&j, "console_mfn", d->console_mfn);
-		json_str(&j, "cmd_line", d->cfg->cmdline ? d->cfg->cmdline : "");
-		json_hex(&j, "first_p2m_pfn", l->first_p2m_pfn);
-		json_u64(&j, "nr_p2m_frames", l->nr_p2m_frames);
-	}
+	json_str(&j, "magic", si.magic);
+	json_u64(&j, "nr_pages", si.nr_pages);
+	json_hex(&j, "flags", si.flags);
+	json_hex(&j, "pt_base", si.pt_base);
+	json_u64(&j, "nr_pt_frames", si.nr_pt_frames);
+	json_hex(&j, "mfn_list", si.mfn_list);
+	json_hex(&j, "mod_start", si.mod_start);
+	json_u64(&j, "mod_len", si.mod_len);
+	json_hex(&j, "store_mfn", si.store_mfn);
+	json_hex(&j, "console_mfn", si.console_mfn);
+	json_str(&j, "cmd_line", si.cmd_line);
+	json_hex(&j, "first_p2m_pfn", si.first_p2m_pfn);
+	json_u64(&j, "nr_p2m_frames", si.nr_p2m_frames);
 	json_close(&j, '}');
 	json_str(&j, "initrd_format", d->cfg->ramdisk ? d->initrd_format : NULL);
 	print_warnings(c, d->cfg, &j);
@@ -412,9 +421,9 @@ static void plan_json(struct dom *d, const struct cli *c)
 static void plan_text(struct dom *d)
 {
 	const struct layout *l = &d->layout;
-	const start_info_x86_64_t *si = sim_start_info(d);
 	struct seg_row rows[10];
 	size_t n = seg_rows(l, rows);
+	struct si_view si;
 	char lv[96];
 
 	printf("guest        %s (%s, %s)\n", l->gp->magic, d->kernel.format,
@@ -437,22 +446,21 @@ static void plan_text(struct dom *d)
 	printf("\nvirt_alloc_end  %#" PRIx64 "\nvirt_pgtab_end  %#" PRIx64 "\n",
 	       l->virt_alloc_end, l->virt_pgtab_end);
 	printf("page tables     %" PRIu64 " (%s)\n", l->nr_pt_frames, lv);
-	if (!si)
-		return;
+	sim_start_info(d, &si);
 	printf("\nstart_info (as written into the simulated guest)\n");
-	printf("  magic          %.32s\n", si->magic);
-	printf("  nr_pages       %" PRIu64 "\n", si->nr_pages);
-	printf("  flags          %#x\n", si->flags);
-	printf("  pt_base        %#" PRIx64 "\n", si->pt_base);
-	printf("  nr_pt_frames   %" PRIu64 "\n", si->nr_pt_frames);
-	printf("  mfn_list       %#" PRIx64 "\n", si->mfn_list);
-	printf("  mod_start      %#" PRIx64 "\n", si->mod_start);
-	printf("  mod_len        %" PRIu64 "\n", si->mod_len);
-	printf("  first_p2m_pfn  %#" PRIx64 "\n", si->first_p2m_pfn);
-	printf("  nr_p2m_frames  %" PRIu64 "\n", si->nr_p2m_frames);
-	printf("  store_mfn      %#" PRIx64 " (simulated)\n", si->store_mfn);
-	printf("  console_mfn    %#" PRIx64 " (simulated)\n", si->console.domU.mfn);
-	printf("  cmd_line       \"%.1024s\"\n", (const char *)si->cmd_line);
+	printf("  magic          %s\n", si.magic);
+	printf("  nr_pages       %" PRIu64 "\n", si.nr_pages);
+	printf("  flags          %#" PRIx64 "\n", si.flags);
+	printf("  pt_base        %#" PRIx64 "\n", si.pt_base);
+	printf("  nr_pt_frames   %" PRIu64 "\n", si.nr_pt_frames);
+	printf("  mfn_list       %#" PRIx64 "\n", si.mfn_list);
+	printf("  mod_start      %#" PRIx64 "\n", si.mod_start);
+	printf("  mod_len        %" PRIu64 "\n", si.mod_len);
+	printf("  first_p2m_pfn  %#" PRIx64 "\n", si.first_p2m_pfn);
+	printf("  nr_p2m_frames  %" PRIu64 "\n", si.nr_p2m_frames);
+	printf("  store_mfn      %#" PRIx64 " (simulated)\n", si.store_mfn);
+	printf("  console_mfn    %#" PRIx64 " (simulated)\n", si.console_mfn);
+	printf("  cmd_line       \"%s\"\n", si.cmd_line);
 }
 
 static void inspect_out(const struct cli *c, const struct kernel_image *k)
@@ -577,13 +585,12 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 	} else {
 		/* build with --kernel etc. and no config */
 		snprintf(cfg->name, sizeof(cfg->name), "domain-%ld", c->domid);
-		cfg->source = strdup("command line");
-		cfg->maxvcpus = cfg->vcpus;
-		cfg->maxmem_mb = cfg->memory_mb;
+		if (!cfg_set_str(&cfg->source, "command line"))
+			return xb_fail(&c->err, XB_EINTERNAL, "out of memory");
 	}
-	if ((c->kernel && !(cfg->kernel = strdup(c->kernel))) ||
-	    (c->ramdisk && !(cfg->ramdisk = strdup(c->ramdisk))) ||
-	    (c->cmdline && !(cfg->cmdline = strdup(c->cmdline))))
+	if ((c->kernel && !cfg_set_str(&cfg->kernel, c->kernel)) ||
+	    (c->ramdisk && !cfg_set_str(&cfg->ramdisk, c->ramdisk)) ||
+	    (c->cmdline && !cfg_set_str(&cfg->cmdline, c->cmdline)))
 		return xb_fail(&c->err, XB_EINTERNAL, "out of memory");
 	if (c->memory_mb) {
 		cfg->memory_mb = c->memory_mb;
@@ -592,7 +599,8 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 	}
 	if (c->max_dec_mb)
 		cfg->max_decompressed = c->max_dec_mb << 20;
-	return 0;
+	/* The overrides get the checks the config's own keys got. */
+	return cfg_finish(cfg, &c->err);
 }
 
 static int open_backend(struct cli *c, struct dom *d, bool sim)
@@ -753,12 +761,9 @@ static int cmd_config(struct cli *c)
 close:
 	if (rc < 0 && d.destroyed && c->cmd != C_PLAN)
 		fprintf(stderr, "xbuild: domain %u destroyed\n", d.domid);
-	if (rc < 0) {
-		c->err = d.err;
-		d.err.code = 0;
-	}
 	d.hv->close(d.h);
 out:
+	/* Config and backend errors are on c->err, build errors on d.err. */
 	if (rc < 0 && d.err.code)
 		c->err = d.err;
 	dom_free(&d);
