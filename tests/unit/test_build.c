@@ -51,8 +51,10 @@ static uint8_t *gpfn(struct guest *g, uint64_t pfn)
 	return hv_sim_frame(g->d.h, g->d.p2m[pfn]);
 }
 
+/* Build and run a guest on a fresh simulated hypervisor (opts: fault
+ * injection, may be NULL). */
 static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
-		 size_t initrd_len, bool bad_pte)
+		 size_t initrd_len, bool bad_pte, const struct hv_sim_opts *opts)
 {
 	struct loader_opts lo = { .max_decompressed = 64 * MiB };
 	int rc;
@@ -82,7 +84,7 @@ static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 	}
 	if ((rc = dom_plan(&g->d)) < 0)
 		return rc;
-	if ((rc = hv_sim_open(NULL, &g->d.h, &g->d.hv, &g->d.err)) < 0)
+	if ((rc = hv_sim_open(opts, &g->d.h, &g->d.hv, &g->d.err)) < 0)
 		return rc;
 	rc = dom_run(&g->d, false);
 	if (rc == 0)
@@ -227,7 +229,7 @@ static void build_classic(void)
 {
 	struct guest g;
 
-	REQUIRE(build(&g, &classic, 64, 100000, false) == 0);
+	REQUIRE(build(&g, &classic, 64, 100000, false, NULL) == 0);
 	CHECK(!(g.d.layout.si_flags & SIF_MOD_START_PFN));
 	check_guest(&g, &classic, 100000);
 	done(&g);
@@ -241,7 +243,7 @@ static void build_modern(void)
 	m.init_p2m = 0x8000000000ULL;
 	m.mod_start_pfn = true;
 	m.hypercall_page = false;
-	REQUIRE(build(&g, &m, 256, 3 * 4096 + 7, false) == 0);
+	REQUIRE(build(&g, &m, 256, 3 * 4096 + 7, false, NULL) == 0);
 	CHECK(g.d.layout.si_flags & SIF_MOD_START_PFN);
 	CHECK_EQ(g.d.layout.mfn_list, 0x8000000000ULL);
 	check_guest(&g, &m, 3 * 4096 + 7);
@@ -252,7 +254,7 @@ static void build_no_initrd_large(void)
 {
 	struct guest g;
 
-	REQUIRE(build(&g, &classic, 2048, 0, false) == 0);
+	REQUIRE(build(&g, &classic, 2048, 0, false, NULL) == 0);
 	check_guest(&g, &classic, 0);
 	done(&g);
 }
@@ -263,7 +265,7 @@ static void xenstore_keys(void)
 	const char *perms;
 	char path[128];
 
-	REQUIRE(build(&g, &classic, 64, 0, false) == 0);
+	REQUIRE(build(&g, &classic, 64, 0, false, NULL) == 0);
 	snprintf(path, sizeof(path), "/local/domain/%u/name", g.d.domid);
 	CHECK_STR(hv_sim_xs(g.d.h, path, &perms), "test");
 	snprintf(path, sizeof(path), "n0,r%u", g.d.domid);
@@ -284,35 +286,38 @@ static void xenstore_keys(void)
 
 /* A second domain with the same name is refused before anything is made;
  * another name is fine. */
-static void name_in_use(void)
+/* A second domain, named name, on g's simulated hypervisor and kernel. */
+static int second_run(struct guest *g, const char *name, struct xb_err *e)
 {
-	struct hv_sim_stats st;
-	struct guest g;
 	struct dom d2;
 	int rc;
 
-	REQUIRE(build(&g, &classic, 64, 0, false) == 0);
-	dom_init(&d2, &g.cfg);
-	d2.kernel = g.d.kernel;		/* shared, not freed twice */
-	d2.layout = g.d.layout;
-	d2.h = g.d.h;
-	d2.hv = g.d.hv;
+	strcpy(g->cfg.name, name);
+	dom_init(&d2, &g->cfg);
+	d2.kernel = g->d.kernel;	/* shared, not freed twice */
+	d2.layout = g->d.layout;
+	d2.h = g->d.h;
+	d2.hv = g->d.hv;
 	rc = dom_run(&d2, false);
-	CHECK(rc == -XB_EINPUT);
-	CHECK_CONTAINS(d2.err.msg, "name \"test\" is already used by domain 1");
+	*e = d2.err;
+	free(d2.p2m);
+	return rc;
+}
+
+static void name_in_use(void)
+{
+	struct hv_sim_stats st;
+	struct xb_err e;
+	struct guest g;
+
+	REQUIRE(build(&g, &classic, 64, 0, false, NULL) == 0);
+	CHECK(second_run(&g, "test", &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "name \"test\" is already used by domain 1");
 	hv_sim_stats(g.d.h, &st);
 	CHECK_EQ(st.live_domains, 1);
-	free(d2.p2m);
-	strcpy(g.cfg.name, "other");
-	dom_init(&d2, &g.cfg);
-	d2.kernel = g.d.kernel;
-	d2.layout = g.d.layout;
-	d2.h = g.d.h;
-	d2.hv = g.d.hv;
-	CHECK(dom_run(&d2, false) == 0);
+	CHECK(second_run(&g, "other", &e) == 0);
 	hv_sim_stats(g.d.h, &st);
 	CHECK_EQ(st.live_domains, 2);
-	free(d2.p2m);
 	done(&g);
 }
 
@@ -323,7 +328,7 @@ static void bad_pte_refused(void)
 	struct hv_sim_stats st;
 	struct guest g;
 
-	CHECK(build(&g, &classic, 64, 0, true) == -XB_EHV);
+	CHECK(build(&g, &classic, 64, 0, true, NULL) == -XB_EHV);
 	CHECK_CONTAINS(g.d.err.msg, "mapped writable");
 	hv_sim_stats(g.d.h, &st);
 	CHECK_EQ(st.live_domains, 0);
@@ -354,7 +359,7 @@ static void fault_walk(void)
 	unsigned total, k;
 	struct guest g;
 
-	REQUIRE(build(&g, &classic, 64, 5000, false) == 0);
+	REQUIRE(build(&g, &classic, 64, 5000, false, NULL) == 0);
 	{
 		struct hv_sim_stats st;
 
@@ -369,22 +374,7 @@ static void fault_walk(void)
 		struct hv_sim_stats st;
 		int rc, fds = open_fds();
 
-		memset(&g, 0, sizeof(g));
-		cfg_init(&g.cfg);
-		strcpy(g.cfg.name, "fault");
-		g.cfg.memory_mb = g.cfg.maxmem_mb = 64;
-		g.cfg.vcpus = g.cfg.maxvcpus = 1;
-		g.cfg.kernel = strdup("k");
-		g.cfg.ramdisk = strdup("r");
-		dom_init(&g.d, &g.cfg);
-		g.elf = elfgen_build(&classic, &g.elf_len);
-		REQUIRE(kernel_parse("k", g.elf, g.elf_len, &(struct loader_opts){ 0 },
-				     &g.d.kernel, &g.d.err) == 0);
-		g.d.initrd = calloc(1, 5000);
-		g.d.initrd_len = g.d.initrd_file_len = 5000;
-		REQUIRE(dom_plan(&g.d) == 0);
-		REQUIRE(hv_sim_open(&o, &g.d.h, &g.d.hv, &g.d.err) == 0);
-		rc = dom_run(&g.d, false);
+		rc = build(&g, &classic, 64, 5000, false, &o);
 		hv_sim_stats(g.d.h, &st);
 		if (rc == 0 || !strstr(g.d.err.msg, "simulated failure") ||
 		    st.live_domains != 0 || st.mappings != 0 ||
