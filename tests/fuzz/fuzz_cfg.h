@@ -1,0 +1,41 @@
+/*
+ * fuzz_cfg.h - the body shared by the config front-end fuzz targets: any
+ * input must give 0 and a complete, consistent config, or a clean error
+ * with a message.
+ */
+#ifndef XB_FUZZ_CFG_H
+#define XB_FUZZ_CFG_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/cli/config.h"
+
+typedef int (*fuzz_cfg_parser)(const char *fname, const char *buf, size_t len,
+			       struct dom_config *c, struct xb_err *e);
+
+static inline int fuzz_cfg(fuzz_cfg_parser parse, const char *fname,
+			   const uint8_t *data, size_t size)
+{
+	struct dom_config c;
+	struct xb_err e;
+	int r;
+
+	cfg_init(&c);
+	xb_err_clear(&e);
+	r = parse(fname, (const char *)data, size, &c, &e);
+	/* The contract: a failure always has a message and an input class. */
+	if (r && (r != -XB_EINPUT && r != -XB_EINTERNAL))
+		abort();
+	if (r && !e.msg[0])
+		abort();
+	if (!r && (!c.name[0] || !c.kernel || c.maxmem_mb < c.memory_mb ||
+		   c.maxvcpus < c.vcpus ||
+		   (c.cmdline && strlen(c.cmdline) >= XB_CMDLINE_MAX)))
+		abort();
+	cfg_free(&c);
+	return 0;
+}
+
+#endif
