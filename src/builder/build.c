@@ -126,7 +126,7 @@ int dom_check_caps(struct dom *d)
 	const char *magic = d->layout.gp->magic;
 	char caps[1024];
 	size_t ml = strlen(magic);
-	int rc = d->hv->caps(d->h, caps, sizeof(caps), &d->err);
+	int rc = hv_caps(d->hv, caps, sizeof(caps), &d->err);
 
 	if (rc < 0)
 		return rc;
@@ -164,11 +164,11 @@ int dom_create(struct dom *d)
 	memcpy(d->uuid, hc.uuid, sizeof(d->uuid));
 	if ((rc = dom_check_caps(d)) < 0)
 		return rc;
-	rc = d->hv->domain_create(d->h, &hc, &d->domid, &d->err);
+	rc = hv_domain_create(d->hv, &hc, &d->domid, &d->err);
 	if (rc < 0)
 		return rc;
 	d->created = true;
-	return d->hv->set_max_mem(d->h, d->domid,
+	return hv_set_max_mem(d->hv, d->domid,
 				  (c->maxmem_mb > c->memory_mb ? c->maxmem_mb :
 				   c->memory_mb) << 10, &d->err);
 }
@@ -177,7 +177,7 @@ void dom_destroy(struct dom *d)
 {
 	struct xb_err ignore = { 0 };
 
-	if (d->created && d->hv->destroy(d->h, d->domid, &ignore) == 0) {
+	if (d->created && hv_destroy(d->hv, d->domid, &ignore) == 0) {
 		d->created = false;
 		d->destroyed = true;
 	}
@@ -194,13 +194,13 @@ static uint8_t *map_pfns(struct dom *d, uint64_t pfn, uint64_t pages)
 			" outside the guest", pfn, pages);
 		return NULL;
 	}
-	return d->hv->map(d->h, d->domid, d->p2m + pfn, pages, &d->err);
+	return hv_map(d->hv, d->domid, d->p2m + pfn, pages, &d->err);
 }
 
 static void unmap(struct dom *d, void *p, uint64_t pages)
 {
 	if (p)
-		d->hv->unmap(d->h, p, pages);
+		hv_unmap(d->hv, p, pages);
 }
 
 static int load_kernel(struct dom *d)
@@ -347,7 +347,7 @@ static int write_magic_pages(struct dom *d)
 
 static int init_shared_info(struct dom *d)
 {
-	uint8_t *p = d->hv->map(d->h, d->domid, &d->shared_info_mfn, 1, &d->err);
+	uint8_t *p = hv_map(d->hv, d->domid, &d->shared_info_mfn, 1, &d->err);
 
 	if (!p)
 		return -d->err.code;
@@ -364,7 +364,7 @@ static int init_shared_info(struct dom *d)
 		for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS_X86_32; i++)
 			s->vcpu_info[i].evtchn_upcall_mask = 1;
 	}
-	d->hv->unmap(d->h, p, 1);
+	hv_unmap(d->hv, p, 1);
 	return 0;
 }
 
@@ -410,12 +410,12 @@ int dom_build(struct dom *d)
 		return xb_fail(&d->err, XB_EINTERNAL,
 			       "out of memory for the p2m (%" PRIu64 " pages)",
 			       l->nr_pages);
-	if ((rc = d->hv->populate(d->h, d->domid, l->nr_pages, d->p2m,
+	if ((rc = hv_populate(d->hv, d->domid, l->nr_pages, d->p2m,
 				  &d->err)) < 0)
 		return rc;
 	d->store_mfn = d->p2m[l->xenstore.pfn];
 	d->console_mfn = d->p2m[l->console.pfn];
-	if ((rc = d->hv->shared_info_mfn(d->h, d->domid, &d->shared_info_mfn,
+	if ((rc = hv_shared_info_mfn(d->hv, d->domid, &d->shared_info_mfn,
 					 &d->err)) < 0)
 		return rc;
 
@@ -427,20 +427,20 @@ int dom_build(struct dom *d)
 	if (l->virt_hypercall != XB_UNSET) {
 		uint64_t pfn = (l->virt_hypercall - l->virt_base) >> XB_PAGE_SHIFT;
 
-		if ((rc = d->hv->hypercall_init(d->h, d->domid, d->p2m[pfn],
+		if ((rc = hv_hypercall_init(d->hv, d->domid, d->p2m[pfn],
 						&d->err)) < 0)
 			return rc;
 	}
 	/* All builder mappings of page-table frames are gone: pin. */
-	if ((rc = d->hv->pin_root(d->h, d->domid, l->gp->levels,
+	if ((rc = hv_pin_root(d->hv, d->domid, l->gp->levels,
 				  d->p2m[l->pgtables.pfn], &d->err)) < 0)
 		return rc;
 	if ((rc = init_shared_info(d)) < 0)
 		return rc;
 	vcpu_context(d, &v);
-	if ((rc = d->hv->set_vcpu(d->h, d->domid, 0, &v, &d->err)) < 0)
+	if ((rc = hv_set_vcpu(d->hv, d->domid, 0, &v, &d->err)) < 0)
 		return rc;
-	return d->hv->seed_grants(d->h, d->domid, d->console_mfn,
+	return hv_seed_grants(d->hv, d->domid, d->console_mfn,
 				  d->console_domid, d->store_mfn,
 				  d->store_domid, &d->err);
 }

@@ -11,8 +11,8 @@
 
 #include <signal.h>
 
-#include "../cli/config.h"
-#include "hv.h"
+#include "../config.h"
+#include "../hv/hv.h"
 #include "layout.h"
 
 struct dom {
@@ -30,8 +30,7 @@ struct dom {
 	struct layout layout;
 
 	/* hypervisor */
-	const struct hv_ops *hv;
-	struct hv *h;
+	struct hv *hv;		/* the backend */
 	uint32_t domid;
 	uint8_t uuid[16];	/* given in the config or made at create */
 	bool created;		/* a domain exists that dom_destroy must remove */

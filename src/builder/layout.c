@@ -13,16 +13,10 @@
 #include <inttypes.h>
 #include <string.h>
 
-/* Page-table entry flags (x86). */
-#define PTE_PRESENT 0x001ULL
-#define PTE_RW 0x002ULL
-#define PTE_USER 0x004ULL
-#define PTE_ACCESSED 0x020ULL
-#define PTE_DIRTY 0x040ULL
-#define PROT_L1 (PTE_PRESENT | PTE_RW | PTE_ACCESSED)
-#define PROT_UPPER (PTE_PRESENT | PTE_RW | PTE_ACCESSED | PTE_DIRTY | PTE_USER)
+#include "../x86.h"
 
-#define LEVEL_SHIFT 9		/* 512 entries per table (PAE and long mode) */
+#define PROT_L1 (PT_PRESENT | PT_RW | PT_ACCESSED)
+#define PROT_UPPER (PT_PRESENT | PT_RW | PT_ACCESSED | PT_DIRTY | PT_USER)
 #define MASK_BITS(b) ((b) >= 64 ? UINT64_MAX : ((1ULL << (b)) - 1))
 
 static const struct guest_params params[] = {
@@ -44,7 +38,7 @@ static const struct guest_params params[] = {
 		.pfn_size = 4,
 		.vaddr_mask = MASK_BITS(32),
 		/* PAE L3 entries take only the present bit. */
-		.lvl_prot = { PROT_L1, PROT_UPPER, PTE_PRESENT, 0 },
+		.lvl_prot = { PROT_L1, PROT_UPPER, PT_PRESENT, 0 },
 		.p2m_base_supported = false,
 	},
 };
@@ -193,7 +187,7 @@ static int count_pgtables(struct alloc *a, uint64_t from, uint64_t to,
 			}
 			continue;
 		}
-		bits = XB_PAGE_SHIFT + (unsigned)(lv + 1) * LEVEL_SHIFT;
+		bits = XB_PAGE_SHIFT + (unsigned)(lv + 1) * PT_LEVEL_SHIFT;
 		mask = MASK_BITS(bits);
 		pl->from = map->from & ~mask;
 		pl->to = map->to | mask;
@@ -263,12 +257,7 @@ wrap:
 		       l->virt_base);
 }
 
-/* Guest-usable virtual address space: the canonical halves of x86_64 less
- * Xen's slots 0xffff800000000000-0xffff87ffffffffff, and for a 32-bit PV
- * guest what lies below HYPERVISOR_COMPAT_VIRT_START. */
-#define X86_64_LOW_END 0x0000800000000000ULL
-#define X86_64_HIGH_START 0xffff880000000000ULL
-#define PAE_XEN_START 0xf5800000ULL
+/* Guest-usable virtual address space (x86.h). */
 
 /* Exclusive end of the usable range that holds va, 0 standing for 2^64;
  * va itself when va is not usable. */

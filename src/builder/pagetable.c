@@ -8,7 +8,6 @@
 
 #include <inttypes.h>
 
-#define LEVEL_SHIFT 9
 
 static uint64_t umax(uint64_t a, uint64_t b) { return a > b ? a : b; }
 static uint64_t umin(uint64_t a, uint64_t b) { return a < b ? a : b; }
@@ -46,7 +45,7 @@ int pt_write(const struct layout *l, const uint64_t *p2m, pt_frame_fn frame,
 	const struct guest_params *gp = l->gp;
 
 	for (int lv = (int)gp->levels - 1; lv >= 0; lv--) {
-		unsigned shift = XB_PAGE_SHIFT + (unsigned)lv * LEVEL_SHIFT;
+		unsigned shift = XB_PAGE_SHIFT + (unsigned)lv * PT_LEVEL_SHIFT;
 
 		for (unsigned m1 = 0; m1 < l->nmaps; m1++) {
 			const struct pt_level *own = &l->maps[m1].lvls[lv];
@@ -74,7 +73,7 @@ int pt_write(const struct layout *l, const uint64_t *p2m, pt_frame_fn frame,
 				pfn = ((umax(from, lfrom) - lfrom) >> shift) + lpfn;
 				for (p = p_s; p <= p_e; p++, pfn++) {
 					/* Entry p of table number p / 512. */
-					uint64_t tpfn = own->pfn + (p >> LEVEL_SHIFT);
+					uint64_t tpfn = own->pfn + (p >> PT_LEVEL_SHIFT);
 					uint64_t *tab = frame(ctx, tpfn);
 
 					if (!tab || pfn >= l->nr_pages)
@@ -98,7 +97,7 @@ int pt_walk(unsigned levels, uint64_t root_mfn, uint64_t va,
 
 	for (int lv = (int)levels - 1; lv >= 0; lv--) {
 		const uint64_t *tab = frame(ctx, mfn);
-		unsigned shift = XB_PAGE_SHIFT + (unsigned)lv * LEVEL_SHIFT;
+		unsigned shift = XB_PAGE_SHIFT + (unsigned)lv * PT_LEVEL_SHIFT;
 		unsigned idx = (unsigned)(va >> shift) & 511;
 
 		if (levels == 3 && lv == 2)

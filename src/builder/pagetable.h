@@ -7,11 +7,7 @@
 
 #include "layout.h"
 
-#define PT_PRESENT 0x001ULL
-#define PT_RW 0x002ULL
-#define PT_USER 0x004ULL
-#define PT_PSE 0x080ULL
-#define PT_ADDR_MASK 0x000ffffffffff000ULL
+#include "../x86.h"
 
 /* Host pointer to the 4 KiB frame of guest pfn, or NULL. */
 typedef void *(*pt_frame_fn)(void *ctx, uint64_t pfn);

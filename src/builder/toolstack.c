@@ -28,7 +28,7 @@ static int tool_domid(struct dom *d, const char *name, uint32_t *domid)
 	int rc;
 
 	snprintf(path, sizeof(path), "/tool/%s/domid", name);
-	rc = d->hv->xs_read(d->h, path, &v, &d->err);
+	rc = hv_xs_read(d->hv, path, &v, &d->err);
 	if (rc < 0) {
 		if (d->err.code)
 			return rc;	/* a real failure, not absence */
@@ -52,13 +52,13 @@ static int check_name_free(struct dom *d)
 {
 	char **ids = NULL, path[64], *v = NULL;
 	unsigned n = 0;
-	int rc = d->hv->xs_dir(d->h, "/local/domain", &ids, &n, &d->err);
+	int rc = hv_xs_dir(d->hv, "/local/domain", &ids, &n, &d->err);
 
 	if (rc < 0)
 		return d->err.code ? rc : 0;	/* absent: no domains */
 	for (unsigned i = 0; i < n && rc == 0; i++) {
 		snprintf(path, sizeof(path), "/local/domain/%.16s/name", ids[i]);
-		if (d->hv->xs_read(d->h, path, &v, &d->err) < 0) {
+		if (hv_xs_read(d->hv, path, &v, &d->err) < 0) {
 			rc = d->err.code ? -d->err.code : 0;
 			continue;
 		}
@@ -114,7 +114,7 @@ static int xs_put(struct dom *d, const char *base, const char *rel,
 		snprintf(perms, sizeof(perms), "n%u", d->domid);
 		break;
 	}
-	return d->hv->xs_write(d->h, path, value, perms, &d->err);
+	return hv_xs_write(d->hv, path, value, perms, &d->err);
 }
 
 static int write_xenstore(struct dom *d)
@@ -197,10 +197,10 @@ void dom_xs_cleanup(struct dom *d)
 	if (!d->xs_written)
 		return;
 	snprintf(path, sizeof(path), "/local/domain/%u", d->domid);
-	d->hv->xs_rm(d->h, path, &ignore);
+	hv_xs_rm(d->hv, path, &ignore);
 	uuid_str(d->uuid, uuid);
 	snprintf(path, sizeof(path), "/vm/%s", uuid);
-	d->hv->xs_rm(d->h, path, &ignore);
+	hv_xs_rm(d->hv, path, &ignore);
 	d->xs_written = false;
 }
 
@@ -214,19 +214,19 @@ int dom_run(struct dom *d, bool paused)
 		return rc;
 	if ((rc = dom_create(d)) < 0)
 		goto fail;
-	if ((rc = d->hv->evtchn_alloc(d->h, d->domid, d->store_domid,
+	if ((rc = hv_evtchn_alloc(d->hv, d->domid, d->store_domid,
 				      &d->store_evtchn, &d->err)) < 0 ||
-	    (rc = d->hv->evtchn_alloc(d->h, d->domid, d->console_domid,
+	    (rc = hv_evtchn_alloc(d->hv, d->domid, d->console_domid,
 				      &d->console_evtchn, &d->err)) < 0)
 		goto fail;
 	if ((rc = dom_check_stop(d)) < 0 || (rc = dom_build(d)) < 0 ||
 	    (rc = dom_check_stop(d)) < 0 || (rc = write_xenstore(d)) < 0 ||
 	    (rc = dom_check_stop(d)) < 0)
 		goto fail;
-	if ((rc = d->hv->xs_introduce(d->h, d->domid, d->store_mfn,
+	if ((rc = hv_xs_introduce(d->hv, d->domid, d->store_mfn,
 				      d->store_evtchn, &d->err)) < 0)
 		goto fail;
-	if (!paused && (rc = d->hv->unpause(d->h, d->domid, &d->err)) < 0)
+	if (!paused && (rc = hv_unpause(d->hv, d->domid, &d->err)) < 0)
 		goto fail;
 	return 0;
 fail:

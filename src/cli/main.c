@@ -19,7 +19,7 @@
 #include <xen/foreign/x86_64.h>
 
 #include "../builder/build.h"
-#include "../builder/hv_sim.h"
+#include "../hv/hv_sim.h"
 #include "config.h"
 #include "json.h"
 
@@ -336,7 +336,7 @@ struct si_view {
 /* Read the start_info page back from the simulated guest's memory. */
 static void sim_start_info(struct dom *d, struct si_view *v)
 {
-	const void *page = hv_sim_frame(d->h, d->p2m[d->layout.start_info.pfn]);
+	const void *page = hv_sim_frame(d->hv, d->p2m[d->layout.start_info.pfn]);
 
 	memset(v, 0, sizeof(*v));
 	if (d->layout.gp->type == XB_GUEST_X86_64)
@@ -616,9 +616,9 @@ static int open_backend(struct cli *c, struct dom *d, bool sim)
 			.max_pages = mp ? strtoull(mp, NULL, 0) : 0,
 		};
 
-		return hv_sim_open(&so, &d->h, &d->hv, &c->err);
+		return hv_sim_open(&so, &d->hv, &c->err);
 	}
-	return hv_xen_open(&d->h, &d->hv, &c->err);
+	return hv_xen_open(&d->hv, &c->err);
 }
 
 /* SIGINT/SIGTERM: remembered, acted on between build steps, where the
@@ -761,7 +761,7 @@ static int cmd_config(struct cli *c)
 close:
 	if (rc < 0 && d.destroyed && c->cmd != C_PLAN)
 		fprintf(stderr, "xbuild: domain %u destroyed\n", d.domid);
-	d.hv->close(d.h);
+	hv_close(d.hv);
 out:
 	/* Config and backend errors are on c->err, build errors on d.err. */
 	if (rc < 0 && d.err.code)

@@ -10,7 +10,8 @@
 #include <string.h>
 
 #include "../../src/builder/build.h"
-#include "../../src/builder/hv_sim.h"
+#include "../../src/cli/config.h"
+#include "../../src/hv/hv_sim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -56,17 +57,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rc = dom_plan(&d);
 		check_err(rc, &d.err);
 	}
-	if (rc == 0 && hv_sim_open(NULL, &d.h, &d.hv, &d.err) == 0) {
+	if (rc == 0 && hv_sim_open(NULL, &d.hv, &d.err) == 0) {
 		struct hv_sim_stats st;
 
 		rc = dom_run(&d, false);
 		check_err(rc, &d.err);
-		hv_sim_stats(d.h, &st);
+		hv_sim_stats(d.hv, &st);
 		/* success leaves a running domain; failure leaves nothing */
 		if ((rc == 0 && !st.running) || (rc && st.live_domains) ||
 		    st.mappings)
 			abort();
-		d.hv->close(d.h);
+		hv_close(d.hv);
 	}
 	dom_free(&d);
 	cfg_free(&cfg);

@@ -13,7 +13,8 @@
 #include <xen/foreign/x86_64.h>
 
 #include "../../src/builder/build.h"
-#include "../../src/builder/hv_sim.h"
+#include "../../src/cli/config.h"
+#include "../../src/hv/hv_sim.h"
 #include "../../src/builder/pagetable.h"
 #include "elfgen.h"
 
@@ -38,17 +39,17 @@ static uint8_t *gva(struct guest *g, uint64_t va, uint64_t *pte)
 	uint64_t e;
 	uint8_t *f;
 
-	if (pt_walk(g->d.layout.gp->levels, g->root, va, mframe, g->d.h, &e) < 0)
+	if (pt_walk(g->d.layout.gp->levels, g->root, va, mframe, g->d.hv, &e) < 0)
 		return NULL;
 	if (pte)
 		*pte = e;
-	f = hv_sim_frame(g->d.h, (e & PT_ADDR_MASK) >> 12);
+	f = hv_sim_frame(g->d.hv, (e & PT_ADDR_MASK) >> 12);
 	return f ? f + (va & 0xfff) : NULL;
 }
 
 static uint8_t *gpfn(struct guest *g, uint64_t pfn)
 {
-	return hv_sim_frame(g->d.h, g->d.p2m[pfn]);
+	return hv_sim_frame(g->d.hv, g->d.p2m[pfn]);
 }
 
 /* Build and run a guest on a fresh simulated hypervisor (opts: fault
@@ -84,18 +85,18 @@ static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 	}
 	if ((rc = dom_plan(&g->d)) < 0)
 		return rc;
-	if ((rc = hv_sim_open(opts, &g->d.h, &g->d.hv, &g->d.err)) < 0)
+	if ((rc = hv_sim_open(opts, &g->d.hv, &g->d.err)) < 0)
 		return rc;
 	rc = dom_run(&g->d, false);
 	if (rc == 0)
-		g->root = hv_sim_vcpu(g->d.h, g->d.domid)->cr3_mfn;
+		g->root = hv_sim_vcpu(g->d.hv, g->d.domid)->cr3_mfn;
 	return rc;
 }
 
 static void done(struct guest *g)
 {
-	if (g->d.h)
-		g->d.hv->close(g->d.h);
+	if (g->d.hv)
+		hv_close(g->d.hv);
 	dom_free(&g->d);
 	cfg_free(&g->cfg);
 	free(g->elf);
@@ -117,7 +118,7 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 {
 	const struct layout *l = &g->d.layout;
 	const start_info_x86_64_t *si;
-	const struct hv_vcpu *v = hv_sim_vcpu(g->d.h, g->d.domid);
+	const struct hv_vcpu *v = hv_sim_vcpu(g->d.hv, g->d.domid);
 	struct hv_sim_stats st;
 	uint64_t va, pte, nro = 0;
 	int bad = 0;
@@ -182,7 +183,7 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 		const uint64_t *e = (const void *)gva(g, si->mfn_list + pfn * 8, NULL);
 
 		if ((!e || *e != g->d.p2m[pfn] ||
-		     hv_sim_owner(g->d.h, *e) != (int)g->d.domid) && bad++ < 3)
+		     hv_sim_owner(g->d.hv, *e) != (int)g->d.domid) && bad++ < 3)
 			t_fail(__FILE__, __LINE__, "mfn_list[%#" PRIx64 "]", pfn);
 	}
 	CHECK_EQ(bad, 0);
@@ -210,7 +211,7 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 	CHECK(v->is64);
 
 	/* backend state: pinned, running, introduced, no mapping left */
-	hv_sim_stats(g->d.h, &st);
+	hv_sim_stats(g->d.hv, &st);
 	CHECK(st.pinned && st.running && st.introduced);
 	CHECK_EQ(st.mappings, 0);
 	CHECK_EQ(st.pinned_tables, l->nr_pt_frames + (l->nmaps > 1 ? l->maps[1].pgtables : 0));
@@ -267,20 +268,20 @@ static void xenstore_keys(void)
 
 	REQUIRE(build(&g, &classic, 64, 0, false, NULL) == 0);
 	snprintf(path, sizeof(path), "/local/domain/%u/name", g.d.domid);
-	CHECK_STR(hv_sim_xs(g.d.h, path, &perms), "test");
+	CHECK_STR(hv_sim_xs(g.d.hv, path, &perms), "test");
 	snprintf(path, sizeof(path), "n0,r%u", g.d.domid);
 	CHECK_STR(perms, path);
 	snprintf(path, sizeof(path), "/local/domain/%u/store/ring-ref", g.d.domid);
-	REQUIRE(hv_sim_xs(g.d.h, path, NULL));
-	CHECK_EQ(strtoull(hv_sim_xs(g.d.h, path, NULL), NULL, 10), g.d.store_mfn);
+	REQUIRE(hv_sim_xs(g.d.hv, path, NULL));
+	CHECK_EQ(strtoull(hv_sim_xs(g.d.hv, path, NULL), NULL, 10), g.d.store_mfn);
 	snprintf(path, sizeof(path), "/local/domain/%u/console/type", g.d.domid);
-	CHECK_STR(hv_sim_xs(g.d.h, path, NULL), "xenconsoled");
+	CHECK_STR(hv_sim_xs(g.d.hv, path, NULL), "xenconsoled");
 	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", g.d.domid);
-	CHECK_STR(hv_sim_xs(g.d.h, path, &perms), "");
+	CHECK_STR(hv_sim_xs(g.d.hv, path, &perms), "");
 	snprintf(path, sizeof(path), "n%u", g.d.domid);
 	CHECK_STR(perms, path);
 	snprintf(path, sizeof(path), "/local/domain/%u/memory/target", g.d.domid);
-	CHECK_STR(hv_sim_xs(g.d.h, path, NULL), "65536");
+	CHECK_STR(hv_sim_xs(g.d.hv, path, NULL), "65536");
 	done(&g);
 }
 
@@ -296,7 +297,6 @@ static int second_run(struct guest *g, const char *name, struct xb_err *e)
 	dom_init(&d2, &g->cfg);
 	d2.kernel = g->d.kernel;	/* shared, not freed twice */
 	d2.layout = g->d.layout;
-	d2.h = g->d.h;
 	d2.hv = g->d.hv;
 	rc = dom_run(&d2, false);
 	*e = d2.err;
@@ -313,10 +313,10 @@ static void name_in_use(void)
 	REQUIRE(build(&g, &classic, 64, 0, false, NULL) == 0);
 	CHECK(second_run(&g, "test", &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "name \"test\" is already used by domain 1");
-	hv_sim_stats(g.d.h, &st);
+	hv_sim_stats(g.d.hv, &st);
 	CHECK_EQ(st.live_domains, 1);
 	CHECK(second_run(&g, "other", &e) == 0);
-	hv_sim_stats(g.d.h, &st);
+	hv_sim_stats(g.d.hv, &st);
 	CHECK_EQ(st.live_domains, 2);
 	done(&g);
 }
@@ -330,11 +330,11 @@ static void bad_pte_refused(void)
 
 	CHECK(build(&g, &classic, 64, 0, true, NULL) == -XB_EHV);
 	CHECK_CONTAINS(g.d.err.msg, "mapped writable");
-	hv_sim_stats(g.d.h, &st);
+	hv_sim_stats(g.d.hv, &st);
 	CHECK_EQ(st.live_domains, 0);
 	CHECK_EQ(st.mappings, 0);
-	CHECK_EQ(hv_sim_xs_count(g.d.h, "/local/domain"), 0);
-	CHECK_EQ(hv_sim_xs_count(g.d.h, "/vm"), 0);
+	CHECK_EQ(hv_sim_xs_count(g.d.hv, "/local/domain"), 0);
+	CHECK_EQ(hv_sim_xs_count(g.d.hv, "/vm"), 0);
 	done(&g);
 }
 
@@ -363,7 +363,7 @@ static void fault_walk(void)
 	{
 		struct hv_sim_stats st;
 
-		hv_sim_stats(g.d.h, &st);
+		hv_sim_stats(g.d.hv, &st);
 		total = st.calls;
 	}
 	done(&g);
@@ -375,13 +375,13 @@ static void fault_walk(void)
 		int rc, fds = open_fds();
 
 		rc = build(&g, &classic, 64, 5000, false, &o);
-		hv_sim_stats(g.d.h, &st);
+		hv_sim_stats(g.d.hv, &st);
 		if (rc == 0 || !strstr(g.d.err.msg, "simulated failure") ||
 		    st.live_domains != 0 || st.mappings != 0 ||
-		    hv_sim_xs_count(g.d.h, "/local") || hv_sim_xs_count(g.d.h, "/vm"))
+		    hv_sim_xs_count(g.d.hv, "/local") || hv_sim_xs_count(g.d.hv, "/vm"))
 			t_fail(__FILE__, __LINE__, "fault at call %u (%s): rc %d, "
 			       "domains %u, mappings %u, msg '%s'", k,
-			       hv_sim_call_name(g.d.h, k), rc, st.live_domains,
+			       hv_sim_call_name(g.d.hv, k), rc, st.live_domains,
 			       st.mappings, g.d.err.msg);
 		done(&g);
 		if (open_fds() != fds)

@@ -76,7 +76,8 @@ struct hv_log {
 	char last[256];
 };
 
-struct hv {
+struct xen {
+	struct hv hv;		/* first: the interface view of this state */
 	xc_interface *xch;
 	xenforeignmemory_handle *fmem;
 	struct xs_handle *xsh;		/* opened on the first xs_* call */
@@ -86,6 +87,11 @@ struct hv {
 	uint64_t populated[3];		/* order 18, 9, 0 */
 	char populate_stats[128];
 };
+
+static struct xen *xen_of(struct hv *hv)
+{
+	return (struct xen *)hv;
+}
 
 static const unsigned populate_orders[3] = { 18, 9, 0 };
 
@@ -121,11 +127,11 @@ static void log_progress(xentoollog_logger *logger, const char *context,
 
 static void log_destroy(xentoollog_logger *logger)
 {
-	(void)logger;		/* embedded in struct hv, freed with it */
+	(void)logger;		/* embedded in struct xen, freed with it */
 }
 
 __attribute__((format(printf, 2, 3)))
-static void trace(const struct hv *h, const char *fmt, ...)
+static void trace(const struct xen *h, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -139,7 +145,7 @@ static void trace(const struct hv *h, const char *fmt, ...)
 }
 
 /* Start of a library call: forget libxc's previous message. */
-static void call_begin(struct hv *h)
+static void call_begin(struct xen *h)
 {
 	h->log.last[0] = '\0';
 	errno = 0;
@@ -150,7 +156,7 @@ static void call_begin(struct hv *h)
  * the errno saved right after the failing call.
  */
 __attribute__((format(printf, 4, 5)))
-static int fail_errno(struct hv *h, struct xb_err *e, int err,
+static int fail_errno(struct xen *h, struct xb_err *e, int err,
 		      const char *fmt, ...)
 {
 	char what[512];
@@ -170,7 +176,7 @@ static int fail_errno(struct hv *h, struct xb_err *e, int err,
 	return rc;
 }
 
-static int domctl_simple(struct hv *h, struct xen_domctl *d)
+static int domctl_simple(struct xen *h, struct xen_domctl *d)
 {
 	d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
 	return xc_domctl(h->xch, d);
@@ -178,9 +184,10 @@ static int domctl_simple(struct hv *h, struct xen_domctl *d)
 
 /* ---- domains ------------------------------------------------------------ */
 
-static int xen_domain_create(struct hv *h, const struct hv_create *c,
+static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 			     uint32_t *domid, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	struct xen_domctl_createdomain cfg;
 	struct xen_domctl dc;
 	uint32_t id = 0;	/* 0: let Xen pick a free domid */
@@ -263,9 +270,10 @@ destroy:
 	return -XB_EHV;
 }
 
-static int xen_set_max_mem(struct hv *h, uint32_t domid, uint64_t kb,
+static int xen_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
 			   struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	uint64_t max;
 
 	if (xb_add_ovf(kb, (uint64_t)HV_XEN_MAXMEM_SLACK_KB, &max) ||
@@ -291,9 +299,10 @@ static int xen_set_max_mem(struct hv *h, uint32_t domid, uint64_t kb,
  * may run out of contiguous memory) is dropped for the rest of the range;
  * order 0 must succeed.
  */
-static int xen_populate(struct hv *h, uint32_t domid, uint64_t nr_pages,
+static int xen_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 			uint64_t *mfns, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	xen_pfn_t *ext = NULL;
 	uint64_t pfn = 0;
 
@@ -367,9 +376,10 @@ static int xen_populate(struct hv *h, uint32_t domid, uint64_t nr_pages,
 	return 0;
 }
 
-static void *xen_map(struct hv *h, uint32_t domid, const uint64_t *mfns,
+static void *xen_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 		     size_t n, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	int *errs;
 	void *p;
 
@@ -415,8 +425,9 @@ static void *xen_map(struct hv *h, uint32_t domid, const uint64_t *mfns,
 	return p;
 }
 
-static void xen_unmap(struct hv *h, void *addr, size_t n)
+static void xen_unmap(struct hv *hv, void *addr, size_t n)
 {
+	struct xen *h = xen_of(hv);
 	if (!addr)
 		return;
 	if (xenforeignmemory_unmap(h->fmem, addr, n) < 0)
@@ -426,9 +437,10 @@ static void xen_unmap(struct hv *h, void *addr, size_t n)
 		trace(h, "unmap(%p, %zu frames)", addr, n);
 }
 
-static int xen_pin_root(struct hv *h, uint32_t domid, unsigned levels,
+static int xen_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
 			uint64_t mfn, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	struct mmuext_op op;
 	const char *name;
 
@@ -460,8 +472,9 @@ static int xen_pin_root(struct hv *h, uint32_t domid, unsigned levels,
 	return 0;
 }
 
-static int xen_caps(struct hv *h, char *buf, size_t len, struct xb_err *e)
+static int xen_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	xen_capabilities_info_t caps;
 
 	memset(caps, 0, sizeof(caps));
@@ -474,9 +487,10 @@ static int xen_caps(struct hv *h, char *buf, size_t len, struct xb_err *e)
 	return 0;
 }
 
-static int xen_shared_info_mfn(struct hv *h, uint32_t domid, uint64_t *mfn,
+static int xen_shared_info_mfn(struct hv *hv, uint32_t domid, uint64_t *mfn,
 			       struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	xc_domaininfo_t info;
 	int n;
 
@@ -499,9 +513,10 @@ static int xen_shared_info_mfn(struct hv *h, uint32_t domid, uint64_t *mfn,
  * libxenctrl has no wrapper for XEN_DOMCTL_hypercall_init, but xc_domctl()
  * is public (xenctrl.h) and passes a struct xen_domctl through privcmd.
  */
-static int xen_hypercall_init(struct hv *h, uint32_t domid, uint64_t mfn,
+static int xen_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn,
 			      struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	struct xen_domctl dc;
 
 	memset(&dc, 0, sizeof(dc));
@@ -517,9 +532,10 @@ static int xen_hypercall_init(struct hv *h, uint32_t domid, uint64_t mfn,
 	return 0;
 }
 
-static int xen_set_vcpu(struct hv *h, uint32_t domid, unsigned vcpu,
+static int xen_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu,
 			const struct hv_vcpu *v, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	vcpu_guest_context_any_t ctx;
 
 	memset(&ctx, 0, sizeof(ctx));
@@ -576,10 +592,11 @@ static int xen_set_vcpu(struct hv *h, uint32_t domid, unsigned vcpu,
 	return 0;
 }
 
-static int xen_seed_grants(struct hv *h, uint32_t domid, uint64_t console_mfn,
+static int xen_seed_grants(struct hv *hv, uint32_t domid, uint64_t console_mfn,
 			   uint32_t console_domid, uint64_t store_mfn,
 			   uint32_t store_domid, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	call_begin(h);
 	/* PV: the frames are named by mfn (is_hvm false). */
 	if (xc_dom_gnttab_seed(h->xch, domid, false, console_mfn, store_mfn,
@@ -593,9 +610,10 @@ static int xen_seed_grants(struct hv *h, uint32_t domid, uint64_t console_mfn,
 	return 0;
 }
 
-static int xen_evtchn_alloc(struct hv *h, uint32_t domid, uint32_t remote_domid,
+static int xen_evtchn_alloc(struct hv *hv, uint32_t domid, uint32_t remote_domid,
 			    uint32_t *port, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	xc_evtchn_port_or_error_t p;
 
 	call_begin(h);
@@ -610,8 +628,9 @@ static int xen_evtchn_alloc(struct hv *h, uint32_t domid, uint32_t remote_domid,
 	return 0;
 }
 
-static int xen_unpause(struct hv *h, uint32_t domid, struct xb_err *e)
+static int xen_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	call_begin(h);
 	if (xc_domain_unpause(h->xch, domid) < 0)
 		return fail_errno(h, e, errno, "xc_domain_unpause(dom %" PRIu32 ")",
@@ -620,8 +639,9 @@ static int xen_unpause(struct hv *h, uint32_t domid, struct xb_err *e)
 	return 0;
 }
 
-static int xen_destroy(struct hv *h, uint32_t domid, struct xb_err *e)
+static int xen_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	call_begin(h);
 	if (xc_domain_destroy(h->xch, domid) < 0)
 		return fail_errno(h, e, errno, "xc_domain_destroy(dom %" PRIu32 ")",
@@ -633,7 +653,7 @@ static int xen_destroy(struct hv *h, uint32_t domid, struct xb_err *e)
 /* ---- xenstore ----------------------------------------------------------- */
 
 /* `xbuild build` never touches xenstore, so it need not be running. */
-static int xs_handle_get(struct hv *h, struct xb_err *e)
+static int xs_handle_get(struct xen *h, struct xb_err *e)
 {
 	if (h->xsh)
 		return 0;
@@ -650,9 +670,10 @@ static int xs_handle_get(struct hv *h, struct xb_err *e)
 	return 0;
 }
 
-static int xen_xs_read(struct hv *h, const char *path, char **value,
+static int xen_xs_read(struct hv *hv, const char *path, char **value,
 		       struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	unsigned len;
 	char *v;
 	int rc = xs_handle_get(h, e);
@@ -676,9 +697,10 @@ static int xen_xs_read(struct hv *h, const char *path, char **value,
 	return 0;
 }
 
-static int xen_xs_dir(struct hv *h, const char *path, char ***names,
+static int xen_xs_dir(struct hv *hv, const char *path, char ***names,
 		      unsigned *n, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	int rc = xs_handle_get(h, e);
 
 	*names = NULL;
@@ -699,9 +721,10 @@ static int xen_xs_dir(struct hv *h, const char *path, char ***names,
 	return 0;
 }
 
-static int xen_xs_write(struct hv *h, const char *path, const char *value,
+static int xen_xs_write(struct hv *hv, const char *path, const char *value,
 			const char *perms, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	struct hv_perm p[HV_PERMS_MAX];
 	struct xs_permissions xp[HV_PERMS_MAX];
 	size_t np = 0, len = strlen(value);
@@ -738,8 +761,9 @@ static int xen_xs_write(struct hv *h, const char *path, const char *value,
 	return 0;
 }
 
-static int xen_xs_rm(struct hv *h, const char *path, struct xb_err *e)
+static int xen_xs_rm(struct hv *hv, const char *path, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	int rc = xs_handle_get(h, e);
 
 	if (rc)
@@ -755,9 +779,10 @@ static int xen_xs_rm(struct hv *h, const char *path, struct xb_err *e)
 	return 0;
 }
 
-static int xen_xs_introduce(struct hv *h, uint32_t domid, uint64_t store_mfn,
+static int xen_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn,
 			    uint32_t store_evtchn, struct xb_err *e)
 {
+	struct xen *h = xen_of(hv);
 	int rc = xs_handle_get(h, e);
 
 	if (rc)
@@ -774,8 +799,9 @@ static int xen_xs_introduce(struct hv *h, uint32_t domid, uint64_t store_mfn,
 
 /* ---- open/close --------------------------------------------------------- */
 
-static void xen_close(struct hv *h)
+static void xen_close(struct hv *hv)
 {
+	struct xen *h = xen_of(hv);
 	if (!h)
 		return;
 	trace(h, "close");
@@ -812,12 +838,12 @@ static const struct hv_ops xen_ops = {
 	.close = xen_close,
 };
 
-int hv_xen_open(struct hv **hp, const struct hv_ops **ops, struct xb_err *e)
+int hv_xen_open(struct hv **hv, struct xb_err *e)
 {
 	const char *t = getenv("XBUILD_HV_TRACE");
-	struct hv *h;
+	struct xen *h;
 
-	*hp = NULL;
+	*hv = NULL;
 	/*
 	 * Without privcmd, libxencall would print its own complaint on
 	 * stderr and xc_interface_open would fail with a vaguer message:
@@ -855,18 +881,18 @@ int hv_xen_open(struct hv **hp, const struct hv_ops **ops, struct xb_err *e)
 
 		fail_errno(h, e, err,
 			   "no Xen hypervisor is reachable (xc_interface_open)");
-		xen_close(h);
+		xen_close(&h->hv);
 		return -XB_EHV;
 	}
 	call_begin(h);
 	h->fmem = xenforeignmemory_open(&h->log.vtable, 0);
 	if (!h->fmem) {
 		fail_errno(h, e, errno, "xenforeignmemory_open");
-		xen_close(h);
+		xen_close(&h->hv);
 		return -XB_EHV;
 	}
 	trace(h, "open: xenctrl and xenforeignmemory ready");
-	*hp = h;
-	*ops = &xen_ops;
+	h->hv.ops = &xen_ops;
+	*hv = &h->hv;
 	return 0;
 }

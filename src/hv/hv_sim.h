@@ -7,16 +7,24 @@
 
 #include "hv.h"
 
+/* Options of the simulated hypervisor. */
+struct hv_sim_opts {
+	uint64_t max_pages;	/* refuse populate beyond this; 0 = no limit */
+	int fail_call;		/* fault injection: fail the k-th call (1-based), 0 = never */
+	const char *fail_op;	/* fault injection: fail the first call of this op */
+};
+int hv_sim_open(const struct hv_sim_opts *o, struct hv **hv, struct xb_err *e);
+
 /* Host pointer to machine frame mfn, or NULL if no such frame exists. */
-void *hv_sim_frame(struct hv *h, uint64_t mfn);
+void *hv_sim_frame(struct hv *hv, uint64_t mfn);
 /* Owner domid of mfn, or -1 when free/unknown. */
-int hv_sim_owner(struct hv *h, uint64_t mfn);
+int hv_sim_owner(struct hv *hv, uint64_t mfn);
 /* vCPU 0 context set for domid, or NULL. */
-const struct hv_vcpu *hv_sim_vcpu(struct hv *h, uint32_t domid);
+const struct hv_vcpu *hv_sim_vcpu(struct hv *hv, uint32_t domid);
 /* Value of a xenstore path and its perms, or NULL. */
-const char *hv_sim_xs(struct hv *h, const char *path, const char **perms);
+const char *hv_sim_xs(struct hv *hv, const char *path, const char **perms);
 /* Number of xenstore entries under prefix (all when prefix is ""). */
-size_t hv_sim_xs_count(struct hv *h, const char *prefix);
+size_t hv_sim_xs_count(struct hv *hv, const char *prefix);
 
 struct hv_sim_stats {
 	unsigned calls;		/* backend calls so far */
@@ -30,10 +38,10 @@ struct hv_sim_stats {
 	uint32_t grant_domid[2];
 	char last_op[32];	/* name of the last call */
 };
-void hv_sim_stats(struct hv *h, struct hv_sim_stats *s);
+void hv_sim_stats(struct hv *hv, struct hv_sim_stats *s);
 
 /* Test-only: the name of backend call number k (1-based) of the last
  * run, or NULL; lets a fault-injection walk report the step. */
-const char *hv_sim_call_name(struct hv *h, unsigned k);
+const char *hv_sim_call_name(struct hv *hv, unsigned k);
 
 #endif

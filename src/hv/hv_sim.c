@@ -23,7 +23,7 @@
 #include <sys/mman.h>
 
 #include "hv_perms.h"
-#include "pagetable.h"
+#include "../x86.h"
 
 #define SIM_BITS 26			/* 2^26 frames = 256 GiB of guests */
 #define SIM_CAP (1ULL << SIM_BITS)
@@ -60,7 +60,8 @@ struct xs_ent {
 	char *path, *value, *perms;
 };
 
-struct hv {
+struct sim {
+	struct hv hv;		/* first: the interface view of this state */
 	struct hv_sim_opts o;
 	uint8_t *pool;		/* SIM_CAP frames, sparse */
 	int16_t *owner;		/* per frame: domain slot, -1 free */
@@ -78,14 +79,19 @@ struct hv {
 	char last_op[32];
 };
 
-static uint64_t idx_to_mfn(const struct hv *h, uint64_t idx)
+static struct sim *sim_of(struct hv *hv)
+{
+	return (struct sim *)hv;
+}
+
+static uint64_t idx_to_mfn(const struct sim *h, uint64_t idx)
 {
 	(void)h;
 	return SIM_MFN_BASE + ((idx * SIM_MUL) & (SIM_CAP - 1));
 }
 
 /* Frame index of mfn, or UINT64_MAX when mfn was never handed out. */
-static uint64_t mfn_to_idx(const struct hv *h, uint64_t mfn)
+static uint64_t mfn_to_idx(const struct sim *h, uint64_t mfn)
 {
 	uint64_t idx;
 
@@ -95,7 +101,7 @@ static uint64_t mfn_to_idx(const struct hv *h, uint64_t mfn)
 	return idx < h->next_idx ? idx : UINT64_MAX;
 }
 
-static struct sim_dom *dom_of(struct hv *h, uint32_t domid)
+static struct sim_dom *dom_of(struct sim *h, uint32_t domid)
 {
 	for (unsigned i = 0; i < SIM_MAX_DOMS; i++)
 		if (h->doms[i].used && h->doms[i].domid == domid)
@@ -103,13 +109,13 @@ static struct sim_dom *dom_of(struct hv *h, uint32_t domid)
 	return NULL;
 }
 
-static int slot_of(struct hv *h, const struct sim_dom *d)
+static int slot_of(struct sim *h, const struct sim_dom *d)
 {
 	return (int)(d - h->doms);
 }
 
 /* Fault injection and call accounting: every op starts here. */
-static int enter(struct hv *h, const char *op, struct xb_err *e)
+static int enter(struct sim *h, const char *op, struct xb_err *e)
 {
 	h->calls++;
 	snprintf(h->last_op, sizeof(h->last_op), "%s", op);
@@ -125,7 +131,7 @@ static int enter(struct hv *h, const char *op, struct xb_err *e)
 	return 0;
 }
 
-static struct sim_dom *need_dom(struct hv *h, uint32_t domid, const char *op,
+static struct sim_dom *need_dom(struct sim *h, uint32_t domid, const char *op,
 				struct xb_err *e)
 {
 	struct sim_dom *d = dom_of(h, domid);
@@ -135,8 +141,9 @@ static struct sim_dom *need_dom(struct hv *h, uint32_t domid, const char *op,
 	return d;
 }
 
-static int sim_caps(struct hv *h, char *buf, size_t len, struct xb_err *e)
+static int sim_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	int rc;
 
 	if ((rc = enter(h, "caps", e)) < 0)
@@ -145,9 +152,10 @@ static int sim_caps(struct hv *h, char *buf, size_t len, struct xb_err *e)
 	return 0;
 }
 
-static int sim_domain_create(struct hv *h, const struct hv_create *c,
+static int sim_domain_create(struct hv *hv, const struct hv_create *c,
 			     uint32_t *domid, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d = NULL;
 	int rc;
 
@@ -175,9 +183,10 @@ static int sim_domain_create(struct hv *h, const struct hv_create *c,
 	return 0;
 }
 
-static int sim_set_max_mem(struct hv *h, uint32_t domid, uint64_t kb,
+static int sim_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
 			   struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	int rc;
 
@@ -189,9 +198,10 @@ static int sim_set_max_mem(struct hv *h, uint32_t domid, uint64_t kb,
 	return 0;
 }
 
-static int sim_populate(struct hv *h, uint32_t domid, uint64_t nr_pages,
+static int sim_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 			uint64_t *mfns, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	int rc;
 
@@ -219,9 +229,10 @@ static int sim_populate(struct hv *h, uint32_t domid, uint64_t nr_pages,
 	return 0;
 }
 
-static void *sim_map(struct hv *h, uint32_t domid, const uint64_t *mfns,
+static void *sim_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 		     size_t n, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	struct sim_map *m;
 
@@ -270,8 +281,9 @@ static void *sim_map(struct hv *h, uint32_t domid, const uint64_t *mfns,
 	return m->addr;
 }
 
-static void sim_unmap(struct hv *h, void *addr, size_t n)
+static void sim_unmap(struct hv *hv, void *addr, size_t n)
 {
+	struct sim *h = sim_of(hv);
 	for (unsigned i = 0; i < h->nmaps; i++) {
 		struct sim_map *m = &h->maps[i];
 
@@ -290,7 +302,7 @@ static void sim_unmap(struct hv *h, void *addr, size_t n)
 }
 
 struct pin_ctx {
-	struct hv *h;
+	struct sim *h;
 	struct sim_dom *d;
 	unsigned levels;
 	uint64_t tables;
@@ -303,7 +315,7 @@ struct pin_ctx {
 /* Validate the table at idx as level lv (1-based), recursively. */
 static int pin_table(struct pin_ctx *c, uint64_t idx, unsigned lv)
 {
-	struct hv *h = c->h;
+	struct sim *h = c->h;
 	const uint64_t *tab = (const uint64_t *)(h->pool + (idx << XB_PAGE_SHIFT));
 	unsigned nent = (c->levels == 3 && lv == 3) ? 4 : 512;
 
@@ -357,9 +369,10 @@ static int pin_table(struct pin_ctx *c, uint64_t idx, unsigned lv)
 	return 0;
 }
 
-static int sim_pin_root(struct hv *h, uint32_t domid, unsigned levels,
+static int sim_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
 			uint64_t mfn, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct pin_ctx c = { .h = h, .levels = levels, .e = e };
 	uint64_t idx;
 	int rc;
@@ -404,9 +417,10 @@ static int sim_pin_root(struct hv *h, uint32_t domid, unsigned levels,
 	return 0;
 }
 
-static int sim_shared_info_mfn(struct hv *h, uint32_t domid, uint64_t *mfn,
+static int sim_shared_info_mfn(struct hv *hv, uint32_t domid, uint64_t *mfn,
 			       struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	int rc;
 
@@ -418,9 +432,10 @@ static int sim_shared_info_mfn(struct hv *h, uint32_t domid, uint64_t *mfn,
 	return 0;
 }
 
-static int sim_hypercall_init(struct hv *h, uint32_t domid, uint64_t mfn,
+static int sim_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn,
 			      struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	uint64_t idx;
 	int rc;
@@ -444,9 +459,10 @@ static bool canonical(uint64_t va)
 	return va < 0x0000800000000000ULL || va >= 0xffff800000000000ULL;
 }
 
-static int sim_set_vcpu(struct hv *h, uint32_t domid, unsigned vcpu,
+static int sim_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu,
 			const struct hv_vcpu *v, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	int rc;
 
@@ -467,10 +483,11 @@ static int sim_set_vcpu(struct hv *h, uint32_t domid, unsigned vcpu,
 	return 0;
 }
 
-static int sim_seed_grants(struct hv *h, uint32_t domid, uint64_t console_mfn,
+static int sim_seed_grants(struct hv *hv, uint32_t domid, uint64_t console_mfn,
 			   uint32_t console_domid, uint64_t store_mfn,
 			   uint32_t store_domid, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	int rc;
 
@@ -485,9 +502,10 @@ static int sim_seed_grants(struct hv *h, uint32_t domid, uint64_t console_mfn,
 	return 0;
 }
 
-static int sim_evtchn_alloc(struct hv *h, uint32_t domid, uint32_t remote,
+static int sim_evtchn_alloc(struct hv *hv, uint32_t domid, uint32_t remote,
 			    uint32_t *port, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	int rc;
 
@@ -500,8 +518,9 @@ static int sim_evtchn_alloc(struct hv *h, uint32_t domid, uint32_t remote,
 	return 0;
 }
 
-static int sim_unpause(struct hv *h, uint32_t domid, struct xb_err *e)
+static int sim_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	int rc;
 
@@ -515,8 +534,9 @@ static int sim_unpause(struct hv *h, uint32_t domid, struct xb_err *e)
 	return 0;
 }
 
-static int sim_destroy(struct hv *h, uint32_t domid, struct xb_err *e)
+static int sim_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	int rc, slot;
 
@@ -534,7 +554,7 @@ static int sim_destroy(struct hv *h, uint32_t domid, struct xb_err *e)
 	return 0;
 }
 
-static struct xs_ent *xs_find(struct hv *h, const char *path)
+static struct xs_ent *xs_find(struct sim *h, const char *path)
 {
 	for (size_t i = 0; i < h->nxs; i++)
 		if (!strcmp(h->xs[i].path, path))
@@ -542,9 +562,10 @@ static struct xs_ent *xs_find(struct hv *h, const char *path)
 	return NULL;
 }
 
-static int sim_xs_read(struct hv *h, const char *path, char **value,
+static int sim_xs_read(struct hv *hv, const char *path, char **value,
 		       struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct xs_ent *x;
 	int rc;
 
@@ -557,9 +578,10 @@ static int sim_xs_read(struct hv *h, const char *path, char **value,
 	return 0;
 }
 
-static int sim_xs_dir(struct hv *h, const char *path, char ***names,
+static int sim_xs_dir(struct hv *hv, const char *path, char ***names,
 		      unsigned *n, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	size_t len = strlen(path), count = 0, bytes = 0;
 	const char **kids = NULL;
 	char **out, *str;
@@ -612,9 +634,10 @@ static int sim_xs_dir(struct hv *h, const char *path, char ***names,
 	return 0;
 }
 
-static int sim_xs_write(struct hv *h, const char *path, const char *value,
+static int sim_xs_write(struct hv *hv, const char *path, const char *value,
 			const char *perms, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct hv_perm pp[HV_PERMS_MAX];
 	struct xs_ent *x, *nv;
 	size_t np;
@@ -644,8 +667,9 @@ static int sim_xs_write(struct hv *h, const char *path, const char *value,
 	return 0;
 }
 
-static int sim_xs_rm(struct hv *h, const char *path, struct xb_err *e)
+static int sim_xs_rm(struct hv *hv, const char *path, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	size_t len = strlen(path);
 	int rc;
 
@@ -666,9 +690,10 @@ static int sim_xs_rm(struct hv *h, const char *path, struct xb_err *e)
 	return 0;
 }
 
-static int sim_xs_introduce(struct hv *h, uint32_t domid, uint64_t store_mfn,
+static int sim_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn,
 			    uint32_t store_evtchn, struct xb_err *e)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	int rc;
 
@@ -684,8 +709,9 @@ static int sim_xs_introduce(struct hv *h, uint32_t domid, uint64_t store_mfn,
 	return 0;
 }
 
-static void sim_close(struct hv *h)
+static void sim_close(struct hv *hv)
 {
+	struct sim *h = sim_of(hv);
 	if (!h)
 		return;
 	while (h->nmaps) {
@@ -737,10 +763,9 @@ static void *sparse(size_t len)
 	return p == MAP_FAILED ? NULL : p;
 }
 
-int hv_sim_open(const struct hv_sim_opts *o, struct hv **hp,
-		const struct hv_ops **ops, struct xb_err *e)
+int hv_sim_open(const struct hv_sim_opts *o, struct hv **hv, struct xb_err *e)
 {
-	struct hv *h = calloc(1, sizeof(*h));
+	struct sim *h = calloc(1, sizeof(*h));
 	uint64_t inv = 1;
 
 	if (!h)
@@ -768,20 +793,22 @@ int hv_sim_open(const struct hv_sim_opts *o, struct hv **hp,
 		inv *= 2 - SIM_MUL * inv;
 	h->mul_inv = inv;
 	h->next_domid = 1;
-	*hp = h;
-	*ops = &sim_ops;
+	h->hv.ops = &sim_ops;
+	*hv = &h->hv;
 	return 0;
 }
 
-void *hv_sim_frame(struct hv *h, uint64_t mfn)
+void *hv_sim_frame(struct hv *hv, uint64_t mfn)
 {
+	struct sim *h = sim_of(hv);
 	uint64_t idx = mfn_to_idx(h, mfn);
 
 	return idx == UINT64_MAX ? NULL : h->pool + (idx << XB_PAGE_SHIFT);
 }
 
-int hv_sim_owner(struct hv *h, uint64_t mfn)
+int hv_sim_owner(struct hv *hv, uint64_t mfn)
 {
+	struct sim *h = sim_of(hv);
 	uint64_t idx = mfn_to_idx(h, mfn);
 
 	if (idx == UINT64_MAX || h->owner[idx] < 0 ||
@@ -790,15 +817,17 @@ int hv_sim_owner(struct hv *h, uint64_t mfn)
 	return (int)h->doms[h->owner[idx]].domid;
 }
 
-const struct hv_vcpu *hv_sim_vcpu(struct hv *h, uint32_t domid)
+const struct hv_vcpu *hv_sim_vcpu(struct hv *hv, uint32_t domid)
 {
+	struct sim *h = sim_of(hv);
 	struct sim_dom *d = dom_of(h, domid);
 
 	return d && d->has_vcpu ? &d->vcpu : NULL;
 }
 
-const char *hv_sim_xs(struct hv *h, const char *path, const char **perms)
+const char *hv_sim_xs(struct hv *hv, const char *path, const char **perms)
 {
+	struct sim *h = sim_of(hv);
 	struct xs_ent *x = xs_find(h, path);
 
 	if (perms)
@@ -806,8 +835,9 @@ const char *hv_sim_xs(struct hv *h, const char *path, const char **perms)
 	return x ? x->value : NULL;
 }
 
-size_t hv_sim_xs_count(struct hv *h, const char *prefix)
+size_t hv_sim_xs_count(struct hv *hv, const char *prefix)
 {
+	struct sim *h = sim_of(hv);
 	size_t n = 0, len = strlen(prefix);
 
 	for (size_t i = 0; i < h->nxs; i++)
@@ -815,8 +845,9 @@ size_t hv_sim_xs_count(struct hv *h, const char *prefix)
 	return n;
 }
 
-void hv_sim_stats(struct hv *h, struct hv_sim_stats *s)
+void hv_sim_stats(struct hv *hv, struct hv_sim_stats *s)
 {
+	struct sim *h = sim_of(hv);
 	const struct sim_dom *last = NULL;
 
 	memset(s, 0, sizeof(*s));
@@ -844,8 +875,9 @@ void hv_sim_stats(struct hv *h, struct hv_sim_stats *s)
 	snprintf(s->last_op, sizeof(s->last_op), "%s", h->last_op);
 }
 
-const char *hv_sim_call_name(struct hv *h, unsigned k)
+const char *hv_sim_call_name(struct hv *hv, unsigned k)
 {
+	struct sim *h = sim_of(hv);
 	return k >= 1 && k <= h->calls && k <= SIM_MAX_CALLS ?
 	       h->call_names[k - 1] : NULL;
 }

@@ -1,0 +1,44 @@
+/*
+ * config.h - the domain configuration as the builder receives it.
+ *
+ * Front ends in src/cli (xl.cfg, libvirt domain XML, the command line)
+ * fill this plain struct; the builder reads it and never sees how it was
+ * written.  The limits here are the ones the front ends check.
+ */
+#ifndef XB_DOM_CONFIG_H
+#define XB_DOM_CONFIG_H
+
+#include "xb.h"
+
+#define XB_NAME_MAX 64
+#define XB_CMDLINE_MAX 1024	/* start_info.cmd_line incl. its NUL */
+#define XB_MEMORY_MAX_MB 16777216ULL	/* 16 TiB, for memory/maxmem */
+#define XB_VCPUS_MAX 512
+#define XB_CONFIG_MAX (1u << 20)	/* config files larger than 1 MiB are refused */
+#define XB_ACTION_MAX 24	/* on_*: longest is "coredump-restart" */
+
+struct dom_config {
+	char *source;		/* the config's file name, for messages */
+	char name[XB_NAME_MAX];	/* required, [A-Za-z0-9_.-], < 64 chars */
+	uint64_t memory_mb;	/* "memory", default 128 */
+	uint64_t maxmem_mb;	/* "maxmem", default = memory */
+	unsigned vcpus;		/* "vcpus", default 1 */
+	unsigned maxvcpus;	/* "maxvcpus", default = vcpus */
+	char *kernel;		/* required path */
+	char *ramdisk;		/* optional path, NULL when absent */
+	/* The guest command line after xl's rules: cmdline, else
+	 * "root=ROOT EXTRA".  NULL when none.  Checked < 1024 bytes. */
+	char *cmdline;
+	bool ramdisk_decompress;/* "ramdisk_decompress", default true */
+	bool has_uuid;
+	uint8_t uuid[16];
+	char on_poweroff[XB_ACTION_MAX]; /* "destroy", "restart", "preserve", ... */
+	char on_reboot[XB_ACTION_MAX];
+	char on_crash[XB_ACTION_MAX];
+	/* cap, bytes ("xbuild_max_decompressed", MiB); cfg_init sets 1 GiB,
+	 * 0 also means the default */
+	uint64_t max_decompressed;
+	struct xb_warnings warnings;
+};
+
+#endif

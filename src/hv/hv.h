@@ -1,0 +1,188 @@
+/*
+ * hv.h - the hypervisor backend interface.
+ *
+ * Everything xbuild asks of a hypervisor goes through struct hv_ops, so the
+ * builder runs unchanged on real Xen (hv_xen.c: libxenctrl,
+ * libxenforeignmemory, libxenguest, libxenstore) and on the simulated
+ * hypervisor (hv_sim.c: guest frames in host memory, scattered MFNs, Xen's
+ * pin-time checks).  Only hv_xen.c includes <xenctrl.h>.
+ *
+ * Every operation returns 0 or a negative exit class with a message on e
+ * (-XB_EHV when the hypervisor refused, -XB_EINTERNAL for host failures).
+ */
+#ifndef XB_HV_H
+#define XB_HV_H
+
+#include "../xb.h"
+
+struct hv_ops;
+
+/*
+ * A backend.  Each backend's state begins with this struct; calls go
+ * through the hv_*() wrappers below: hv_map(d->hv, domid, mfns, n, &err).
+ */
+struct hv {
+	const struct hv_ops *ops;
+};
+
+struct hv_create {
+	bool pae;		/* 32-bit PAE PV guest (address size 32) */
+	uint32_t max_vcpus;
+	uint32_t max_evtchn_port;
+	uint32_t max_grant_frames;
+	uint32_t max_maptrack_frames;
+	uint8_t uuid[16];
+};
+
+/* vCPU 0's boot state, independent of Xen's structure layout. */
+struct hv_vcpu {
+	bool is64;
+	uint64_t rip, rsp, rsi, rflags;
+	uint64_t cr3_mfn;	/* MFN of the root page table */
+	uint16_t cs, ss, ds, es, fs, gs;
+	uint64_t kernel_ss, kernel_sp;
+	uint32_t flags;		/* VGCF_* */
+};
+
+struct hv_ops {
+	const char *name;	/* "xen", "sim" */
+
+	/* The guest types the hypervisor runs (xen_caps: "xen-3.0-x86_64
+	 * hvm-3.0-x86_32 ..."), NUL-terminated in buf. */
+	int (*caps)(struct hv *hv, char *buf, size_t len, struct xb_err *e);
+	int (*domain_create)(struct hv *hv, const struct hv_create *c,
+			     uint32_t *domid, struct xb_err *e);
+	int (*set_max_mem)(struct hv *hv, uint32_t domid, uint64_t kb,
+			   struct xb_err *e);
+	/* Populate pfns [0, nr_pages); mfns[pfn] receives each frame. */
+	int (*populate)(struct hv *hv, uint32_t domid, uint64_t nr_pages,
+			uint64_t *mfns, struct xb_err *e);
+	/* Map n guest frames (any order) at consecutive host addresses,
+	 * read-write.  Returns NULL with e set on failure. */
+	void *(*map)(struct hv *hv, uint32_t domid, const uint64_t *mfns,
+		     size_t n, struct xb_err *e);
+	void (*unmap)(struct hv *hv, void *addr, size_t n);
+	/* MMUEXT_PIN_L4_TABLE (levels 4) or MMUEXT_PIN_L3_TABLE (3). */
+	int (*pin_root)(struct hv *hv, uint32_t domid, unsigned levels,
+			uint64_t mfn, struct xb_err *e);
+	int (*shared_info_mfn)(struct hv *hv, uint32_t domid, uint64_t *mfn,
+			       struct xb_err *e);
+	/* The hypercall_init domctl on the frame holding HYPERCALL_PAGE. */
+	int (*hypercall_init)(struct hv *hv, uint32_t domid, uint64_t mfn,
+			      struct xb_err *e);
+	int (*set_vcpu)(struct hv *hv, uint32_t domid, unsigned vcpu,
+			const struct hv_vcpu *v, struct xb_err *e);
+	/* Grant entries 0 (console) and 1 (xenstore) for the backends. */
+	int (*seed_grants)(struct hv *hv, uint32_t domid, uint64_t console_mfn,
+			   uint32_t console_domid, uint64_t store_mfn,
+			   uint32_t store_domid, struct xb_err *e);
+	/* An unbound event channel in domid for remote_domid. */
+	int (*evtchn_alloc)(struct hv *hv, uint32_t domid, uint32_t remote_domid,
+			    uint32_t *port, struct xb_err *e);
+	int (*unpause)(struct hv *hv, uint32_t domid, struct xb_err *e);
+	int (*destroy)(struct hv *hv, uint32_t domid, struct xb_err *e);
+
+	/* xenstore.  perms in xenstore-ls -p notation: "n0,r5". */
+	int (*xs_read)(struct hv *hv, const char *path, char **value,
+		       struct xb_err *e);	/* -XB_EHV, e unset, if absent */
+	/* The children of path: *names is one malloc'd block (the array and
+	 * its strings), freed with free(*names).  -XB_EHV, e unset, if the
+	 * path is absent. */
+	int (*xs_dir)(struct hv *hv, const char *path, char ***names,
+		      unsigned *n, struct xb_err *e);
+	int (*xs_write)(struct hv *hv, const char *path, const char *value,
+			const char *perms, struct xb_err *e);
+	int (*xs_rm)(struct hv *hv, const char *path, struct xb_err *e);
+	int (*xs_introduce)(struct hv *hv, uint32_t domid, uint64_t store_mfn,
+			    uint32_t store_evtchn, struct xb_err *e);
+
+	void (*close)(struct hv *hv);
+};
+
+/* Open the real backend; -XB_EHV with a clear message when no Xen is
+ * reachable (no /dev/xen/privcmd). */
+int hv_xen_open(struct hv **hv, struct xb_err *e);
+
+/* The calls, one per operation. */
+static inline int hv_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e)
+{
+	return hv->ops->caps(hv, buf, len, e);
+}
+static inline int hv_domain_create(struct hv *hv, const struct hv_create *c, uint32_t *domid, struct xb_err *e)
+{
+	return hv->ops->domain_create(hv, c, domid, e);
+}
+static inline int hv_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb, struct xb_err *e)
+{
+	return hv->ops->set_max_mem(hv, domid, kb, e);
+}
+static inline int hv_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages, uint64_t *mfns, struct xb_err *e)
+{
+	return hv->ops->populate(hv, domid, nr_pages, mfns, e);
+}
+static inline void *hv_map(struct hv *hv, uint32_t domid, const uint64_t *mfns, size_t n, struct xb_err *e)
+{
+	return hv->ops->map(hv, domid, mfns, n, e);
+}
+static inline void hv_unmap(struct hv *hv, void *addr, size_t n)
+{
+	hv->ops->unmap(hv, addr, n);
+}
+static inline int hv_pin_root(struct hv *hv, uint32_t domid, unsigned levels, uint64_t mfn, struct xb_err *e)
+{
+	return hv->ops->pin_root(hv, domid, levels, mfn, e);
+}
+static inline int hv_shared_info_mfn(struct hv *hv, uint32_t domid, uint64_t *mfn, struct xb_err *e)
+{
+	return hv->ops->shared_info_mfn(hv, domid, mfn, e);
+}
+static inline int hv_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn, struct xb_err *e)
+{
+	return hv->ops->hypercall_init(hv, domid, mfn, e);
+}
+static inline int hv_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu, const struct hv_vcpu *v, struct xb_err *e)
+{
+	return hv->ops->set_vcpu(hv, domid, vcpu, v, e);
+}
+static inline int hv_seed_grants(struct hv *hv, uint32_t domid, uint64_t console_mfn, uint32_t console_domid, uint64_t store_mfn, uint32_t store_domid, struct xb_err *e)
+{
+	return hv->ops->seed_grants(hv, domid, console_mfn, console_domid, store_mfn, store_domid, e);
+}
+static inline int hv_evtchn_alloc(struct hv *hv, uint32_t domid, uint32_t remote_domid, uint32_t *port, struct xb_err *e)
+{
+	return hv->ops->evtchn_alloc(hv, domid, remote_domid, port, e);
+}
+static inline int hv_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
+{
+	return hv->ops->unpause(hv, domid, e);
+}
+static inline int hv_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
+{
+	return hv->ops->destroy(hv, domid, e);
+}
+static inline int hv_xs_read(struct hv *hv, const char *path, char **value, struct xb_err *e)
+{
+	return hv->ops->xs_read(hv, path, value, e);
+}
+static inline int hv_xs_dir(struct hv *hv, const char *path, char ***names, unsigned *n, struct xb_err *e)
+{
+	return hv->ops->xs_dir(hv, path, names, n, e);
+}
+static inline int hv_xs_write(struct hv *hv, const char *path, const char *value, const char *perms, struct xb_err *e)
+{
+	return hv->ops->xs_write(hv, path, value, perms, e);
+}
+static inline int hv_xs_rm(struct hv *hv, const char *path, struct xb_err *e)
+{
+	return hv->ops->xs_rm(hv, path, e);
+}
+static inline int hv_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn, uint32_t store_evtchn, struct xb_err *e)
+{
+	return hv->ops->xs_introduce(hv, domid, store_mfn, store_evtchn, e);
+}
+static inline void hv_close(struct hv *hv)
+{
+	hv->ops->close(hv);
+}
+
+#endif
