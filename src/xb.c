@@ -1,14 +1,10 @@
 /* xb.c - error records, warnings, file reading. */
 #include "xb.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 int xb_fail(struct xb_err *e, int code, const char *fmt, ...)
 {
@@ -73,61 +69,4 @@ void xb_warnings_free(struct xb_warnings *w)
 	free(w->v);
 	w->v = NULL;
 	w->n = 0;
-}
-
-int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
-		 struct xb_err *e)
-{
-	struct stat st;
-	uint8_t *b;
-	size_t got = 0;
-	int fd;
-
-	*buf = NULL;
-	*len = 0;
-	/* O_NONBLOCK so that opening a FIFO cannot hang; checked below. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return xb_fail(e, XB_EINPUT, "%s: cannot open: %s", path,
-			       strerror(errno));
-	if (fstat(fd, &st) < 0) {
-		close(fd);
-		return xb_fail(e, XB_EINPUT, "%s: cannot stat: %s", path,
-			       strerror(errno));
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
-		return xb_fail(e, XB_EINPUT, "%s: not a regular file", path);
-	}
-	if ((uint64_t)st.st_size > cap) {
-		close(fd);
-		return xb_fail(e, XB_EINPUT,
-			       "%s: file too large (%lld bytes > limit %zu)",
-			       path, (long long)st.st_size, cap);
-	}
-	b = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!b) {
-		close(fd);
-		return xb_fail(e, XB_EINTERNAL, "%s: out of memory (%lld bytes)",
-			       path, (long long)st.st_size);
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			int err = r < 0 ? errno : EIO;
-
-			free(b);
-			close(fd);
-			return xb_fail(e, XB_EINPUT, "%s: read failed: %s",
-				       path, strerror(err));
-		}
-		got += (size_t)r;
-	}
-	close(fd);
-	*buf = b;
-	*len = got;
-	return 0;
 }

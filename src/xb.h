@@ -66,6 +66,12 @@ static inline uint64_t xb_pages(uint64_t len)
 	return (len + XB_PAGE_MASK) >> XB_PAGE_SHIFT;
 }
 
+/* The low b bits set (b <= 64). */
+static inline uint64_t xb_mask_bits(unsigned b)
+{
+	return b >= 64 ? UINT64_MAX : (1ULL << b) - 1;
+}
+
 /* Checked range test: [off, off+len) lies inside a buffer of size total. */
 static inline bool xb_range_ok(uint64_t off, uint64_t len, uint64_t total)
 {
@@ -73,10 +79,5 @@ static inline bool xb_range_ok(uint64_t off, uint64_t len, uint64_t total)
 }
 
 #define XB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-
-/* Read a whole regular file into memory, refusing anything larger than cap
- * bytes and anything that is not a regular file.  *buf is malloc'd. */
-int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
-		 struct xb_err *e);
 
 #endif

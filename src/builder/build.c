@@ -12,13 +12,8 @@
 #include <string.h>
 #include <sys/random.h>
 
-#include <xen/xen.h>
-#include <xen/foreign/x86_32.h>
-#include <xen/foreign/x86_64.h>
-
 #include "pagetable.h"
 
-#define LINUX_MAX_MAPPING (1ULL << 30)	/* Linux x86_64 maps 1 GiB at start */
 #define DEFAULT_EVTCHN_PORTS 1023	/* xl's defaults */
 #define DEFAULT_GRANT_FRAMES 64
 #define DEFAULT_MAPTRACK_FRAMES 1024
@@ -33,12 +28,19 @@ void dom_init(struct dom *d, const struct dom_config *cfg)
 void dom_free(struct dom *d)
 {
 	kernel_image_free(&d->kernel);
-	free(d->kernel_file);
-	free(d->initrd);
+	free(d->initrd_owned);
 	free(d->p2m);
-	d->kernel_file = NULL;
+	d->initrd_owned = NULL;
 	d->initrd = NULL;
 	d->p2m = NULL;
+}
+
+int dom_check_stop(struct dom *d)
+{
+	if (d->stop && *d->stop)
+		return xb_fail(&d->err, XB_EINTERNAL,
+			       "interrupted by signal %d", (int)*d->stop);
+	return 0;
 }
 
 static uint64_t cap_of(const struct dom_config *c)
@@ -46,53 +48,47 @@ static uint64_t cap_of(const struct dom_config *c)
 	return c->max_decompressed ? c->max_decompressed : XB_DEFAULT_MAX_DECOMP;
 }
 
-int dom_load(struct dom *d)
+int dom_load(struct dom *d, const struct dom_input *kernel,
+	     const struct dom_input *initrd)
 {
 	const struct dom_config *c = d->cfg;
 	struct loader_opts lo = { .max_decompressed = cap_of(c) };
-	uint8_t *raw;
-	size_t raw_len;
 	int rc;
 
-	if (!c->kernel)
-		return xb_fail(&d->err, XB_EINPUT, "%s: no kernel given",
-			       c->source ? c->source : "config");
-	rc = xb_read_file(c->kernel, cap_of(c), &d->kernel_file,
-			  &d->kernel_file_len, &d->err);
-	if (rc < 0)
+	if ((rc = dom_check_stop(d)) < 0 ||
+	    (rc = kernel_parse(kernel->name, kernel->buf, kernel->len, &lo,
+			       &d->kernel, &d->err)) < 0)
 		return rc;
-	rc = kernel_parse(c->kernel, d->kernel_file, d->kernel_file_len, &lo,
-			  &d->kernel, &d->err);
-	if (rc < 0)
-		return rc;
-	if (!c->ramdisk)
+	d->gp = guest_params_get(d->kernel.guest);
+	if (!d->gp)
+		return xb_fail(&d->err, XB_EINTERNAL, "%s: unknown guest kind",
+			       kernel->name);
+	if (!initrd)
 		return 0;
-
-	rc = xb_read_file(c->ramdisk, cap_of(c), &raw, &raw_len, &d->err);
-	if (rc < 0)
-		return rc;
-	d->initrd_file_len = raw_len;
+	if (initrd->len == 0)
+		return xb_fail(&d->err, XB_EINPUT,
+			       "%s: the ramdisk is empty (0 bytes)", initrd->name);
+	d->has_initrd = true;
+	d->initrd_file_len = initrd->len;
+	d->initrd = initrd->buf;
+	d->initrd_len = initrd->len;
 	if (c->ramdisk_decompress) {
-		const struct dc_format *f = dc_probe(raw, raw_len);
+		const struct dc_format *f = dc_probe(initrd->buf, initrd->len);
 
 		if (f) {
-			uint8_t *out;
 			size_t out_len;
 
-			rc = f->decompress(c->ramdisk, raw, raw_len, cap_of(c),
-					   &out, &out_len, &d->err);
-			free(raw);
+			rc = f->decompress(initrd->name, initrd->buf, initrd->len,
+					   cap_of(c), &d->initrd_owned, &out_len,
+					   &d->err);
 			if (rc < 0)
 				return rc;
 			snprintf(d->initrd_format, sizeof(d->initrd_format),
 				 "%s", f->name);
-			d->initrd = out;
+			d->initrd = d->initrd_owned;
 			d->initrd_len = out_len;
-			return 0;
 		}
 	}
-	d->initrd = raw;
-	d->initrd_len = raw_len;
 	return 0;
 }
 
@@ -101,20 +97,18 @@ int dom_plan(struct dom *d)
 	const struct dom_config *c = d->cfg;
 	struct layout_in in = {
 		.k = &d->kernel,
-		.has_initrd = c->ramdisk != NULL,
+		.has_initrd = d->has_initrd,
 		.initrd_len = d->initrd_len,
 		.initrd_file_len = d->initrd_file_len,
 		.nr_pages = c->memory_mb << (20 - XB_PAGE_SHIFT),
 	};
 	int rc;
 
-	if (c->cmdline && strlen(c->cmdline) >= MAX_GUEST_CMDLINE)
-		return xb_fail(&d->err, XB_EINPUT,
-			       "%s: command line is %zu bytes, the limit is %d",
-			       c->source, strlen(c->cmdline), MAX_GUEST_CMDLINE - 1);
-	if (d->kernel.guest == XB_GUEST_X86_64 &&
-	    !strcmp(d->kernel.notes.guest_os, "linux"))
-		in.max_mapping = LINUX_MAX_MAPPING;
+	/* cfg_finish() checked the command line's length. */
+	if ((rc = dom_check_stop(d)) < 0)
+		return rc;
+	if (!strcmp(d->kernel.notes.guest_os, "linux"))
+		in.max_mapping = d->gp->linux_max_mapping;
 	rc = layout_compute(&in, &d->layout, &d->err);
 	if (rc < 0)
 		return xb_prefix(&d->err, "%s", c->kernel);
@@ -123,7 +117,7 @@ int dom_plan(struct dom *d)
 
 int dom_check_caps(struct dom *d)
 {
-	const char *magic = d->layout.gp->magic;
+	const char *magic = d->gp->magic;
 	char caps[1024];
 	size_t ml = strlen(magic);
 	int rc = hv_caps(d->hv, caps, sizeof(caps), &d->err);
@@ -145,7 +139,7 @@ int dom_create(struct dom *d)
 {
 	const struct dom_config *c = d->cfg;
 	struct hv_create hc = {
-		.pae = d->kernel.guest == XB_GUEST_X86_32P,
+		.pae = d->gp->addr32,
 		.max_vcpus = c->maxvcpus ? c->maxvcpus : 1,
 		.max_evtchn_port = DEFAULT_EVTCHN_PORTS,
 		.max_grant_frames = DEFAULT_GRANT_FRAMES,
@@ -153,6 +147,8 @@ int dom_create(struct dom *d)
 	};
 	int rc;
 
+	if ((rc = dom_check_stop(d)) < 0)
+		return rc;
 	if (c->has_uuid) {
 		memcpy(hc.uuid, c->uuid, sizeof(hc.uuid));
 	} else if (getrandom(hc.uuid, sizeof(hc.uuid), 0) != sizeof(hc.uuid)) {
@@ -171,16 +167,6 @@ int dom_create(struct dom *d)
 	return hv_set_max_mem(d->hv, d->domid,
 				  (c->maxmem_mb > c->memory_mb ? c->maxmem_mb :
 				   c->memory_mb) << 10, &d->err);
-}
-
-void dom_destroy(struct dom *d)
-{
-	struct xb_err ignore = { 0 };
-
-	if (d->created && hv_destroy(d->hv, d->domid, &ignore) == 0) {
-		d->created = false;
-		d->destroyed = true;
-	}
 }
 
 /* ---- writing guest memory ---- */
@@ -264,14 +250,7 @@ static int write_p2m_and_tables(struct dom *d)
 	if (!f.p2m)
 		return -d->err.code;
 	memset(f.p2m, 0, l->p2m.pages << XB_PAGE_SHIFT);
-	if (l->gp->pfn_size == 8) {
-		memcpy(f.p2m, d->p2m, l->nr_pages * 8);
-	} else {
-		uint32_t *p = (uint32_t *)f.p2m;
-
-		for (uint64_t i = 0; i < l->nr_pages; i++)
-			p[i] = (uint32_t)d->p2m[i];
-	}
+	d->gp->write_p2m(f.p2m, d->p2m, l->nr_pages);
 	f.pt = map_pfns(d, l->pgtables.pfn, l->pgtables.pages);
 	if (!f.pt)
 		goto out;
@@ -292,37 +271,30 @@ out:
 	return rc;
 }
 
-/* The same fields for both layouts; the 32-bit one narrows (the layout
- * keeps every value of a PAE guest below 4 GiB). */
-#define SI_FILL(si, d, l, shinfo, cmd) do {				\
-	snprintf((si)->magic, sizeof((si)->magic), "%s", (l)->gp->magic);\
-	(si)->nr_pages = (l)->nr_pages;					\
-	(si)->shared_info = (shinfo);					\
-	(si)->flags = (l)->si_flags;					\
-	(si)->store_mfn = (d)->store_mfn;				\
-	(si)->store_evtchn = (d)->store_evtchn;				\
-	(si)->console.domU.mfn = (d)->console_mfn;			\
-	(si)->console.domU.evtchn = (d)->console_evtchn;		\
-	(si)->pt_base = (l)->pt_base;					\
-	(si)->nr_pt_frames = (l)->nr_pt_frames;				\
-	(si)->mfn_list = (l)->mfn_list;					\
-	(si)->mod_start = (l)->mod_start;				\
-	(si)->mod_len = (l)->mod_len;					\
-	snprintf((char *)(si)->cmd_line, sizeof((si)->cmd_line), "%s", (cmd)); \
-	(si)->first_p2m_pfn = (l)->first_p2m_pfn;			\
-	(si)->nr_p2m_frames = (l)->nr_p2m_frames;			\
-} while (0)
-
-static void fill_start_info(struct dom *d, void *page)
+/* start_info as the guest will see it (recorded in d->si). */
+static void fill_start_info(struct dom *d)
 {
 	const struct layout *l = &d->layout;
-	const char *cmd = d->cfg->cmdline ? d->cfg->cmdline : "";
-	uint64_t shinfo = d->shared_info_mfn << XB_PAGE_SHIFT;
+	struct dom_start_info *si = &d->si;
 
-	if (l->gp->type == XB_GUEST_X86_64)
-		SI_FILL((start_info_x86_64_t *)page, d, l, shinfo, cmd);
-	else
-		SI_FILL((start_info_x86_32_t *)page, d, l, shinfo, cmd);
+	memset(si, 0, sizeof(*si));
+	snprintf(si->magic, sizeof(si->magic), "%s", d->gp->magic);
+	si->nr_pages = l->nr_pages;
+	si->shared_info = d->shared_info_mfn << XB_PAGE_SHIFT;
+	si->flags = l->si_flags;
+	si->store_mfn = d->store_mfn;
+	si->store_evtchn = d->store_evtchn;
+	si->console_mfn = d->console_mfn;
+	si->console_evtchn = d->console_evtchn;
+	si->pt_base = l->pt_base;
+	si->nr_pt_frames = l->nr_pt_frames;
+	si->mfn_list = l->mfn_list;
+	si->mod_start = l->mod_start;
+	si->mod_len = l->mod_len;
+	si->first_p2m_pfn = l->first_p2m_pfn;
+	si->nr_p2m_frames = l->nr_p2m_frames;
+	snprintf(si->cmd_line, sizeof(si->cmd_line), "%s",
+		 d->cfg->cmdline ? d->cfg->cmdline : "");
 }
 
 /* start_info, xenstore and console pages are consecutive pfns; the boot
@@ -336,7 +308,8 @@ static int write_magic_pages(struct dom *d)
 	if (!p)
 		return -d->err.code;
 	memset(p, 0, 3 * XB_PAGE_SIZE);
-	fill_start_info(d, p);
+	fill_start_info(d);
+	d->gp->write_start_info(p, &d->si);
 	unmap(d, p, 3);
 	if (!(stack = map_pfns(d, l->stack.pfn, 1)))
 		return -d->err.code;
@@ -352,59 +325,40 @@ static int init_shared_info(struct dom *d)
 	if (!p)
 		return -d->err.code;
 	memset(p, 0, XB_PAGE_SIZE);
-	/* Every vCPU starts with event upcalls masked. */
-	if (d->layout.gp->type == XB_GUEST_X86_64) {
-		shared_info_x86_64_t *s = (void *)p;
-
-		for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS_X86_64; i++)
-			s->vcpu_info[i].evtchn_upcall_mask = 1;
-	} else {
-		shared_info_x86_32_t *s = (void *)p;
-
-		for (unsigned i = 0; i < XEN_LEGACY_MAX_VCPUS_X86_32; i++)
-			s->vcpu_info[i].evtchn_upcall_mask = 1;
-	}
+	d->gp->init_shared_info(p);
 	hv_unmap(d->hv, p, 1);
 	return 0;
 }
 
-static void vcpu_context(const struct dom *d, struct hv_vcpu *v)
+/* vCPU 0 at the kernel's entry (DESIGN.md), recorded in d->vcpu. */
+static void vcpu_context(struct dom *d)
 {
 	const struct layout *l = &d->layout;
-	bool is64 = l->gp->type == XB_GUEST_X86_64;
+	const struct guest_params *gp = d->gp;
+	struct hv_vcpu *v = &d->vcpu;
 
 	memset(v, 0, sizeof(*v));
-	v->is64 = is64;
+	v->is64 = gp->is64;
 	v->rip = l->virt_entry;
 	v->rsp = l->virt_base + ((l->stack.pfn + 1) << XB_PAGE_SHIFT);
 	v->rsi = l->virt_base + (l->start_info.pfn << XB_PAGE_SHIFT);
 	v->rflags = 1 << 9;	/* IF */
-	v->cs = is64 ? FLAT_KERNEL_CS_X86_64 : FLAT_KERNEL_CS_X86_32;
-	v->ss = is64 ? FLAT_KERNEL_SS_X86_64 : FLAT_KERNEL_SS_X86_32;
-	v->ds = v->es = v->fs = v->gs =
-		is64 ? FLAT_KERNEL_DS_X86_64 : FLAT_KERNEL_DS_X86_32;
+	v->cs = gp->cs;
+	v->ss = gp->ss;
+	v->ds = v->es = v->fs = v->gs = gp->ds;
 	v->kernel_ss = v->ss;
 	v->kernel_sp = v->rsp;
-	v->flags = is64 ? (VGCF_in_kernel_X86_64 | VGCF_online_X86_64)
-			: (VGCF_in_kernel_X86_32 | VGCF_online_X86_32);
+	v->flags = gp->vcpu_flags;
 	v->cr3_mfn = d->p2m[l->pgtables.pfn];
-}
-
-/* Between steps: give up when asked to stop (SIGINT/SIGTERM). */
-int dom_check_stop(struct dom *d)
-{
-	if (d->stop && *d->stop)
-		return xb_fail(&d->err, XB_EINTERNAL,
-			       "interrupted by signal %d", (int)*d->stop);
-	return 0;
 }
 
 int dom_build(struct dom *d)
 {
 	const struct layout *l = &d->layout;
-	struct hv_vcpu v;
 	int rc;
 
+	if ((rc = dom_check_stop(d)) < 0)
+		return rc;
 	d->p2m = calloc(l->nr_pages, sizeof(*d->p2m));
 	if (!d->p2m)
 		return xb_fail(&d->err, XB_EINTERNAL,
@@ -432,13 +386,13 @@ int dom_build(struct dom *d)
 			return rc;
 	}
 	/* All builder mappings of page-table frames are gone: pin. */
-	if ((rc = hv_pin_root(d->hv, d->domid, l->gp->levels,
+	if ((rc = hv_pin_root(d->hv, d->domid, d->gp->levels,
 				  d->p2m[l->pgtables.pfn], &d->err)) < 0)
 		return rc;
 	if ((rc = init_shared_info(d)) < 0)
 		return rc;
-	vcpu_context(d, &v);
-	if ((rc = hv_set_vcpu(d->hv, d->domid, 0, &v, &d->err)) < 0)
+	vcpu_context(d);
+	if ((rc = hv_set_vcpu(d->hv, d->domid, 0, &d->vcpu, &d->err)) < 0)
 		return rc;
 	return hv_seed_grants(d->hv, d->domid, d->console_mfn,
 				  d->console_domid, d->store_mfn,

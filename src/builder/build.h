@@ -1,10 +1,24 @@
 /*
  * build.h - struct dom, the one explicit state of a build, and the build
- * steps.  main() in src/cli reads as the boot sequence:
- *   cfg -> dom_load() -> dom_plan() -> dom_create() -> dom_build() ->
- *   dom_xenstore()/dom_start()
- * Every step after dom_create() that fails leaves the domain for
- * dom_destroy() to remove (the CLI calls it on every error path).
+ * steps.  Each command in src/cli calls the steps it needs, in order:
+ *
+ *   dom_init()            the config (struct dom_config, src/config.h)
+ *   dom_load()            kernel and initrd bytes -> kernel image, initrd
+ *   dom_plan()            the layout (pure, no hypervisor)
+ *   -- hypervisor from here (d->hv, opened by the caller) --
+ *   dom_claim_name()      the name is free (xenstore)
+ *   dom_find_backends()   xenstored's and xenconsoled's domids
+ *   dom_create()          the domain (checks xen_caps first)
+ *   dom_alloc_evtchns()   store and console event channels
+ *   dom_build()           memory, kernel, initrd, p2m, start_info, page
+ *                         tables, shared info, vCPU 0, grants
+ *   dom_write_xenstore()  the keys a toolstack writes (DESIGN.md)
+ *   dom_introduce()       xs_introduce_domain
+ *   dom_unpause()
+ *
+ * Every step returns 0 or a negative exit class with the message on d->err,
+ * and first checks *d->stop (a signal asked to stop).  After a failure past
+ * dom_create(), dom_abort() removes what was written and the domain.
  */
 #ifndef XB_BUILD_H
 #define XB_BUILD_H
@@ -15,38 +29,52 @@
 #include "../hv/hv.h"
 #include "layout.h"
 
+/* Bytes of one input file, read or mapped by the caller, who keeps them
+ * valid until dom_free(); name is used in messages. */
+struct dom_input {
+	const char *name;
+	const uint8_t *buf;
+	size_t len;
+};
+
 struct dom {
 	const struct dom_config *cfg;
 
 	/* inputs */
-	uint8_t *kernel_file;	/* file bytes (kernel.elf may point here) */
-	size_t kernel_file_len;
-	struct kernel_image kernel;
-	uint8_t *initrd;	/* bytes to load (decompressed when asked) */
+	struct kernel_image kernel;	/* may point into the kernel's bytes */
+	bool has_initrd;
+	const uint8_t *initrd;		/* bytes to load */
 	size_t initrd_len;
+	uint8_t *initrd_owned;		/* decompressed copy, or NULL */
 	uint64_t initrd_file_len;
-	char initrd_format[16];	/* "none", "gzip", ... */
+	char initrd_format[16];		/* "none", "gzip", ... */
 
 	struct layout layout;
+	const struct guest_params *gp;	/* the guest kind, from the kernel */
 
 	/* hypervisor */
-	struct hv *hv;		/* the backend */
+	struct hv *hv;			/* the backend, opened by the caller */
 	uint32_t domid;
-	uint8_t uuid[16];	/* given in the config or made at create */
-	bool created;		/* a domain exists that dom_destroy must remove */
-	bool destroyed;		/* dom_destroy removed it */
-	uint64_t *p2m;		/* pfn -> mfn, nr_pages entries */
+	uint8_t uuid[16];		/* given in the config or made at create */
+	bool created;			/* a domain exists that dom_abort must remove */
+	bool destroyed;			/* dom_abort removed it */
+	bool xs_written;		/* dom_write_xenstore wrote keys */
+	uint64_t *p2m;			/* pfn -> mfn, nr_pages entries */
 	uint64_t shared_info_mfn;
 	uint32_t store_domid, console_domid;
 	uint32_t store_evtchn, console_evtchn;
 	uint64_t store_mfn, console_mfn;
 
-	bool xs_written;	/* dom_run wrote xenstore keys */
+	/* What dom_build wrote into the guest, for callers to report. */
+	struct dom_start_info si;
+	struct hv_vcpu vcpu;
+
 	/* Set asynchronously (a signal) to stop the build between steps;
 	 * the step that sees it fails with "interrupted". May be NULL. */
 	volatile sig_atomic_t *stop;
 
-	/* test-only: corrupt one page-table entry before pinning */
+	/* Tests only (the CLI offers it in test builds): corrupt one
+	 * page-table entry before pinning, which Xen must refuse. */
 	bool test_bad_pte;
 
 	struct xb_err err;
@@ -55,32 +83,33 @@ struct dom {
 void dom_init(struct dom *d, const struct dom_config *cfg);
 void dom_free(struct dom *d);	/* host memory only; not the domain */
 
-/* Read and parse the kernel and initrd named by the config. */
-int dom_load(struct dom *d);
+/* Parse the kernel and take the initrd (initrd NULL: none), decompressing
+ * it when the config asks to. */
+int dom_load(struct dom *d, const struct dom_input *kernel,
+	     const struct dom_input *initrd);
 /* Compute the layout (pure). */
 int dom_plan(struct dom *d);
-/* -XB_EHV unless the hypervisor runs this guest type (xen_caps). */
+
+/* -XB_EINPUT when another domain carries the config's name. */
+int dom_claim_name(struct dom *d);
+/* store_domid and console_domid from /tool/{xenstored,xenconsoled}/domid
+ * (0 when absent). */
+int dom_find_backends(struct dom *d);
+/* -XB_EHV unless the hypervisor runs this guest kind (xen_caps). */
 int dom_check_caps(struct dom *d);
-/* Create the domain (PV, vCPUs, max memory); checks the caps first. */
+/* Create the domain (vCPUs, max memory); checks the caps first. */
 int dom_create(struct dom *d);
+int dom_alloc_evtchns(struct dom *d);
 /* Populate, load, write p2m, start_info, page tables, pin, shared info,
  * vCPU context, grants.  Needs domid, store/console evtchns and domids. */
 int dom_build(struct dom *d);
+int dom_write_xenstore(struct dom *d);
+int dom_introduce(struct dom *d);
+int dom_unpause(struct dom *d);
 /* -XB_EINTERNAL "interrupted by signal N" once *d->stop is set. */
 int dom_check_stop(struct dom *d);
-/* Destroy the domain if one was created. */
-void dom_destroy(struct dom *d);
-
-/*
- * What `xbuild run` does in a toolstack's place: read the xenstored and
- * xenconsoled domids, create the domain, allocate the store and console
- * event channels, build, write the xenstore keys of DESIGN.md, introduce
- * the domain to xenstored and unpause it (unless paused).  On failure
- * everything written to xenstore is removed and the domain destroyed.
- */
-int dom_run(struct dom *d, bool paused);
-
-/* Remove the xenstore keys dom_run wrote (best effort). */
-void dom_xs_cleanup(struct dom *d);
+/* Remove the xenstore keys written and destroy the domain if one was
+ * created (best effort; d->err keeps the first failure). */
+void dom_abort(struct dom *d);
 
 #endif

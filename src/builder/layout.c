@@ -15,41 +15,6 @@
 
 #include "../x86.h"
 
-#define PROT_L1 (PT_PRESENT | PT_RW | PT_ACCESSED)
-#define PROT_UPPER (PT_PRESENT | PT_RW | PT_ACCESSED | PT_DIRTY | PT_USER)
-#define MASK_BITS(b) ((b) >= 64 ? UINT64_MAX : ((1ULL << (b)) - 1))
-
-static const struct guest_params params[] = {
-	[XB_GUEST_X86_64] = {
-		.type = XB_GUEST_X86_64,
-		.magic = "xen-3.0-x86_64",
-		.levels = 4,
-		.pte_size = 8,
-		.pfn_size = 8,
-		.vaddr_mask = MASK_BITS(48),
-		.lvl_prot = { PROT_L1, PROT_UPPER, PROT_UPPER, PROT_UPPER },
-		.p2m_base_supported = true,
-	},
-	[XB_GUEST_X86_32P] = {
-		.type = XB_GUEST_X86_32P,
-		.magic = "xen-3.0-x86_32p",
-		.levels = 3,
-		.pte_size = 8,
-		.pfn_size = 4,
-		.vaddr_mask = MASK_BITS(32),
-		/* PAE L3 entries take only the present bit. */
-		.lvl_prot = { PROT_L1, PROT_UPPER, PT_PRESENT, 0 },
-		.p2m_base_supported = false,
-	},
-};
-
-const struct guest_params *guest_params_get(enum xb_guest_type t)
-{
-	if ((unsigned)t >= XB_ARRAY_SIZE(params))
-		return NULL;
-	return &params[t];
-}
-
 /* Allocation state while the layout is being laid out. */
 struct alloc {
 	struct layout *l;
@@ -188,7 +153,7 @@ static int count_pgtables(struct alloc *a, uint64_t from, uint64_t to,
 			continue;
 		}
 		bits = XB_PAGE_SHIFT + (unsigned)(lv + 1) * PT_LEVEL_SHIFT;
-		mask = MASK_BITS(bits);
+		mask = xb_mask_bits(bits);
 		pl->from = map->from & ~mask;
 		pl->to = map->to | mask;
 		/* PAE: Xen needs the L2 of L3 slot 3 (its own mappings live
@@ -233,7 +198,7 @@ static int alloc_pgtables(struct alloc *a)
 
 		if (xb_add_ovf(l->virt_alloc_end, pages << XB_PAGE_SHIFT, &end))
 			goto wrap;
-		try_end = end | MASK_BITS(22);	/* last byte, 4 MiB aligned end */
+		try_end = end | xb_mask_bits(22);	/* last byte, 4 MiB aligned end */
 		if (try_end == UINT64_MAX)
 			goto wrap;
 		if ((rc = count_pgtables(a, l->virt_base, try_end, 0)) < 0)
@@ -263,11 +228,9 @@ wrap:
  * va itself when va is not usable. */
 static uint64_t usable_end(const struct guest_params *gp, uint64_t va)
 {
-	if (gp->type != XB_GUEST_X86_64)
-		return va < PAE_XEN_START ? PAE_XEN_START : va;
-	if (va < X86_64_LOW_END)
-		return X86_64_LOW_END;
-	return va >= X86_64_HIGH_START ? 0 : va;
+	if (va < gp->low_end)
+		return gp->low_end;
+	return gp->high_start && va >= gp->high_start ? 0 : va;
 }
 
 /* p2m list: classic (inside the mapping) or INIT_P2M (own tables). */
@@ -334,14 +297,14 @@ static int check_range(struct alloc *a, const char *what, uint64_t start,
 
 	if (top != start && (top == 0 || end <= top))
 		return 0;
-	if (gp->type == XB_GUEST_X86_64)
+	if (gp->high_start)
 		return xb_fail(a->e, XB_EINPUT,
 			       "%s %#" PRIx64 "-%#" PRIx64
 			       " is not in guest-usable address space",
 			       what, start, end);
 	return xb_fail(a->e, XB_EINPUT, "%s %#" PRIx64 "-%#" PRIx64
-		       " reaches Xen's area at %#llx", what, start, end,
-		       PAE_XEN_START);
+		       " reaches Xen's area at %#" PRIx64, what, start, end,
+		       gp->low_end);
 }
 
 int layout_compute(const struct layout_in *in, struct layout *l,

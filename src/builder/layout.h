@@ -6,24 +6,10 @@
 #ifndef XB_LAYOUT_H
 #define XB_LAYOUT_H
 
-#include "../loaders/loader.h"
+#include "guest.h"
 
 #define XB_UNSET UINT64_MAX
-#define XB_PT_MAX_LEVELS 4
 #define XB_PT_MAX_MAPS 2	/* the start-of-day region, the INIT_P2M list */
-
-/* Per guest type: everything that differs between x86_64 and PAE. */
-struct guest_params {
-	enum xb_guest_type type;
-	const char *magic;	/* start_info.magic */
-	unsigned levels;	/* 4 or 3 */
-	unsigned pte_size;	/* 8 */
-	unsigned pfn_size;	/* p2m entry size: 8 or 4 */
-	uint64_t vaddr_mask;	/* 48 or 32 bits */
-	uint64_t lvl_prot[XB_PT_MAX_LEVELS];	/* entry flags per level, L1 first */
-	bool p2m_base_supported;/* INIT_P2M honoured */
-};
-const struct guest_params *guest_params_get(enum xb_guest_type t);
 
 struct layout_seg {
 	uint64_t vstart, vend;	/* virtual; vend exclusive */

@@ -48,12 +48,15 @@ static int tool_domid(struct dom *d, const char *name, uint32_t *domid)
 }
 
 /* Names are how xl and people find domains: refuse a name in use. */
-static int check_name_free(struct dom *d)
+int dom_claim_name(struct dom *d)
 {
 	char **ids = NULL, path[64], *v = NULL;
 	unsigned n = 0;
-	int rc = hv_xs_dir(d->hv, "/local/domain", &ids, &n, &d->err);
+	int rc;
 
+	if ((rc = dom_check_stop(d)) < 0)
+		return rc;
+	rc = hv_xs_dir(d->hv, "/local/domain", &ids, &n, &d->err);
 	if (rc < 0)
 		return d->err.code ? rc : 0;	/* absent: no domains */
 	for (unsigned i = 0; i < n && rc == 0; i++) {
@@ -117,12 +120,14 @@ static int xs_put(struct dom *d, const char *base, const char *rel,
 	return hv_xs_write(d->hv, path, value, perms, &d->err);
 }
 
-static int write_xenstore(struct dom *d)
+int dom_write_xenstore(struct dom *d)
 {
 	const struct dom_config *c = d->cfg;
 	char dom[64], vm[64], uuid[37], v[64];
 	int rc;
 
+	if ((rc = dom_check_stop(d)) < 0)
+		return rc;
 	uuid_str(d->uuid, uuid);
 	snprintf(dom, sizeof(dom), "/local/domain/%u", d->domid);
 	snprintf(vm, sizeof(vm), "/vm/%s", uuid);
@@ -189,48 +194,58 @@ static int write_xenstore(struct dom *d)
 	return xs_put(d, dom, "console/ring-ref", v, P_TOOL);
 }
 
-void dom_xs_cleanup(struct dom *d)
+int dom_find_backends(struct dom *d)
+{
+	int rc;
+
+	if ((rc = dom_check_stop(d)) < 0 ||
+	    (rc = tool_domid(d, "xenstored", &d->store_domid)) < 0)
+		return rc;
+	return tool_domid(d, "xenconsoled", &d->console_domid);
+}
+
+int dom_alloc_evtchns(struct dom *d)
+{
+	int rc;
+
+	if ((rc = dom_check_stop(d)) < 0 ||
+	    (rc = hv_evtchn_alloc(d->hv, d->domid, d->store_domid,
+				  &d->store_evtchn, &d->err)) < 0)
+		return rc;
+	return hv_evtchn_alloc(d->hv, d->domid, d->console_domid,
+			       &d->console_evtchn, &d->err);
+}
+
+int dom_introduce(struct dom *d)
+{
+	int rc;
+
+	if ((rc = dom_check_stop(d)) < 0)
+		return rc;
+	return hv_xs_introduce(d->hv, d->domid, d->store_mfn, d->store_evtchn,
+			       &d->err);
+}
+
+int dom_unpause(struct dom *d)
+{
+	return hv_unpause(d->hv, d->domid, &d->err);
+}
+
+void dom_abort(struct dom *d)
 {
 	struct xb_err ignore = { 0 };
 	char path[64], uuid[37];
 
-	if (!d->xs_written)
-		return;
-	snprintf(path, sizeof(path), "/local/domain/%u", d->domid);
-	hv_xs_rm(d->hv, path, &ignore);
-	uuid_str(d->uuid, uuid);
-	snprintf(path, sizeof(path), "/vm/%s", uuid);
-	hv_xs_rm(d->hv, path, &ignore);
-	d->xs_written = false;
-}
-
-int dom_run(struct dom *d, bool paused)
-{
-	int rc;
-
-	if ((rc = dom_check_stop(d)) < 0 || (rc = check_name_free(d)) < 0 ||
-	    (rc = tool_domid(d, "xenstored", &d->store_domid)) < 0 ||
-	    (rc = tool_domid(d, "xenconsoled", &d->console_domid)) < 0)
-		return rc;
-	if ((rc = dom_create(d)) < 0)
-		goto fail;
-	if ((rc = hv_evtchn_alloc(d->hv, d->domid, d->store_domid,
-				      &d->store_evtchn, &d->err)) < 0 ||
-	    (rc = hv_evtchn_alloc(d->hv, d->domid, d->console_domid,
-				      &d->console_evtchn, &d->err)) < 0)
-		goto fail;
-	if ((rc = dom_check_stop(d)) < 0 || (rc = dom_build(d)) < 0 ||
-	    (rc = dom_check_stop(d)) < 0 || (rc = write_xenstore(d)) < 0 ||
-	    (rc = dom_check_stop(d)) < 0)
-		goto fail;
-	if ((rc = hv_xs_introduce(d->hv, d->domid, d->store_mfn,
-				      d->store_evtchn, &d->err)) < 0)
-		goto fail;
-	if (!paused && (rc = hv_unpause(d->hv, d->domid, &d->err)) < 0)
-		goto fail;
-	return 0;
-fail:
-	dom_xs_cleanup(d);
-	dom_destroy(d);
-	return rc;
+	if (d->xs_written) {
+		snprintf(path, sizeof(path), "/local/domain/%u", d->domid);
+		hv_xs_rm(d->hv, path, &ignore);
+		uuid_str(d->uuid, uuid);
+		snprintf(path, sizeof(path), "/vm/%s", uuid);
+		hv_xs_rm(d->hv, path, &ignore);
+		d->xs_written = false;
+	}
+	if (d->created && hv_destroy(d->hv, d->domid, &ignore) == 0) {
+		d->created = false;
+		d->destroyed = true;
+	}
 }

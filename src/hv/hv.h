@@ -5,7 +5,7 @@
  * builder runs unchanged on real Xen (hv_xen.c: libxenctrl,
  * libxenforeignmemory, libxenguest, libxenstore) and on the simulated
  * hypervisor (hv_sim.c: guest frames in host memory, scattered MFNs, Xen's
- * pin-time checks).  Only hv_xen.c includes <xenctrl.h>.
+ * pin-time checks).  Only hv_xen.c includes libxenctrl's header.
  *
  * Every operation returns 0 or a negative exit class with a message on e
  * (-XB_EHV when the hypervisor refused, -XB_EINTERNAL for host failures).

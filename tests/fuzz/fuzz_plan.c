@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../../src/builder/build.h"
-#include "../../src/cli/config.h"
+#include "../../src/cli/cli.h"
 #include "../../src/hv/hv_sim.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -23,7 +23,7 @@ static void check_err(int rc, const struct xb_err *e)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	struct loader_opts lo = { .max_decompressed = 16u << 20 };
+	struct dom_input kernel = { .name = "fuzz-kernel" };
 	struct dom_config cfg;
 	struct xb_err e;
 	struct dom d;
@@ -49,9 +49,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.maxmem_mb = 64;
 	free(cfg.ramdisk);	/* no initrd: the bytes are the kernel */
 	cfg.ramdisk = NULL;
+	cfg.max_decompressed = 16u << 20;
 	dom_init(&d, &cfg);
-	rc = kernel_parse("fuzz-kernel", data + 2 + clen, size - 2 - clen, &lo,
-			  &d.kernel, &d.err);
+	kernel.buf = data + 2 + clen;
+	kernel.len = size - 2 - clen;
+	rc = dom_load(&d, &kernel, NULL);
 	check_err(rc, &d.err);
 	if (rc == 0) {
 		rc = dom_plan(&d);
@@ -60,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (rc == 0 && hv_sim_open(NULL, &d.hv, &d.err) == 0) {
 		struct hv_sim_stats st;
 
-		rc = dom_run(&d, false);
+		rc = run_domain(&d, false);
 		check_err(rc, &d.err);
 		hv_sim_stats(d.hv, &st);
 		/* success leaves a running domain; failure leaves nothing */

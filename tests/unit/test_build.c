@@ -13,7 +13,7 @@
 #include <xen/foreign/x86_64.h>
 
 #include "../../src/builder/build.h"
-#include "../../src/cli/config.h"
+#include "../../src/cli/cli.h"
 #include "../../src/hv/hv_sim.h"
 #include "../../src/builder/pagetable.h"
 #include "elfgen.h"
@@ -23,7 +23,7 @@
 struct guest {
 	struct dom_config cfg;
 	struct dom d;
-	uint8_t *elf;
+	uint8_t *elf, *initrd;
 	size_t elf_len;
 	uint64_t root;
 };
@@ -57,7 +57,8 @@ static uint8_t *gpfn(struct guest *g, uint64_t pfn)
 static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 		 size_t initrd_len, bool bad_pte, const struct hv_sim_opts *opts)
 {
-	struct loader_opts lo = { .max_decompressed = 64 * MiB };
+	struct dom_input kernel = { .name = "test-kernel" };
+	struct dom_input initrd = { .name = "test-initrd", .len = initrd_len };
 	int rc;
 
 	memset(g, 0, sizeof(*g));
@@ -72,22 +73,22 @@ static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 	g->elf = elfgen_build(eg, &g->elf_len);
 	if (!g->elf)
 		return -1;
-	if (kernel_parse("test-kernel", g->elf, g->elf_len, &lo, &g->d.kernel,
-			 &g->d.err) < 0)
-		return -2;
+	kernel.buf = g->elf;
+	kernel.len = g->elf_len;
 	if (initrd_len) {
 		g->cfg.ramdisk = strdup("test-initrd");
-		g->d.initrd = malloc(initrd_len);
+		g->initrd = malloc(initrd_len);
 		for (size_t i = 0; i < initrd_len; i++)
-			g->d.initrd[i] = (uint8_t)(i * 13 + 5);
-		g->d.initrd_len = initrd_len;
-		g->d.initrd_file_len = initrd_len;
+			g->initrd[i] = (uint8_t)(i * 13 + 5);
+		initrd.buf = g->initrd;
 	}
+	if (dom_load(&g->d, &kernel, initrd_len ? &initrd : NULL) < 0)
+		return -2;
 	if ((rc = dom_plan(&g->d)) < 0)
 		return rc;
 	if ((rc = hv_sim_open(opts, &g->d.hv, &g->d.err)) < 0)
 		return rc;
-	rc = dom_run(&g->d, false);
+	rc = run_domain(&g->d, false);
 	if (rc == 0)
 		g->root = hv_sim_vcpu(g->d.hv, g->d.domid)->cr3_mfn;
 	return rc;
@@ -100,6 +101,7 @@ static void done(struct guest *g)
 	dom_free(&g->d);
 	cfg_free(&g->cfg);
 	free(g->elf);
+	free(g->initrd);
 }
 
 static bool is_pt_pfn(const struct layout *l, uint64_t pfn)
@@ -296,9 +298,10 @@ static int second_run(struct guest *g, const char *name, struct xb_err *e)
 	strcpy(g->cfg.name, name);
 	dom_init(&d2, &g->cfg);
 	d2.kernel = g->d.kernel;	/* shared, not freed twice */
+	d2.gp = g->d.gp;
 	d2.layout = g->d.layout;
 	d2.hv = g->d.hv;
-	rc = dom_run(&d2, false);
+	rc = run_domain(&d2, false);
 	*e = d2.err;
 	free(d2.p2m);
 	return rc;

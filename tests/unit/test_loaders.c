@@ -5,6 +5,7 @@
  * real Debian kernel when tests/fetch-kernel.sh has fetched it.
  */
 #include "harness.h"
+#include "../../src/cli/cli.h"
 #include "../../src/loaders/loader.h"
 
 #include <elf.h>

@@ -1,0 +1,78 @@
+/*
+ * cli.h - the command line's shared state and the commands (kvmtool's
+ * builtin model: one file per command, cmd_NAME.c, each listing its
+ * phases as calls).  src/cli is the only part of xbuild that reads files,
+ * the environment and argv, prints, and exits.
+ */
+#ifndef XB_CLI_H
+#define XB_CLI_H
+
+#include <signal.h>
+
+#include "../builder/build.h"
+#include "config.h"
+
+enum cmd { C_NONE, C_RUN, C_BUILD, C_PLAN, C_INSPECT, C_CHECK, C_COUNT };
+
+/* What the command line said. */
+struct cli {
+	enum cmd cmd;
+	const char *arg;	/* the config or kernel file */
+	bool json, verbose, paused;
+	bool test_bad_pte, use_sim;	/* test builds only (XB_TEST) */
+	uint64_t memory_mb, max_dec_mb;
+	const char *kernel, *ramdisk, *cmdline;
+	long domid, store_evtchn, console_evtchn, store_domid, console_domid;
+	int control_fd;
+	/* Set by the signal handler; the build stops between steps. */
+	volatile sig_atomic_t *stop;
+	struct xb_err err;
+};
+
+/* A file's bytes, read at the edge and handed to the builder. */
+struct cli_file {
+	uint8_t *buf;
+	size_t len;
+};
+
+/* Everything one command holds while it runs. */
+struct session {
+	struct dom_config cfg;
+	struct cli_file kernel, initrd;
+	struct dom d;
+};
+
+/* The commands; each returns 0 or a negative exit class with the message
+ * on c->err. */
+int cmd_run(struct cli *c);
+int cmd_build(struct cli *c);
+int cmd_plan(struct cli *c);
+int cmd_check(struct cli *c);
+int cmd_inspect(struct cli *c);
+
+/* ---- input.c: reading at the edge ---- */
+
+/* Read a whole regular file, refusing anything larger than cap bytes and
+ * anything that is not a regular file (FIFOs, devices, directories). */
+int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
+		 struct xb_err *e);
+/* The config (file, then command-line overrides), the kernel and initrd
+ * bytes, then dom_load() and dom_plan(): what every config command does
+ * before it needs a hypervisor.  s must be freed with session_end(). */
+int session_prepare(struct cli *c, struct session *s);
+/* Open the backend (the simulated hypervisor when sim) into s->d.hv. */
+int session_open_backend(struct cli *c, struct session *s, bool sim);
+/* Free s (closing the backend); moves a build error to c->err. */
+int session_end(struct cli *c, struct session *s, int rc);
+/* -v: one line per phase on stderr. */
+void say(const struct cli *c, const char *what);
+
+/*
+ * What `xbuild run` does in a toolstack's place, on an opened backend:
+ * claim the name, find xenstored and xenconsoled, create, event channels,
+ * build, xenstore keys, introduce, unpause (unless paused).  Any failure
+ * after creation removes the keys and the domain.
+ */
+int run_domain(struct dom *d, bool paused);
+
+#endif

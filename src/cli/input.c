@@ -1,0 +1,186 @@
+/*
+ * input.c - what every command reads before it builds: the config, the
+ * command line's overrides, the kernel and initrd files.  The builder
+ * receives bytes; only this file opens the files a config names.
+ */
+#include "cli.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../hv/hv_sim.h"
+
+int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
+		 struct xb_err *e)
+{
+	struct stat st;
+	uint8_t *b;
+	size_t got = 0;
+	int fd;
+
+	*buf = NULL;
+	*len = 0;
+	/* O_NONBLOCK so that opening a FIFO cannot hang; checked below. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return xb_fail(e, XB_EINPUT, "%s: cannot open: %s", path,
+			       strerror(errno));
+	if (fstat(fd, &st) < 0) {
+		close(fd);
+		return xb_fail(e, XB_EINPUT, "%s: cannot stat: %s", path,
+			       strerror(errno));
+	}
+	if (!S_ISREG(st.st_mode)) {
+		close(fd);
+		return xb_fail(e, XB_EINPUT, "%s: not a regular file", path);
+	}
+	if ((uint64_t)st.st_size > cap) {
+		close(fd);
+		return xb_fail(e, XB_EINPUT,
+			       "%s: file too large (%lld bytes > limit %zu)",
+			       path, (long long)st.st_size, cap);
+	}
+	b = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!b) {
+		close(fd);
+		return xb_fail(e, XB_EINTERNAL, "%s: out of memory (%lld bytes)",
+			       path, (long long)st.st_size);
+	}
+	while (got < (size_t)st.st_size) {
+		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int err = r < 0 ? errno : EIO;
+
+			free(b);
+			close(fd);
+			return xb_fail(e, XB_EINPUT, "%s: read failed: %s",
+				       path, strerror(err));
+		}
+		got += (size_t)r;
+	}
+	close(fd);
+	*buf = b;
+	*len = got;
+	return 0;
+}
+
+static int load_config(struct cli *c, struct dom_config *cfg)
+{
+	int rc = 0;
+
+	if (c->arg) {
+		uint8_t *buf;
+		size_t len;
+
+		rc = xb_read_file(c->arg, XB_CONFIG_MAX, &buf, &len, &c->err);
+		if (rc < 0)
+			return rc;
+		rc = cfg_parse(c->arg, (const char *)buf, len, cfg, &c->err);
+		free(buf);
+		if (rc < 0)
+			return rc;
+	} else {
+		/* build with --kernel etc. and no config */
+		snprintf(cfg->name, sizeof(cfg->name), "domain-%ld", c->domid);
+		if (!cfg_set_str(&cfg->source, "command line"))
+			return xb_fail(&c->err, XB_EINTERNAL, "out of memory");
+	}
+	if ((c->kernel && !cfg_set_str(&cfg->kernel, c->kernel)) ||
+	    (c->ramdisk && !cfg_set_str(&cfg->ramdisk, c->ramdisk)) ||
+	    (c->cmdline && !cfg_set_str(&cfg->cmdline, c->cmdline)))
+		return xb_fail(&c->err, XB_EINTERNAL, "out of memory");
+	if (c->memory_mb) {
+		cfg->memory_mb = c->memory_mb;
+		if (cfg->maxmem_mb < cfg->memory_mb)
+			cfg->maxmem_mb = cfg->memory_mb;
+	}
+	if (c->max_dec_mb)
+		cfg->max_decompressed = c->max_dec_mb << 20;
+	/* The overrides get the checks the config's own keys got. */
+	return cfg_finish(cfg, &c->err);
+}
+
+static uint64_t cap_of(const struct dom_config *c)
+{
+	return c->max_decompressed ? c->max_decompressed : XB_DEFAULT_MAX_DECOMP;
+}
+
+int session_prepare(struct cli *c, struct session *s)
+{
+	const struct dom_config *cfg = &s->cfg;
+	struct dom_input kernel, initrd;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	cfg_init(&s->cfg);
+	dom_init(&s->d, &s->cfg);
+	s->d.stop = c->stop;
+	s->d.test_bad_pte = c->test_bad_pte;
+	say(c, "parsing the config");
+	if ((rc = load_config(c, &s->cfg)) < 0)
+		return rc;
+	say(c, "reading the kernel and initrd");
+	if (!cfg->kernel)
+		return xb_fail(&c->err, XB_EINPUT, "%s: no kernel given",
+			       cfg->source ? cfg->source : "config");
+	if ((rc = xb_read_file(cfg->kernel, cap_of(cfg), &s->kernel.buf,
+			       &s->kernel.len, &c->err)) < 0)
+		return rc;
+	if (cfg->ramdisk &&
+	    (rc = xb_read_file(cfg->ramdisk, cap_of(cfg), &s->initrd.buf,
+			       &s->initrd.len, &c->err)) < 0)
+		return rc;
+	kernel = (struct dom_input){ cfg->kernel, s->kernel.buf, s->kernel.len };
+	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf, s->initrd.len };
+	say(c, "loading the kernel and initrd");
+	if ((rc = dom_load(&s->d, &kernel, cfg->ramdisk ? &initrd : NULL)) < 0)
+		return rc;
+	say(c, "computing the layout");
+	return dom_plan(&s->d);
+}
+
+int session_open_backend(struct cli *c, struct session *s, bool sim)
+{
+	if (sim) {
+		/* Fault injection for tests: fail the k-th backend call, the
+		 * first call of one operation, or populate beyond a limit. */
+		const char *fc = getenv("XBUILD_SIM_FAIL_CALL");
+		const char *mp = getenv("XBUILD_SIM_MAX_PAGES");
+		struct hv_sim_opts so = {
+			.fail_call = fc ? atoi(fc) : 0,
+			.fail_op = getenv("XBUILD_SIM_FAIL_OP"),
+			.max_pages = mp ? strtoull(mp, NULL, 0) : 0,
+		};
+
+		return hv_sim_open(&so, &s->d.hv, &c->err);
+	}
+	return hv_xen_open(&s->d.hv, &c->err);
+}
+
+int session_end(struct cli *c, struct session *s, int rc)
+{
+	if (s->d.hv)
+		hv_close(s->d.hv);
+	/* Config and file errors are on c->err, build errors on d.err. */
+	if (rc < 0 && s->d.err.code)
+		c->err = s->d.err;
+	dom_free(&s->d);
+	free(s->kernel.buf);
+	free(s->initrd.buf);
+	cfg_free(&s->cfg);
+	return rc;
+}
+
+void say(const struct cli *c, const char *what)
+{
+	if (c->verbose)
+		fprintf(stderr, "xbuild: %s\n", what);
+}
