@@ -6,6 +6,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+void xb_shorten(char *dst, size_t cap, const char *s)
+{
+	static const char cut[] = " ... ";
+	size_t n = strlen(s), keep, head;
+
+	if (cap == 0)
+		return;
+	if (n < cap || cap < sizeof(cut) + 2) {
+		snprintf(dst, cap, "%s", s);
+		return;
+	}
+	keep = cap - sizeof(cut);	/* bytes of s kept, NUL counted */
+	head = keep / 2;
+	memcpy(dst, s, head);
+	memcpy(dst + head, cut, sizeof(cut) - 1);
+	memcpy(dst + head + sizeof(cut) - 1, s + n - (keep - head),
+	       keep - head);
+	dst[cap - 1] = '\0';
+}
+
+/* Format into e->msg; a message too long for it loses its middle, never
+ * its end, which says what went wrong (a long path must not hide
+ * "File name too long"). */
+static void set_msg(struct xb_err *e, const char *fmt, va_list ap)
+{
+	char *full = NULL;
+	va_list aq;
+
+	va_copy(aq, ap);
+	if (vasprintf(&full, fmt, aq) < 0) {
+		full = NULL;
+		vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	} else {
+		xb_shorten(e->msg, sizeof(e->msg), full);
+	}
+	va_end(aq);
+	free(full);
+}
+
 int xb_fail(struct xb_err *e, int code, const char *fmt, ...)
 {
 	va_list ap;
@@ -16,7 +55,7 @@ int xb_fail(struct xb_err *e, int code, const char *fmt, ...)
 		return -e->code;
 	e->code = code;
 	va_start(ap, fmt);
-	vsnprintf(e->msg, sizeof(e->msg), fmt, ap);
+	set_msg(e, fmt, ap);
 	va_end(ap);
 	return -code;
 }
@@ -24,17 +63,15 @@ int xb_fail(struct xb_err *e, int code, const char *fmt, ...)
 int xb_prefix(struct xb_err *e, const char *fmt, ...)
 {
 	char pre[256], old[XB_MSG_MAX];
+	int code = e->code;
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(pre, sizeof(pre), fmt, ap);
 	va_end(ap);
 	memcpy(old, e->msg, sizeof(old));
-	/* Truncation is acceptable: the message is for people. */
-	if (snprintf(e->msg, sizeof(e->msg), "%s: %.*s", pre,
-		     (int)(sizeof(e->msg) / 2), old) < 0)
-		e->msg[0] = '\0';
-	return -e->code;
+	e->code = 0;
+	return xb_fail(e, code, "%s: %s", pre, old);
 }
 
 void xb_err_clear(struct xb_err *e)

@@ -41,6 +41,9 @@ int xb_fail(struct xb_err *e, int code, const char *fmt, ...)
 int xb_prefix(struct xb_err *e, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 void xb_err_clear(struct xb_err *e);
+/* Copy s into dst[cap]; when it does not fit, its middle is replaced by
+ * " ... " so that both its beginning and its end survive. */
+void xb_shorten(char *dst, size_t cap, const char *s);
 
 /* A growable list of warnings (config keys that are not acted on, ...). */
 struct xb_warnings {

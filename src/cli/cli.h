@@ -26,6 +26,9 @@ struct cli {
 	int control_fd;
 	/* Set by the signal handler; the build stops between steps. */
 	volatile sig_atomic_t *stop;
+	/* Set to 1 before the first step that may create something: from
+	 * then on a signal waits for the next step boundary (main.c). */
+	volatile sig_atomic_t *defer;
 	struct xb_err err;
 };
 

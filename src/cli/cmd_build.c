@@ -16,6 +16,7 @@ int cmd_build(struct cli *c)
 	if ((rc = session_prepare(c, &s)) < 0 ||
 	    (rc = session_open_backend(c, &s, c->use_sim)) < 0)
 		return session_end(c, &s, rc);
+	*c->defer = 1;
 	d->domid = (uint32_t)c->domid;
 	d->store_evtchn = (uint32_t)c->store_evtchn;
 	d->console_evtchn = (uint32_t)c->console_evtchn;

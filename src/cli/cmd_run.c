@@ -33,6 +33,7 @@ int cmd_run(struct cli *c)
 	if ((rc = session_prepare(c, &s)) < 0 ||
 	    (rc = session_open_backend(c, &s, c->use_sim)) < 0)
 		return session_end(c, &s, rc);
+	*c->defer = 1;
 	say(c, "creating and building the domain");
 	rc = run_domain(&s.d, c->paused);
 	if (rc == 0)

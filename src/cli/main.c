@@ -111,14 +111,14 @@ static int usage_error(struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 static int usage_error(struct cli *c, const char *fmt, ...)
 {
+	char msg[XB_MSG_MAX], line[SAFE_MAX];
 	va_list ap;
 
-	fprintf(stderr, "xbuild: ");
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n(try 'xbuild %s%s--help')\n",
-		c->cmd ? cmds[c->cmd].name : "", c->cmd ? " " : "");
+	fprintf(stderr, "xbuild: %s\n(try 'xbuild %s%s--help')\n",
+		safe(line, sizeof(line), msg), c->cmd ? cmds[c->cmd].name : "", c->cmd ? " " : "");
 	return XB_EUSAGE;
 }
 
@@ -232,13 +232,27 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-/* SIGINT/SIGTERM: remembered, acted on between build steps, where the
- * half-built domain is destroyed; then xbuild exits 128 + signal. */
-static volatile sig_atomic_t stop_signal;
+/*
+ * SIGINT/SIGTERM/SIGHUP.  Before a command may create anything (parsing,
+ * reading, decompressing) there is nothing to clean up: xbuild exits at
+ * once with 128 + signal.  From the moment a command sets *c->defer, the
+ * signal is remembered and acted on between build steps, where the
+ * half-built domain is destroyed; then xbuild exits 128 + signal.
+ */
+static volatile sig_atomic_t stop_signal, defer_signals;
 
 static void on_signal(int sig)
 {
+	static const char msg[] = "xbuild: interrupted by signal ";
+	char num[4] = { (char)('0' + sig / 10 % 10), (char)('0' + sig % 10), '\n' };
+
 	stop_signal = sig;
+	if (defer_signals)
+		return;
+	/* async-signal-safe: write(2) and _exit(2) only */
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	(void)!write(STDERR_FILENO, num + (sig < 10), sig < 10 ? 2 : 3);
+	_exit(128 + sig);
 }
 
 static void catch_signals(void)
@@ -272,6 +286,7 @@ int main(int argc, char **argv)
 		return rc;
 	catch_signals();
 	c.stop = &stop_signal;
+	c.defer = &defer_signals;
 	rc = run_cmd[c.cmd](&c);
 	if (rc < 0) {
 		if (!c.err.code)

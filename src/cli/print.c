@@ -12,9 +12,33 @@
 
 #include "json.h"
 
+const char *safe(char *buf, size_t cap, const char *s)
+{
+	char tmp[4 * XB_MSG_MAX];
+	size_t o = 0;
+
+	for (const unsigned char *p = (const unsigned char *)s;
+	     *p && o + 5 < sizeof(tmp); p++) {
+		if (*p == '\\' || *p == '\n' || *p == '\t') {
+			tmp[o++] = '\\';
+			tmp[o++] = *p == '\n' ? 'n' : *p == '\t' ? 't' : '\\';
+		} else if (*p < 0x20 || *p > 0x7e) {
+			o += (size_t)snprintf(tmp + o, 5, "\\x%02x", *p);
+		} else {
+			tmp[o++] = (char)*p;
+		}
+	}
+	tmp[o] = '\0';
+	xb_shorten(buf, cap, tmp);
+	return buf;
+}
+
 void print_error(const struct cli *c, const struct xb_err *e)
 {
-	fprintf(stderr, "xbuild: %s\n", e->msg);
+	char line[SAFE_MAX];
+
+	safe(line, sizeof(line), e->msg);
+	fprintf(stderr, "xbuild: %s\n", line);
 	if (c->json) {
 		struct json j;
 
@@ -25,7 +49,7 @@ void print_error(const struct cli *c, const struct xb_err *e)
 		json_end(&j);
 	}
 	if (c->control_fd >= 0)
-		dprintf(c->control_fd, "error:%s\n", e->msg);
+		dprintf(c->control_fd, "error:%s\n", line);
 }
 
 /* Warnings go into the JSON document, or to stderr in text mode. */
@@ -38,8 +62,11 @@ static void warnings(const struct cli *c, const struct dom_config *cfg,
 			json_str(j, NULL, cfg->warnings.v[i]);
 		json_close(j, ']');
 	} else if (!c->json) {
+		char line[SAFE_MAX];
+
 		for (size_t i = 0; i < cfg->warnings.n; i++)
-			fprintf(stderr, "xbuild: warning: %s\n", cfg->warnings.v[i]);
+			fprintf(stderr, "xbuild: warning: %s\n",
+				safe(line, sizeof(line), cfg->warnings.v[i]));
 	}
 }
 
@@ -92,9 +119,12 @@ void print_check(const struct cli *c, const struct session *s)
 	struct json j;
 
 	if (!c->json) {
+		char arg[SAFE_MAX];
+
 		warnings(c, &s->cfg, NULL);
 		printf("%s: ok: %s, %s kernel (%s, %s), %" PRIu64 " MiB\n",
-		       c->arg ? c->arg : "command line", s->cfg.name,
+		       safe(arg, sizeof(arg), c->arg ? c->arg : "command line"),
+		       s->cfg.name,
 		       d->gp->magic, d->kernel.format, d->kernel.compression,
 		       s->cfg.memory_mb);
 		return;
@@ -219,7 +249,7 @@ static void plan_text(const struct cli *c, const struct session *s)
 	const struct dom_start_info *si = &d->si;
 	struct seg_row rows[10];
 	size_t n = seg_rows(l, rows);
-	char lv[96];
+	char lv[96], line[SAFE_MAX];
 
 	warnings(c, &s->cfg, NULL);
 	printf("guest        %s (%s, %s)\n", d->gp->magic, d->kernel.format,
@@ -255,7 +285,7 @@ static void plan_text(const struct cli *c, const struct session *s)
 	printf("  nr_p2m_frames  %" PRIu64 "\n", si->nr_p2m_frames);
 	printf("  store_mfn      %#" PRIx64 " (simulated)\n", si->store_mfn);
 	printf("  console_mfn    %#" PRIx64 " (simulated)\n", si->console_mfn);
-	printf("  cmd_line       \"%s\"\n", si->cmd_line);
+	printf("  cmd_line       \"%s\"\n", safe(line, sizeof(line), si->cmd_line));
 }
 
 void print_plan(const struct cli *c, const struct session *s)
@@ -272,6 +302,7 @@ void print_inspect(const struct cli *c, const struct kernel_image *k)
 {
 	const struct xen_notes *n = &k->notes;
 	const struct guest_params *gp = guest_params_get(k->guest);
+	char line[SAFE_MAX];
 
 	if (c->json) {
 		struct json j;
@@ -328,10 +359,13 @@ void print_inspect(const struct cli *c, const struct kernel_image *k)
 	printf("kernel         %#" PRIx64 "-%#" PRIx64 " (%" PRIu64 " pages)\n",
 	       k->virt_kstart, k->virt_kend, xb_pages(k->virt_kend - k->virt_kstart));
 	printf("notes (%s):\n", n->source ? n->source : "none");
-	printf("  XEN_VERSION  %s\n  GUEST_OS     %s\n  LOADER       %s\n",
-	       n->xen_version, n->guest_os, n->loader);
-	if (n->pae_mode[0]) printf("  PAE_MODE     %s\n", n->pae_mode);
-	if (n->features[0]) printf("  FEATURES     %s\n", n->features);
+	printf("  XEN_VERSION  %s\n", safe(line, sizeof(line), n->xen_version));
+	printf("  GUEST_OS     %s\n", safe(line, sizeof(line), n->guest_os));
+	printf("  LOADER       %s\n", safe(line, sizeof(line), n->loader));
+	if (n->pae_mode[0])
+		printf("  PAE_MODE     %s\n", safe(line, sizeof(line), n->pae_mode));
+	if (n->features[0])
+		printf("  FEATURES     %s\n", safe(line, sizeof(line), n->features));
 	if (n->has_entry) printf("  ENTRY        %#" PRIx64 "\n", n->entry);
 	if (n->has_virt_base) printf("  VIRT_BASE    %#" PRIx64 "\n", n->virt_base);
 	if (n->has_paddr_offset) printf("  PADDR_OFFSET %#" PRIx64 "\n", n->paddr_offset);
