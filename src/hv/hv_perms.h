@@ -8,7 +8,7 @@
  * owner itself.
  *
  * The parser is pure, so both backends use it: hv_xen.c turns the result
- * into struct xs_permissions, hv_sim.c may check and store it.
+ * into struct xs_permissions, sim_xs.c checks and stores it.
  */
 #ifndef XB_HV_PERMS_H
 #define XB_HV_PERMS_H

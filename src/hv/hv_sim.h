@@ -1,6 +1,7 @@
 /*
- * hv_sim.h - inspection of the simulated hypervisor, for tests and for
- * `xbuild plan`.  The backend itself is opened with hv_sim_open() (hv.h).
+ * hv_sim.h - the simulated hypervisor (src/hv/sim*.c): opening it, and
+ * inspecting it, for tests and for `xbuild plan`.  Once open it is used
+ * through the hv_*() calls of hv.h like the real backend.
  */
 #ifndef XB_HV_SIM_H
 #define XB_HV_SIM_H

@@ -1,0 +1,332 @@
+/*
+ * sim.c - the simulated hypervisor: its ops table, open/close, domains and
+ * vCPUs, fault injection and call accounting, and the inspection calls of
+ * hv_sim.h.  Guest frames are in sim_mem.c, the pin-time checks in
+ * sim_pin.c, xenstore in sim_xs.c (sim_int.h lists them).
+ */
+#include "sim_int.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int sim_enter(struct sim *h, const char *op, struct xb_err *e)
+{
+	h->calls++;
+	snprintf(h->last_op, sizeof(h->last_op), "%s", op);
+	if (h->calls <= SIM_MAX_CALLS)
+		h->call_names[h->calls - 1] = op;
+	if ((h->o.fail_call && (unsigned)h->o.fail_call == h->calls) ||
+	    (h->o.fail_op && !strcmp(h->o.fail_op, op))) {
+		if (h->o.fail_op)
+			h->o.fail_op = NULL;	/* the first call only */
+		return xb_fail(e, XB_EHV, "%s: simulated failure (call %u)",
+			       op, h->calls);
+	}
+	return 0;
+}
+
+struct sim_dom *sim_dom_of(struct sim *h, uint32_t domid)
+{
+	for (unsigned i = 0; i < SIM_MAX_DOMS; i++)
+		if (h->doms[i].used && h->doms[i].domid == domid)
+			return &h->doms[i];
+	return NULL;
+}
+
+struct sim_dom *sim_need_dom(struct sim *h, uint32_t domid, const char *op,
+			     struct xb_err *e)
+{
+	struct sim_dom *d = sim_dom_of(h, domid);
+
+	if (!d)
+		xb_fail(e, XB_EHV, "%s: no domain %u", op, domid);
+	return d;
+}
+
+static int sim_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	int rc;
+
+	if ((rc = sim_enter(h, "caps", e)) < 0)
+		return rc;
+	snprintf(buf, len, "xen-3.0-x86_64 xen-3.0-x86_32p");
+	return 0;
+}
+
+static int sim_domain_create(struct hv *hv, const struct hv_create *c,
+			     uint32_t *domid, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d = NULL;
+	int rc;
+
+	if ((rc = sim_enter(h, "domain_create", e)) < 0)
+		return rc;
+	for (unsigned i = 0; i < SIM_MAX_DOMS && !d; i++)
+		if (!h->doms[i].used)
+			d = &h->doms[i];
+	if (!d)
+		return xb_fail(e, XB_EHV, "domain_create: too many domains");
+	if (!c->max_vcpus)
+		return xb_fail(e, XB_EHV, "domain_create: max_vcpus 0");
+	if (!sim_frames_left(h))
+		return xb_fail(e, XB_EHV, "domain_create: out of frames");
+	memset(d, 0, sizeof(*d));
+	d->used = true;
+	d->domid = h->next_domid++;
+	d->pae = c->pae;
+	d->next_port = 1;
+	/* The shared-info frame belongs to the domain, outside its p2m. */
+	d->shinfo_idx = sim_frame_alloc(h, sim_slot(h, d));
+	memset(sim_frame_at(h, d->shinfo_idx), 0xa5, XB_PAGE_SIZE);
+	*domid = d->domid;
+	return 0;
+}
+
+static int sim_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
+			   struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "set_max_mem", e)) < 0)
+		return rc;
+	if (!(d = sim_need_dom(h, domid, "set_max_mem", e)))
+		return -XB_EHV;
+	d->max_kb = kb;
+	return 0;
+}
+
+static int sim_shared_info_mfn(struct hv *hv, uint32_t domid, uint64_t *mfn,
+			       struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "shared_info_mfn", e)) < 0)
+		return rc;
+	if (!(d = sim_need_dom(h, domid, "shared_info_mfn", e)))
+		return -XB_EHV;
+	*mfn = sim_idx_to_mfn(h, d->shinfo_idx);
+	return 0;
+}
+
+static int sim_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn,
+			      struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "hypercall_init", e)) < 0)
+		return rc;
+	if (!(d = sim_need_dom(h, domid, "hypercall_init", e)))
+		return -XB_EHV;
+	if (!sim_owns(h, d, mfn))
+		return xb_fail(e, XB_EHV, "hypercall_init: mfn %#" PRIx64
+			       " is not a frame of dom %u", mfn, domid);
+	/* Xen writes 32-byte stubs; the sim writes a recognisable fill. */
+	memset(sim_frame_at(h, sim_mfn_to_idx(h, mfn)), 0xcc, XB_PAGE_SIZE);
+	d->hypercall_mfn = mfn;
+	return 0;
+}
+
+static bool canonical(uint64_t va)
+{
+	return va < 0x0000800000000000ULL || va >= 0xffff800000000000ULL;
+}
+
+static int sim_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu,
+			const struct hv_vcpu *v, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "set_vcpu", e)) < 0)
+		return rc;
+	if (!(d = sim_need_dom(h, domid, "set_vcpu", e)))
+		return -XB_EHV;
+	if (vcpu != 0)
+		return xb_fail(e, XB_EHV, "set_vcpu: vcpu %u", vcpu);
+	if (!d->pinned || v->cr3_mfn != d->root_mfn)
+		return xb_fail(e, XB_EHV, "set_vcpu: cr3 mfn %#" PRIx64
+			       " is not the pinned root", v->cr3_mfn);
+	if (v->is64 == d->pae || !canonical(v->rip) || !canonical(v->rsp))
+		return xb_fail(e, XB_EHV, "set_vcpu: bad context (rip %#" PRIx64
+			       ", rsp %#" PRIx64 ")", v->rip, v->rsp);
+	d->vcpu = *v;
+	d->has_vcpu = true;
+	return 0;
+}
+
+static int sim_seed_grants(struct hv *hv, uint32_t domid, uint64_t console_mfn,
+			   uint32_t console_domid, uint64_t store_mfn,
+			   uint32_t store_domid, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "seed_grants", e)) < 0)
+		return rc;
+	if (!(d = sim_need_dom(h, domid, "seed_grants", e)))
+		return -XB_EHV;
+	d->grant_frame[0] = console_mfn;
+	d->grant_domid[0] = console_domid;
+	d->grant_frame[1] = store_mfn;
+	d->grant_domid[1] = store_domid;
+	return 0;
+}
+
+static int sim_evtchn_alloc(struct hv *hv, uint32_t domid, uint32_t remote,
+			    uint32_t *port, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	(void)remote;
+	if ((rc = sim_enter(h, "evtchn_alloc", e)) < 0)
+		return rc;
+	if (!(d = sim_need_dom(h, domid, "evtchn_alloc", e)))
+		return -XB_EHV;
+	*port = d->next_port++;
+	return 0;
+}
+
+static int sim_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "unpause", e)) < 0)
+		return rc;
+	if (!(d = sim_need_dom(h, domid, "unpause", e)))
+		return -XB_EHV;
+	if (!d->has_vcpu)
+		return xb_fail(e, XB_EHV, "unpause: vcpu 0 has no context");
+	d->running = true;
+	return 0;
+}
+
+static int sim_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "destroy", e)) < 0)
+		return rc;
+	if (!(d = sim_need_dom(h, domid, "destroy", e)))
+		return -XB_EHV;
+	sim_frames_release(h, sim_slot(h, d));
+	d->used = false;
+	return 0;
+}
+
+static void sim_close(struct hv *hv)
+{
+	struct sim *h = sim_of(hv);
+
+	if (!h)
+		return;
+	sim_mem_close(h);
+	sim_xs_close(h);
+	free(h);
+}
+
+static const struct hv_ops sim_ops = {
+	.name = "sim",
+	.caps = sim_caps,
+	.domain_create = sim_domain_create,
+	.set_max_mem = sim_set_max_mem,
+	.populate = sim_populate,
+	.map = sim_map,
+	.unmap = sim_unmap,
+	.pin_root = sim_pin_root,
+	.shared_info_mfn = sim_shared_info_mfn,
+	.hypercall_init = sim_hypercall_init,
+	.set_vcpu = sim_set_vcpu,
+	.seed_grants = sim_seed_grants,
+	.evtchn_alloc = sim_evtchn_alloc,
+	.unpause = sim_unpause,
+	.destroy = sim_destroy,
+	.xs_read = sim_xs_read,
+	.xs_dir = sim_xs_dir,
+	.xs_write = sim_xs_write,
+	.xs_rm = sim_xs_rm,
+	.xs_introduce = sim_xs_introduce,
+	.close = sim_close,
+};
+
+int hv_sim_open(const struct hv_sim_opts *o, struct hv **hv, struct xb_err *e)
+{
+	struct sim *h = calloc(1, sizeof(*h));
+	int rc;
+
+	if (!h)
+		return xb_fail(e, XB_EINTERNAL, "sim: out of memory");
+	if (o)
+		h->o = *o;
+	if ((rc = sim_mem_open(h, e)) < 0) {
+		free(h);
+		return rc;
+	}
+	h->next_domid = 1;
+	h->hv.ops = &sim_ops;
+	*hv = &h->hv;
+	return 0;
+}
+
+const struct hv_vcpu *hv_sim_vcpu(struct hv *hv, uint32_t domid)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d = sim_dom_of(h, domid);
+
+	return d && d->has_vcpu ? &d->vcpu : NULL;
+}
+
+void hv_sim_stats(struct hv *hv, struct hv_sim_stats *s)
+{
+	struct sim *h = sim_of(hv);
+	const struct sim_dom *last = NULL;
+
+	memset(s, 0, sizeof(*s));
+	s->calls = h->calls;
+	s->mappings = h->nmaps;
+	for (unsigned i = 0; i < SIM_MAX_DOMS; i++) {
+		const struct sim_dom *d = &h->doms[i];
+
+		if (!d->used)
+			continue;
+		s->live_domains++;
+		s->frames += d->nr_frames + 1;
+		if (!last || d->domid > last->domid)
+			last = d;
+	}
+	if (last) {
+		s->pinned = last->pinned;
+		s->running = last->running;
+		s->introduced = last->introduced;
+		s->pinned_tables = last->pinned_tables;
+		s->hypercall_mfn = last->hypercall_mfn;
+		memcpy(s->grant_frame, last->grant_frame, sizeof(s->grant_frame));
+		memcpy(s->grant_domid, last->grant_domid, sizeof(s->grant_domid));
+	}
+	snprintf(s->last_op, sizeof(s->last_op), "%s", h->last_op);
+}
+
+const char *hv_sim_call_name(struct hv *hv, unsigned k)
+{
+	struct sim *h = sim_of(hv);
+
+	return k >= 1 && k <= h->calls && k <= SIM_MAX_CALLS ?
+	       h->call_names[k - 1] : NULL;
+}
