@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "../hv/hv_sim.h"
+#include "../hv/hv_xen.h"
 
 int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
 		 struct xb_err *e)
@@ -147,8 +148,22 @@ int session_prepare(struct cli *c, struct session *s)
 	return dom_plan(&s->d);
 }
 
+static void hv_trace_line(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "xbuild hv-xen: %s\n", line);
+}
+
 int session_open_backend(struct cli *c, struct session *s, bool sim)
 {
+	/* XBUILD_HV_TRACE: unset, empty or 0 off; 2 adds libxc's details;
+	 * anything else one line per operation. */
+	const char *t = getenv("XBUILD_HV_TRACE");
+	struct hv_xen_opts xo = {
+		.trace = !t || !*t || !strcmp(t, "0") ? 0 : !strcmp(t, "2") ? 2 : 1,
+		.log = hv_trace_line,
+	};
+
 	if (sim) {
 		/* Fault injection for tests: fail the k-th backend call, the
 		 * first call of one operation, or populate beyond a limit. */
@@ -162,7 +177,7 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 
 		return hv_sim_open(&so, &s->d.hv, &c->err);
 	}
-	return hv_xen_open(&s->d.hv, &c->err);
+	return hv_xen_open(&xo, &s->d.hv, &c->err);
 }
 
 int session_end(struct cli *c, struct session *s, int rc)

@@ -100,10 +100,6 @@ struct hv_ops {
 	void (*close)(struct hv *hv);
 };
 
-/* Open the real backend; -XB_EHV with a clear message when no Xen is
- * reachable (no /dev/xen/privcmd). */
-int hv_xen_open(struct hv **hv, struct xb_err *e);
-
 /* The calls, one per operation. */
 static inline int hv_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e)
 {

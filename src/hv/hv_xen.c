@@ -5,9 +5,10 @@
  *
  * Every failure records "operation(dom N, details): errno text" and, when
  * libxc logged an error during the call, "(libxc: its message)".  Nothing is
- * printed unless XBUILD_HV_TRACE is set (and not "0"): then one line per
- * operation goes to stderr, and libxc's warnings and errors; with
- * XBUILD_HV_TRACE=2 also libxc's detail messages.
+ * printed and the environment is not read: with tracing asked for in
+ * struct hv_xen_opts (hv_xen.h), one line per operation, and libxc's
+ * warnings and errors (at trace 2 also its details), go to the caller's
+ * log callback.
  *
  * Facts used here come from Xen's public headers: xen/domctl.h
  * (createdomain, max_vcpus, set_address_size, hypercall_init),
@@ -15,7 +16,7 @@
  * pfns in and the first mfn of each extent out), xen/xen.h (mmuext_op),
  * xen/foreign/x86_{32,64}.h (vCPU context layouts, cr3 encodings).
  */
-#include "hv.h"
+#include "hv_xen.h"
 #include "hv_perms.h"
 
 #include <errno.h>
@@ -68,11 +69,11 @@ _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t),
 /*
  * A quiet xentoollog logger: libxc would otherwise print its own errors on
  * stderr.  It keeps the last error-level message of the current call so the
- * recorded error can quote it.
+ * recorded error can quote it, and hands messages to the trace.
  */
 struct hv_log {
 	xentoollog_logger vtable;	/* first: libxc calls us through it */
-	int trace;			/* 0 off, 1 ops, 2 ops + libxc detail */
+	const struct hv_xen_opts *o;	/* the trace settings of struct xen */
 	char last[256];
 };
 
@@ -82,7 +83,7 @@ struct xen {
 	xenforeignmemory_handle *fmem;
 	struct xs_handle *xsh;		/* opened on the first xs_* call */
 	struct hv_log log;
-	int trace;
+	struct hv_xen_opts o;	/* trace level and callback (hv_xen.h) */
 	/* Extents used by the last populate, for tracing and benchmarks. */
 	uint64_t populated[3];		/* order 18, 9, 0 */
 	char populate_stats[128];
@@ -94,6 +95,41 @@ static struct xen *xen_of(struct hv *hv)
 }
 
 static const unsigned populate_orders[3] = { 18, 9, 0 };
+
+/* The trace is on at level >= min (and there is somewhere to send it). */
+static bool tracing(const struct hv_xen_opts *o, int min)
+{
+	return o && o->log && o->trace >= min;
+}
+
+/* One trace line to the caller's callback; formatted in full even when
+ * long (xenstore values), truncated only if memory runs out.  errno is
+ * kept: libxc logs from inside calls whose errno the caller reads next. */
+__attribute__((format(printf, 2, 3)))
+static void trace_to(const struct hv_xen_opts *o, const char *fmt, ...)
+{
+	char buf[512], *big = NULL;
+	int n, saved_errno = errno;
+	va_list ap;
+
+	if (!tracing(o, 1))
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		errno = saved_errno;
+		return;
+	}
+	if ((size_t)n >= sizeof(buf) && (big = malloc((size_t)n + 1))) {
+		va_start(ap, fmt);
+		vsnprintf(big, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
+	o->log(o->log_ctx, big ? big : buf);
+	free(big);
+	errno = saved_errno;
+}
 
 __attribute__((format(printf, 5, 0)))
 static void log_vmessage(xentoollog_logger *logger, xentoollog_level level,
@@ -111,10 +147,9 @@ static void log_vmessage(xentoollog_logger *logger, xentoollog_level level,
 		msg[--len] = '\0';
 	if (level >= XTL_ERROR)
 		memcpy(lg->last, msg, sizeof(lg->last));
-	if (lg->trace >= 2 || (lg->trace && level >= XTL_WARN))
-		fprintf(stderr, "xbuild hv-xen: %s: %s: %s\n",
-			context ? context : "xc", xtl_level_to_string(level),
-			msg);
+	if (tracing(lg->o, 2) || (tracing(lg->o, 1) && level >= XTL_WARN))
+		trace_to(lg->o, "%s: %s: %s", context ? context : "xc",
+			 xtl_level_to_string(level), msg);
 }
 
 static void log_progress(xentoollog_logger *logger, const char *context,
@@ -130,19 +165,8 @@ static void log_destroy(xentoollog_logger *logger)
 	(void)logger;		/* embedded in struct xen, freed with it */
 }
 
-__attribute__((format(printf, 2, 3)))
-static void trace(const struct xen *h, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!h->trace)
-		return;
-	va_start(ap, fmt);
-	fputs("xbuild hv-xen: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-}
+/* trace(h, fmt, ...): one trace line of this backend. */
+#define trace(h, ...) trace_to(&(h)->o, __VA_ARGS__)
 
 /* Start of a library call: forget libxc's previous message. */
 static void call_begin(struct xen *h)
@@ -838,9 +862,23 @@ static const struct hv_ops xen_ops = {
 	.close = xen_close,
 };
 
-int hv_xen_open(struct hv **hv, struct xb_err *e)
+/* Open failed before there was a struct xen: record and trace msg. */
+__attribute__((format(printf, 4, 5)))
+static int open_fail(const struct hv_xen_opts *o, struct xb_err *e, int code,
+		     const char *fmt, ...)
 {
-	const char *t = getenv("XBUILD_HV_TRACE");
+	char msg[XB_MSG_MAX];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	trace_to(o, "FAILED open: %s", msg);
+	return xb_fail(e, code, "%s", msg);
+}
+
+int hv_xen_open(const struct hv_xen_opts *o, struct hv **hv, struct xb_err *e)
+{
 	struct xen *h;
 
 	*hv = NULL;
@@ -856,20 +894,21 @@ int hv_xen_open(struct hv **hv, struct xb_err *e)
 		if (faccessat(AT_FDCWD, PRIVCMD_PROC, R_OK | W_OK,
 			      AT_EACCESS) < 0) {
 			if (err == EACCES || err == EPERM)
-				return xb_fail(e, XB_EHV,
-					       "cannot use the Xen hypervisor (%s: %s): xbuild needs root in dom0; `xbuild plan` works without one",
-					       PRIVCMD_DEV, strerror(err));
-			return xb_fail(e, XB_EHV,
-				       "no Xen hypervisor is reachable (%s: %s); `xbuild plan` works without one",
-				       PRIVCMD_DEV, strerror(err));
+				return open_fail(o, e, XB_EHV,
+						 "cannot use the Xen hypervisor (%s: %s): xbuild needs root in dom0; `xbuild plan` works without one",
+						 PRIVCMD_DEV, strerror(err));
+			return open_fail(o, e, XB_EHV,
+					 "no Xen hypervisor is reachable (%s: %s); `xbuild plan` works without one",
+					 PRIVCMD_DEV, strerror(err));
 		}
 	}
 
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return xb_fail(e, XB_EINTERNAL, "hv_xen_open: out of memory");
-	h->trace = !t || !*t || strcmp(t, "0") == 0 ? 0 : strcmp(t, "2") == 0 ? 2 : 1;
-	h->log.trace = h->trace;
+		return open_fail(o, e, XB_EINTERNAL, "hv_xen_open: out of memory");
+	if (o)
+		h->o = *o;
+	h->log.o = &h->o;
 	h->log.vtable.vmessage = log_vmessage;
 	h->log.vtable.progress = log_progress;
 	h->log.vtable.destroy = log_destroy;

@@ -5,11 +5,18 @@
  */
 #include "harness.h"
 
-#include "../../src/hv/hv.h"
+#include "../../src/hv/hv_xen.h"
 #include "../../src/hv/hv_perms.h"
 
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+static bool have_privcmd(void)
+{
+	return access("/dev/xen/privcmd", F_OK) == 0 ||
+	       access("/proc/xen/privcmd", F_OK) == 0;
+}
 
 static void test_open_without_xen(void)
 {
@@ -17,10 +24,9 @@ static void test_open_without_xen(void)
 	struct hv *h = (struct hv *)&e;	/* must be reset to NULL */
 	int rc;
 
-	if (access("/dev/xen/privcmd", F_OK) == 0 ||
-	    access("/proc/xen/privcmd", F_OK) == 0)
+	if (have_privcmd())
 		SKIP("a Xen privcmd device exists here");
-	rc = hv_xen_open(&h, &e);
+	rc = hv_xen_open(NULL, &h, &e);
 	CHECK_EQ(rc, -XB_EHV);
 	CHECK_EQ(e.code, XB_EHV);
 	CHECK(h == NULL);
@@ -28,19 +34,103 @@ static void test_open_without_xen(void)
 	CHECK_CONTAINS(e.msg, "`xbuild plan` works without one");
 }
 
-static void test_open_trace_quiet(void)
-{
-	/* Tracing must not change the result; it only adds stderr lines. */
-	struct xb_err e = { 0 };
-	struct hv *h = NULL;
+/* What the trace callback received. */
+struct trace_log {
+	int lines;
+	char first[XB_MSG_MAX + 64];
+};
 
-	if (access("/dev/xen/privcmd", F_OK) == 0 ||
-	    access("/proc/xen/privcmd", F_OK) == 0)
+static void trace_collect(void *ctx, const char *line)
+{
+	struct trace_log *l = ctx;
+
+	if (!l->lines++)
+		snprintf(l->first, sizeof(l->first), "%s", line);
+}
+
+/*
+ * hv_xen_open(o) with fd 2 sent to a temporary file; returns its rc and
+ * stores in *err_bytes what the library wrote to stderr (-1 if the
+ * redirection failed).
+ */
+static int open_capturing_stderr(const struct hv_xen_opts *o, struct hv **h,
+				 struct xb_err *e, long *err_bytes)
+{
+	char path[] = "/tmp/xbuild-test-stderr-XXXXXX";
+	int fd = mkstemp(path), saved = dup(2), rc;
+	struct stat st;
+
+	*err_bytes = -1;
+	if (fd < 0 || saved < 0 || dup2(fd, 2) < 0) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(path);
+		}
+		if (saved >= 0)
+			close(saved);
+		return hv_xen_open(o, h, e);
+	}
+	rc = hv_xen_open(o, h, e);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	if (fstat(fd, &st) == 0)
+		*err_bytes = (long)st.st_size;
+	close(fd);
+	unlink(path);
+	return rc;
+}
+
+/*
+ * The library never prints and never reads the environment: whatever the
+ * trace level (and with XBUILD_HV_TRACE set to tempt it), stderr stays
+ * empty; the failure reaches the callback as one "FAILED open: " line
+ * exactly when tracing is on, and the result is the same either way.
+ */
+static void test_open_trace(void)
+{
+	static const struct { int trace; bool log; int lines; } cases[] = {
+		{ 0, true, 0 }, { 1, true, 1 }, { 2, true, 1 },
+		{ 1, false, 0 },	/* tracing but nowhere to send it */
+	};
+	char want[XB_MSG_MAX + 64];
+
+	if (have_privcmd())
 		SKIP("a Xen privcmd device exists here");
-	setenv("XBUILD_HV_TRACE", "1", 1);
-	CHECK_EQ(hv_xen_open(&h, &e), -XB_EHV);
+	setenv("XBUILD_HV_TRACE", "2", 1);
+	for (size_t i = 0; i < XB_ARRAY_SIZE(cases); i++) {
+		struct trace_log l = { 0 };
+		struct hv_xen_opts o = {
+			.trace = cases[i].trace,
+			.log = cases[i].log ? trace_collect : NULL,
+			.log_ctx = &l,
+		};
+		struct xb_err e = { 0 };
+		struct hv *h = (struct hv *)&e;	/* must be reset to NULL */
+		long err_bytes;
+
+		CHECK_EQ(open_capturing_stderr(&o, &h, &e, &err_bytes), -XB_EHV);
+		CHECK_EQ(err_bytes, 0);
+		CHECK(h == NULL);
+		CHECK_EQ(e.code, XB_EHV);
+		CHECK_CONTAINS(e.msg, "no Xen hypervisor is reachable (/dev/xen/privcmd: ");
+		CHECK_EQ(l.lines, cases[i].lines);
+		if (cases[i].lines) {
+			snprintf(want, sizeof(want), "FAILED open: %s", e.msg);
+			CHECK_STR(l.first, want);
+		}
+	}
+	/* No options at all: quiet too. */
+	{
+		struct xb_err e = { 0 };
+		struct hv *h = NULL;
+		long err_bytes;
+
+		CHECK_EQ(open_capturing_stderr(NULL, &h, &e, &err_bytes), -XB_EHV);
+		CHECK_EQ(err_bytes, 0);
+		CHECK(h == NULL);
+	}
 	unsetenv("XBUILD_HV_TRACE");
-	CHECK(h == NULL);
 }
 
 static void test_perms_ok(void)
@@ -120,7 +210,7 @@ static void test_perms_bad(void)
 
 const struct test tests[] = {
 	{ "hv_xen_open_without_xen", test_open_without_xen },
-	{ "hv_xen_open_trace", test_open_trace_quiet },
+	{ "hv_xen_open_trace", test_open_trace },
 	{ "hv_perms_ok", test_perms_ok },
 	{ "hv_perms_bad", test_perms_bad },
 	{ NULL, NULL },

@@ -1,0 +1,37 @@
+/*
+ * hv_xen.h - opening the real backend (hv_xen.c: Xen 4.17 through
+ * libxenctrl, libxenforeignmemory, libxenguest and libxenstore).  Once
+ * open it is used through the hv_*() calls of hv.h.
+ */
+#ifndef XB_HV_XEN_H
+#define XB_HV_XEN_H
+
+#include "hv.h"
+
+/*
+ * Tracing.  The backend never prints: with trace > 0 and log set, each
+ * line goes to log(log_ctx, line), one call per line, without a newline
+ * or any prefix; the line is only valid during the call.
+ *   trace 0  nothing
+ *   trace 1  one line per operation (failures start "FAILED "), and
+ *            libxc's warnings and errors ("context: level: message")
+ *   trace 2  also libxc's detail messages
+ * The populate line reads "populate(dom N, P pages): a x 1 GiB, b x 2 MiB,
+ * c x 4 KiB" (the e2e harness reads it).
+ */
+struct hv_xen_opts {
+	int trace;
+	void (*log)(void *ctx, const char *line);
+	void *log_ctx;
+};
+
+/*
+ * Open the real backend.  o may be NULL (no tracing); it is copied.
+ * Returns 0 with *hv set, or -XB_EHV with a clear message and *hv NULL
+ * when no Xen is reachable (no /dev/xen/privcmd) or it cannot be used,
+ * -XB_EINTERNAL when out of memory.  Close with hv_close().
+ */
+int hv_xen_open(const struct hv_xen_opts *o, struct hv **hv,
+		struct xb_err *e);
+
+#endif
