@@ -107,6 +107,7 @@ int sim_xs_write(struct hv *hv, const char *path, const char *value,
 	struct sim *h = sim_of(hv);
 	struct hv_perm pp[HV_PERMS_MAX];
 	struct sim_xs_ent *x, *nv;
+	char *v, *pm, *p = NULL;
 	size_t np;
 	int rc;
 
@@ -116,21 +117,28 @@ int sim_xs_write(struct hv *hv, const char *path, const char *value,
 		return xb_fail(e, XB_EHV, "xs_write %s: not an absolute path", path);
 	if (!perms || hv_perms_parse(perms, pp, &np, e) < 0)
 		return xb_fail(e, XB_EINTERNAL, "xs_write %s: bad perms", path);
-	if (!(x = xs_find(h, path))) {
-		nv = realloc(h->xs, (h->nxs + 1) * sizeof(*nv));
-		if (!nv)
-			return xb_fail(e, XB_EINTERNAL, "xs_write: out of memory");
+	/* Allocate first: out of memory leaves the store as it was (an
+	 * entry with a NULL string would crash the next lookup). */
+	x = xs_find(h, path);
+	v = strdup(value);
+	pm = strdup(perms);
+	if (v && pm && !x && (p = strdup(path)) &&
+	    (nv = realloc(h->xs, (h->nxs + 1) * sizeof(*nv)))) {
 		h->xs = nv;
 		x = &h->xs[h->nxs++];
 		memset(x, 0, sizeof(*x));
-		x->path = strdup(path);
+		x->path = p;
+	}
+	if (!v || !pm || !x) {
+		free(v);
+		free(pm);
+		free(p);	/* NULL unless the entry could not be added */
+		return xb_fail(e, XB_EINTERNAL, "xs_write: out of memory");
 	}
 	free(x->value);
 	free(x->perms);
-	x->value = strdup(value);
-	x->perms = strdup(perms);
-	if (!x->path || !x->value || !x->perms)
-		return xb_fail(e, XB_EINTERNAL, "xs_write: out of memory");
+	x->value = v;
+	x->perms = pm;
 	return 0;
 }
 
