@@ -6,7 +6,7 @@
  * libxenforeignmemory, libxenguest, libxenstore; opened with hv_xen.h) and
  * on the simulated hypervisor (sim*.c: guest frames in host memory,
  * scattered MFNs, Xen's pin-time checks, a xenstore model; opened and
- * inspected with hv_sim.h).  Only hv_xen.c includes libxenctrl's header.
+ * inspected with sim_inspect.h).  Only hv_xen.c includes libxenctrl's header.
  *
  * Every operation returns 0 or a negative exit class with a message on e
  * (-XB_EHV when the hypervisor refused, -XB_EINTERNAL for host failures).

@@ -1,7 +1,7 @@
 /*
- * hv_sim.h - the simulated hypervisor (src/hv/sim*.c): opening it, and
- * inspecting it, for tests and for `xbuild plan`.  Once open it is used
- * through the hv_*() calls of hv.h like the real backend.
+ * hv_sim.h - opening the simulated hypervisor (src/hv/sim*.c), for `xbuild
+ * plan` and tests.  Once open it is used through the hv_*() calls of hv.h
+ * like the real backend; tests look inside it with sim_inspect.h.
  */
 #ifndef XB_HV_SIM_H
 #define XB_HV_SIM_H
@@ -15,34 +15,5 @@ struct hv_sim_opts {
 	const char *fail_op;	/* fault injection: fail the first call of this op */
 };
 int hv_sim_open(const struct hv_sim_opts *o, struct hv **hv, struct xb_err *e);
-
-/* Host pointer to machine frame mfn, or NULL if no such frame exists. */
-void *hv_sim_frame(struct hv *hv, uint64_t mfn);
-/* Owner domid of mfn, or -1 when free/unknown. */
-int hv_sim_owner(struct hv *hv, uint64_t mfn);
-/* vCPU 0 context set for domid, or NULL. */
-const struct hv_vcpu *hv_sim_vcpu(struct hv *hv, uint32_t domid);
-/* Value of a xenstore path and its perms, or NULL. */
-const char *hv_sim_xs(struct hv *hv, const char *path, const char **perms);
-/* Number of xenstore entries under prefix (all when prefix is ""). */
-size_t hv_sim_xs_count(struct hv *hv, const char *prefix);
-
-struct hv_sim_stats {
-	unsigned calls;		/* backend calls so far */
-	unsigned live_domains;	/* created and not destroyed */
-	unsigned mappings;	/* outstanding map() results */
-	uint64_t frames;	/* frames owned by live domains */
-	bool pinned, running, introduced;	/* of the last domain */
-	uint64_t pinned_tables;	/* page-table frames validated at pin */
-	uint64_t hypercall_mfn;	/* frame given to hypercall_init, 0 if none */
-	uint64_t grant_frame[2];/* grant entries 0 and 1 */
-	uint32_t grant_domid[2];
-	char last_op[32];	/* name of the last call */
-};
-void hv_sim_stats(struct hv *hv, struct hv_sim_stats *s);
-
-/* Test-only: the name of backend call number k (1-based) of the last
- * run, or NULL; lets a fault-injection walk report the step. */
-const char *hv_sim_call_name(struct hv *hv, unsigned k);
 
 #endif

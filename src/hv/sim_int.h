@@ -14,7 +14,7 @@
 #ifndef XB_SIM_INT_H
 #define XB_SIM_INT_H
 
-#include "hv_sim.h"
+#include "sim_inspect.h"
 
 #define SIM_BITS 26			/* 2^26 frames = 256 GiB of guests */
 #define SIM_CAP (1ULL << SIM_BITS)

@@ -11,7 +11,7 @@
 
 #include "../../src/builder/build.h"
 #include "../../src/cli/cli.h"
-#include "../../src/hv/hv_sim.h"
+#include "../../src/hv/sim_inspect.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -14,7 +14,7 @@
 
 #include "../../src/builder/build.h"
 #include "../../src/cli/cli.h"
-#include "../../src/hv/hv_sim.h"
+#include "../../src/hv/sim_inspect.h"
 #include "../../src/builder/pagetable.h"
 #include "elfgen.h"
 

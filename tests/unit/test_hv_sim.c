@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 
-#include "../../src/hv/hv_sim.h"
+#include "../../src/hv/sim_inspect.h"
 #include "../../src/x86.h"
 
 #define SIM_FIRST_MFN (1ULL << 30)	/* hv_sim.h: every mfn is above pfns */
