@@ -6,15 +6,17 @@
  *   dom_load()            kernel and initrd bytes -> kernel image, initrd
  *   dom_plan()            the layout (pure, no hypervisor)
  *   -- hypervisor from here (d->hv, opened by the caller) --
- *   dom_claim_name()      the name is free (xenstore)
  *   dom_find_backends()   xenstored's and xenconsoled's domids
  *   dom_create()          the domain (checks xen_caps first)
+ *   dom_claim_name()      the name, and the mark of a domain under
+ *                         construction, in one xenstore transaction
  *   dom_alloc_evtchns()   store and console event channels
  *   dom_build()           memory, kernel, initrd, p2m, start_info, page
  *                         tables, shared info, vCPU 0, grants
  *   dom_write_xenstore()  the keys a toolstack writes (DESIGN.md)
  *   dom_introduce()       xs_introduce_domain
  *   dom_unpause()
+ *   dom_handover()        the mark removed: the domain is finished
  *
  * Every step returns 0 or a negative exit class with the message on d->err,
  * and first checks *d->stop (a signal asked to stop).  After a failure past
@@ -28,6 +30,9 @@
 #include "../config.h"
 #include "../hv/hv.h"
 #include "layout.h"
+
+/* The mark of a domain under construction, below /local/domain/N. */
+#define XB_MARK_KEY "xbuild/builder"
 
 /* Bytes of one input file, read or mapped by the caller, who keeps them
  * valid until dom_free(); name is used in messages. */
@@ -69,6 +74,10 @@ struct dom {
 	struct dom_start_info si;
 	struct hv_vcpu vcpu;
 
+	/* Who builds the domain ("pid START BOOT_ID", see xbuild gc), kept
+	 * under XB_MARK_KEY while it is under construction; NULL: no mark. */
+	const char *mark;
+
 	/* Set asynchronously (a signal) to stop the build between steps;
 	 * the step that sees it fails with "interrupted". May be NULL. */
 	volatile sig_atomic_t *stop;
@@ -90,8 +99,11 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 /* Compute the layout (pure). */
 int dom_plan(struct dom *d);
 
-/* -XB_EINPUT when another domain carries the config's name. */
+/* Take the config's name for the created domain (-XB_EINPUT when another
+ * domain carries it) and write d->mark, if set, under XB_MARK_KEY. */
 int dom_claim_name(struct dom *d);
+/* Remove the mark: the domain is handed over. */
+int dom_handover(struct dom *d);
 /* store_domid and console_domid from /tool/{xenstored,xenconsoled}/domid
  * (0 when absent). */
 int dom_find_backends(struct dom *d);
@@ -111,5 +123,14 @@ int dom_check_stop(struct dom *d);
 /* Remove the xenstore keys written and destroy the domain if one was
  * created (best effort; d->err keeps the first failure). */
 void dom_abort(struct dom *d);
+
+/*
+ * Garbage collection of builds that died (SIGKILL, the OOM killer): every
+ * domain whose mark gone() judges orphaned loses its xenstore keys and is
+ * destroyed.  Their count goes to *n, the first max domids to ids.
+ */
+int dom_reap(struct hv *hv, bool (*gone)(const char *mark, void *ctx),
+	     void *ctx, uint32_t *ids, unsigned max, unsigned *n,
+	     struct xb_err *e);
 
 #endif

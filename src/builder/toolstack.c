@@ -47,33 +47,90 @@ static int tool_domid(struct dom *d, const char *name, uint32_t *domid)
 	return 0;
 }
 
-/* Names are how xl and people find domains: refuse a name in use. */
-int dom_claim_name(struct dom *d)
+/* The domid (in *owner) of another domain named name, or 0 with *owner
+ * -1 when there is none. */
+static int find_name(struct dom *d, const char *name, long *owner)
 {
 	char **ids = NULL, path[64], *v = NULL;
 	unsigned n = 0;
-	int rc;
+	int rc = hv_xs_dir(d->hv, "/local/domain", &ids, &n, &d->err);
 
-	if ((rc = dom_check_stop(d)) < 0)
-		return rc;
-	rc = hv_xs_dir(d->hv, "/local/domain", &ids, &n, &d->err);
+	*owner = -1;
 	if (rc < 0)
 		return d->err.code ? rc : 0;	/* absent: no domains */
-	for (unsigned i = 0; i < n && rc == 0; i++) {
+	for (unsigned i = 0; i < n && rc == 0 && *owner < 0; i++) {
+		long id = strtol(ids[i], NULL, 10);
+
+		if (d->created && id == (long)d->domid)
+			continue;
 		snprintf(path, sizeof(path), "/local/domain/%.16s/name", ids[i]);
 		if (hv_xs_read(d->hv, path, &v, &d->err) < 0) {
 			rc = d->err.code ? -d->err.code : 0;
 			continue;
 		}
-		if (!strcmp(v, d->cfg->name))
-			rc = xb_fail(&d->err, XB_EINPUT,
-				     "%s: name \"%s\" is already used by domain %s",
-				     d->cfg->source ? d->cfg->source : "config",
-				     d->cfg->name, ids[i]);
+		if (!strcmp(v, name))
+			*owner = id;
 		free(v);
 	}
 	free(ids);
 	return rc;
+}
+
+#define CLAIM_TRIES 16
+
+/*
+ * Names are how xl and people find domains.  The check that the name is
+ * free and the write that takes it are one xenstore transaction (as
+ * libxl's), so two builders cannot both take it; the mark of a domain
+ * under construction is written in the same transaction.
+ */
+int dom_claim_name(struct dom *d)
+{
+	char path[64], perms[32];
+	long owner;
+	int rc;
+
+	if ((rc = dom_check_stop(d)) < 0)
+		return rc;
+	snprintf(perms, sizeof(perms), "n0,r%u", d->domid);
+	for (int t = 0; t < CLAIM_TRIES; t++) {
+		if ((rc = hv_xs_begin(d->hv, &d->err)) < 0)
+			return rc;
+		d->xs_written = true;
+		rc = find_name(d, d->cfg->name, &owner);
+		if (rc == 0 && owner >= 0)
+			rc = xb_fail(&d->err, XB_EINPUT,
+				     "%s: name \"%s\" is already used by domain %ld",
+				     d->cfg->source ? d->cfg->source : "config",
+				     d->cfg->name, owner);
+		snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
+		if (rc == 0)
+			rc = hv_xs_write(d->hv, path, d->cfg->name, perms, &d->err);
+		snprintf(path, sizeof(path), "/local/domain/%u/" XB_MARK_KEY,
+			 d->domid);
+		if (rc == 0 && d->mark)
+			rc = hv_xs_write(d->hv, path, d->mark, "n0", &d->err);
+		if (rc < 0) {
+			struct xb_err ignore = { 0 };
+
+			hv_xs_end(d->hv, true, &ignore);
+			return rc;
+		}
+		if ((rc = hv_xs_end(d->hv, false, &d->err)) <= 0)
+			return rc;
+	}
+	return xb_fail(&d->err, XB_EHV, "xenstore: claiming the name \"%s\" "
+		       "conflicted %d times", d->cfg->name, CLAIM_TRIES);
+}
+
+int dom_handover(struct dom *d)
+{
+	char path[64];
+
+	if (!d->mark)
+		return 0;
+	snprintf(path, sizeof(path), "/local/domain/%u/" XB_MARK_KEY, d->domid);
+	return hv_xs_rm(d->hv, path, &d->err);
 }
 
 struct xs_key {
@@ -248,4 +305,60 @@ void dom_abort(struct dom *d)
 		d->created = false;
 		d->destroyed = true;
 	}
+}
+
+/* Remove the keys of domain id (its /vm/UUID too) and destroy it. */
+static int reap_one(struct hv *hv, const char *id, struct xb_err *e)
+{
+	char path[64], *vm = NULL;
+	int rc;
+
+	snprintf(path, sizeof(path), "/local/domain/%.16s/vm", id);
+	if (hv_xs_read(hv, path, &vm, e) < 0 && e->code)
+		return -e->code;
+	if (vm && !strncmp(vm, "/vm/", 4) && !strchr(vm + 4, '/'))
+		rc = hv_xs_rm(hv, vm, e);
+	else
+		rc = 0;
+	free(vm);
+	snprintf(path, sizeof(path), "/local/domain/%.16s", id);
+	if (rc == 0)
+		rc = hv_xs_rm(hv, path, e);
+	if (rc == 0)
+		rc = hv_destroy(hv, (uint32_t)strtoul(id, NULL, 10), e);
+	return rc;
+}
+
+int dom_reap(struct hv *hv, bool (*gone)(const char *mark, void *ctx),
+	     void *ctx, uint32_t *ids, unsigned max, unsigned *n,
+	     struct xb_err *e)
+{
+	char **dom = NULL, path[64], *mark = NULL;
+	unsigned nd = 0;
+	int rc = hv_xs_dir(hv, "/local/domain", &dom, &nd, e);
+
+	*n = 0;
+	if (rc < 0)
+		return e->code ? rc : 0;	/* absent: no domains */
+	for (unsigned i = 0; i < nd && rc == 0; i++) {
+		char *end;
+		unsigned long id = strtoul(dom[i], &end, 10);
+
+		if (*end || id == 0 || id >= 0x7ff0)
+			continue;
+		snprintf(path, sizeof(path), "/local/domain/%lu/" XB_MARK_KEY, id);
+		if (hv_xs_read(hv, path, &mark, e) < 0) {
+			rc = e->code ? -e->code : 0;	/* no mark: not ours */
+			continue;
+		}
+		if (gone(mark, ctx)) {
+			rc = reap_one(hv, dom[i], e);
+			if (rc == 0 && *n < max)
+				ids[*n] = (uint32_t)id;
+			*n += rc == 0;
+		}
+		free(mark);
+	}
+	free(dom);
+	return rc;
 }

@@ -12,7 +12,7 @@
 #include "../builder/build.h"
 #include "config.h"
 
-enum cmd { C_NONE, C_RUN, C_BUILD, C_PLAN, C_INSPECT, C_CHECK, C_COUNT };
+enum cmd { C_NONE, C_RUN, C_BUILD, C_PLAN, C_INSPECT, C_CHECK, C_GC, C_COUNT };
 
 /* What the command line said. */
 struct cli {
@@ -70,12 +70,31 @@ int session_end(struct cli *c, struct session *s, int rc);
 /* -v: one line per phase on stderr. */
 void say(const struct cli *c, const char *what);
 
+/* ---- host.c: xl's lock and the builder's mark ---- */
+
+/* Take xl's lock (xl.conf's lockfile, default /var/lock/xl), waiting for
+ * it, as xl does around domain creation. */
+int host_lock(int *fd, struct xb_err *e);
+void host_unlock(int *fd);
+/* This process's mark: "PID START_TICKS BOOT_ID". */
+int host_mark(char *buf, size_t len, struct xb_err *e);
+/* Whether the process a mark names no longer runs (dom_reap's gone()). */
+bool host_builder_gone(const char *mark, void *ctx);
+
 /*
- * What `xbuild run` does in a toolstack's place, on an opened backend:
- * claim the name, find xenstored and xenconsoled, create, event channels,
- * build, xenstore keys, introduce, unpause (unless paused).  Any failure
- * after creation removes the keys and the domain.
+ * What `xbuild run` does in a toolstack's place, on an opened backend, in
+ * two phases.  create_domain: find xenstored and xenconsoled, create the
+ * domain, claim its name (run holds xl's lock around it).  start_domain:
+ * event channels, build, xenstore keys, introduce, unpause (unless
+ * paused), hand over.  A failure after creation removes the keys and the
+ * domain.
  */
+int create_domain(struct dom *d);
+int start_domain(struct dom *d, bool paused);
+/* Both phases, without the lock (plan, tests). */
 int run_domain(struct dom *d, bool paused);
+/* dom_reap() with host_builder_gone(): n domains destroyed. */
+int reap_orphans(struct cli *c, struct hv *hv, unsigned *n);
+int cmd_gc(struct cli *c);
 
 #endif

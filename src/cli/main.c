@@ -22,7 +22,8 @@
 #define M_PLAN (1u << C_PLAN)
 #define M_INSPECT (1u << C_INSPECT)
 #define M_CHECK (1u << C_CHECK)
-#define M_ALL (M_RUN | M_BUILD | M_PLAN | M_INSPECT | M_CHECK)
+#define M_GC (1u << C_GC)
+#define M_ALL (M_RUN | M_BUILD | M_PLAN | M_INSPECT | M_CHECK | M_GC)
 #define M_CFG (M_RUN | M_BUILD | M_PLAN | M_CHECK)
 
 static const struct {
@@ -40,6 +41,8 @@ static const struct {
 			"show what the loader sees in a kernel image" },
 	[C_CHECK] = { "check", "check [OPTIONS] DOMAIN.CFG",
 		      "validate a config and the files it names" },
+	[C_GC] = { "gc", "gc [OPTIONS]",
+		   "destroy domains whose builder was killed before it finished" },
 };
 
 enum {
@@ -75,7 +78,7 @@ static const struct opt {
 	{ "console-domid", required_argument, O_CONSOLE_DOMID, M_BUILD, "N", "xenconsoled's domain (default 0)" },
 	{ "control-fd", required_argument, O_CONTROL_FD, M_BUILD, "FD",
 	  "write 'result:STORE CONSOLE x86_64-abi' or 'error:MSG' to FD" },
-	{ "backend", required_argument, O_BACKEND, M_RUN | M_BUILD, "xen|sim",
+	{ "backend", required_argument, O_BACKEND, M_RUN | M_BUILD | M_GC, "xen|sim",
 	  "hypervisor backend (default xen; sim for tests)" },
 	{ "test-bad-pte", no_argument, O_TEST_BAD_PTE, M_RUN | M_BUILD | M_PLAN, NULL,
 	  "test only: corrupt one page-table entry before pinning" },
@@ -219,11 +222,11 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		usage(stderr, C_NONE);
 		return XB_EUSAGE;
 	}
-	if (optind < argc)
+	if (optind < argc && c->cmd != C_GC)
 		c->arg = argv[optind++];
 	if (optind < argc)
 		return usage_error(c, "unexpected argument '%s'", argv[optind]);
-	if (!c->arg && !(c->cmd == C_BUILD && c->kernel))
+	if (!c->arg && c->cmd != C_GC && !(c->cmd == C_BUILD && c->kernel))
 		return usage_error(c, "%s needs a file argument", cmds[c->cmd].name);
 	if (c->cmd == C_BUILD && (c->domid < 0 || c->store_evtchn < 0 ||
 				  c->console_evtchn < 0))
@@ -273,6 +276,7 @@ static int (*const run_cmd[C_COUNT])(struct cli *c) = {
 	[C_PLAN] = cmd_plan,
 	[C_INSPECT] = cmd_inspect,
 	[C_CHECK] = cmd_check,
+	[C_GC] = cmd_gc,
 };
 
 int main(int argc, char **argv)

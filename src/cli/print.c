@@ -138,6 +138,20 @@ void print_check(const struct cli *c, const struct session *s)
 	json_end(&j);
 }
 
+void print_gc(const struct cli *c, unsigned destroyed)
+{
+	struct json j;
+
+	if (!c->json) {
+		printf("%u orphaned domain%s destroyed\n", destroyed,
+		       destroyed == 1 ? "" : "s");
+		return;
+	}
+	json_begin(&j, stdout);
+	json_u64(&j, "destroyed", destroyed);
+	json_end(&j);
+}
+
 /* ---- plan ---- */
 
 struct seg_row {

@@ -19,6 +19,7 @@ void print_run(const struct cli *c, const struct session *s);
 void print_build(const struct cli *c, const struct session *s);
 void print_plan(const struct cli *c, const struct session *s);
 void print_check(const struct cli *c, const struct session *s);
+void print_gc(const struct cli *c, unsigned destroyed);
 void print_inspect(const struct cli *c, const struct kernel_image *k);
 
 #endif

@@ -94,6 +94,11 @@ struct hv_ops {
 	int (*xs_write)(struct hv *hv, const char *path, const char *value,
 			const char *perms, struct xb_err *e);
 	int (*xs_rm)(struct hv *hv, const char *path, struct xb_err *e);
+	/* A xenstore transaction: the xs_* calls between xs_begin and xs_end
+	 * see and change the store atomically.  xs_end(abort false) commits
+	 * and returns 1 when another writer interfered: start again. */
+	int (*xs_begin)(struct hv *hv, struct xb_err *e);
+	int (*xs_end)(struct hv *hv, bool abort, struct xb_err *e);
 	int (*xs_introduce)(struct hv *hv, uint32_t domid, uint64_t store_mfn,
 			    uint32_t store_evtchn, struct xb_err *e);
 
@@ -172,6 +177,14 @@ static inline int hv_xs_write(struct hv *hv, const char *path, const char *value
 static inline int hv_xs_rm(struct hv *hv, const char *path, struct xb_err *e)
 {
 	return hv->ops->xs_rm(hv, path, e);
+}
+static inline int hv_xs_begin(struct hv *hv, struct xb_err *e)
+{
+	return hv->ops->xs_begin(hv, e);
+}
+static inline int hv_xs_end(struct hv *hv, bool abort, struct xb_err *e)
+{
+	return hv->ops->xs_end(hv, abort, e);
 }
 static inline int hv_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn, uint32_t store_evtchn, struct xb_err *e)
 {

@@ -82,6 +82,7 @@ struct xen {
 	xc_interface *xch;
 	xenforeignmemory_handle *fmem;
 	struct xs_handle *xsh;		/* opened on the first xs_* call */
+	xs_transaction_t xst;		/* XBT_NULL outside xs_begin/xs_end */
 	struct hv_log log;
 	struct hv_xen_opts o;	/* trace level and callback (hv_xen.h) */
 	/* Extents used by the last populate, for tracing and benchmarks. */
@@ -706,7 +707,7 @@ static int xen_xs_read(struct hv *hv, const char *path, char **value,
 	if (rc)
 		return rc;
 	errno = 0;
-	v = xs_read(h->xsh, XBT_NULL, path, &len);
+	v = xs_read(h->xsh, h->xst, path, &len);
 	if (!v) {
 		int err = errno;
 
@@ -732,7 +733,7 @@ static int xen_xs_dir(struct hv *hv, const char *path, char ***names,
 	if (rc)
 		return rc;
 	errno = 0;
-	*names = xs_directory(h->xsh, XBT_NULL, path, n);
+	*names = xs_directory(h->xsh, h->xst, path, n);
 	if (!*names) {
 		int err = errno;
 
@@ -766,7 +767,7 @@ static int xen_xs_write(struct hv *hv, const char *path, const char *value,
 	rc = xs_handle_get(h, e);
 	if (rc)
 		return rc;
-	if (!xs_write(h->xsh, XBT_NULL, path, value, (unsigned)len))
+	if (!xs_write(h->xsh, h->xst, path, value, (unsigned)len))
 		return fail_errno(h, e, errno, "xs_write(%s)", path);
 	if (np) {
 		for (size_t i = 0; i < np; i++) {
@@ -774,7 +775,7 @@ static int xen_xs_write(struct hv *hv, const char *path, const char *value,
 			xp[i].perms = (p[i].perm & HV_PERM_READ ? XS_PERM_READ : 0) |
 				      (p[i].perm & HV_PERM_WRITE ? XS_PERM_WRITE : 0);
 		}
-		if (!xs_set_permissions(h->xsh, XBT_NULL, path, xp,
+		if (!xs_set_permissions(h->xsh, h->xst, path, xp,
 					(unsigned)np))
 			return fail_errno(h, e, errno,
 					  "xs_set_permissions(%s, %s)", path,
@@ -792,7 +793,7 @@ static int xen_xs_rm(struct hv *hv, const char *path, struct xb_err *e)
 
 	if (rc)
 		return rc;
-	if (!xs_rm(h->xsh, XBT_NULL, path)) {
+	if (!xs_rm(h->xsh, h->xst, path)) {
 		if (errno == ENOENT) {	/* already gone: what we wanted */
 			trace(h, "xs_rm %s: absent", path);
 			return 0;
@@ -800,6 +801,41 @@ static int xen_xs_rm(struct hv *hv, const char *path, struct xb_err *e)
 		return fail_errno(h, e, errno, "xs_rm(%s)", path);
 	}
 	trace(h, "xs_rm %s", path);
+	return 0;
+}
+
+static int xen_xs_begin(struct hv *hv, struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	int rc = xs_handle_get(h, e);
+
+	if (rc)
+		return rc;
+	if (h->xst != XBT_NULL)
+		return xb_fail(e, XB_EINTERNAL, "xs_transaction_start: nested");
+	h->xst = xs_transaction_start(h->xsh);
+	if (h->xst == XBT_NULL)
+		return fail_errno(h, e, errno, "xs_transaction_start");
+	trace(h, "xs_transaction_start");
+	return 0;
+}
+
+static int xen_xs_end(struct hv *hv, bool abort, struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	xs_transaction_t t = h->xst;
+
+	h->xst = XBT_NULL;
+	if (t == XBT_NULL)
+		return xb_fail(e, XB_EINTERNAL, "xs_transaction_end: none open");
+	if (!xs_transaction_end(h->xsh, t, abort)) {
+		if (!abort && errno == EAGAIN) {
+			trace(h, "xs_transaction_end: conflict, retry");
+			return 1;
+		}
+		return fail_errno(h, e, errno, "xs_transaction_end");
+	}
+	trace(h, "xs_transaction_end(%s)", abort ? "abort" : "commit");
 	return 0;
 }
 
@@ -858,6 +894,8 @@ static const struct hv_ops xen_ops = {
 	.xs_dir = xen_xs_dir,
 	.xs_write = xen_xs_write,
 	.xs_rm = xen_xs_rm,
+	.xs_begin = xen_xs_begin,
+	.xs_end = xen_xs_end,
 	.xs_introduce = xen_xs_introduce,
 	.close = xen_close,
 };

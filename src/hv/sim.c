@@ -262,6 +262,8 @@ static const struct hv_ops sim_ops = {
 	.xs_dir = sim_xs_dir,
 	.xs_write = sim_xs_write,
 	.xs_rm = sim_xs_rm,
+	.xs_begin = sim_xs_begin,
+	.xs_end = sim_xs_end,
 	.xs_introduce = sim_xs_introduce,
 	.close = sim_close,
 };

@@ -70,6 +70,7 @@ struct sim {
 	uint32_t next_domid;
 	/* xenstore (sim_xs.c) */
 	struct sim_xs_ent *xs;
+	bool in_txn;		/* between xs_begin and xs_end */
 	size_t nxs;
 	/* call accounting (sim.c) */
 	unsigned calls;
@@ -131,6 +132,8 @@ int sim_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
 
 /* ---- sim_xs.c ---- */
 
+int sim_xs_begin(struct hv *hv, struct xb_err *e);
+int sim_xs_end(struct hv *hv, bool abort, struct xb_err *e);
 int sim_xs_read(struct hv *hv, const char *path, char **value,
 		struct xb_err *e);
 int sim_xs_dir(struct hv *hv, const char *path, char ***names, unsigned *n,

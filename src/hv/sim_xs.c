@@ -163,6 +163,35 @@ int sim_xs_rm(struct hv *hv, const char *path, struct xb_err *e)
 	return 0;
 }
 
+/* One process uses the model, so a transaction never conflicts; the
+ * calls are counted (fault injection) and their nesting checked. */
+int sim_xs_begin(struct hv *hv, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	int rc;
+
+	if ((rc = sim_enter(h, "xs_begin", e)) < 0)
+		return rc;
+	if (h->in_txn)
+		return xb_fail(e, XB_EINTERNAL, "xs_begin: nested transaction");
+	h->in_txn = true;
+	return 0;
+}
+
+int sim_xs_end(struct hv *hv, bool abort, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	bool open = h->in_txn;
+	int rc;
+
+	h->in_txn = false;
+	if ((rc = sim_enter(h, abort ? "xs_abort" : "xs_commit", e)) < 0)
+		return rc;
+	if (!open)
+		return xb_fail(e, XB_EINTERNAL, "xs_end: no transaction");
+	return 0;
+}
+
 int sim_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn,
 		     uint32_t store_evtchn, struct xb_err *e)
 {

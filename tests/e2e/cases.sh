@@ -473,6 +473,104 @@ case_grub32() {
 	fi
 }
 
+# Domains called NAME in `xl list`.
+count_named() { xl list 2>/dev/null | awk -v n="$1" 'NR > 1 && $1 == n' | wc -l; }
+
+# Two builds of one name started at the same moment: xbuild and xbuild,
+# then xl and xbuild.  Exactly one domain of that name may result; the
+# loser says why and leaves nothing.
+case_race() {
+	c=race
+	cfg=$CFG/race.cfg
+	name=e2e-race
+	xbuild run -p "$cfg" >/tmp/race1.out 2>/tmp/race1.err &
+	p1=$!
+	xbuild run -p "$cfg" >/tmp/race2.out 2>/tmp/race2.err &
+	p2=$!
+	wait $p1; r1=$?
+	wait $p2; r2=$?
+	n=$(count_named $name)
+	lost=$(cat /tmp/race1.err /tmp/race2.err | grep -c 'is already used by domain')
+	xl destroy $name >/dev/null 2>&1
+	why=""
+	[ "$n" = 1 ] || why="$why; $n domains named $name"
+	case "$r1 $r2" in "0 2" | "2 0") ;; *) why="$why; exits $r1 and $r2 (want 0 and 2)" ;; esac
+	[ "$lost" = 1 ] || why="$why; no 'already used' message"
+	xl create -p "$cfg" >/tmp/race3.out 2>&1 &
+	p1=$!
+	xbuild run -p "$cfg" >/tmp/race4.out 2>/tmp/race4.err &
+	p2=$!
+	wait $p1; r3=$?
+	wait $p2; r4=$?
+	n2=$(count_named $name)
+	xl destroy $name >/dev/null 2>&1
+	[ "$n2" = 1 ] || why="$why; xl vs xbuild: $n2 domains named $name"
+	[ "$r3" = 0 ] && [ "$r4" = 0 ] && why="$why; xl and xbuild both succeeded"
+	left=$(other_doms)
+	[ -z "$left" ] || why="$why; left over: $left"
+	if [ -z "$why" ]; then
+		result "$c" PASS "xbuild vs xbuild: exits $r1/$r2, one domain; xl vs xbuild: exits $r3/$r4, one domain"
+	else
+		result "$c" FAIL "${why#; }"
+		cat /tmp/race*.err /tmp/race3.out 2>/dev/null | tail -n 12 | sed 's/^/  | /'
+	fi
+}
+
+# SIGKILL at several points after the domain exists (named by the trace
+# line seen last): the next `xbuild gc`, or the next `xbuild run` of the
+# same name, removes the orphan; nothing is left in `xl list` or xenstore.
+kill_at() { # TRACE-PATTERN: run the Linux guest, SIGKILL after the pattern
+	rm -f /tmp/kill.err
+	(XBUILD_HV_TRACE=1 exec xbuild run -p "$CFG/kill.cfg" 2>/tmp/kill.err >/dev/null) &
+	kp=$!
+	i=0
+	until grep -q "$1" /tmp/kill.err 2>/dev/null || [ $i -ge 3000 ]; do
+		i=$((i + 1))
+	done
+	kill -KILL $kp 2>/dev/null
+	wait $kp
+	echo $?
+}
+
+case_kill() {
+	c=kill
+	name=e2e-kill
+	why=""
+	done_pts=""
+	for pt in "xc_domain_create" "populate(dom" "xs_write /local/domain/[0-9]*/console/port"; do
+		rc=$(kill_at "$pt")
+		[ "$rc" = 137 ] || { why="$why; after '$pt': exit $rc, not killed"; continue; }
+		id=$(xl domid $name 2>/dev/null)
+		[ -n "$id" ] || why="$why; after '$pt': no orphan to collect"
+		if [ "$pt" = "populate(dom" ]; then
+			# the next run of the same name collects it and succeeds
+			out=$(xbuild run -p -v "$CFG/kill.cfg" 2>&1)
+			r=$?
+			[ $r = 0 ] || why="$why; run after the kill: exit $r"
+			echo "$out" | grep -q "destroyed domain $id: its builder is gone" ||
+				why="$why; run did not say it collected domain $id"
+			xl destroy $name >/dev/null 2>&1
+		else
+			out=$(xbuild gc 2>&1)
+			[ "$out" = "1 orphaned domain destroyed" ] || why="$why; gc after '$pt': '$out'"
+		fi
+		[ "$(count_named $name)" = 0 ] || why="$why; after '$pt': $name still listed"
+		[ -n "$id" ] && xenstore-exists "/local/domain/$id" 2>/dev/null &&
+			why="$why; after '$pt': /local/domain/$id still in xenstore"
+		done_pts="$done_pts '$pt'"
+	done
+	out=$(xbuild gc 2>&1)
+	[ "$out" = "0 orphaned domains destroyed" ] || why="$why; final gc: '$out'"
+	left=$(other_doms)
+	[ -z "$left" ] || why="$why; left over: $left"
+	if [ -z "$why" ]; then
+		result "$c" PASS "SIGKILL after$done_pts: collected by gc / the next run, nothing left"
+	else
+		result "$c" FAIL "${why#; }"
+		tail -n 5 /tmp/kill.err | sed 's/^/  | /'
+	fi
+}
+
 # After all cases only Domain-0 is left.
 case_xl_list() {
 	others=$(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 "(" $2 ")" }' | tr '\n' ' ')
@@ -496,6 +594,8 @@ run_cases() {
 		grub32) case_grub32 ;;
 		linux) case_linux ;;
 		compare) case_compare ;;
+		race) case_race ;;
+		kill) case_kill ;;
 		*) result "$c" FAIL "unknown case" ;;
 		esac
 	done

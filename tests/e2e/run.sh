@@ -37,7 +37,7 @@ E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 # build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
 # with xl's tools, --test-bad-pte); with xl they are left out.
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g linux compare"
-[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases build xl-tools bad-pte grub grub32"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases build xl-tools bad-pte grub grub32 race kill"
 E2E_CASES=${E2E_CASES:-$all_cases}
 E2E_TIMEOUT=${E2E_TIMEOUT:-540}
 case $E2E_LAUNCHER in
@@ -200,6 +200,8 @@ xbc_cfg xbc-modern-1g modern 1100 /guests/xbc-modern.mod.gz "$cache/modern.mod"
 # minits; xl-tools: a small classic guest for xl console/list/destroy.
 xbc_cfg build classic 64 /guests/xbc-classic.mod "$d/guests/xbc-classic.mod"
 xbc_cfg xl-tools classic 32
+# race: two builds of one name at once (xbuild/xbuild, xl/xbuild).
+xbc_cfg race classic 32
 # Self-test of the guest and the harness: wrong expectations and a fault must
 # be reported as such (the case passes when they are).
 xbc_cfg xbc-selftest classic 32
@@ -224,6 +226,7 @@ EOF
 linux_cfg e2e-linux >"$d/etc/e2e/linux.cfg"
 linux_cfg e2e-cmp-a >"$d/etc/e2e/cmp-a.cfg"
 linux_cfg e2e-cmp-b >"$d/etc/e2e/cmp-b.cfg"
+linux_cfg e2e-kill >"$d/etc/e2e/kill.cfg"
 # The demo runs examples/hello.cfg as it is (from / in dom0): Debian's vmlinuz
 # and the busybox initrd go to the paths it names.
 mkdir -p "$d/examples"

@@ -287,10 +287,10 @@ static void xenstore_keys(void)
 	done(&g);
 }
 
-/* A second domain with the same name is refused before anything is made;
- * another name is fine. */
-/* A second domain, named name, on g's simulated hypervisor and kernel. */
-static int second_run(struct guest *g, const char *name, struct xb_err *e)
+/* A second domain, named name, on g's simulated hypervisor and kernel;
+ * only its first phase (create and claim the name) when !whole. */
+static int second_dom(struct guest *g, const char *name, const char *mark,
+		      bool whole, struct xb_err *e)
 {
 	struct dom d2;
 	int rc;
@@ -301,12 +301,20 @@ static int second_run(struct guest *g, const char *name, struct xb_err *e)
 	d2.gp = g->d.gp;
 	d2.layout = g->d.layout;
 	d2.hv = g->d.hv;
-	rc = run_domain(&d2, false);
+	d2.mark = mark;
+	rc = whole ? run_domain(&d2, false) : create_domain(&d2);
 	*e = d2.err;
 	free(d2.p2m);
 	return rc;
 }
 
+static int second_run(struct guest *g, const char *name, struct xb_err *e)
+{
+	return second_dom(g, name, NULL, true, e);
+}
+
+/* A second domain with the same name loses the claim and leaves nothing;
+ * another name is fine. */
 static void name_in_use(void)
 {
 	struct hv_sim_stats st;
@@ -318,9 +326,51 @@ static void name_in_use(void)
 	CHECK_CONTAINS(e.msg, "name \"test\" is already used by domain 1");
 	hv_sim_stats(g.d.hv, &st);
 	CHECK_EQ(st.live_domains, 1);
+	CHECK_EQ(hv_sim_xs_count(g.d.hv, "/local/domain/2"), 0);
+	CHECK_STR(hv_sim_xs(g.d.hv, "/local/domain/1/name", NULL), "test");
 	CHECK(second_run(&g, "other", &e) == 0);
 	hv_sim_stats(g.d.hv, &st);
 	CHECK_EQ(st.live_domains, 2);
+	done(&g);
+}
+
+static bool mark_4242_gone(const char *mark, void *ctx)
+{
+	(*(int *)ctx)++;
+	return !strncmp(mark, "4242 ", 5);
+}
+
+/* A build killed between creation and hand-over leaves a marked domain;
+ * dom_reap destroys it and nothing else.  A finished build has no mark. */
+static void orphan_reaped(void)
+{
+	struct hv_sim_stats st;
+	struct xb_err e = { 0 };
+	struct guest g;
+	uint32_t ids[4];
+	unsigned n;
+	int asked = 0;
+
+	REQUIRE(build(&g, &classic, 64, 0, false, NULL) == 0);
+	/* killed after the claim: domain 2 marked */
+	REQUIRE(second_dom(&g, "killed", "4242 77 boot", false, &e) == 0);
+	CHECK_STR(hv_sim_xs(g.d.hv, "/local/domain/2/" XB_MARK_KEY, NULL),
+		  "4242 77 boot");
+	/* finished with a mark of a live builder: handed over, no mark */
+	REQUIRE(second_dom(&g, "alive", "1 2 boot", true, &e) == 0);
+	CHECK(hv_sim_xs(g.d.hv, "/local/domain/3/" XB_MARK_KEY, NULL) == NULL);
+	CHECK_STR(hv_sim_xs(g.d.hv, "/local/domain/3/name", NULL), "alive");
+	REQUIRE(dom_reap(g.d.hv, mark_4242_gone, &asked, ids, 4, &n, &e) == 0);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(ids[0], 2);
+	CHECK_EQ(asked, 1);	/* only marked domains are judged */
+	hv_sim_stats(g.d.hv, &st);
+	CHECK_EQ(st.live_domains, 2);
+	CHECK_EQ(hv_sim_xs_count(g.d.hv, "/local/domain/2"), 0);
+	CHECK_STR(hv_sim_xs(g.d.hv, "/local/domain/1/name", NULL), "test");
+	/* nothing more to reap */
+	REQUIRE(dom_reap(g.d.hv, mark_4242_gone, &asked, ids, 4, &n, &e) == 0);
+	CHECK_EQ(n, 0);
 	done(&g);
 }
 
@@ -399,6 +449,7 @@ const struct test tests[] = {
 	{ "build_no_initrd_2g", build_no_initrd_large },
 	{ "build_xenstore_keys", xenstore_keys },
 	{ "build_name_in_use", name_in_use },
+	{ "build_orphan_reaped", orphan_reaped },
 	{ "build_bad_pte_refused", bad_pte_refused },
 	{ "build_fault_walk", fault_walk },
 	{ NULL, NULL },
