@@ -16,6 +16,12 @@
 #define XB_VCPUS_MAX 512
 #define XB_CONFIG_MAX (1u << 20)	/* config files larger than 1 MiB are refused */
 #define XB_ACTION_MAX 24	/* on_*: longest is "coredump-restart" */
+#define XB_MEMORY_DEFAULT_MB 128
+/* The one default cap on any decompressed kernel or initrd (1 GiB).  The
+ * same text as the older copy in src/loaders/loader.h, which can go. */
+#define XB_DEFAULT_MAX_DECOMP (1ULL << 30)
+
+struct cfg_origin;		/* src/cli/config_int.h */
 
 struct dom_config {
 	char *source;		/* the config's file name, for messages */
@@ -35,10 +41,16 @@ struct dom_config {
 	char on_poweroff[XB_ACTION_MAX]; /* "destroy", "restart", "preserve", ... */
 	char on_reboot[XB_ACTION_MAX];
 	char on_crash[XB_ACTION_MAX];
-	/* cap, bytes ("xbuild_max_decompressed", MiB); cfg_init sets 1 GiB,
-	 * 0 also means the default */
+	/* Cap on any decompressed kernel or initrd, bytes
+	 * ("xbuild_max_decompressed", MiB): cfg_init() sets
+	 * XB_DEFAULT_MAX_DECOMP, front ends accept 1 MiB and up, so it is
+	 * never 0. */
 	uint64_t max_decompressed;
 	struct xb_warnings warnings;
+	/* The front ends' own bookkeeping (where each key was set, xl's
+	 * root/extra until cfg_finish() joins them), freed by cfg_free();
+	 * NULL when no config file was read.  The builder never reads it. */
+	struct cfg_origin *origin;
 };
 
 #endif

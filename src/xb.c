@@ -1,10 +1,12 @@
-/* xb.c - error records, warnings, file reading. */
+/* xb.c - error records, warnings, number parsing. */
 #include "xb.h"
 
+#include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 void xb_shorten(char *dst, size_t cap, const char *s)
 {
@@ -80,23 +82,155 @@ void xb_err_clear(struct xb_err *e)
 	e->msg[0] = '\0';
 }
 
+/*
+ * Warnings.  Each kept message is allocated once with room for the longest
+ * count suffix, so that a repeat only rewrites the suffix in place.
+ */
+#define WARN_MSG_MAX 512
+#define WARN_SUFFIX_MAX 48	/* " (and 18,446,744,073,709,551,615 more times)" */
+#define WARN_KEY_MAX 96
+
+struct xb_warn_meta {
+	char key[WARN_KEY_MAX];	/* "" when not coalesced */
+	size_t base;		/* length of the message without the suffix */
+	uint64_t times;
+};
+
+const char *xb_fmt_count(uint64_t n, char *buf, size_t size)
+{
+	char digits[24];
+	int nd = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+	size_t o = 0;
+
+	for (int i = 0; i < nd && o + 2 < size; i++) {
+		if (i && (nd - i) % 3 == 0)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+/* Rewrite the count suffix of message i. */
+static void warn_render(struct xb_warnings *w, size_t i)
+{
+	const struct xb_warn_meta *m = &w->meta[i];
+	char num[32];
+
+	w->v[i][m->base] = '\0';
+	if (m->times > 1)
+		snprintf(w->v[i] + m->base, WARN_SUFFIX_MAX, " (and %s more time%s)",
+			 xb_fmt_count(m->times - 1, num, sizeof(num)),
+			 m->times == 2 ? "" : "s");
+}
+
+/* Append a message slot holding text; its index or -1 (no memory). */
+static long warn_push(struct xb_warnings *w, const char *key, const char *text,
+		      uint64_t times)
+{
+	size_t len = strlen(text);
+	char *msg;
+
+	if (w->n == w->cap) {
+		/* Doubling; never more than XB_WARN_KEEP + 1 slots. */
+		size_t nc = w->cap ? w->cap * 2 : 8;
+		char **nv;
+		struct xb_warn_meta *nm;
+
+		if (nc > XB_WARN_KEEP + 1)
+			nc = XB_WARN_KEEP + 1;
+		nv = realloc(w->v, nc * sizeof(*nv));
+		if (!nv)
+			return -1;
+		w->v = nv;
+		nm = realloc(w->meta, nc * sizeof(*nm));
+		if (!nm)
+			return -1;
+		w->meta = nm;
+		w->cap = nc;
+	}
+	msg = malloc(len + WARN_SUFFIX_MAX);
+	if (!msg)
+		return -1;
+	memcpy(msg, text, len + 1);
+	w->v[w->n] = msg;
+	snprintf(w->meta[w->n].key, WARN_KEY_MAX, "%s", key ? key : "");
+	w->meta[w->n].base = len;
+	w->meta[w->n].times = times;
+	warn_render(w, w->n);
+	return (long)w->n++;
+}
+
+/* Count warnings past the cap in one last message. */
+static int warn_drop(struct xb_warnings *w, uint64_t times)
+{
+	char num[32], text[128];
+
+	if (xb_add_ovf(w->dropped, times, &w->dropped))
+		w->dropped = UINT64_MAX;
+	snprintf(text, sizeof(text), "... and %s more warning%s (only the first "
+		 "%d distinct ones are shown)",
+		 xb_fmt_count(w->dropped, num, sizeof(num)),
+		 w->dropped == 1 ? "" : "s", XB_WARN_KEEP);
+	if (w->n == XB_WARN_KEEP)
+		return warn_push(w, NULL, text, 1) < 0 ? -XB_EINTERNAL : 0;
+	/* The summary is the last slot; rewrite it (same length or longer by
+	 * a few digits, which its suffix room covers). */
+	snprintf(w->v[w->n - 1], w->meta[w->n - 1].base + WARN_SUFFIX_MAX, "%s",
+		 text);
+	return 0;
+}
+
+static int vwarn(struct xb_warnings *w, const char *key, uint64_t times,
+		 const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+
+static int vwarn(struct xb_warnings *w, const char *key, uint64_t times,
+		 const char *fmt, va_list ap)
+{
+	char buf[WARN_MSG_MAX];
+
+	if (!times)
+		return 0;
+	if (key && *key) {
+		/* The latest message first: floods repeat one key in a row. */
+		for (size_t k = w->n; k-- > 0;) {
+			struct xb_warn_meta *m = &w->meta[k];
+
+			if (strcmp(m->key, key))
+				continue;
+			if (xb_add_ovf(m->times, times, &m->times))
+				m->times = UINT64_MAX;
+			warn_render(w, k);
+			return 0;
+		}
+	}
+	if (w->n >= XB_WARN_KEEP)
+		return warn_drop(w, times);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	return warn_push(w, key, buf, times) < 0 ? -XB_EINTERNAL : 0;
+}
+
 int xb_warn(struct xb_warnings *w, const char *fmt, ...)
 {
-	char buf[512], **nv;
 	va_list ap;
+	int r;
 
 	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
+	r = vwarn(w, NULL, 1, fmt, ap);
 	va_end(ap);
-	nv = realloc(w->v, (w->n + 1) * sizeof(*nv));
-	if (!nv)
-		return -XB_EINTERNAL;
-	w->v = nv;
-	w->v[w->n] = strdup(buf);
-	if (!w->v[w->n])
-		return -XB_EINTERNAL;
-	w->n++;
-	return 0;
+	return r;
+}
+
+int xb_warn_key(struct xb_warnings *w, const char *key, uint64_t times,
+		const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vwarn(w, key, times, fmt, ap);
+	va_end(ap);
+	return r;
 }
 
 void xb_warnings_free(struct xb_warnings *w)
@@ -104,6 +238,89 @@ void xb_warnings_free(struct xb_warnings *w)
 	for (size_t i = 0; i < w->n; i++)
 		free(w->v[i]);
 	free(w->v);
-	w->v = NULL;
-	w->n = 0;
+	free(w->meta);
+	memset(w, 0, sizeof(*w));
+}
+
+int xb_parse_u64(const char *s, size_t len, unsigned flags, uint64_t max,
+		 uint64_t *out)
+{
+	unsigned base = 10;
+	uint64_t r = 0;
+	size_t i = 0;
+	bool range = false;
+
+	if (!len)
+		return XB_NUM_EMPTY;
+	if ((flags & XB_NUM_C) && s[0] == '0' && len > 1) {
+		if (s[1] == 'x' || s[1] == 'X') {
+			base = 16;
+			i = 2;
+			if (len == 2)
+				return XB_NUM_SYNTAX;	/* "0x" */
+		} else {
+			base = 8;
+			i = 1;
+		}
+	}
+	for (; i < len; i++) {
+		unsigned char ch = (unsigned char)s[i];
+		unsigned d;
+
+		if (ch >= '0' && ch <= '9')
+			d = ch - '0';
+		else if (ch >= 'a' && ch <= 'f')
+			d = ch - 'a' + 10u;
+		else if (ch >= 'A' && ch <= 'F')
+			d = ch - 'A' + 10u;
+		else
+			return XB_NUM_SYNTAX;
+		if (d >= base)
+			return XB_NUM_SYNTAX;
+		/* Keep reading after an overflow: "99...9x" is a syntax error. */
+		if (xb_mul_ovf(r, (uint64_t)base, &r) || xb_add_ovf(r, (uint64_t)d, &r))
+			range = true;
+	}
+	if (range || r > max)
+		return XB_NUM_RANGE;
+	*out = r;
+	return 0;
+}
+
+const char *xb_num_strerror(int r)
+{
+	switch (r) {
+	case 0: return "no error";
+	case XB_NUM_EMPTY: return "empty";
+	case XB_NUM_SYNTAX: return "not a number";
+	case XB_NUM_RANGE: return "too large";
+	}
+	return "invalid";
+}
+
+bool xb_unit_scale(const char *u, size_t len, uint64_t *scale)
+{
+	static const char prefixes[] = "kmgtpe";
+	uint64_t base = 1024, s = 1;
+	const char *p;
+
+	if ((len == 1 && (u[0] == 'b' || u[0] == 'B')) ||
+	    (len == 4 && !strncasecmp(u, "byte", 4)) ||
+	    (len == 5 && !strncasecmp(u, "bytes", 5))) {
+		*scale = 1;
+		return true;
+	}
+	if (len == 3 && !strncasecmp(u + 1, "iB", 2))
+		base = 1024;
+	else if (len == 2 && (u[1] == 'B' || u[1] == 'b'))
+		base = 1000;
+	else if (len != 1)
+		return false;
+	p = u[0] ? strchr(prefixes, tolower((unsigned char)u[0])) : NULL;
+	if (!p)
+		return false;
+	for (long i = 0; i <= p - prefixes; i++)
+		s *= base;
+	*scale = s;
+	return true;
 }

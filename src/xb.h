@@ -45,14 +45,69 @@ void xb_err_clear(struct xb_err *e);
  * " ... " so that both its beginning and its end survive. */
 void xb_shorten(char *dst, size_t cap, const char *s);
 
-/* A growable list of warnings (config keys that are not acted on, ...). */
+/*
+ * Warnings (config keys that are not acted on, ...): the messages to show
+ * are v[0..n), in the order they first occurred.  Storage is bounded
+ * whatever the input: warnings with the same key are coalesced into one
+ * message that ends "(and N more times)", at most XB_WARN_KEEP distinct
+ * messages are kept, and past that one last message counts the rest ("...
+ * and N more warnings").  A zeroed struct is an empty list.
+ */
+#define XB_WARN_KEEP 100
+
+struct xb_warn_meta;		/* xb.c */
 struct xb_warnings {
-	char **v;
+	char **v;		/* the messages, NUL-terminated */
 	size_t n;
+	/* internal to xb.c */
+	struct xb_warn_meta *meta;	/* per message: key, repeat count */
+	size_t cap;
+	uint64_t dropped;	/* warnings beyond XB_WARN_KEEP distinct ones */
 };
+/* Record a warning that is not coalesced.  0 or -XB_EINTERNAL (no memory). */
 int xb_warn(struct xb_warnings *w, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/*
+ * Record a warning that happened `times` (>= 1) times, coalesced with the
+ * earlier ones of the same key (e.g. "again:disk"): the first message is
+ * kept and its count grows.  A repeat costs no allocation and does not
+ * format fmt.  key NULL: as xb_warn().  0 or -XB_EINTERNAL.
+ */
+int xb_warn_key(struct xb_warnings *w, const char *key, uint64_t times,
+		const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
 void xb_warnings_free(struct xb_warnings *w);
+
+/* "Not given" for a uint64_t address or size (INIT_P2M absent, ...). */
+#define XB_UNSET UINT64_MAX
+
+/*
+ * The one number parser.  s need not be NUL-terminated: exactly len bytes
+ * must form the number (no sign, no blanks, no suffix).  flags:
+ *   XB_NUM_DEC  decimal digits only (libvirt XML, xenstore values);
+ *   XB_NUM_C    also 0x hex and 0-prefixed octal, as strtoul(s, NULL, 0)
+ *               and xl.cfg (libxlutil) accept.
+ * Returns 0 with *out set, or a negative enum xb_num_err; *out is left
+ * alone on failure.  xb_num_strerror() names a failure for messages.
+ */
+#define XB_NUM_DEC 0u
+#define XB_NUM_C 1u
+enum xb_num_err {
+	XB_NUM_EMPTY = -1,	/* no characters */
+	XB_NUM_SYNTAX = -2,	/* not a number of the accepted form */
+	XB_NUM_RANGE = -3,	/* a number, larger than max */
+};
+int xb_parse_u64(const char *s, size_t len, unsigned flags, uint64_t max,
+		 uint64_t *out);
+const char *xb_num_strerror(int r);
+/*
+ * Bytes per unit for a size unit as libvirt writes them (virScaleInteger):
+ * "b", "byte(s)"; "k"/"KiB" = 1024, "KB" = 1000, ... up to "E"/"EiB"/"EB";
+ * case-insensitive.  u of len bytes; false when unknown.
+ */
+bool xb_unit_scale(const char *u, size_t len, uint64_t *scale);
+/* n with thousands separators ("69,999"); returns buf (>= 27 bytes). */
+const char *xb_fmt_count(uint64_t n, char *buf, size_t size);
 
 #define XB_PAGE_SHIFT 12
 #define XB_PAGE_SIZE (1ULL << XB_PAGE_SHIFT)
