@@ -1,14 +1,124 @@
 /*
  * config_int.h - internals shared by the config front ends (config.c,
- * config_xl.c, config_xml.c) and the unit tests.  Not an API for the rest
- * of xbuild: that is config.h.
+ * config_xl_parse.c, config_xl.c, config_xml.c) and the unit tests.  Not an
+ * API for the rest of xbuild: that is config.h.
+ *
+ * The pieces: each front end reads its syntax and, for every key or element
+ * it recognises, hands the value's text to cfg_set() together with one of
+ * the keys below.  cfg_keys[] (config.c) says once, for both syntaxes, what
+ * a key is: its type, where it is stored, its limits, whether it decides
+ * what is booted.  Cross-key rules (defaults, maxmem >= memory, root/extra
+ * into the command line, required keys, bootloader) are cfg_finish()'s.
  */
 #ifndef XB_CONFIG_INT_H
 #define XB_CONFIG_INT_H
 
 #include "config.h"
 
-/* ---- the xl.cfg syntax tree (config_xl.c) ---------------------------- */
+/* ---- keys ---------------------------------------------------------- */
+
+enum cfg_key {
+	CK_NAME, CK_TYPE, CK_BUILDER, CK_OS, CK_OS_TYPE,
+	CK_MEMORY, CK_MAXMEM, CK_VCPUS, CK_MAXVCPUS,
+	CK_KERNEL, CK_RAMDISK, CK_CMDLINE, CK_ROOT, CK_EXTRA, CK_BOOTLOADER,
+	CK_UUID, CK_ON_POWEROFF, CK_ON_REBOOT, CK_ON_CRASH,
+	CK_RAMDISK_DECOMPRESS, CK_MAX_DECOMPRESSED, CK_DEVICES,
+	CK_NR
+};
+
+enum cfg_type {
+	CT_NONE,	/* a container (<os>, <devices>): nothing stored */
+	CT_CHOICE,	/* checked by .ok(), not stored (type, builder) */
+	CT_NAME,	/* char[XB_NAME_MAX], cfg_name_ok() */
+	CT_ACTION,	/* char[XB_ACTION_MAX], cfg_action_ok() */
+	CT_UUID,	/* uuid[16] and has_uuid */
+	CT_STR,		/* char *, replaced */
+	CT_MIB,		/* uint64_t MiB; value bytes in [min, max], rounded up */
+	CT_BYTES,	/* uint64_t bytes in [min, max] */
+	CT_COUNT,	/* unsigned in [min, max] */
+	CT_BOOL,	/* bool, 0 or 1 */
+};
+
+/* cfg_key.flags */
+#define CKF_BOOT 1u	/* decides what is booted: set twice is an error */
+#define CKF_ORIGIN 2u	/* .off is into struct cfg_origin, not dom_config */
+#define CKF_EMPTY_NONE 4u	/* "" means not set (ramdisk) */
+
+struct cfg_keydef {
+	const char *xl;		/* xl.cfg key, NULL if none */
+	const char *xml;	/* libvirt element as messages show it, NULL if none */
+	enum cfg_type type;
+	size_t off;		/* offsetof the field (see CKF_ORIGIN) */
+	uint64_t min, max;	/* CT_MIB, CT_BYTES: bytes; CT_COUNT: the value */
+	unsigned flags;
+	bool (*ok)(const char *s);	/* CT_CHOICE */
+	const char *why;	/* CT_CHOICE: what a refused value gets told */
+};
+extern const struct cfg_keydef cfg_keys[CK_NR];
+
+enum cfg_syntax { CFG_XL, CFG_XML };
+
+/* Where a config's keys came from; struct dom_config.origin. */
+struct cfg_origin {
+	enum cfg_syntax syntax;
+	int line[CK_NR];	/* where each key was set (the last time); 0: not */
+	char *root, *extra;	/* xl's root= and extra=, until cfg_finish() */
+	char *bootloader;	/* the bootloader key, for cfg_finish()'s refusal */
+};
+
+/* What every setter needs. */
+struct cfg_ctx {
+	const char *fname;
+	struct dom_config *c;
+	struct cfg_origin *o;
+	struct xb_err *e;
+};
+
+/*
+ * Start a front end: set c->source (if unset) and allocate c->origin for
+ * syntax; check that buf is not UTF-16/32 (a message saying so) and not
+ * larger than XB_CONFIG_MAX.  0 or -XB_EINPUT / -XB_EINTERNAL.
+ */
+int cfg_begin(struct cfg_ctx *x, enum cfg_syntax syntax, const char *fname,
+	      const char *buf, size_t len, struct dom_config *c,
+	      struct xb_err *e);
+
+/* A key's value as the config wrote it. */
+struct cfg_val {
+	const char *s;		/* the text (NUL-terminated) */
+	const char *shown;	/* for messages (quoted, cut); NULL: s */
+	const char *unit;	/* CT_MIB/CT_BYTES: the unit as written ("MiB") */
+	uint64_t scale;		/* CT_MIB/CT_BYTES: bytes per unit */
+	unsigned numfmt;	/* XB_NUM_C (xl) or XB_NUM_DEC (XML) */
+	int line;
+};
+
+/*
+ * Set key k from v: parse and check the text as cfg_keys[k] says, store
+ * it, record v->line in x->o->line[k].  A key set before (x->o->line[k])
+ * goes through cfg_repeat() first.  Messages: "FILE:LINE: KEY = VALUE:
+ * problem (limits)", VALUE with its unit as written.  0 or -XB_EINPUT /
+ * -XB_EINTERNAL.
+ */
+int cfg_set(struct cfg_ctx *x, enum cfg_key k, const struct cfg_val *v);
+/*
+ * Key k was set again at line `again` (first at line `first`), `times`
+ * more times in all: an error for a CKF_BOOT key ("set twice (lines A and
+ * B)"), else one coalesced warning "the last value is used".
+ */
+int cfg_repeat(struct cfg_ctx *x, enum cfg_key k, int first, int again,
+	       uint64_t times);
+/* A key or element that is not acted on, `times` times, coalesced by what
+ * (keep it short: names cut at 64 bytes): "FILE:LINE: WHAT WHY (and N more
+ * times)". */
+int cfg_warn_ignored(struct cfg_ctx *x, const char *what, int line,
+		     uint64_t times, const char *why);
+/* The name of key k in the config's syntax ("maxmem", "<memory>"). */
+const char *cfg_key_name(const struct cfg_ctx *x, enum cfg_key k);
+/* A value fit for a message: printable ASCII, quoted when quote, cut. */
+const char *cfg_show(const char *s, bool quote, char *buf, size_t size);
+
+/* ---- the xl.cfg syntax tree (config_xl_parse.c) ---------------------- */
 
 enum xlv_type { XLV_STRING, XLV_NUMBER, XLV_LIST };
 
@@ -20,12 +130,16 @@ struct xl_value {
 	int line, col;		/* where the value starts */
 };
 
+/* One key with its value after every statement that set it. */
 struct xl_setting {
 	char *name;
 	struct xl_value v;
-	int line, col;		/* of the key, last time it was set */
-	int first_line;		/* of the first setting of this key */
-	bool add;		/* last set with "+=" */
+	int line, col;		/* of the key, in its last statement */
+	int first_line;		/* of its first statement */
+	int again_line;		/* of the first "=" that replaced a value; 0 */
+	uint64_t nset;		/* statements that gave it a value with "=" (a
+				 * first "+=" counts as one) */
+	bool add;		/* last statement was "+=" */
 };
 
 struct xl_file {
@@ -34,32 +148,27 @@ struct xl_file {
 };
 
 /*
- * Parse xl.cfg text into *f (one setting per key: a repeated key replaces
- * the value and records a warning on *w, "+=" appends as xl does).
- * Returns 0 or -XB_EINPUT ("FNAME:LINE:COL: syntax error, ...") or
- * -XB_EINTERNAL.  *f must be freed with xl_file_free() in every case.
+ * Parse xl.cfg text into *f, one setting per key: "=" on a key set before
+ * replaces its value (counted in nset: the mapping decides whether that is
+ * an error), "+=" appends as xl does.  A UTF-8 byte order mark at the start
+ * is skipped.  Returns 0 or -XB_EINPUT ("FNAME:LINE:COL: syntax error,
+ * ...") or -XB_EINTERNAL.  *f must be freed with xl_file_free() in every
+ * case.  Never prints, never warns.
  */
 int xl_parse(const char *fname, const char *buf, size_t len,
-	     struct xl_file *f, struct xb_warnings *w, struct xb_err *e);
+	     struct xl_file *f, struct xb_err *e);
 void xl_file_free(struct xl_file *f);
 const struct xl_setting *xl_find(const struct xl_file *f, const char *name);
 
-/*
- * Parse an xl-style number (decimal, 0 octal, 0x hex) that must fill all
- * of s.  Returns 0, or -1 when malformed, -2 when larger than UINT64_MAX.
- */
-/* Value of a hexadecimal digit, or -1. */
-int cfg_hexval(int ch);
-int cfg_parse_u64(const char *s, uint64_t *v);
-
 /* ---- shared checks (config.c) ---------------------------------------- */
 
+/* Value of a hexadecimal digit, or -1. */
+int cfg_hexval(int ch);
 /* Each returns true when the value is acceptable. */
 bool cfg_name_ok(const char *s);
 bool cfg_uuid_parse(const char *s, uint8_t uuid[16]);
 bool cfg_action_ok(const char *s);
 /* The valid on_* actions, for messages. */
 extern const char cfg_actions_list[];
-
 
 #endif

@@ -9,6 +9,12 @@
  *     <on_poweroff/>, <on_reboot/>, <on_crash/>, <devices>...</devices>
  *   </domain>
  *
+ * Elements map through the tables below into cfg_keys[] (config.c), the
+ * keys the xl.cfg front end uses too: an element that decides what is
+ * booted given twice is an error naming both lines, another one given twice
+ * is warned about, elements xbuild does not act on are warned about once
+ * per name (coalesced).  <bootloader> is refused by cfg_finish().
+ *
  * The XML is untrusted: no network, no DTD loading, no entity expansion
  * (a document with a DOCTYPE is refused outright, so there are no entities
  * to expand), and libxml2's messages go to our error record, not stderr.
@@ -26,16 +32,13 @@
 #include <libxml/xmlerror.h>
 
 struct xctx {
+	struct cfg_ctx cx;	/* fname, config, origin, error */
 	const char *fname;
-	struct dom_config *c;
 	struct xb_err *e;
 	/* the first libxml2 error */
 	bool have_err;
 	int eline, ecol;
 	char emsg[200];
-	/* element names already warned about */
-	char seen[32][40];
-	unsigned nseen;
 };
 
 #if LIBXML_VERSION >= 21200
@@ -46,6 +49,7 @@ typedef xmlErrorPtr xb_xml_err_t;
 
 static void record_error(struct xctx *x, xb_xml_err_t err)
 {
+	const char *m, *hint;
 	size_t n;
 
 	if (x->have_err || !err || err->level < XML_ERR_ERROR)
@@ -53,8 +57,23 @@ static void record_error(struct xctx *x, xb_xml_err_t err)
 	x->have_err = true;
 	x->eline = err->line;
 	x->ecol = err->int2;
-	snprintf(x->emsg, sizeof(x->emsg), "%s",
-		 err->message ? err->message : "malformed XML");
+	m = err->message ? err->message : "malformed XML";
+	if ((hint = strstr(m, "Excessive depth in document"))) {
+		/* libxml2's own limit; its advice (XML_PARSE_HUGE) is for
+		 * programmers, not for the user. */
+		long depth = strtol(hint + strlen("Excessive depth in document:"),
+				    NULL, 10);
+
+		snprintf(x->emsg, sizeof(x->emsg), "elements are nested more than "
+			 "%ld deep, the XML parser's limit (a domain XML needs "
+			 "about 4 levels)", depth > 0 ? depth : 256L);
+		return;
+	}
+	snprintf(x->emsg, sizeof(x->emsg), "XML error: %s", m);
+	if ((hint = strstr(x->emsg, " use XML_PARSE_HUGE option")) ||
+	    (hint = strstr(x->emsg, "XML_PARSE_HUGE")))
+		snprintf(x->emsg + (hint - x->emsg), sizeof(x->emsg) - (size_t)(hint - x->emsg),
+			 " (a limit of the XML parser)");
 	n = strlen(x->emsg);
 	while (n && isspace((unsigned char)x->emsg[n - 1]))
 		x->emsg[--n] = '\0';
@@ -82,25 +101,6 @@ static long line_of(xmlNodePtr n)
 static bool is(xmlNodePtr n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
-}
-
-/* Warn once per element name ("<disk>", "<os><loader>"). */
-static int warn_once(struct xctx *x, xmlNodePtr n, const char *path,
-		     const char *why)
-{
-	char key[40];
-
-	snprintf(key, sizeof(key), "%s%.32s", path, (const char *)n->name);
-	for (unsigned i = 0; i < x->nseen; i++)
-		if (!strcmp(x->seen[i], key))
-			return 0;
-	if (x->nseen < XB_ARRAY_SIZE(x->seen))
-		strcpy(x->seen[x->nseen++], key);
-	if (xb_warn(&x->c->warnings, "%s:%ld: element %s<%.32s> is not acted on "
-		    "by xbuild%s", x->fname, line_of(n), path,
-		    (const char *)n->name, why) < 0)
-		return xb_fail(x->e, XB_EINTERNAL, "out of memory");
-	return 0;
 }
 
 /*
@@ -148,344 +148,234 @@ static int text_of(struct xctx *x, xmlNodePtr n, char **out)
 	return 0;
 }
 
-static bool parse_dec(const char *s, uint64_t *v)
-{
-	uint64_t r = 0;
-
-	if (!*s)
-		return false;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9')
-			return false;
-		if (xb_mul_ovf(r, (uint64_t)10, &r) ||
-		    xb_add_ovf(r, (uint64_t)(*s - '0'), &r))
-			return false;
-	}
-	*v = r;
-	return true;
-}
-
 /* An attribute value (malloc'd by libxml2) or NULL. */
 static char *attr(xmlNodePtr n, const char *name)
 {
 	return (char *)xmlGetNoNsProp(n, (const xmlChar *)name);
 }
 
-/* libvirt's virScaleInteger: b/bytes, k/KiB (1024), KB (1000), ..., E. */
-static bool unit_scale(const char *u, uint64_t *scale)
-{
-	uint64_t base = 1024, s = 1;
-	int pow;
+/* What each element of <domain> (and of <os>) means to xbuild. */
+enum xe_kind {
+	XE_VALUE,	/* text, into cfg_set() */
+	XE_UUID,	/* text; libvirt also takes 32 digits without dashes */
+	XE_SIZE,	/* text and unit='...' (KiB by default) */
+	XE_VCPU,	/* <vcpu current='N' cpuset='...'>MAX</vcpu> */
+	XE_OS,		/* <os>: the os_elems below */
+	XE_DEVICES,	/* each child is a device: warned about */
+	XE_QUIET,	/* for people and other tools: not even a warning */
+};
 
-	if (!u || !*u) {	/* default: KiB */
-		*scale = 1024;
-		return true;
-	}
-	if (!strcasecmp(u, "b") || !strcasecmp(u, "byte") || !strcasecmp(u, "bytes")) {
-		*scale = 1;
-		return true;
-	}
-	if (u[1]) {
-		if (!strcasecmp(u + 1, "iB"))
-			base = 1024;
-		else if (!strcasecmp(u + 1, "B"))
-			base = 1000;
-		else
-			return false;
-	}
-	switch (tolower((unsigned char)u[0])) {
-	case 'k': pow = 1; break;
-	case 'm': pow = 2; break;
-	case 'g': pow = 3; break;
-	case 't': pow = 4; break;
-	case 'p': pow = 5; break;
-	case 'e': pow = 6; break;
-	default: return false;
-	}
-	while (pow--)
-		s *= base;
-	*scale = s;
-	return true;
+struct xml_elem {
+	const char *name;
+	enum xe_kind kind;
+	enum cfg_key ck;
+};
+
+static const struct xml_elem domain_elems[] = {
+	{ "name", XE_VALUE, CK_NAME },
+	{ "uuid", XE_UUID, CK_UUID },
+	{ "memory", XE_SIZE, CK_MAXMEM },
+	{ "currentMemory", XE_SIZE, CK_MEMORY },
+	{ "vcpu", XE_VCPU, CK_MAXVCPUS },
+	{ "os", XE_OS, CK_OS },
+	{ "on_poweroff", XE_VALUE, CK_ON_POWEROFF },
+	{ "on_reboot", XE_VALUE, CK_ON_REBOOT },
+	{ "on_crash", XE_VALUE, CK_ON_CRASH },
+	{ "bootloader", XE_VALUE, CK_BOOTLOADER },
+	{ "devices", XE_DEVICES, CK_DEVICES },
+	{ "description", XE_QUIET, CK_NR },
+	{ "title", XE_QUIET, CK_NR },
+	{ "metadata", XE_QUIET, CK_NR },
+};
+
+static const struct xml_elem os_elems[] = {
+	{ "type", XE_VALUE, CK_OS_TYPE },
+	{ "kernel", XE_VALUE, CK_KERNEL },
+	{ "initrd", XE_VALUE, CK_RAMDISK },
+	{ "cmdline", XE_VALUE, CK_CMDLINE },
+};
+
+static int warn_elem(struct xctx *x, xmlNodePtr n, const char *path,
+		     const char *why)
+{
+	const char *name = (const char *)n->name;
+	char what[128];
+
+	snprintf(what, sizeof(what), "element %s<%.64s%s>", path, name,
+		 strlen(name) > 64 ? "..." : "");
+	return cfg_warn_ignored(&x->cx, what, (int)line_of(n), 1, why);
 }
 
-/* <memory> / <currentMemory>: MiB, rounded up. */
-static int mem_of(struct xctx *x, xmlNodePtr n, uint64_t *mb)
+static int set_text(struct xctx *x, xmlNodePtr n, enum cfg_key k)
 {
-	char *t = NULL, *u = attr(n, "unit");
-	uint64_t v, scale, bytes;
-	int r;
-
-	r = text_of(x, n, &t);
-	if (r)
-		goto out;
-	if (!unit_scale(u, &scale)) {
-		r = xb_fail(x->e, XB_EINPUT, "%s:%ld: <%s unit='%.20s'>: unknown "
-			    "unit (b, KiB, MiB, GiB, TiB, KB, MB, ...)", x->fname,
-			    line_of(n), (const char *)n->name, u);
-		goto out;
-	}
-	if (!parse_dec(t, &v) || xb_mul_ovf(v, scale, &bytes) ||
-	    bytes > (XB_MEMORY_MAX_MB << 20) || bytes == 0) {
-		r = xb_fail(x->e, XB_EINPUT, "%s:%ld: <%s>%.40s</%s>: expected a "
-			    "size between 1 MiB and %llu MiB", x->fname,
-			    line_of(n), (const char *)n->name, t,
-			    (const char *)n->name,
-			    (unsigned long long)XB_MEMORY_MAX_MB);
-		goto out;
-	}
-	*mb = (bytes + (1 << 20) - 1) >> 20;
-	if (bytes & ((1 << 20) - 1) &&
-	    xb_warn(&x->c->warnings, "%s:%ld: <%s> is not a whole number of MiB, "
-		    "rounded up to %llu MiB", x->fname, line_of(n),
-		    (const char *)n->name, (unsigned long long)*mb) < 0)
-		r = xb_fail(x->e, XB_EINTERNAL, "out of memory");
-out:
-	free(t);
-	xmlFree(u);
-	return r;
-}
-
-static int vcpus_of(struct xctx *x, xmlNodePtr n, const char *what,
-		    const char *s, unsigned *out)
-{
-	uint64_t v;
-
-	if (!parse_dec(s, &v) || v < 1 || v > XB_VCPUS_MAX)
-		return xb_fail(x->e, XB_EINPUT, "%s:%ld: <vcpu%s>: '%.20s' is not "
-			       "a number of vCPUs (1..%d)", x->fname, line_of(n),
-			       what, s, XB_VCPUS_MAX);
-	*out = (unsigned)v;
-	return 0;
-}
-
-static int do_vcpu(struct xctx *x, xmlNodePtr n)
-{
-	char *t = NULL, *cur = attr(n, "current"), *cpuset = attr(n, "cpuset");
+	struct cfg_val v = { .numfmt = XB_NUM_DEC, .line = (int)line_of(n) };
+	char *t = NULL;
 	int r = text_of(x, n, &t);
 
-	if (!r)
-		r = vcpus_of(x, n, "", t, &x->c->maxvcpus);
-	x->c->vcpus = x->c->maxvcpus;
-	if (!r && cur)
-		r = vcpus_of(x, n, " current", cur, &x->c->vcpus);
-	if (!r && cpuset &&
-	    xb_warn(&x->c->warnings, "%s:%ld: <vcpu cpuset=...> is not acted on "
-		    "by xbuild", x->fname, line_of(n)) < 0)
-		r = xb_fail(x->e, XB_EINTERNAL, "out of memory");
-	free(t);
-	xmlFree(cur);
-	xmlFree(cpuset);
-	return r;
-}
-
-static int set_text(struct xctx *x, xmlNodePtr n, char **dst)
-{
-	char *t;
-	int r = text_of(x, n, &t);
-
-	if (r)
-		return r;
-	free(*dst);
-	*dst = t;
-	return 0;
-}
-
-static int do_os(struct xctx *x, xmlNodePtr os)
-{
-	struct dom_config *c = x->c;
-	bool have_type = false;
-	int r = 0;
-
-	for (xmlNodePtr n = os->children; n && !r; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		if (is(n, "type")) {
-			char *t;
-
-			if ((r = text_of(x, n, &t)))
-				break;
-			if (strcmp(t, "linux") && strcmp(t, "xen"))
-				r = xb_fail(x->e, XB_EINPUT, "%s:%ld: <os><type>%.20s"
-					    "</type>: xbuild builds PV guests only "
-					    "(linux or xen)", x->fname, line_of(n), t);
-			free(t);
-			have_type = true;
-		} else if (is(n, "kernel")) {
-			r = set_text(x, n, &c->kernel);
-		} else if (is(n, "initrd")) {
-			r = set_text(x, n, &c->ramdisk);
-			if (!r && !c->ramdisk[0]) {
-				free(c->ramdisk);
-				c->ramdisk = NULL;
-			}
-		} else if (is(n, "cmdline")) {
-			r = set_text(x, n, &c->cmdline);
-		} else {
-			r = warn_once(x, n, "<os>", "");
-		}
+	if (!r) {
+		v.s = t;
+		r = cfg_set(&x->cx, k, &v);
 	}
-	if (!r && !have_type)
-		r = xb_fail(x->e, XB_EINPUT, "%s:%ld: <os>: <type>linux</type> is "
-			    "required", x->fname, line_of(os));
-	return r;
-}
-
-static int do_action(struct xctx *x, xmlNodePtr n, char *dst)
-{
-	char *t;
-	int r = text_of(x, n, &t);
-
-	if (r)
-		return r;
-	if (!cfg_action_ok(t))
-		r = xb_fail(x->e, XB_EINPUT, "%s:%ld: <%s>%.30s</%s>: not an action "
-			    "(%s)", x->fname, line_of(n), (const char *)n->name,
-			    t, (const char *)n->name, cfg_actions_list);
-	else
-		strcpy(dst, t);
 	free(t);
 	return r;
 }
 
 static int do_uuid(struct xctx *x, xmlNodePtr n)
 {
-	char *t, hex[40];
-	size_t k = 0;
+	struct cfg_val v = { .numfmt = XB_NUM_DEC, .line = (int)line_of(n) };
+	char *t = NULL, hex[40];
 	int r = text_of(x, n, &t);
 
 	if (r)
 		return r;
-	if (!cfg_uuid_parse(t, x->c->uuid)) {
-		/* libvirt also takes the 32 digits without dashes. */
-		bool ok = strlen(t) == 32;
+	v.s = t;
+	if (strlen(t) == 32 && !strchr(t, '-')) {
+		size_t k = 0;
 
-		for (size_t i = 0; ok && i < 32; i++) {
+		for (size_t i = 0; i < 32; i++) {
 			if (i == 8 || i == 12 || i == 16 || i == 20)
 				hex[k++] = '-';
 			hex[k++] = t[i];
 		}
 		hex[k] = '\0';
-		if (!ok || !cfg_uuid_parse(hex, x->c->uuid))
-			r = xb_fail(x->e, XB_EINPUT, "%s:%ld: <uuid>%.40s</uuid>: "
-				    "expected xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx",
-				    x->fname, line_of(n), t);
+		v.s = hex;
+		v.shown = t;	/* as written */
 	}
-	x->c->has_uuid = !r;
+	r = cfg_set(&x->cx, CK_UUID, &v);
 	free(t);
 	return r;
 }
 
-static int do_name(struct xctx *x, xmlNodePtr n)
+/* <memory> / <currentMemory>: a size in the unit the attribute names. */
+static int do_size(struct xctx *x, xmlNodePtr n, enum cfg_key k)
 {
-	char *t;
+	struct cfg_val v = { .numfmt = XB_NUM_DEC, .line = (int)line_of(n) };
+	char *t = NULL, *u = attr(n, "unit"), su[40];
 	int r = text_of(x, n, &t);
 
 	if (r)
-		return r;
-	if (!cfg_name_ok(t))
-		r = xb_fail(x->e, XB_EINPUT, "%s:%ld: <name>%.40s</name>: must be "
-			    "1 to %d characters of [A-Za-z0-9_.-]", x->fname,
-			    line_of(n), t, XB_NAME_MAX - 1);
-	else
-		strcpy(x->c->name, t);
+		goto out;
+	v.s = t;
+	v.unit = "KiB";		/* libvirt's default */
+	v.scale = 1024;
+	if (u && *u) {
+		cfg_show(u, false, su, 24);
+		if (!xb_unit_scale(u, strlen(u), &v.scale)) {
+			r = xb_fail(x->e, XB_EINPUT, "%s:%d: <%s unit='%s'>: unknown "
+				    "unit (b, KiB, MiB, GiB, TiB, KB, MB, ...)",
+				    x->fname, v.line, (const char *)n->name, su);
+			goto out;
+		}
+		v.unit = su;
+	}
+	r = cfg_set(&x->cx, k, &v);
+out:
 	free(t);
+	xmlFree(u);
+	return r;
+}
+
+static int do_vcpu(struct xctx *x, xmlNodePtr n)
+{
+	char *cur = attr(n, "current"), *cpuset = attr(n, "cpuset");
+	int r = set_text(x, n, CK_MAXVCPUS);
+
+	if (!r && cur) {
+		struct cfg_val v = { .s = cur, .numfmt = XB_NUM_DEC,
+				     .line = (int)line_of(n) };
+
+		r = cfg_set(&x->cx, CK_VCPUS, &v);
+	} else if (!r) {
+		x->cx.c->vcpus = x->cx.c->maxvcpus;
+	}
+	if (!r && cpuset &&
+	    xb_warn(&x->cx.c->warnings, "%s:%ld: <vcpu cpuset=...> is not acted "
+		    "on by xbuild", x->fname, line_of(n)) < 0)
+		r = xb_fail(x->e, XB_EINTERNAL, "out of memory");
+	xmlFree(cur);
+	xmlFree(cpuset);
+	return r;
+}
+
+static int walk(struct xctx *x, xmlNodePtr parent, const struct xml_elem *tab,
+		size_t ntab, const char *path);
+
+static int do_elem(struct xctx *x, xmlNodePtr n, const struct xml_elem *el)
+{
+	struct cfg_val none = { .s = "", .line = (int)line_of(n) };
+	int r = 0;
+
+	switch (el->kind) {
+	case XE_VALUE:
+		return set_text(x, n, el->ck);
+	case XE_UUID:
+		return do_uuid(x, n);
+	case XE_SIZE:
+		return do_size(x, n, el->ck);
+	case XE_VCPU:
+		return do_vcpu(x, n);
+	case XE_OS:
+		r = cfg_set(&x->cx, el->ck, &none);
+		return r ? r : walk(x, n, os_elems, XB_ARRAY_SIZE(os_elems), "<os>");
+	case XE_DEVICES:
+		r = cfg_set(&x->cx, el->ck, &none);
+		for (xmlNodePtr d = n->children; d && !r; d = d->next)
+			if (d->type == XML_ELEMENT_NODE)
+				r = warn_elem(x, d, "", "is not acted on by xbuild "
+					      "(devices are the toolstack's job)");
+		return r;
+	case XE_QUIET:
+		return 0;
+	}
+	return 0;
+}
+
+/* The children of parent, in document order, through tab; others warned. */
+static int walk(struct xctx *x, xmlNodePtr parent, const struct xml_elem *tab,
+		size_t ntab, const char *path)
+{
+	int r = 0;
+
+	for (xmlNodePtr n = parent->children; n && !r; n = n->next) {
+		const struct xml_elem *el = NULL;
+
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		for (size_t i = 0; i < ntab && !el; i++)
+			if (is(n, tab[i].name))
+				el = &tab[i];
+		r = el ? do_elem(x, n, el) : warn_elem(x, n, path,
+						       "is not acted on by xbuild");
+	}
 	return r;
 }
 
 static int do_domain(struct xctx *x, xmlNodePtr dom)
 {
-	static const char *const once[] = {
-		"name", "uuid", "memory", "currentMemory", "vcpu", "os",
-		"on_poweroff", "on_reboot", "on_crash", "devices", "bootloader",
-	};
-	struct dom_config *c = x->c;
-	xmlNodePtr boot = NULL;
-	bool have_cur = false, have_mem = false;
-	uint64_t cur = 0;
-	unsigned seen = 0;
-	char *type = attr(dom, "type");
+	struct dom_config *c = x->cx.c;
+	char *type = attr(dom, "type"), st[40];
 	int r = 0;
 
 	if (!type || strcmp(type, "xen"))
-		r = xb_fail(x->e, XB_EINPUT, "%s:%ld: <domain type='%.20s'>: xbuild "
+		r = xb_fail(x->e, XB_EINPUT, "%s:%ld: <domain type='%s'>: xbuild "
 			    "builds Xen PV guests (type='xen')", x->fname,
-			    line_of(dom), type ? type : "");
+			    line_of(dom), cfg_show(type ? type : "", false, st, 24));
 	xmlFree(type);
-	for (xmlNodePtr n = dom->children; n && !r; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		for (unsigned i = 0; i < XB_ARRAY_SIZE(once); i++) {
-			if (!is(n, once[i]))
-				continue;
-			if (seen & (1u << i))
-				return xb_fail(x->e, XB_EINPUT, "%s:%ld: <%s> "
-					       "given twice", x->fname,
-					       line_of(n), once[i]);
-			seen |= 1u << i;
-		}
-		if (is(n, "name")) {
-			r = do_name(x, n);
-		} else if (is(n, "uuid")) {
-			r = do_uuid(x, n);
-		} else if (is(n, "memory")) {
-			r = mem_of(x, n, &c->maxmem_mb);
-			have_mem = true;
-		} else if (is(n, "currentMemory")) {
-			r = mem_of(x, n, &cur);
-			have_cur = true;
-		} else if (is(n, "vcpu")) {
-			r = do_vcpu(x, n);
-		} else if (is(n, "os")) {
-			r = do_os(x, n);
-		} else if (is(n, "on_poweroff")) {
-			r = do_action(x, n, c->on_poweroff);
-		} else if (is(n, "on_reboot")) {
-			r = do_action(x, n, c->on_reboot);
-		} else if (is(n, "on_crash")) {
-			r = do_action(x, n, c->on_crash);
-		} else if (is(n, "bootloader")) {
-			boot = n;
-		} else if (is(n, "devices")) {
-			for (xmlNodePtr d = n->children; d && !r; d = d->next)
-				if (d->type == XML_ELEMENT_NODE)
-					r = warn_once(x, d, "", " (devices are "
-						      "the toolstack's job)");
-		} else if (is(n, "description") || is(n, "title") ||
-			   is(n, "metadata")) {
-			continue;	/* for people and other tools */
-		} else {
-			r = warn_once(x, n, "", "");
-		}
-	}
-	if (r)
-		return r;
-	if (!have_mem)
-		return xb_fail(x->e, XB_EINPUT, "%s: <memory> is required",
-			       x->fname);
-	c->memory_mb = have_cur ? cur : c->maxmem_mb;
-	if (c->memory_mb > c->maxmem_mb)
-		return xb_fail(x->e, XB_EINPUT, "%s: <currentMemory> (%llu MiB) is "
-			       "more than <memory> (%llu MiB)", x->fname,
-			       (unsigned long long)c->memory_mb,
-			       (unsigned long long)c->maxmem_mb);
-	if (boot) {
-		if (!c->kernel || !c->kernel[0])
-			return xb_fail(x->e, XB_EINPUT, "%s:%ld: <bootloader>: xbuild "
-				       "cannot run a boot loader; give <os><kernel> "
-				       "(and <initrd>)", x->fname, line_of(boot));
-		if (xb_warn(&c->warnings, "%s:%ld: <bootloader> is ignored: xbuild "
-			    "loads <os><kernel> directly", x->fname,
-			    line_of(boot)) < 0)
-			return xb_fail(x->e, XB_EINTERNAL, "out of memory");
-	}
-	return 0;
+	if (!r)
+		r = walk(x, dom, domain_elems, XB_ARRAY_SIZE(domain_elems), "");
+	/* libvirt: <currentMemory> defaults to <memory>, as vcpus to <vcpu>. */
+	if (!r && x->cx.o->line[CK_MAXMEM] && !x->cx.o->line[CK_MEMORY])
+		c->memory_mb = c->maxmem_mb;
+	return r;
 }
 
 int cfg_parse_xml(const char *fname, const char *buf, size_t len,
 		  struct dom_config *c, struct xb_err *e)
 {
-	struct xctx x = { .fname = fname, .c = c, .e = e };
-	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+	struct xctx x = { .fname = fname, .e = e };
+	/* BIG_LINES: line numbers past 65535 in messages are right. */
+	int opts = XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+		   XML_PARSE_BIG_LINES;
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	xmlNodePtr root;
@@ -494,11 +384,9 @@ int cfg_parse_xml(const char *fname, const char *buf, size_t len,
 #if LIBXML_VERSION >= 21300
 	opts |= XML_PARSE_NO_XXE;
 #endif
-	if (!c->source && !(c->source = strdup(fname)))
-		return xb_fail(e, XB_EINTERNAL, "out of memory");
-	if (len > XB_CONFIG_MAX)
-		return xb_fail(e, XB_EINPUT, "%s: config is %zu bytes, the limit "
-			       "is %u", fname, len, XB_CONFIG_MAX);
+	r = cfg_begin(&x.cx, CFG_XML, fname, buf, len, c, e);
+	if (r)
+		return r;
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return xb_fail(e, XB_EINTERNAL, "out of memory");
@@ -512,8 +400,8 @@ int cfg_parse_xml(const char *fname, const char *buf, size_t len,
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, fname, NULL, opts);
 	if (!doc || x.have_err) {
 		if (x.have_err)
-			r = xb_fail(e, XB_EINPUT, "%s:%d:%d: XML error: %s", fname,
-				    x.eline, x.ecol, x.emsg);
+			r = xb_fail(e, XB_EINPUT, "%s:%d:%d: %s", fname, x.eline,
+				    x.ecol, x.emsg);
 		else
 			r = xb_fail(e, XB_EINPUT, "%s: not well-formed XML", fname);
 		goto out;

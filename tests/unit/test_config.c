@@ -6,6 +6,9 @@
 #include "../../src/cli/config_int.h"
 
 #define MIN "name = \"g\"\nkernel = \"/k\"\n"
+#define XHEAD "<domain type='xen'>\n  <name>x1</name>\n"
+#define XOS "  <os><type>linux</type><kernel>/k</kernel></os>\n"
+#define XMEM "  <memory>131072</memory>\n"
 
 static int parse_n(const char *text, size_t len, struct dom_config *c,
 		   struct xb_err *e)
@@ -45,18 +48,18 @@ static size_t count_warn(const struct dom_config *c, const char *needle)
 }
 
 /* xl_parse alone, for the grammar. */
-static int xlp(const char *text, struct xl_file *f, struct xb_warnings *w,
-	       struct xb_err *e)
+static int xlp(const char *text, struct xl_file *f, struct xb_err *e)
 {
-	memset(w, 0, sizeof(*w));
 	xb_err_clear(e);
-	return xl_parse("g.cfg", text, strlen(text), f, w, e);
+	return xl_parse("g.cfg", text, strlen(text), f, e);
 }
+
+/* Parse, expect success; the caller checks and frees *c. */
+#define OK(text, c, e) REQUIRE(parse(text, c, e) == 0 || (t_fail(__FILE__, __LINE__, "%s", (e)->msg), 0))
 
 static void t_grammar_values(void)
 {
 	struct xl_file f;
-	struct xb_warnings w;
 	struct xb_err e;
 	const struct xl_setting *s;
 	const char *text =
@@ -74,9 +77,8 @@ static void t_grammar_values(void)
 		"last = 7";	/* no final newline */
 	uint64_t v;
 
-	REQUIRE(xlp(text, &f, &w, &e) == 0);
+	REQUIRE(xlp(text, &f, &e) == 0);
 	CHECK_EQ(f.n, 12);
-	CHECK_EQ(w.n, 0);
 	s = xl_find(&f, "a");
 	REQUIRE(s);
 	CHECK_EQ(s->v.type, XLV_STRING);
@@ -89,8 +91,10 @@ static void t_grammar_values(void)
 	CHECK_STR(s->v.s, "42");
 	CHECK_EQ(s->line, 3);
 	CHECK_EQ(s->col, 9);
-	CHECK(cfg_parse_u64(xl_find(&f, "d")->v.s, &v) == 0 && v == 15);
-	CHECK(cfg_parse_u64(xl_find(&f, "e")->v.s, &v) == 0 && v == 31);
+	s = xl_find(&f, "d");
+	CHECK(xb_parse_u64(s->v.s, strlen(s->v.s), XB_NUM_C, UINT64_MAX, &v) == 0 && v == 15);
+	s = xl_find(&f, "e");
+	CHECK(xb_parse_u64(s->v.s, strlen(s->v.s), XB_NUM_C, UINT64_MAX, &v) == 0 && v == 31);
 	s = xl_find(&f, "f");
 	REQUIRE(s && s->v.type == XLV_LIST && s->v.n == 3);
 	CHECK_EQ(s->v.items[0].type, XLV_NUMBER);
@@ -111,63 +115,182 @@ static void t_grammar_values(void)
 	CHECK_STR(xl_find(&f, "last")->v.s, "7");
 	CHECK(!xl_find(&f, "nope"));
 	xl_file_free(&f);
-	xb_warnings_free(&w);
 
 	/* empty and comment-only files */
-	CHECK(xlp("", &f, &w, &e) == 0 && f.n == 0);
+	CHECK(xlp("", &f, &e) == 0 && f.n == 0);
 	xl_file_free(&f);
-	CHECK(xlp("# only\n;;\n# x", &f, &w, &e) == 0 && f.n == 0);
+	CHECK(xlp("# only\n;;\n# x", &f, &e) == 0 && f.n == 0);
 	xl_file_free(&f);
+}
+
+static int num(const char *str, unsigned flags, uint64_t max, uint64_t *v)
+{
+	return xb_parse_u64(str, strlen(str), flags, max, v);
 }
 
 static void t_numbers(void)
 {
 	uint64_t v = 0;
 
-	CHECK(cfg_parse_u64("0", &v) == 0 && v == 0);
-	CHECK(cfg_parse_u64("1234", &v) == 0 && v == 1234);
-	CHECK(cfg_parse_u64("0755", &v) == 0 && v == 0755);
-	CHECK(cfg_parse_u64("0xfFfF", &v) == 0 && v == 0xffff);
-	CHECK(cfg_parse_u64("18446744073709551615", &v) == 0 && v == UINT64_MAX);
-	CHECK(cfg_parse_u64("0xffffffffffffffff", &v) == 0 && v == UINT64_MAX);
-	CHECK(cfg_parse_u64("18446744073709551616", &v) == -2);
-	CHECK(cfg_parse_u64("0x10000000000000000", &v) == -2);
-	CHECK(cfg_parse_u64("08", &v) == -1);
-	CHECK(cfg_parse_u64("0x", &v) == -1);
-	CHECK(cfg_parse_u64("12a", &v) == -1);
-	CHECK(cfg_parse_u64("", &v) == -1);
-	CHECK(cfg_parse_u64("-1", &v) == -1);
-	CHECK(cfg_parse_u64(" 1", &v) == -1);
+	CHECK(num("0", XB_NUM_C, UINT64_MAX, &v) == 0 && v == 0);
+	CHECK(num("1234", XB_NUM_C, UINT64_MAX, &v) == 0 && v == 1234);
+	CHECK(num("0755", XB_NUM_C, UINT64_MAX, &v) == 0 && v == 0755);
+	CHECK(num("0xfFfF", XB_NUM_C, UINT64_MAX, &v) == 0 && v == 0xffff);
+	CHECK(num("0X10", XB_NUM_C, UINT64_MAX, &v) == 0 && v == 16);
+	CHECK(num("18446744073709551615", XB_NUM_C, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
+	CHECK(num("0xffffffffffffffff", XB_NUM_C, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
+	CHECK(num("01777777777777777777777", XB_NUM_C, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
+	CHECK(num("18446744073709551616", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_RANGE);
+	CHECK(num("0x10000000000000000", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_RANGE);
+	CHECK(num("02000000000000000000000", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_RANGE);
+	/* an overflow does not hide a bad character after it */
+	CHECK(num("99999999999999999999x", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("08", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("0x", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("0xg", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("12a", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_EMPTY);
+	CHECK(num("-1", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("+1", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num(" 1", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("1 ", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("1M", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	/* max */
+	CHECK(num("512", XB_NUM_C, 512, &v) == 0 && v == 512);
+	v = 7;
+	CHECK(num("513", XB_NUM_C, 512, &v) == XB_NUM_RANGE && v == 7);
+	CHECK(num("0x201", XB_NUM_C, 512, &v) == XB_NUM_RANGE);
+	/* decimal only: leading zeros are decimal, no hex */
+	CHECK(num("0755", XB_NUM_DEC, UINT64_MAX, &v) == 0 && v == 755);
+	CHECK(num("08", XB_NUM_DEC, UINT64_MAX, &v) == 0 && v == 8);
+	CHECK(num("0x10", XB_NUM_DEC, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("1f", XB_NUM_DEC, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("18446744073709551615", XB_NUM_DEC, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
+	CHECK(num("18446744073709551616", XB_NUM_DEC, UINT64_MAX, &v) == XB_NUM_RANGE);
+	/* exactly len bytes: no NUL needed, a NUL inside is not a digit */
+	CHECK(xb_parse_u64("12345", 3, XB_NUM_DEC, UINT64_MAX, &v) == 0 && v == 123);
+	CHECK(xb_parse_u64("1\0" "2", 3, XB_NUM_DEC, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(xb_parse_u64("0x1", 1, XB_NUM_C, UINT64_MAX, &v) == 0 && v == 0);
+	CHECK_STR(xb_num_strerror(XB_NUM_EMPTY), "empty");
+	CHECK_STR(xb_num_strerror(XB_NUM_SYNTAX), "not a number");
+	CHECK_STR(xb_num_strerror(XB_NUM_RANGE), "too large");
+}
+
+static void t_units(void)
+{
+	static const struct { const char *u; uint64_t scale; } ok[] = {
+		{ "b", 1 }, { "B", 1 }, { "byte", 1 }, { "Bytes", 1 },
+		{ "k", 1024 }, { "KiB", 1024 }, { "kib", 1024 }, { "KB", 1000 },
+		{ "M", 1ULL << 20 }, { "MiB", 1ULL << 20 }, { "MB", 1000000 },
+		{ "g", 1ULL << 30 }, { "GB", 1000000000 }, { "TiB", 1ULL << 40 },
+		{ "p", 1ULL << 50 }, { "EiB", 1ULL << 60 }, { "EB", 1000000000000000000ULL },
+	};
+	static const char *const bad[] = { "", "x", "KiBB", "Ki", "kbit", "ZiB", "iB", "MiB " };
+	uint64_t sc;
+
+	for (size_t i = 0; i < XB_ARRAY_SIZE(ok); i++) {
+		sc = 0;
+		if (!xb_unit_scale(ok[i].u, strlen(ok[i].u), &sc) || sc != ok[i].scale)
+			t_fail(__FILE__, __LINE__, "unit '%s': got %llu", ok[i].u,
+			       (unsigned long long)sc);
+	}
+	for (size_t i = 0; i < XB_ARRAY_SIZE(bad); i++)
+		if (xb_unit_scale(bad[i], strlen(bad[i]), &sc))
+			t_fail(__FILE__, __LINE__, "unit '%s' accepted", bad[i]);
+	CHECK(!xb_unit_scale("k\0", 2, &sc));
+}
+
+static void t_warnings(void)
+{
+	struct xb_warnings w = { 0 };
+	char buf[32];
+
+	CHECK_STR(xb_fmt_count(0, buf, sizeof(buf)), "0");
+	CHECK_STR(xb_fmt_count(999, buf, sizeof(buf)), "999");
+	CHECK_STR(xb_fmt_count(1000, buf, sizeof(buf)), "1,000");
+	CHECK_STR(xb_fmt_count(69999, buf, sizeof(buf)), "69,999");
+	CHECK_STR(xb_fmt_count(UINT64_MAX, buf, sizeof(buf)), "18,446,744,073,709,551,615");
+
+	/* coalesced by key, in order of first occurrence */
+	CHECK(xb_warn_key(&w, "a", 1, "first %d", 1) == 0);
+	CHECK(xb_warn(&w, "plain") == 0);
+	CHECK(xb_warn(&w, "plain") == 0);	/* no key: not coalesced */
+	CHECK(xb_warn_key(&w, "a", 1, "first %d", 2) == 0);
+	CHECK(xb_warn_key(&w, "b", 5, "bee") == 0);
+	CHECK(xb_warn_key(&w, "c", 0, "never") == 0);	/* 0 times: nothing */
+	REQUIRE(w.n == 4);
+	CHECK_STR(w.v[0], "first 1 (and 1 more time)");
+	CHECK_STR(w.v[1], "plain");
+	CHECK_STR(w.v[2], "plain");
+	CHECK_STR(w.v[3], "bee (and 4 more times)");
+	for (int i = 0; i < 70000; i++)
+		CHECK(xb_warn_key(&w, "a", 1, "first %d", 3) == 0);
+	CHECK_STR(w.v[0], "first 1 (and 70,001 more times)");
+	CHECK(xb_warn_key(&w, "b", UINT64_MAX, "bee") == 0);	/* saturates */
+	CHECK_STR(w.v[3], "bee (and 18,446,744,073,709,551,614 more times)");
+	xb_warnings_free(&w);
+	CHECK(w.n == 0 && w.v == NULL);
+
+	/* at most XB_WARN_KEEP distinct, then one line counts the rest */
+	for (int i = 0; i < 60000; i++) {
+		char key[16];
+
+		snprintf(key, sizeof(key), "k%d", i);
+		if (xb_warn_key(&w, key, 1, "warning %d", i)) {
+			t_fail(__FILE__, __LINE__, "xb_warn_key %d", i);
+			break;
+		}
+	}
+	REQUIRE(w.n == XB_WARN_KEEP + 1);
+	CHECK(w.cap == XB_WARN_KEEP + 1);
+	CHECK_STR(w.v[0], "warning 0");
+	CHECK_STR(w.v[XB_WARN_KEEP - 1], "warning 99");
+	CHECK_STR(w.v[XB_WARN_KEEP], "... and 59,900 more warnings (only the first "
+		  "100 distinct ones are shown)");
+	/* a kept key still counts; new ones go to the summary */
+	CHECK(xb_warn_key(&w, "k5", 1, "x") == 0);
+	CHECK_STR(w.v[5], "warning 5 (and 1 more time)");
+	CHECK(xb_warn(&w, "another") == 0);
+	CHECK(w.n == XB_WARN_KEEP + 1);
+	CHECK_CONTAINS(w.v[XB_WARN_KEEP], "and 59,901 more warnings");
+	xb_warnings_free(&w);
+
+	/* the summary's first form */
+	for (int i = 0; i <= XB_WARN_KEEP; i++)
+		CHECK(xb_warn(&w, "w%d", i) == 0);
+	REQUIRE(w.n == XB_WARN_KEEP + 1);
+	CHECK_STR(w.v[XB_WARN_KEEP], "... and 1 more warning (only the first 100 "
+		  "distinct ones are shown)");
+	xb_warnings_free(&w);
 }
 
 static void t_escapes(void)
 {
 	struct xl_file f;
-	struct xb_warnings w;
 	struct xb_err e;
 
 	REQUIRE(xlp("a = \"q\\\"s\\'b\\\\n\\nt\\tx\\x41\\x4a\\101\\7z\\a\\b\\f\\r\\v\"\n"
 		    "b = 'it\\'s \"x\"'\n"
-		    "c = \"\\x4g\\1234\"\n", &f, &w, &e) == 0);
+		    "c = \"\\x4g\\1234\"\n", &f, &e) == 0);
 	CHECK_STR(xl_find(&f, "a")->v.s,
 		  "q\"s'b\\n\nt\tx" "AJA\a" "z\a\b\f\r\v");
 	CHECK_STR(xl_find(&f, "b")->v.s, "it's \"x\"");
 	CHECK_STR(xl_find(&f, "c")->v.s, "\x04g" "S4");
 	xl_file_free(&f);
 
-	REQUIRE(xlp("a = \"x\\q\"\n", &f, &w, &e) == -XB_EINPUT);
+	REQUIRE(xlp("a = \"x\\q\"\n", &f, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "g.cfg:1:7: syntax error, unknown escape");
 	xl_file_free(&f);
-	REQUIRE(xlp("a = \"\\xg\"\n", &f, &w, &e) == -XB_EINPUT);
+	REQUIRE(xlp("a = \"\\xg\"\n", &f, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "g.cfg:1:6: syntax error, \\x needs");
 	xl_file_free(&f);
-	REQUIRE(xlp("a = \"ab\\0\"\n", &f, &w, &e) == -XB_EINPUT);
+	REQUIRE(xlp("a = \"ab\\0\"\n", &f, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "1:8: syntax error, an escape in a string gives a NUL");
 	xl_file_free(&f);
-	REQUIRE(xlp("a = \"\\x00\"\n", &f, &w, &e) == -XB_EINPUT);
+	REQUIRE(xlp("a = \"\\x00\"\n", &f, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "NUL byte");
 	xl_file_free(&f);
-	REQUIRE(xlp("a = '\\400'\n", &f, &w, &e) == -XB_EINPUT);
+	REQUIRE(xlp("a = '\\400'\n", &f, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "1:6: syntax error, octal escape above");
 	xl_file_free(&f);
 }
@@ -207,15 +330,13 @@ static void t_syntax_positions(void)
 
 	for (size_t i = 0; i < XB_ARRAY_SIZE(cases); i++) {
 		struct xl_file f;
-		struct xb_warnings w;
-		struct xb_err e;
-		int r = xlp(cases[i].text, &f, &w, &e);
+			struct xb_err e;
+		int r = xlp(cases[i].text, &f, &e);
 
 		if (r != -XB_EINPUT || !strstr(e.msg, cases[i].msg))
 			t_fail(__FILE__, __LINE__, "case %zu: want \"%s\", got %d \"%s\"",
 			       i, cases[i].msg, r, e.msg);
 		xl_file_free(&f);
-		xb_warnings_free(&w);
 	}
 }
 
@@ -224,22 +345,22 @@ static void t_plus_equals(void)
 	struct dom_config c;
 	struct xb_err e;
 	struct xl_file f;
-	struct xb_warnings w;
 
 	REQUIRE(xlp("x = [1]\nx += [2, 3]\ns = 'a'\ns += \"b\"\nt += 'new'\n",
-		    &f, &w, &e) == 0);
+		    &f, &e) == 0);
 	CHECK_EQ(xl_find(&f, "x")->v.n, 3);
 	CHECK_STR(xl_find(&f, "x")->v.items[2].s, "3");
 	CHECK_STR(xl_find(&f, "s")->v.s, "ab");
 	CHECK_STR(xl_find(&f, "t")->v.s, "new");
-	CHECK_EQ(w.n, 0);	/* += is not "set again" */
+	CHECK_EQ(xl_find(&f, "x")->nset, 1);	/* += is not "set again" */
+	CHECK_EQ(xl_find(&f, "t")->nset, 1);
+	CHECK_EQ(xl_find(&f, "t")->again_line, 0);
 	xl_file_free(&f);
-	xb_warnings_free(&w);
 
-	REQUIRE(xlp("x = [1]\nx += 'a'\n", &f, &w, &e) == -XB_EINPUT);
+	REQUIRE(xlp("x = [1]\nx += 'a'\n", &f, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "g.cfg:2:6: key 'x': += cannot add a string to a list");
 	xl_file_free(&f);
-	REQUIRE(xlp("x = 'a'\nx += [1]\n", &f, &w, &e) == -XB_EINPUT);
+	REQUIRE(xlp("x = 'a'\nx += [1]\n", &f, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "+= cannot add a list to a string");
 	xl_file_free(&f);
 
@@ -270,7 +391,8 @@ static void t_defaults(void)
 	CHECK_STR(c.on_poweroff, "destroy");
 	CHECK_STR(c.on_reboot, "restart");
 	CHECK_STR(c.on_crash, "destroy");
-	CHECK_EQ(c.max_decompressed, 1ULL << 30);
+	CHECK_EQ(c.max_decompressed, XB_DEFAULT_MAX_DECOMP);
+	CHECK_EQ(XB_DEFAULT_MAX_DECOMP, 1ULL << 30);
 	CHECK_EQ(c.warnings.n, 0);
 	cfg_free(&c);
 
@@ -327,7 +449,7 @@ static void t_full(void)
 
 static void t_types(void)
 {
-	ERR(MIN "memory = \"lots\"\n", "t.cfg:3: key 'memory': expected a number (MiB), got \"lots\"");
+	ERR(MIN "memory = \"lots\"\n", "t.cfg:3: memory = \"lots\": expected a number (MiB)");
 	ERR(MIN "memory = [ 1 ]\n", "t.cfg:3: key 'memory': expected a number (MiB), got a list");
 	ERR("name = 'g'\nkernel = 5\n", "t.cfg:2: key 'kernel': expected a string in quotes, got a number");
 	ERR("name = [ ]\nkernel = '/k'\n", "t.cfg:1: key 'name': expected a string in quotes, got a list");
@@ -338,9 +460,11 @@ static void t_types(void)
 	ERR(MIN "uuid = 1\n", "key 'uuid': expected a string");
 	ERR(MIN "on_crash = 1\n", "key 'on_crash': expected a string");
 	ERR(MIN "type = 1\n", "key 'type': expected a string");
-	ERR(MIN "vcpus = 'two'\n", "key 'vcpus': expected a number, got \"two\"");
-	ERR(MIN "ramdisk_decompress = 'yes'\n", "key 'ramdisk_decompress': expected a number");
-	ERR(MIN "memory = \"\\x01\"\n", "got \"\\x01\"");
+	ERR(MIN "vcpus = 'two'\n", "t.cfg:3: vcpus = \"two\": expected a number");
+	ERR(MIN "ramdisk_decompress = 'yes'\n", "ramdisk_decompress = \"yes\": expected a number");
+	ERR(MIN "memory = \"\\x01\"\n", "memory = \"\\x01\": expected a number");
+	ERR(MIN "memory = ''\n", "memory = \"\": expected a number");
+	ERR(MIN "vcpus = ' 2'\n", "vcpus = \" 2\": expected a number");
 }
 
 static void t_limits(void)
@@ -348,25 +472,28 @@ static void t_limits(void)
 	struct dom_config c;
 	struct xb_err e;
 
-	ERR(MIN "memory = 0\n", "t.cfg:3: memory = 0: out of range, must be 1..16777216 (MiB)");
-	ERR(MIN "memory = 16777217\n", "out of range, must be 1..16777216 (MiB)");
-	ERR(MIN "memory = 99999999999999999999999\n", "memory = 99999999999999999999999: out of range");
-	ERR(MIN "maxmem = 0xffffffffffffffffff\n", "maxmem = 0xffffffffffffffffff: out of range");
-	ERR(MIN "vcpus = 0\n", "vcpus = 0: out of range, must be 1..512");
-	ERR(MIN "vcpus = 513\n", "out of range, must be 1..512");
-	ERR(MIN "maxvcpus = 513\n", "out of range, must be 1..512");
-	ERR(MIN "ramdisk_decompress = 2\n", "must be 0..1");
-	ERR(MIN "xbuild_max_decompressed = 0\n", "xbuild_max_decompressed = 0: out of range");
-	ERR(MIN "memory = 256\nmaxmem = 128\n", "t.cfg:4: maxmem = 128 is less than memory = 256");
-	ERR(MIN "maxmem = 64\n", "maxmem = 64 is less than memory = 128");
-	ERR(MIN "vcpus = 4\nmaxvcpus = 2\n", "t.cfg:4: maxvcpus = 2 is less than vcpus = 4");
+	ERR(MIN "memory = 0\n", "t.cfg:3: memory = 0 MiB: out of range (1 MiB to 16 TiB)");
+	ERR(MIN "memory = 16777217\n", "memory = 16777217 MiB: out of range (1 MiB to 16 TiB)");
+	ERR(MIN "memory = 99999999999999999999999\n", "memory = 99999999999999999999999 MiB: out of range");
+	ERR(MIN "memory = 0x100000000000\n", "memory = 0x100000000000 MiB: out of range");
+	ERR(MIN "maxmem = 0xffffffffffffffffff\n", "maxmem = 0xffffffffffffffffff MiB: out of range");
+	ERR(MIN "vcpus = 0\n", "vcpus = 0: out of range (1 to 512)");
+	ERR(MIN "vcpus = 513\n", "vcpus = 513: out of range (1 to 512)");
+	ERR(MIN "maxvcpus = 513\n", "maxvcpus = 513: out of range (1 to 512)");
+	ERR(MIN "ramdisk_decompress = 2\n", "out of range (0 to 1)");
+	ERR(MIN "xbuild_max_decompressed = 0\n", "xbuild_max_decompressed = 0 MiB: out of range (1 MiB to 16 TiB)");
+	ERR(MIN "memory = 256\nmaxmem = 128\n", "t.cfg:4: maxmem (128 MiB) is less than memory (256 MiB)");
+	ERR(MIN "maxmem = 64\n", "t.cfg:3: maxmem (64 MiB) is less than memory (128 MiB)");
+	ERR(MIN "maxmem = 64\n\nmemory = 65\n", "t.cfg:5: maxmem (64 MiB) is less than memory (65 MiB)");
+	ERR(MIN "vcpus = 4\nmaxvcpus = 2\n", "t.cfg:4: maxvcpus (2) is less than vcpus (4)");
 
-	REQUIRE(parse(MIN "memory = 16777216\nvcpus = 512\n", &c, &e) == 0);
+	OK(MIN "memory = 16777216\nvcpus = 512\nxbuild_max_decompressed = 1\n", &c, &e);
 	CHECK_EQ(c.memory_mb, 16777216);
 	CHECK_EQ(c.vcpus, 512);
+	CHECK_EQ(c.max_decompressed, 1ULL << 20);
 	cfg_free(&c);
-	ERR(MIN "memory = '0'\n", "memory = \"0\": out of range");
-	REQUIRE(parse(MIN "memory = '0x200'\n", &c, &e) == 0);
+	ERR(MIN "memory = '0'\n", "memory = \"0\" MiB: out of range");
+	OK(MIN "memory = '0x200'\n", &c, &e);
 	CHECK_EQ(c.memory_mb, 512);
 	cfg_free(&c);
 }
@@ -503,14 +630,47 @@ static void t_actions(void)
 
 static void t_duplicate(void)
 {
+	/* Keys that decide what is booted: set twice is an error naming both
+	 * lines (libxl would silently take the last one). */
+	static const char *const boot[] = {
+		"ramdisk = '/i'", "cmdline = 'x'",
+		"memory = 64", "maxmem = 512", "vcpus = 2", "maxvcpus = 2",
+		"type = 'pv'", "builder = 'generic'", "root = '/dev/xvda'",
+		"extra = 'quiet'", "uuid = '12345678-9abc-def0-0123-456789abcdef'",
+	};
 	struct dom_config c;
 	struct xb_err e;
+	char buf[256], want[128];
 
-	REQUIRE(parse(MIN "memory = 256\n\nmemory = 512\nmemory = 1024\n", &c, &e) == 0);
-	CHECK_EQ(c.memory_mb, 1024);
+	for (size_t i = 0; i < XB_ARRAY_SIZE(boot); i++) {
+		size_t klen = strcspn(boot[i], " ");
+
+		snprintf(buf, sizeof(buf), MIN "%s\n# other\n%s\n", boot[i], boot[i]);
+		snprintf(want, sizeof(want), "t.cfg:5: key '%.*s' is set twice (lines 3 and 5)",
+			 (int)klen, boot[i]);
+		ERR(buf, want);
+	}
+	ERR(MIN "memory = 256\n\nmemory = 512\nmemory = 1024\n",
+	    "t.cfg:5: key 'memory' is set twice (lines 3 and 5): it decides what is booted");
+	ERR("name = 'a'\nname = 'b'\nkernel = '/k'\n", "t.cfg:2: key 'name' is set twice (lines 1 and 2)");
+	ERR(MIN "kernel = '/k2'\n", "t.cfg:3: key 'kernel' is set twice (lines 2 and 3)");
+	/* "+=" adds, it does not replace: no error */
+	OK(MIN "extra = 'a'\nextra += ' b'\nextra += ' c'\n", &c, &e);
+	CHECK_STR(c.cmdline, "a b c");
+	CHECK_EQ(c.warnings.n, 0);
+	cfg_free(&c);
+	ERR(MIN "extra += 'a'\nextra = 'b'\n", "t.cfg:4: key 'extra' is set twice (lines 3 and 4)");
+
+	/* Other keys: one warning, the last value is used. */
+	OK(MIN "on_crash = 'preserve'\non_crash = 'restart'\n\non_crash = 'destroy'\n"
+	   "ramdisk_decompress = 1\nramdisk_decompress = 0\n", &c, &e);
+	CHECK_STR(c.on_crash, "destroy");
+	CHECK(!c.ramdisk_decompress);
 	REQUIRE(c.warnings.n == 2);
-	CHECK_STR(c.warnings.v[0], "t.cfg:5: key 'memory' set again (line 3), the last value is used");
-	CHECK_STR(c.warnings.v[1], "t.cfg:6: key 'memory' set again (line 5), the last value is used");
+	CHECK_STR(c.warnings.v[0], "t.cfg:4: key 'on_crash' set again (first on line 3), "
+		  "the last value is used (and 1 more time)");
+	CHECK_STR(c.warnings.v[1], "t.cfg:8: key 'ramdisk_decompress' set again (first "
+		  "on line 7), the last value is used");
 	cfg_free(&c);
 }
 
@@ -519,36 +679,171 @@ static void t_unmapped(void)
 	struct dom_config c;
 	struct xb_err e;
 
-	REQUIRE(parse(MIN "disk = [ 'phy:/dev/vg/x,xvda,w' ]\nvif = [ '' ]\n"
-		      "disk = [ 'x' ]\nlocaltime = 1\non_watchdog = 'destroy'\n"
-		      "memroy = 5\nbootloader_args = ['-q']\nvfb=[]\npci=[]\nusb=1\n"
-		      "serial='pty'\n", &c, &e) == 0);
-	CHECK_EQ(count_warn(&c, "key 'disk' is not acted on by xbuild (devices are the toolstack's job)"), 1);
-	CHECK_EQ(count_warn(&c, "t.cfg:3: key 'disk' is not acted on"), 1);
-	CHECK_EQ(count_warn(&c, "key 'disk' set again (line 3)"), 1);
+	OK(MIN "disk = [ 'phy:/dev/vg/x,xvda,w' ]\nvif = [ '' ]\n"
+	   "disk = [ 'x' ]\nlocaltime = 1\non_watchdog = 'destroy'\n"
+	   "memroy = 5\nbootloader_args = ['-q']\nvfb=[]\npci=[]\nusb=1\n"
+	   "serial='pty'\nmemroy = 6\nmemroy = 7\n", &c, &e);
+	CHECK_EQ(count_warn(&c, "t.cfg:3: key 'disk' is not acted on by xbuild (devices are "
+			    "the toolstack's job) (and 1 more time)"), 1);
+	CHECK_EQ(count_warn(&c, "key 'disk'"), 1);
+	CHECK_EQ(count_warn(&c, "set again"), 0);
 	CHECK_EQ(count_warn(&c, "t.cfg:4: key 'vif' is not acted on by xbuild (devices"), 1);
 	CHECK_EQ(count_warn(&c, "key 'localtime' is not acted on by xbuild"), 1);
 	CHECK_EQ(count_warn(&c, "key 'on_watchdog' is not acted on by xbuild"), 1);
 	CHECK_EQ(count_warn(&c, "key 'bootloader_args' is not acted on"), 1);
-	CHECK_EQ(count_warn(&c, "t.cfg:8: unknown key 'memroy', ignored"), 1);
+	CHECK_EQ(count_warn(&c, "t.cfg:8: unknown key 'memroy' ignored (and 2 more times)"), 1);
 	CHECK_EQ(count_warn(&c, "key 'vfb'"), 1);
 	CHECK_EQ(count_warn(&c, "key 'pci'"), 1);
 	CHECK_EQ(count_warn(&c, "key 'usb'"), 1);
 	CHECK_EQ(count_warn(&c, "key 'serial'"), 1);
-	CHECK_EQ(c.warnings.n, 11);
+	CHECK_EQ(c.warnings.n, 10);
 	cfg_free(&c);
+
+	/* long names are cut in messages */
+	{
+		char buf[400], name[201];
+
+		memset(name, 'a', 200);
+		name[200] = '\0';
+		snprintf(buf, sizeof(buf), MIN "%s = 1\n", name);
+		OK(buf, &c, &e);
+		REQUIRE(c.warnings.n == 1);
+		CHECK_EQ(strlen(c.warnings.v[0]), strlen("t.cfg:3: unknown key '' ignored") + 64 + 3);
+		CHECK_CONTAINS(c.warnings.v[0], "aaa...' ignored");
+		cfg_free(&c);
+	}
+}
+
+/* 1 MiB configs that repeat one thing: one warning each, quickly. */
+static void t_flood(void)
+{
+	size_t cap = XB_CONFIG_MAX, n = 0;
+	char *buf = malloc(cap + 1);
+	struct dom_config c;
+	struct xb_err e;
+	int i;
+
+	REQUIRE(buf);
+	n = (size_t)snprintf(buf, cap, MIN);
+	for (i = 0; i < 70000; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "disk=['x']\n");
+	for (i = 0; i < 1000; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "k%d=1\n", i);
+	REQUIRE(n < cap);
+	CHECK(parse_n(buf, n, &c, &e) == 0);
+	REQUIRE(c.warnings.n == XB_WARN_KEEP + 1);
+	CHECK_STR(c.warnings.v[0], "t.cfg:3: key 'disk' is not acted on by xbuild (devices "
+		  "are the toolstack's job) (and 69,999 more times)");
+	CHECK_STR(c.warnings.v[1], "t.cfg:70003: unknown key 'k0' ignored");
+	CHECK_STR(c.warnings.v[XB_WARN_KEEP], "... and 901 more warnings (only the "
+		  "first 100 distinct ones are shown)");
+	cfg_free(&c);
+
+	/* libvirt XML: 60,000 unknown elements, all different */
+	n = (size_t)snprintf(buf, cap, XHEAD XMEM XOS);
+	for (i = 0; i < 60000; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "<e%d/>\n", i);
+	n += (size_t)snprintf(buf + n, cap - n, "</domain>\n");
+	REQUIRE(n < cap);
+	CHECK(parse_n(buf, n, &c, &e) == 0);
+	REQUIRE(c.warnings.n == XB_WARN_KEEP + 1);
+	CHECK_STR(c.warnings.v[0], "t.cfg:5: element <e0> is not acted on by xbuild");
+	CHECK_STR(c.warnings.v[XB_WARN_KEEP], "... and 59,900 more warnings (only the "
+		  "first 100 distinct ones are shown)");
+	cfg_free(&c);
+
+	/* ... and all the same, in <devices> and in <os> */
+	n = (size_t)snprintf(buf, cap, XHEAD XMEM "<os><type>linux</type><kernel>/k</kernel>");
+	for (i = 0; i < 50000; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "<x/>");
+	n += (size_t)snprintf(buf + n, cap - n, "</os>\n<devices>\n");
+	for (i = 0; i < 60000; i++)
+		n += (size_t)snprintf(buf + n, cap - n, "<disk/>\n");
+	n += (size_t)snprintf(buf + n, cap - n, "</devices></domain>\n");
+	REQUIRE(n < cap);
+	CHECK(parse_n(buf, n, &c, &e) == 0);
+	REQUIRE(c.warnings.n == 2);
+	CHECK_STR(c.warnings.v[0], "t.cfg:4: element <os><x> is not acted on by xbuild "
+		  "(and 49,999 more times)");
+	CHECK_STR(c.warnings.v[1], "t.cfg:6: element <disk> is not acted on by xbuild "
+		  "(devices are the toolstack's job) (and 59,999 more times)");
+	cfg_free(&c);
+	free(buf);
 }
 
 static void t_bootloader(void)
 {
+	/* The kernel named next to a bootloader is a file in the guest's disk:
+	 * loading dom0's file of that name would boot the wrong kernel. */
+	ERR(MIN "bootloader = 'pygrub'\n",
+	    "t.cfg:3: bootloader = \"pygrub\": the bootloader runs inside the guest's "
+	    "disk image, where kernel \"/k\" names a file; xbuild never runs bootloaders "
+	    "and would load dom0's /k instead; remove bootloader= or use kernel= without it");
+	ERR("bootloader = '/usr/bin/pygrub'\n" MIN, "t.cfg:1: bootloader = \"/usr/bin/pygrub\"");
+	ERR(MIN "bootloader = ''\n", "would load dom0's /k instead");
+	ERR("name = 'g'\nbootloader = 'pygrub'\n",
+	    "t.cfg:2: bootloader = \"pygrub\": the bootloader runs inside the guest's disk "
+	    "image and xbuild never runs bootloaders; remove bootloader= and give kernel "
+	    "(and ramdisk) as files in dom0");
+	ERR("bootloader = 'pygrub'\n", "xbuild never runs bootloaders");
+	ERR(XHEAD XMEM XOS "<bootloader>/usr/bin/pygrub</bootloader></domain>",
+	    "t.cfg:5: <bootloader> = /usr/bin/pygrub: the bootloader runs inside the guest's "
+	    "disk image, where <os><kernel> \"/k\" names a file; xbuild never runs "
+	    "bootloaders and would load dom0's /k instead; remove <bootloader> or use "
+	    "<os><kernel> without it");
+	ERR(XHEAD XMEM "<bootloader/>" XOS "</domain>", "t.cfg:4: <bootloader> = : the bootloader");
+	ERR(XHEAD XMEM "<bootloader>pygrub</bootloader><os><type>linux</type></os></domain>",
+	    "t.cfg:4: <bootloader> = pygrub: the bootloader runs inside the guest's disk "
+	    "image and xbuild never runs bootloaders; remove <bootloader> and give <os><kernel>");
+}
+
+static void t_encoding(void)
+{
 	struct dom_config c;
 	struct xb_err e;
+	static const char bom_xl[] = "\xef\xbb\xbfname = 'g'\nkernel = '/k'\n";
+	static const char bom_bad[] = "\xef\xbb\xbf" "1 = 2\n";
+	static const char u16le[] = "\xff\xfen\0a\0m\0e\0";
+	static const char u16be[] = "\xfe\xff\0n\0a\0m\0e";
+	static const char u16nobom[] = "n\0a\0m\0e\0 \0=\0";
+	static const char u16xml[] = "<\0d\0o\0m\0";
+	static const char u16bexml[] = "\0<\0d\0o\0m";
+	static const char u32le[] = "\xff\xfe\0\0n\0\0\0";
+	static const char u32be[] = "\0\0\xfe\xff\0\0\0n";
 
-	ERR("name = 'g'\nbootloader = 'pygrub'\n",
-	    "t.cfg:2: bootloader = \"pygrub\": xbuild cannot run a boot loader; set kernel =");
-	REQUIRE(parse(MIN "bootloader = 'pygrub'\n", &c, &e) == 0);
-	CHECK_EQ(count_warn(&c, "bootloader = \"pygrub\" is ignored"), 1);
-	CHECK_EQ(c.warnings.n, 1);
+	CHECK(parse_n(bom_xl, sizeof(bom_xl) - 1, &c, &e) == 0);
+	CHECK_STR(c.name, "g");
+	cfg_free(&c);
+	/* columns count from after the mark */
+	CHECK(parse_n(bom_bad, sizeof(bom_bad) - 1, &c, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "t.cfg:1:1: syntax error, unexpected number 1");
+	cfg_free(&c);
+	CHECK(parse_n(u16le, sizeof(u16le) - 1, &c, &e) == -XB_EINPUT);
+	CHECK_STR(e.msg, "t.cfg: the config is UTF-16 encoded; save it as UTF-8 or ASCII");
+	cfg_free(&c);
+	CHECK(parse_n(u16be, sizeof(u16be) - 1, &c, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "UTF-16 encoded");
+	cfg_free(&c);
+	CHECK(parse_n(u16nobom, sizeof(u16nobom) - 1, &c, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "UTF-16 encoded");
+	cfg_free(&c);
+	CHECK(parse_n(u16xml, sizeof(u16xml) - 1, &c, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "UTF-16 encoded");
+	cfg_free(&c);
+	CHECK(parse_n(u16bexml, sizeof(u16bexml) - 1, &c, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "UTF-16 encoded");
+	cfg_free(&c);
+	CHECK(parse_n(u32le, sizeof(u32le) - 1, &c, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "UTF-32 encoded");
+	cfg_free(&c);
+	CHECK(parse_n(u32be, sizeof(u32be) - 1, &c, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "UTF-32 encoded");
+	cfg_free(&c);
+	/* both front ends check it on their own */
+	cfg_init(&c);
+	xb_err_clear(&e);
+	CHECK(cfg_parse_xml("d.xml", u16le, sizeof(u16le) - 1, &c, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "d.xml: the config is UTF-16");
 	cfg_free(&c);
 }
 
@@ -598,9 +893,6 @@ static void t_garbage(void)
 
 /* ---- libvirt XML ------------------------------------------------------ */
 
-#define XHEAD "<domain type='xen'>\n  <name>x1</name>\n"
-#define XOS "  <os><type>linux</type><kernel>/k</kernel></os>\n"
-#define XMEM "  <memory>131072</memory>\n"
 
 static void t_xml_full(void)
 {
@@ -692,16 +984,26 @@ static void t_xml_units(void)
 	}
 	ERR(XHEAD XOS "<memory unit='XB'>1</memory></domain>", "t.cfg:4: <memory unit='XB'>: unknown unit");
 	ERR(XHEAD XOS "<memory unit='KiBB'>1</memory></domain>", "unknown unit");
-	ERR(XHEAD XOS "<memory>lots</memory></domain>", "<memory>lots</memory>: expected a size");
-	ERR(XHEAD XOS "<memory>0</memory></domain>", "expected a size");
-	ERR(XHEAD XOS "<memory>0x10</memory></domain>", "expected a size");
-	ERR(XHEAD XOS "<memory unit='EiB'>1</memory></domain>", "expected a size between 1 MiB and 16777216 MiB");
-	ERR(XHEAD XOS "<memory unit='EiB'>99999</memory></domain>", "expected a size");
-	ERR(XHEAD XOS "<memory>99999999999999999999999</memory></domain>", "expected a size");
+	ERR(XHEAD XOS "<memory>lots</memory></domain>", "t.cfg:4: <memory> = lots: expected a decimal number (KiB)");
+	ERR(XHEAD XOS "<memory unit='MiB'>1.5</memory></domain>", "<memory> = 1.5: expected a decimal number (MiB)");
+	ERR(XHEAD XOS "<memory>0</memory></domain>", "<memory> = 0 KiB: out of range (1 MiB to 16 TiB)");
+	ERR(XHEAD XOS "<memory>0x10</memory></domain>", "<memory> = 0x10: expected a decimal number");
+	ERR(XHEAD XOS "<memory>-1</memory></domain>", "<memory> = -1: expected a decimal number");
+	/* the size as written, with its unit */
+	ERR(XHEAD XOS "<memory unit='EiB'>1</memory></domain>",
+	    "t.cfg:4: <memory> = 1 EiB: out of range (1 MiB to 16 TiB)");
+	ERR(XHEAD XOS "<memory unit='TB'>18</memory></domain>", "<memory> = 18 TB: out of range");
+	ERR(XHEAD XOS "<memory unit='TiB'>17</memory></domain>", "<memory> = 17 TiB: out of range");
+	ERR(XHEAD XOS "<memory unit='EiB'>99999</memory></domain>", "<memory> = 99999 EiB: out of range");
+	ERR(XHEAD XOS "<memory>99999999999999999999999</memory></domain>",
+	    "<memory> = 99999999999999999999999 KiB: out of range");
 	ERR(XHEAD XOS "<memory unit='MiB'>128</memory><currentMemory unit='MiB'>256</currentMemory></domain>",
-	    "<currentMemory> (256 MiB) is more than <memory> (128 MiB)");
+	    "t.cfg:4: <memory> (128 MiB) is less than <currentMemory> (256 MiB)");
+	ERR(XHEAD XOS "<currentMemory unit='GiB'>5000000</currentMemory></domain>",
+	    "<currentMemory> = 5000000 GiB: out of range");
 	ERR(XHEAD XOS "</domain>", "t.cfg: <memory> is required");
-	ERR(XHEAD XOS XMEM "<memory>1</memory></domain>", "t.cfg:5: <memory> given twice");
+	ERR(XHEAD XOS "<currentMemory>1024</currentMemory></domain>", "t.cfg: <memory> is required");
+	ERR(XHEAD XOS XMEM "<memory>1</memory></domain>", "t.cfg:5: <memory> is given twice (lines 4 and 5)");
 }
 
 static void t_xml_errors(void)
@@ -713,21 +1015,22 @@ static void t_xml_errors(void)
 	ERR("<domain><name>a</name></domain>", "<domain type=''>");
 	ERR("<vm type='xen'/>", "t.cfg: the root element must be <domain type='xen'>");
 	ERR(XHEAD XMEM "<os><type>hvm</type><kernel>/k</kernel></os></domain>",
-	    "t.cfg:4: <os><type>hvm</type>: xbuild builds PV guests only");
-	ERR(XHEAD XMEM "<os><kernel>/k</kernel></os></domain>", "<os>: <type>linux</type> is required");
+	    "t.cfg:4: <os><type> = hvm: xbuild builds PV guests only (linux or xen)");
+	ERR(XHEAD XMEM "\n<os><kernel>/k</kernel></os></domain>", "t.cfg:5: <os>: <type>linux</type> is required");
 	ERR(XHEAD XMEM "<os><type>linux</type></os></domain>", "the kernel is required");
 	ERR("<domain type='xen'>" XMEM XOS "</domain>", "the domain name is required");
-	ERR("<domain type='xen'><name>a b</name>" XMEM XOS "</domain>", "<name>a b</name>: must be 1 to 63");
-	ERR(XHEAD XMEM XOS "<uuid>xyz</uuid></domain>", "<uuid>xyz</uuid>: expected");
-	ERR(XHEAD XMEM XOS "<vcpu>0</vcpu></domain>", "<vcpu>: '0' is not a number of vCPUs (1..512)");
-	ERR(XHEAD XMEM XOS "<vcpu>513</vcpu></domain>", "is not a number of vCPUs");
-	ERR(XHEAD XMEM XOS "<vcpu current='3'>2</vcpu></domain>", "maxvcpus (2) is less than vcpus (3)");
-	ERR(XHEAD XMEM XOS "<vcpu current='x'>2</vcpu></domain>", "<vcpu current>: 'x'");
-	ERR(XHEAD XMEM XOS "<on_crash>boom</on_crash></domain>", "<on_crash>boom</on_crash>: not an action");
-	ERR(XHEAD XMEM XOS "<name>b</name></domain>", "<name> given twice");
+	ERR("<domain type='xen'><name>a b</name>" XMEM XOS "</domain>", "t.cfg:1: <name> = a b: must be 1 to 63");
+	ERR("<domain type='xen'><name>a\tb</name>" XMEM XOS "</domain>", "<name> = a\\x09b: must be");
+	ERR(XHEAD XMEM XOS "<uuid>xyz</uuid></domain>", "t.cfg:5: <uuid> = xyz: expected");
+	ERR(XHEAD XMEM XOS "<uuid>4dea22b31d52d8f32516782e98ab3fz0</uuid></domain>",
+	    "<uuid> = 4dea22b31d52d8f32516782e98ab3fz0: expected");
+	ERR(XHEAD XMEM XOS "<vcpu>0</vcpu></domain>", "t.cfg:5: <vcpu> = 0: out of range (1 to 512)");
+	ERR(XHEAD XMEM XOS "<vcpu>513</vcpu></domain>", "<vcpu> = 513: out of range (1 to 512)");
+	ERR(XHEAD XMEM XOS "<vcpu>0x2</vcpu></domain>", "<vcpu> = 0x2: expected a decimal number");
+	ERR(XHEAD XMEM XOS "<vcpu current='3'>2</vcpu></domain>", "t.cfg:5: <vcpu> (2) is less than <vcpu current> (3)");
+	ERR(XHEAD XMEM XOS "<vcpu current='x'>2</vcpu></domain>", "<vcpu current> = x: expected a decimal number");
+	ERR(XHEAD XMEM XOS "<on_crash>boom</on_crash></domain>", "<on_crash> = boom: not an action");
 	ERR(XHEAD XMEM "<os><type>linux</type><kernel>/k<b/></kernel></os></domain>", "<kernel>: expected text only");
-	ERR(XHEAD XMEM "<bootloader>/usr/bin/pygrub</bootloader><os><type>linux</type></os></domain>",
-	    "<bootloader>: xbuild cannot run a boot loader");
 	ERR("<domain type='xen'>\n<name>a</name>\n<oops>\n</domain>", "t.cfg:4:");
 	ERR("<domain type='xen'>\n<name>a</name>\n<oops>\n</domain>", "XML error");
 	ERR("<?xml version='1.0'?>\n<!DOCTYPE d [<!ENTITY a 'aaaaaaaa'><!ENTITY b '&a;&a;&a;'>]>\n"
@@ -736,14 +1039,17 @@ static void t_xml_errors(void)
 	ERR("<domain type='xen'><name>&ext;</name></domain>", "XML error");
 	ERR("   \n<", "XML error");
 
-	REQUIRE(parse(XHEAD XMEM XOS "<bootloader>pygrub</bootloader><vcpu cpuset='1-3'>2</vcpu>"
-		      "<os2/><features><pae/></features><features/></domain>", &c, &e) == 0);
-	CHECK_EQ(count_warn(&c, "<bootloader> is ignored"), 1);
+	OK(XHEAD XMEM XOS "<vcpu cpuset='1-3'>2</vcpu>"
+	   "<os2/><features><pae/></features><features/></domain>", &c, &e);
 	CHECK_EQ(count_warn(&c, "<vcpu cpuset=...> is not acted on"), 1);
-	CHECK_EQ(count_warn(&c, "element <features>"), 1);
+	CHECK_EQ(count_warn(&c, "t.cfg:5: element <features> is not acted on by xbuild (and 1 more time)"), 1);
 	CHECK_EQ(count_warn(&c, "element <os2>"), 1);
 	CHECK_EQ(c.vcpus, 2);
-	CHECK_EQ(c.warnings.n, 4);
+	CHECK_EQ(c.maxvcpus, 2);
+	CHECK_EQ(c.warnings.n, 3);
+	cfg_free(&c);
+	OK(XHEAD XMEM XOS "<uuid>4dea22b31d52d8f32516782e98ab3fa0</uuid></domain>", &c, &e);
+	CHECK(c.has_uuid && c.uuid[0] == 0x4d && c.uuid[15] == 0xa0);
 	cfg_free(&c);
 
 	REQUIRE(parse("\xef\xbb\xbf  " XHEAD XMEM
@@ -751,6 +1057,112 @@ static void t_xml_errors(void)
 		      &c, &e) == 0);
 	CHECK_EQ(count_warn(&c, "element <os><loader> is not acted on"), 1);
 	CHECK_EQ(count_warn(&c, "element <os><boot>"), 1);
+	cfg_free(&c);
+}
+
+static void t_xml_duplicates(void)
+{
+	/* Elements that decide what is booted: given twice is an error naming
+	 * the element and both lines. */
+	static const struct { const char *xml, *msg; } boot[] = {
+		{ XHEAD XMEM "<os><type>linux</type><kernel>/k</kernel>\n<kernel>/k2</kernel></os></domain>",
+		  "t.cfg:5: <os><kernel> is given twice (lines 4 and 5): it decides what is booted" },
+		{ XHEAD XMEM "<os><type>linux</type><kernel>/k</kernel><initrd>/a</initrd>\n"
+		  "<initrd>/b</initrd></os></domain>", "t.cfg:5: <os><initrd> is given twice (lines 4 and 5)" },
+		{ XHEAD XMEM "<os><type>linux</type><kernel>/k</kernel><cmdline>a</cmdline>\n\n"
+		  "<cmdline></cmdline></os></domain>", "t.cfg:6: <os><cmdline> is given twice (lines 4 and 6)" },
+		{ XHEAD XMEM "<os><type>linux</type><kernel>/k</kernel>\n<type>linux</type></os></domain>",
+		  "t.cfg:5: <os><type> is given twice (lines 4 and 5)" },
+		{ XHEAD XMEM XOS "<os><type>linux</type><kernel>/k</kernel></os></domain>",
+		  "t.cfg:5: <os> is given twice (lines 4 and 5)" },
+		{ XHEAD XMEM XOS "<memory>262144</memory></domain>",
+		  "t.cfg:5: <memory> is given twice (lines 3 and 5)" },
+		{ XHEAD XMEM XOS "<currentMemory>1024</currentMemory>\n<currentMemory>2048</currentMemory></domain>",
+		  "t.cfg:6: <currentMemory> is given twice (lines 5 and 6)" },
+		{ XHEAD XMEM XOS "<vcpu>1</vcpu>\n<vcpu>2</vcpu></domain>",
+		  "t.cfg:6: <vcpu> is given twice (lines 5 and 6)" },
+		{ XHEAD XMEM XOS "<name>x2</name></domain>", "t.cfg:5: <name> is given twice (lines 2 and 5)" },
+		{ XHEAD XMEM XOS "<uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>\n"
+		  "<uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa1</uuid></domain>",
+		  "t.cfg:6: <uuid> is given twice (lines 5 and 6)" },
+	};
+	struct dom_config c;
+	struct xb_err e;
+
+	for (size_t i = 0; i < XB_ARRAY_SIZE(boot); i++)
+		expect_err(boot[i].xml, boot[i].msg, __LINE__);
+
+	/* Others: the same warning as a repeated xl.cfg key. */
+	OK(XHEAD XMEM XOS "<on_crash>preserve</on_crash>\n<on_crash>restart</on_crash>\n"
+	   "<on_crash>destroy</on_crash>\n<devices/><devices><disk/></devices></domain>", &c, &e);
+	CHECK_STR(c.on_crash, "destroy");
+	CHECK_EQ(count_warn(&c, "t.cfg:6: element <on_crash> given again (first on line 5), "
+			    "the last value is used (and 1 more time)"), 1);
+	CHECK_EQ(count_warn(&c, "t.cfg:8: element <devices> given again (first on line 8)"), 1);
+	CHECK_EQ(count_warn(&c, "element <disk> is not acted on"), 1);
+	CHECK_EQ(c.warnings.n, 3);
+	cfg_free(&c);
+}
+
+static void t_xml_depth(void)
+{
+	struct dom_config c;
+	struct xb_err e;
+	char *buf = malloc(8192);
+	size_t n = 0;
+
+	REQUIRE(buf);
+	n += (size_t)snprintf(buf + n, 8192 - n, "<domain type='xen'>");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(buf + n, 8192 - n, "<a>");
+	for (int i = 0; i < 300; i++)
+		n += (size_t)snprintf(buf + n, 8192 - n, "</a>");
+	n += (size_t)snprintf(buf + n, 8192 - n, "</domain>");
+	REQUIRE(n < 8192);
+	CHECK(parse_n(buf, n, &c, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "t.cfg:1:");
+	CHECK_CONTAINS(e.msg, "elements are nested more than 256 deep, the XML parser's limit");
+	CHECK(!strstr(e.msg, "XML_PARSE_HUGE"));
+	cfg_free(&c);
+	free(buf);
+}
+
+static void t_finish(void)
+{
+	struct dom_config c;
+	struct xb_err e;
+
+	/* idempotent: root/extra are joined and warned about once */
+	OK(MIN "cmdline = 'c'\nroot = 'r'\n", &c, &e);
+	CHECK_EQ(c.warnings.n, 1);
+	CHECK(cfg_finish(&c, &e) == 0);
+	CHECK_EQ(c.warnings.n, 1);
+	CHECK_STR(c.cmdline, "c");
+	cfg_free(&c);
+	OK(MIN "root = 'r'\nextra = 'e'\n", &c, &e);
+	CHECK_STR(c.cmdline, "root=r e");
+	/* the command line overrides, then cfg_finish() again */
+	CHECK(cfg_set_str(&c.cmdline, ""));
+	CHECK(cfg_finish(&c, &e) == 0);
+	CHECK(c.cmdline == NULL);
+	cfg_free(&c);
+
+	/* without a config file (xbuild build with --kernel only) */
+	cfg_init(&c);
+	xb_err_clear(&e);
+	CHECK(cfg_set_str(&c.source, "command line"));
+	CHECK(cfg_finish(&c, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "command line: the domain name is required");
+	strcpy(c.name, "n");
+	CHECK(cfg_set_str(&c.kernel, "/k"));
+	xb_err_clear(&e);
+	CHECK(cfg_finish(&c, &e) == 0);
+	CHECK_EQ(c.maxmem_mb, XB_MEMORY_DEFAULT_MB);
+	CHECK_EQ(c.max_decompressed, XB_DEFAULT_MAX_DECOMP);
+	c.memory_mb = 256;
+	c.maxmem_mb = 128;
+	CHECK(cfg_finish(&c, &e) == -XB_EINPUT);
+	CHECK_STR(e.msg, "command line: maxmem (128 MiB) is less than memory (256 MiB)");
 	cfg_free(&c);
 }
 
@@ -781,6 +1193,8 @@ static void t_dispatch(void)
 const struct test tests[] = {
 	{ "config_grammar_values", t_grammar_values },
 	{ "config_numbers", t_numbers },
+	{ "config_units", t_units },
+	{ "config_warnings", t_warnings },
 	{ "config_escapes", t_escapes },
 	{ "config_syntax_positions", t_syntax_positions },
 	{ "config_plus_equals", t_plus_equals },
@@ -796,11 +1210,16 @@ const struct test tests[] = {
 	{ "config_actions", t_actions },
 	{ "config_duplicate", t_duplicate },
 	{ "config_unmapped", t_unmapped },
+	{ "config_flood", t_flood },
 	{ "config_bootloader", t_bootloader },
+	{ "config_encoding", t_encoding },
 	{ "config_garbage", t_garbage },
 	{ "config_xml_full", t_xml_full },
 	{ "config_xml_units", t_xml_units },
 	{ "config_xml_errors", t_xml_errors },
+	{ "config_xml_duplicates", t_xml_duplicates },
+	{ "config_xml_depth", t_xml_depth },
+	{ "config_finish", t_finish },
 	{ "config_dispatch", t_dispatch },
 	{ NULL, NULL },
 };
