@@ -406,6 +406,25 @@ put("xml_billion_laughs.cfg", (
     ']>\n<domain type="xen"><name>&j;</name><memory>128</memory>'
     '<os><type>linux</type><kernel>%s/elf_valid</kernel></os></domain>\n' % OUT).encode())
 
+# Encodings: a UTF-8 byte order mark is skipped; UTF-16 is refused by name.
+VALID_XL = 'name = "enc"\nkernel = "%s/elf_valid"\n' % OUT
+VALID_XML = ("<domain type='xen'><name>enc</name><memory unit='MiB'>128</memory>"
+             "<os><type>linux</type><kernel>%s/elf_valid</kernel></os></domain>\n" % OUT)
+put("cfg_bom_utf8.cfg", b"\xef\xbb\xbf" + VALID_XL.encode())
+put("xml_bom_utf8.cfg", b"\xef\xbb\xbf" + VALID_XML.encode())
+put("cfg_utf16.cfg", VALID_XL.encode("utf-16"))          # with a BOM
+put("cfg_utf16be_nobom.cfg", VALID_XL.encode("utf-16-be"))
+put("xml_utf16.cfg", VALID_XML.encode("utf-16-le"))
+# Nested deeper than the XML parser allows (256).
+put("xml_too_deep.cfg", ("<domain type='xen'>" + "<a>" * 300 + "</a>" * 300 +
+                         "</domain>\n").encode())
+# Floods: one key 70,000 times, 60,000 different unknown elements, 1 MiB at
+# most; one coalesced warning each, a bounded list, no time or memory blowup.
+put("cfg_flood_disk.cfg", (VALID_XL + "disk=['x']\n" * 70000).encode())
+put("xml_flood_elements.cfg", (VALID_XML.replace("</domain>\n", "") +
+                               "".join("<e%d/>\n" % i for i in range(60000)) +
+                               "</domain>\n").encode())
+
 cfgdir = os.path.join(HERE, "cfg")
 for fn in sorted(os.listdir(cfgdir)):
     with open(os.path.join(cfgdir, fn)) as f:

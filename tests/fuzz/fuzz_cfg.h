@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../src/cli/config.h"
+#include "../../src/cli/config_int.h"
 
 typedef int (*fuzz_cfg_parser)(const char *fname, const char *buf, size_t len,
 			       struct dom_config *c, struct xb_err *e);
@@ -33,6 +33,17 @@ static inline int fuzz_cfg(fuzz_cfg_parser parse, const char *fname,
 	if (!r && (!c.name[0] || !c.kernel || c.maxmem_mb < c.memory_mb ||
 		   c.maxvcpus < c.vcpus ||
 		   (c.cmdline && strlen(c.cmdline) >= XB_CMDLINE_MAX)))
+		abort();
+	/* Never 0 ("0 means the default" is gone); bounded warnings whatever
+	 * the input; a bootloader config never succeeds. */
+	if (!r && (!c.max_decompressed || !c.memory_mb || !c.vcpus))
+		abort();
+	if (c.warnings.n > XB_WARN_KEEP + 1)
+		abort();
+	for (size_t i = 0; i < c.warnings.n; i++)
+		if (!c.warnings.v[i] || !c.warnings.v[i][0])
+			abort();
+	if (!r && c.origin && c.origin->line[CK_BOOTLOADER])
 		abort();
 	cfg_free(&c);
 	return 0;
