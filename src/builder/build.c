@@ -43,16 +43,11 @@ int dom_check_stop(struct dom *d)
 	return 0;
 }
 
-static uint64_t cap_of(const struct dom_config *c)
-{
-	return c->max_decompressed ? c->max_decompressed : XB_DEFAULT_MAX_DECOMP;
-}
-
 int dom_load(struct dom *d, const struct dom_input *kernel,
 	     const struct dom_input *initrd)
 {
 	const struct dom_config *c = d->cfg;
-	struct loader_opts lo = { .max_decompressed = cap_of(c) };
+	struct loader_opts lo = { .max_decompressed = c->max_decompressed };
 	int rc;
 
 	if ((rc = dom_check_stop(d)) < 0 ||
@@ -79,7 +74,7 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 			size_t out_len;
 
 			rc = f->decompress(initrd->name, initrd->buf, initrd->len,
-					   cap_of(c), &d->initrd_owned, &out_len,
+					   c->max_decompressed, &d->initrd_owned, &out_len,
 					   &d->err);
 			if (rc < 0)
 				return rc;

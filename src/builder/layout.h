@@ -8,7 +8,6 @@
 
 #include "guest.h"
 
-#define XB_UNSET UINT64_MAX
 #define XB_PT_MAX_MAPS 2	/* the start-of-day region, the INIT_P2M list */
 
 struct layout_seg {

@@ -23,8 +23,8 @@ static void uuid_str(const uint8_t u[16], char out[37])
 /* Domid of a tool domain from /tool/NAME/domid, 0 when absent. */
 static int tool_domid(struct dom *d, const char *name, uint32_t *domid)
 {
-	char path[64], *v = NULL, *end;
-	unsigned long n;
+	char path[64], *v = NULL;
+	uint64_t n;
 	int rc;
 
 	snprintf(path, sizeof(path), "/tool/%s/domid", name);
@@ -35,8 +35,7 @@ static int tool_domid(struct dom *d, const char *name, uint32_t *domid)
 		*domid = 0;
 		return 0;
 	}
-	n = strtoul(v, &end, 10);
-	if (end == v || *end || n >= 0x7ff0) {
+	if (xb_parse_u64(v, strlen(v), XB_NUM_DEC, 0x7fef, &n)) {
 		rc = xb_fail(&d->err, XB_EHV, "xenstore %s: bad domid \"%s\"",
 			     path, v);
 		free(v);

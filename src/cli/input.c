@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -109,11 +110,6 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 	return cfg_finish(cfg, &c->err);
 }
 
-static uint64_t cap_of(const struct dom_config *c)
-{
-	return c->max_decompressed ? c->max_decompressed : XB_DEFAULT_MAX_DECOMP;
-}
-
 int session_prepare(struct cli *c, struct session *s)
 {
 	const struct dom_config *cfg = &s->cfg;
@@ -132,11 +128,11 @@ int session_prepare(struct cli *c, struct session *s)
 	if (!cfg->kernel)
 		return xb_fail(&c->err, XB_EINPUT, "%s: no kernel given",
 			       cfg->source ? cfg->source : "config");
-	if ((rc = xb_read_file(cfg->kernel, cap_of(cfg), &s->kernel.buf,
+	if ((rc = xb_read_file(cfg->kernel, cfg->max_decompressed, &s->kernel.buf,
 			       &s->kernel.len, &c->err)) < 0)
 		return rc;
 	if (cfg->ramdisk &&
-	    (rc = xb_read_file(cfg->ramdisk, cap_of(cfg), &s->initrd.buf,
+	    (rc = xb_read_file(cfg->ramdisk, cfg->max_decompressed, &s->initrd.buf,
 			       &s->initrd.len, &c->err)) < 0)
 		return rc;
 	kernel = (struct dom_input){ cfg->kernel, s->kernel.buf, s->kernel.len };
@@ -169,11 +165,13 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 		 * first call of one operation, or populate beyond a limit. */
 		const char *fc = getenv("XBUILD_SIM_FAIL_CALL");
 		const char *mp = getenv("XBUILD_SIM_MAX_PAGES");
-		struct hv_sim_opts so = {
-			.fail_call = fc ? atoi(fc) : 0,
-			.fail_op = getenv("XBUILD_SIM_FAIL_OP"),
-			.max_pages = mp ? strtoull(mp, NULL, 0) : 0,
-		};
+		struct hv_sim_opts so = { .fail_op = getenv("XBUILD_SIM_FAIL_OP") };
+		uint64_t v;
+
+		if (fc && !xb_parse_u64(fc, strlen(fc), XB_NUM_C, INT_MAX, &v))
+			so.fail_call = (int)v;
+		if (mp && !xb_parse_u64(mp, strlen(mp), XB_NUM_C, UINT64_MAX, &v))
+			so.max_pages = v;
 
 		return hv_sim_open(&so, &s->d.hv, &c->err);
 	}

@@ -127,14 +127,11 @@ static int usage_error(struct cli *c, const char *fmt, ...)
 
 static bool parse_num(const char *s, long max, long *out)
 {
-	char *end;
-	long v;
+	uint64_t v;
 
-	errno = 0;
-	v = strtol(s, &end, 0);
-	if (errno || end == s || *end || v < 0 || v > max)
+	if (xb_parse_u64(s, strlen(s), XB_NUM_C, (uint64_t)max, &v))
 		return false;
-	*out = v;
+	*out = (long)v;
 	return true;
 }
 

@@ -859,7 +859,7 @@ static int check_addresses(struct elf_ctx *c, struct kernel_image *img)
 			       c->name, HX(img->virt_entry), HX(img->virt_kstart),
 			       HX(img->virt_kend));
 
-	img->virt_hypercall = UINT64_MAX;
+	img->virt_hypercall = XB_UNSET;
 	if (n->has_hypercall_page) {
 		hc = n->hypercall_page;
 		if (c->legacy_hypercall_pfn &&
@@ -881,7 +881,7 @@ static int check_addresses(struct elf_ctx *c, struct kernel_image *img)
 		n->hypercall_page = hc;	/* the address, whatever the source */
 	}
 
-	img->p2m_base = UINT64_MAX;
+	img->p2m_base = XB_UNSET;
 	if (n->has_init_p2m) {
 		if (n->init_p2m >= img->virt_kstart && n->init_p2m < img->virt_kend)
 			return xb_fail(c->e, XB_EINPUT,

@@ -81,8 +81,7 @@ int kernel_parse(const char *name, const void *buf, size_t len,
 		 const struct loader_opts *o, struct kernel_image *img,
 		 struct xb_err *e)
 {
-	uint64_t cap = o && o->max_decompressed ? o->max_decompressed
-						: XB_DEFAULT_MAX_DECOMP;
+	uint64_t cap = o->max_decompressed;
 	const uint8_t *b = buf;
 	const struct loader *l = NULL;
 	int rc;

@@ -11,9 +11,6 @@
 
 #include "../xb.h"
 
-/* Default cap on any decompressed size (kernel payload, vmlinux.gz, initrd). */
-#define XB_DEFAULT_MAX_DECOMP (1ULL << 30)
-
 enum xb_guest_type {
 	XB_GUEST_X86_64 = 0,	/* "xen-3.0-x86_64" */
 	XB_GUEST_X86_32P = 1,	/* "xen-3.0-x86_32p" (PAE) */
@@ -83,12 +80,12 @@ struct kernel_image {
 	uint64_t virt_kstart;	/* pstart + virt_base - paddr_offset */
 	uint64_t virt_kend;	/* pend + virt_base - paddr_offset */
 	uint64_t virt_entry;	/* ENTRY note, else e_entry */
-	uint64_t virt_hypercall;/* HYPERCALL_PAGE, or UINT64_MAX when absent */
-	uint64_t p2m_base;	/* INIT_P2M, or UINT64_MAX when absent */
+	uint64_t virt_hypercall;/* HYPERCALL_PAGE, or XB_UNSET when absent */
+	uint64_t p2m_base;	/* INIT_P2M, or XB_UNSET when absent */
 };
 
 struct loader_opts {
-	uint64_t max_decompressed;	/* cap on any decompressed size; 0 = default */
+	uint64_t max_decompressed;	/* cap on any decompressed size (required) */
 };
 
 /*

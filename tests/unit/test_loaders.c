@@ -293,7 +293,7 @@ struct parsed {
 
 static int parse_buf(struct parsed *p, const void *b, size_t len, uint64_t cap)
 {
-	struct loader_opts o = { .max_decompressed = cap };
+	struct loader_opts o = { .max_decompressed = cap ? cap : XB_DEFAULT_MAX_DECOMP };
 
 	memset(p, 0, sizeof(*p));
 	p->rc = kernel_parse("vmlinuz", b, len, &o, &p->img, &p->e);
