@@ -324,3 +324,45 @@ bool xb_unit_scale(const char *u, size_t len, uint64_t *scale)
 	*scale = s;
 	return true;
 }
+
+int xb_hex_digit(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, as libxl_uuid_from_string. */
+bool xb_uuid_parse(const char *s, uint8_t uuid[16])
+{
+	static const int groups[] = { 8, 4, 4, 4, 12 };
+	unsigned k = 0;
+
+	for (unsigned g = 0; g < XB_ARRAY_SIZE(groups); g++) {
+		if (g && *s++ != '-')
+			return false;
+		for (int i = 0; i < groups[g]; i += 2) {
+			int hi = xb_hex_digit((unsigned char)s[0]), lo;
+
+			if (hi < 0)
+				return false;
+			lo = xb_hex_digit((unsigned char)s[1]);
+			if (lo < 0)
+				return false;
+			uuid[k++] = (uint8_t)(hi << 4 | lo);
+			s += 2;
+		}
+	}
+	return *s == '\0';
+}
+
+void xb_uuid_str(const uint8_t u[16], char out[37])
+{
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
+		 u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+}

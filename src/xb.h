@@ -136,6 +136,12 @@ static inline bool xb_range_ok(uint64_t off, uint64_t len, uint64_t total)
 	return off <= total && len <= total - off;
 }
 
+/* The value of hex digit ch, or -1. */
+int xb_hex_digit(int ch);
+/* UUID text (8-4-4-4-12 hex digits) to bytes; false when malformed. */
+bool xb_uuid_parse(const char *s, uint8_t uuid[16]);
+void xb_uuid_str(const uint8_t u[16], char out[37]);
+
 #define XB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 #endif

@@ -110,6 +110,22 @@ int dom_plan(struct dom *d)
 	return 0;
 }
 
+int dom_choose_uuid(struct dom *d)
+{
+	if (d->has_uuid)
+		return 0;
+	if (d->cfg->has_uuid) {
+		memcpy(d->uuid, d->cfg->uuid, sizeof(d->uuid));
+	} else if (getrandom(d->uuid, sizeof(d->uuid), 0) != sizeof(d->uuid)) {
+		return xb_fail(&d->err, XB_EINTERNAL, "getrandom failed");
+	} else {
+		d->uuid[6] = (d->uuid[6] & 0x0f) | 0x40;	/* version 4 */
+		d->uuid[8] = (d->uuid[8] & 0x3f) | 0x80;
+	}
+	d->has_uuid = true;
+	return 0;
+}
+
 int dom_check_caps(struct dom *d)
 {
 	const char *magic = d->gp->magic;
@@ -142,17 +158,9 @@ int dom_create(struct dom *d)
 	};
 	int rc;
 
-	if ((rc = dom_check_stop(d)) < 0)
+	if ((rc = dom_check_stop(d)) < 0 || (rc = dom_choose_uuid(d)) < 0)
 		return rc;
-	if (c->has_uuid) {
-		memcpy(hc.uuid, c->uuid, sizeof(hc.uuid));
-	} else if (getrandom(hc.uuid, sizeof(hc.uuid), 0) != sizeof(hc.uuid)) {
-		return xb_fail(&d->err, XB_EINTERNAL, "getrandom failed");
-	} else {
-		hc.uuid[6] = (hc.uuid[6] & 0x0f) | 0x40;	/* version 4 */
-		hc.uuid[8] = (hc.uuid[8] & 0x3f) | 0x80;
-	}
-	memcpy(d->uuid, hc.uuid, sizeof(d->uuid));
+	memcpy(hc.uuid, d->uuid, sizeof(hc.uuid));
 	if ((rc = dom_check_caps(d)) < 0)
 		return rc;
 	rc = hv_domain_create(d->hv, &hc, &d->domid, &d->err);

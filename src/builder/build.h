@@ -7,6 +7,8 @@
  *   dom_plan()            the layout (pure, no hypervisor)
  *   -- hypervisor from here (d->hv, opened by the caller) --
  *   dom_find_backends()   xenstored's and xenconsoled's domids
+ *   dom_mark()            the mark of the domain about to be created,
+ *                         under its UUID, before it exists
  *   dom_create()          the domain (checks xen_caps first)
  *   dom_claim_name()      the name, and the mark of a domain under
  *                         construction, in one xenstore transaction
@@ -31,8 +33,10 @@
 #include "../hv/hv.h"
 #include "layout.h"
 
-/* The mark of a domain under construction, below /local/domain/N. */
+/* The mark of a domain under construction, below /local/domain/N once it
+ * has its name, and before that under XB_PENDING_DIR/UUID. */
 #define XB_MARK_KEY "xbuild/builder"
+#define XB_PENDING_DIR "/tool/xbuild/building"
 
 /* Bytes of one input file, read or mapped by the caller, who keeps them
  * valid until dom_free(); name is used in messages. */
@@ -61,6 +65,8 @@ struct dom {
 	struct hv *hv;			/* the backend, opened by the caller */
 	uint32_t domid;
 	uint8_t uuid[16];		/* given in the config or made at create */
+	bool has_uuid;			/* uuid chosen (dom_choose_uuid) */
+	bool pending_mark;		/* XB_PENDING_DIR/UUID written */
 	bool created;			/* a domain exists that dom_abort must remove */
 	bool destroyed;			/* dom_abort removed it */
 	bool xs_written;		/* dom_write_xenstore wrote keys */
@@ -107,6 +113,11 @@ int dom_handover(struct dom *d);
 /* store_domid and console_domid from /tool/{xenstored,xenconsoled}/domid
  * (0 when absent). */
 int dom_find_backends(struct dom *d);
+/* The config's UUID, or a random (version 4) one; once. */
+int dom_choose_uuid(struct dom *d);
+/* Write d->mark (if set) under XB_PENDING_DIR/UUID, so that a build
+ * killed between creation and the name's claim is found by its UUID. */
+int dom_mark(struct dom *d);
 /* -XB_EHV unless the hypervisor runs this guest kind (xen_caps). */
 int dom_check_caps(struct dom *d);
 /* Create the domain (vCPUs, max memory); checks the caps first. */

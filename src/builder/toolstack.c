@@ -13,13 +13,6 @@
 
 #define XS_PATH_MAX 256
 
-static void uuid_str(const uint8_t u[16], char out[37])
-{
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
-		 u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
-}
-
 /* Domid of a tool domain from /tool/NAME/domid, 0 when absent. */
 static int tool_domid(struct dom *d, const char *name, uint32_t *domid)
 {
@@ -77,6 +70,29 @@ static int find_name(struct dom *d, const char *name, long *owner)
 
 #define CLAIM_TRIES 16
 
+static void pending_path(const struct dom *d, char *path, size_t len)
+{
+	char uuid[37];
+
+	xb_uuid_str(d->uuid, uuid);
+	snprintf(path, len, XB_PENDING_DIR "/%s", uuid);
+}
+
+int dom_mark(struct dom *d)
+{
+	char path[96];
+	int rc;
+
+	if (!d->mark)
+		return 0;
+	if ((rc = dom_check_stop(d)) < 0 || (rc = dom_choose_uuid(d)) < 0)
+		return rc;
+	pending_path(d, path, sizeof(path));
+	if ((rc = hv_xs_write(d->hv, path, d->mark, "n0", &d->err)) == 0)
+		d->pending_mark = true;
+	return rc;
+}
+
 /*
  * Names are how xl and people find domains.  The check that the name is
  * free and the write that takes it are one xenstore transaction (as
@@ -109,14 +125,21 @@ int dom_claim_name(struct dom *d)
 			 d->domid);
 		if (rc == 0 && d->mark)
 			rc = hv_xs_write(d->hv, path, d->mark, "n0", &d->err);
+		if (rc == 0 && d->pending_mark) {
+			pending_path(d, path, sizeof(path));
+			rc = hv_xs_rm(d->hv, path, &d->err);
+		}
 		if (rc < 0) {
 			struct xb_err ignore = { 0 };
 
 			hv_xs_end(d->hv, true, &ignore);
 			return rc;
 		}
-		if ((rc = hv_xs_end(d->hv, false, &d->err)) <= 0)
+		if ((rc = hv_xs_end(d->hv, false, &d->err)) <= 0) {
+			if (rc == 0)
+				d->pending_mark = false;
 			return rc;
+		}
 	}
 	return xb_fail(&d->err, XB_EHV, "xenstore: claiming the name \"%s\" "
 		       "conflicted %d times", d->cfg->name, CLAIM_TRIES);
@@ -184,7 +207,7 @@ int dom_write_xenstore(struct dom *d)
 
 	if ((rc = dom_check_stop(d)) < 0)
 		return rc;
-	uuid_str(d->uuid, uuid);
+	xb_uuid_str(d->uuid, uuid);
 	snprintf(dom, sizeof(dom), "/local/domain/%u", d->domid);
 	snprintf(vm, sizeof(vm), "/vm/%s", uuid);
 	d->xs_written = true;
@@ -292,10 +315,17 @@ void dom_abort(struct dom *d)
 	struct xb_err ignore = { 0 };
 	char path[64], uuid[37];
 
+	if (d->pending_mark) {
+		char pending[96];
+
+		pending_path(d, pending, sizeof(pending));
+		hv_xs_rm(d->hv, pending, &ignore);
+		d->pending_mark = false;
+	}
 	if (d->xs_written) {
 		snprintf(path, sizeof(path), "/local/domain/%u", d->domid);
 		hv_xs_rm(d->hv, path, &ignore);
-		uuid_str(d->uuid, uuid);
+		xb_uuid_str(d->uuid, uuid);
 		snprintf(path, sizeof(path), "/vm/%s", uuid);
 		hv_xs_rm(d->hv, path, &ignore);
 		d->xs_written = false;
@@ -328,15 +358,61 @@ static int reap_one(struct hv *hv, const char *id, struct xb_err *e)
 	return rc;
 }
 
+/* Pending marks (killed between dom_mark and the claim): the domain
+ * created with that UUID, if any, goes; the mark goes. */
+static int reap_pending(struct hv *hv, bool (*gone)(const char *, void *),
+			void *ctx, uint32_t *ids, unsigned max, unsigned *n,
+			struct xb_err *e)
+{
+	char **uu = NULL, path[96], *mark = NULL;
+	unsigned nu = 0;
+	int rc = hv_xs_dir(hv, XB_PENDING_DIR, &uu, &nu, e);
+
+	if (rc < 0)
+		return e->code ? rc : 0;	/* absent: none pending */
+	for (unsigned i = 0; i < nu && rc == 0; i++) {
+		uint8_t uuid[16];
+		uint32_t domid;
+		char id[16];
+
+		snprintf(path, sizeof(path), XB_PENDING_DIR "/%.40s", uu[i]);
+		if (hv_xs_read(hv, path, &mark, e) < 0) {
+			rc = e->code ? -e->code : 0;
+			continue;
+		}
+		if (gone(mark, ctx)) {
+			rc = hv_xs_rm(hv, path, e);
+			if (rc == 0 && xb_uuid_parse(uu[i], uuid)) {
+				rc = hv_domain_by_uuid(hv, uuid, &domid, e);
+				if (rc == 0) {
+					snprintf(id, sizeof(id), "%u", domid);
+					rc = reap_one(hv, id, e);
+					if (rc == 0 && *n < max)
+						ids[*n] = domid;
+					*n += rc == 0;
+				} else if (!e->code) {
+					rc = 0;	/* killed before it created one */
+				}
+			}
+		}
+		free(mark);
+	}
+	free(uu);
+	return rc;
+}
+
 int dom_reap(struct hv *hv, bool (*gone)(const char *mark, void *ctx),
 	     void *ctx, uint32_t *ids, unsigned max, unsigned *n,
 	     struct xb_err *e)
 {
 	char **dom = NULL, path[64], *mark = NULL;
 	unsigned nd = 0;
-	int rc = hv_xs_dir(hv, "/local/domain", &dom, &nd, e);
+	int rc;
 
 	*n = 0;
+	if ((rc = reap_pending(hv, gone, ctx, ids, max, n, e)) < 0)
+		return rc;
+	rc = hv_xs_dir(hv, "/local/domain", &dom, &nd, e);
 	if (rc < 0)
 		return e->code ? rc : 0;	/* absent: no domains */
 	for (unsigned i = 0; i < nd && rc == 0; i++) {

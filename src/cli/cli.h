@@ -83,8 +83,8 @@ bool host_builder_gone(const char *mark, void *ctx);
 
 /*
  * What `xbuild run` does in a toolstack's place, on an opened backend, in
- * two phases.  create_domain: find xenstored and xenconsoled, create the
- * domain, claim its name (run holds xl's lock around it).  start_domain:
+ * two phases.  create_domain: find xenstored and xenconsoled, mark the
+ * build, create the domain, claim its name (run holds xl's lock around it).  start_domain:
  * event channels, build, xenstore keys, introduce, unpause (unless
  * paused), hand over.  A failure after creation removes the keys and the
  * domain.

@@ -14,7 +14,8 @@ int create_domain(struct dom *d)
 
 	if ((rc = dom_find_backends(d)) < 0)
 		return rc;
-	if ((rc = dom_create(d)) < 0 || (rc = dom_claim_name(d)) < 0)
+	if ((rc = dom_mark(d)) < 0 || (rc = dom_create(d)) < 0 ||
+	    (rc = dom_claim_name(d)) < 0)
 		dom_abort(d);
 	return rc;
 }

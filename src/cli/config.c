@@ -146,41 +146,6 @@ bool cfg_name_ok(const char *s)
 	return true;
 }
 
-int cfg_hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
-
-/* xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx, as libxl_uuid_from_string. */
-bool cfg_uuid_parse(const char *s, uint8_t uuid[16])
-{
-	static const int groups[] = { 8, 4, 4, 4, 12 };
-	unsigned k = 0;
-
-	for (unsigned g = 0; g < XB_ARRAY_SIZE(groups); g++) {
-		if (g && *s++ != '-')
-			return false;
-		for (int i = 0; i < groups[g]; i += 2) {
-			int hi = cfg_hexval((unsigned char)s[0]), lo;
-
-			if (hi < 0)
-				return false;
-			lo = cfg_hexval((unsigned char)s[1]);
-			if (lo < 0)
-				return false;
-			uuid[k++] = (uint8_t)(hi << 4 | lo);
-			s += 2;
-		}
-	}
-	return *s == '\0';
-}
-
 bool cfg_action_ok(const char *s)
 {
 	for (size_t i = 0; i < XB_ARRAY_SIZE(actions); i++)
@@ -398,7 +363,7 @@ int cfg_set(struct cfg_ctx *x, enum cfg_key k, const struct cfg_val *v)
 		strcpy(field, v->s);	/* cfg_action_ok(): short */
 		return 0;
 	case CT_UUID:
-		if (!cfg_uuid_parse(v->s, x->c->uuid))
+		if (!xb_uuid_parse(v->s, x->c->uuid))
 			return xb_fail(x->e, XB_EINPUT, "%s:%d: %s = %s: expected "
 				       "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex)",
 				       x->fname, v->line, n, sv);

@@ -163,10 +163,8 @@ const struct xl_setting *xl_find(const struct xl_file *f, const char *name);
 /* ---- shared checks (config.c) ---------------------------------------- */
 
 /* Value of a hexadecimal digit, or -1. */
-int cfg_hexval(int ch);
 /* Each returns true when the value is acceptable. */
 bool cfg_name_ok(const char *s);
-bool cfg_uuid_parse(const char *s, uint8_t uuid[16]);
 bool cfg_action_ok(const char *s);
 /* The valid on_* actions, for messages. */
 extern const char cfg_actions_list[];

@@ -125,7 +125,7 @@ static int lex_string(struct lexer *lx)
 		case 'x': {
 			int d, v = 0, k;
 
-			for (k = 0; k < 2 && (d = cfg_hexval((unsigned char)*lx->p)) >= 0; k++) {
+			for (k = 0; k < 2 && (d = xb_hex_digit((unsigned char)*lx->p)) >= 0; k++) {
 				v = v * 16 + d;
 				adv(lx);
 			}

@@ -53,6 +53,10 @@ struct hv_ops {
 	int (*caps)(struct hv *hv, char *buf, size_t len, struct xb_err *e);
 	int (*domain_create)(struct hv *hv, const struct hv_create *c,
 			     uint32_t *domid, struct xb_err *e);
+	/* The domain created with this UUID: -XB_EHV with e unset when
+	 * there is none. */
+	int (*domain_by_uuid)(struct hv *hv, const uint8_t uuid[16],
+			      uint32_t *domid, struct xb_err *e);
 	int (*set_max_mem)(struct hv *hv, uint32_t domid, uint64_t kb,
 			   struct xb_err *e);
 	/* Populate pfns [0, nr_pages); mfns[pfn] receives each frame. */
@@ -113,6 +117,10 @@ static inline int hv_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e
 static inline int hv_domain_create(struct hv *hv, const struct hv_create *c, uint32_t *domid, struct xb_err *e)
 {
 	return hv->ops->domain_create(hv, c, domid, e);
+}
+static inline int hv_domain_by_uuid(struct hv *hv, const uint8_t uuid[16], uint32_t *domid, struct xb_err *e)
+{
+	return hv->ops->domain_by_uuid(hv, uuid, domid, e);
 }
 static inline int hv_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb, struct xb_err *e)
 {

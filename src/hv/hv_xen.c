@@ -295,6 +295,31 @@ destroy:
 	return -XB_EHV;
 }
 
+static int xen_domain_by_uuid(struct hv *hv, const uint8_t uuid[16],
+			      uint32_t *domid, struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	xc_domaininfo_t info[64];
+	uint32_t first = 0;
+	int n;
+
+	call_begin(h);
+	while ((n = xc_domain_getinfolist(h->xch, first, XB_ARRAY_SIZE(info),
+					  info)) > 0) {
+		for (int i = 0; i < n; i++)
+			if (!memcmp(info[i].handle, uuid, 16)) {
+				*domid = info[i].domain;
+				trace(h, "domain_by_uuid: dom %" PRIu32, *domid);
+				return 0;
+			}
+		first = info[n - 1].domain + 1;
+	}
+	if (n < 0)
+		return fail_errno(h, e, errno, "xc_domain_getinfolist");
+	trace(h, "domain_by_uuid: none");
+	return -XB_EHV;		/* hv.h: e unset */
+}
+
 static int xen_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
 			   struct xb_err *e)
 {
@@ -878,6 +903,7 @@ static const struct hv_ops xen_ops = {
 	.name = "xen",
 	.caps = xen_caps,
 	.domain_create = xen_domain_create,
+	.domain_by_uuid = xen_domain_by_uuid,
 	.set_max_mem = xen_set_max_mem,
 	.populate = xen_populate,
 	.map = xen_map,

@@ -78,12 +78,29 @@ static int sim_domain_create(struct hv *hv, const struct hv_create *c,
 	d->used = true;
 	d->domid = h->next_domid++;
 	d->pae = c->pae;
+	memcpy(d->uuid, c->uuid, sizeof(d->uuid));
 	d->next_port = 1;
 	/* The shared-info frame belongs to the domain, outside its p2m. */
 	d->shinfo_idx = sim_frame_alloc(h, sim_slot(h, d));
 	memset(sim_frame_at(h, d->shinfo_idx), 0xa5, XB_PAGE_SIZE);
 	*domid = d->domid;
 	return 0;
+}
+
+static int sim_domain_by_uuid(struct hv *hv, const uint8_t uuid[16],
+			      uint32_t *domid, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	int rc;
+
+	if ((rc = sim_enter(h, "domain_by_uuid", e)) < 0)
+		return rc;
+	for (unsigned i = 0; i < SIM_MAX_DOMS; i++)
+		if (h->doms[i].used && !memcmp(h->doms[i].uuid, uuid, 16)) {
+			*domid = h->doms[i].domid;
+			return 0;
+		}
+	return -XB_EHV;		/* hv.h: e unset */
 }
 
 static int sim_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
@@ -246,6 +263,7 @@ static const struct hv_ops sim_ops = {
 	.name = "sim",
 	.caps = sim_caps,
 	.domain_create = sim_domain_create,
+	.domain_by_uuid = sim_domain_by_uuid,
 	.set_max_mem = sim_set_max_mem,
 	.populate = sim_populate,
 	.map = sim_map,

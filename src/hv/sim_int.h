@@ -38,6 +38,7 @@ struct sim_map {
 struct sim_dom {
 	bool used;
 	uint32_t domid;
+	uint8_t uuid[16];
 	bool pae, pinned, running, introduced, has_vcpu;
 	uint64_t root_mfn, pinned_tables;
 	uint64_t shinfo_idx;

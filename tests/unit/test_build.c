@@ -368,6 +368,30 @@ static void orphan_reaped(void)
 	CHECK_EQ(st.live_domains, 2);
 	CHECK_EQ(hv_sim_xs_count(g.d.hv, "/local/domain/2"), 0);
 	CHECK_STR(hv_sim_xs(g.d.hv, "/local/domain/1/name", NULL), "test");
+	/* killed between creation and the claim: found by its UUID */
+	{
+		struct dom d4;
+
+		dom_init(&d4, &g.cfg);
+		d4.kernel = g.d.kernel;
+		d4.gp = g.d.gp;
+		d4.hv = g.d.hv;
+		d4.mark = "4242 78 boot";
+		REQUIRE(dom_mark(&d4) == 0 && dom_create(&d4) == 0);
+		CHECK_EQ(hv_sim_xs_count(g.d.hv, XB_PENDING_DIR), 1);
+		/* and one killed before it created anything */
+		dom_init(&d4, &g.cfg);
+		d4.hv = g.d.hv;
+		d4.mark = "4242 79 boot";
+		REQUIRE(dom_mark(&d4) == 0);
+		CHECK_EQ(hv_sim_xs_count(g.d.hv, XB_PENDING_DIR), 2);
+	}
+	REQUIRE(dom_reap(g.d.hv, mark_4242_gone, &asked, ids, 4, &n, &e) == 0);
+	CHECK_EQ(n, 1);
+	CHECK_EQ(ids[0], 4);
+	CHECK_EQ(hv_sim_xs_count(g.d.hv, XB_PENDING_DIR), 0);
+	hv_sim_stats(g.d.hv, &st);
+	CHECK_EQ(st.live_domains, 2);
 	/* nothing more to reap */
 	REQUIRE(dom_reap(g.d.hv, mark_4242_gone, &asked, ids, 4, &n, &e) == 0);
 	CHECK_EQ(n, 0);

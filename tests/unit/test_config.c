@@ -595,15 +595,15 @@ static void t_uuid(void)
 {
 	uint8_t u[16];
 
-	CHECK(cfg_uuid_parse("00000000-0000-0000-0000-000000000000", u));
-	CHECK(cfg_uuid_parse("ffffffff-FFFF-ffff-FFFF-ffffffffffff", u));
+	CHECK(xb_uuid_parse("00000000-0000-0000-0000-000000000000", u));
+	CHECK(xb_uuid_parse("ffffffff-FFFF-ffff-FFFF-ffffffffffff", u));
 	CHECK(u[0] == 0xff && u[15] == 0xff);
-	CHECK(!cfg_uuid_parse("ffffffff-ffff-ffff-ffff-fffffffffff", u));
-	CHECK(!cfg_uuid_parse("ffffffff-ffff-ffff-ffff-fffffffffffff", u));
-	CHECK(!cfg_uuid_parse("ffffffffffffffffffffffffffffffff", u));
-	CHECK(!cfg_uuid_parse("ffffffff-ffff-ffff-ffff_ffffffffffff", u));
-	CHECK(!cfg_uuid_parse("gfffffff-ffff-ffff-ffff-ffffffffffff", u));
-	CHECK(!cfg_uuid_parse("", u));
+	CHECK(!xb_uuid_parse("ffffffff-ffff-ffff-ffff-fffffffffff", u));
+	CHECK(!xb_uuid_parse("ffffffff-ffff-ffff-ffff-fffffffffffff", u));
+	CHECK(!xb_uuid_parse("ffffffffffffffffffffffffffffffff", u));
+	CHECK(!xb_uuid_parse("ffffffff-ffff-ffff-ffff_ffffffffffff", u));
+	CHECK(!xb_uuid_parse("gfffffff-ffff-ffff-ffff-ffffffffffff", u));
+	CHECK(!xb_uuid_parse("", u));
 	ERR(MIN "uuid = 'nope'\n", "t.cfg:3: uuid = \"nope\": expected xxxxxxxx-xxxx");
 }
 
