@@ -40,9 +40,13 @@ LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/%.o)
 
+# tests/unit: test_*.c are test programs (with harness.c's main), the tools
+# are programs of their own, every other .c is linked into the tests.
+TOOL_SRCS := tests/unit/mkseeds.c
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
-TEST_HARNESS := $(patsubst %.c,$(B)/%.o,$(filter-out tests/unit/test_%.c,$(wildcard tests/unit/*.c)))
+TEST_HARNESS := $(patsubst %.c,$(B)/%.o,$(filter-out tests/unit/test_%.c $(TOOL_SRCS),$(wildcard tests/unit/*.c)))
+MKSEEDS  := $(B)/tests/mkseeds
 
 ifeq ($(SAN),1)
 XBUILD := $(B)/xbuild
@@ -50,7 +54,8 @@ else
 XBUILD := xbuild
 endif
 
-.PHONY: all check unit install uninstall clean deps fuzz fuzz-build fuzz-replay bench e2e demo guest
+.PHONY: all check unit install uninstall clean deps fuzz fuzz-build fuzz-replay fuzz-seeds \
+	fuzz-merge-seeds bench e2e demo guest
 
 all: $(XBUILD)
 
@@ -68,6 +73,10 @@ $(B)/%.o: %.c
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TEST_HARNESS) $(LIB_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(MKSEEDS): $(B)/tests/unit/mkseeds.o $(B)/tests/unit/elfgen.o $(LIB_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
@@ -126,6 +135,20 @@ fuzz-replay: $(FUZZ_BINS)
 	  $$f -runs=0 tests/fuzz/corpus/$$n >build-fuzz/replay-$$n.log 2>&1 || \
 	    { echo "fuzz-replay $$n: FAILED"; tail -20 build-fuzz/replay-$$n.log; exit 1; }; \
 	  echo "fuzz-replay $$n: ok ($$(ls tests/fuzz/corpus/$$n | wc -l) inputs)"; \
+	done
+
+# Seed inputs made by the tests' kernel generator (tests/unit/mkseeds.c),
+# written to build-fuzz/seeds/{elf,bzimage,decompress}; fuzz-merge-seeds
+# adds those that reach new coverage to tests/fuzz/corpus (to commit).
+fuzz-seeds: $(MKSEEDS)
+	$(Q)rm -rf build-fuzz/seeds
+	$(Q)$(MKSEEDS) build-fuzz/seeds
+	$(Q)for d in build-fuzz/seeds/*; do echo "fuzz-seeds: $$d: $$(ls $$d | wc -l) inputs"; done
+
+fuzz-merge-seeds: fuzz-seeds $(FUZZ_BINS)
+	$(Q)set -e; for d in build-fuzz/seeds/*; do n=$${d##*/}; \
+	  mkdir -p tests/fuzz/corpus/$$n; \
+	  build-fuzz/fuzz_$$n -merge=1 tests/fuzz/corpus/$$n $$d 2>&1 | grep -E "^MERGE-OUTER: [0-9]+ new files" || true; \
 	done
 
 deps:
