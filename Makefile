@@ -42,10 +42,11 @@ MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/%.o)
 
 # tests/unit: test_*.c are test programs (with harness.c's main), the tools
 # are programs of their own, every other .c is linked into the tests.
-TOOL_SRCS := tests/unit/mkseeds.c
+TOOL_SRCS := tests/unit/mkkernel.c tests/unit/mkseeds.c
 TEST_SRCS := $(wildcard tests/unit/test_*.c)
 TEST_BINS := $(TEST_SRCS:tests/unit/%.c=$(B)/tests/%)
 TEST_HARNESS := $(patsubst %.c,$(B)/%.o,$(filter-out tests/unit/test_%.c $(TOOL_SRCS),$(wildcard tests/unit/*.c)))
+MKKERNEL := $(B)/tests/mkkernel
 MKSEEDS  := $(B)/tests/mkseeds
 
 ifeq ($(SAN),1)
@@ -55,7 +56,7 @@ XBUILD := xbuild
 endif
 
 .PHONY: all check unit install uninstall clean deps fuzz fuzz-build fuzz-replay fuzz-seeds \
-	fuzz-merge-seeds bench e2e demo guest
+	fuzz-merge-seeds mkkernel bench e2e demo guest
 
 all: $(XBUILD)
 
@@ -76,13 +77,20 @@ $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TEST_HARNESS) $(LIB_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# mkkernel: test kernels for the CLI tests (tests/unit/mkkernel.c).
+mkkernel: $(MKKERNEL)
+
+$(MKKERNEL): $(B)/tests/unit/mkkernel.o $(B)/tests/unit/elfgen.o
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^
+
 $(MKSEEDS): $(B)/tests/unit/mkseeds.o $(B)/tests/unit/elfgen.o $(LIB_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-# Unit tests, bad-input corpus and CLI tests.
-unit: $(XBUILD) $(TEST_BINS)
-	$(Q)XBUILD=$(abspath $(XBUILD)) tests/run-unit.sh $(TEST_BINS)
+# Unit tests, bad-input corpus and CLI tests (MKKERNEL writes their kernels).
+unit: $(XBUILD) $(MKKERNEL) $(TEST_BINS)
+	$(Q)XBUILD=$(abspath $(XBUILD)) MKKERNEL=$(abspath $(MKKERNEL)) tests/run-unit.sh $(TEST_BINS)
 
 # Everything: installs test dependencies (idempotent), runs the unit and CLI
 # tests normally and under ASan+UBSan, and replays every fuzz corpus.

@@ -1,6 +1,8 @@
-# Shared helpers for the CLI tests (sourced).  XBUILD is the binary.
-: "${XBUILD:=$(cd "$(dirname "$0")/../.." && pwd)/xbuild}"
+# Shared helpers for the CLI tests (sourced).  XBUILD is the binary,
+# MKKERNEL writes test kernels (make mkkernel; tests/unit/mkkernel.c).
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
+: "${XBUILD:=$TOP/xbuild}"
+: "${MKKERNEL:=$TOP/build/tests/mkkernel}"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 fails=0
@@ -17,4 +19,10 @@ expect() {
 finish() {
 	[ $fails -eq 0 ] && echo "ok   $name" && exit 0
 	echo "FAIL $name"; exit 1
+}
+
+# kernel FILE [MKKERNEL OPTIONS]: write a test kernel (a failure ends the test).
+kernel() {
+	k=$1; shift
+	"$MKKERNEL" "$@" "$k" || { fail "mkkernel $* $k failed ($MKKERNEL)"; finish; }
 }

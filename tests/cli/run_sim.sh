@@ -1,10 +1,12 @@
 #!/bin/sh
 # run, build and the control-fd protocol on the simulated backend, with a
-# kernel made by the loader tests' own generator (via the classic GRUB-like
-# layout) -- and the deliberately wrong page-table entry being refused.
+# Linux-like test kernel (mkkernel: xz bzImage, INIT_P2M, MOD_START_PFN,
+# 16 MiB of bss) -- and the deliberately wrong page-table entry being
+# refused, injected failures, and a kernel too big for the memory.
 . "$(dirname "$0")/lib.sh"
-K=$TOP/.cache/kernel/vmlinuz-ref
-if [ ! -e "$K" ]; then echo "  skip $name: $K absent"; finish; fi
+K=$T/vmlinuz
+kernel "$K" --linux --bss 16M --bzimage xz
+kernel "$T/big" --bss 40M
 printf 'name = "sim"\nmemory = 128\nkernel = "%s"\nextra = "console=hvc0"\ndisk = [ "phy:/dev/null,xvda,w" ]\n' "$K" >"$T/sim.cfg"
 expect 0 "key 'disk'" -- "$XBUILD" run --backend sim "$T/sim.cfg"
 grep -qx '1' "$T/out" || fail "run printed '$(cat "$T/out")', not the domid"
@@ -18,6 +20,6 @@ expect 3 "" -- "$XBUILD" build --backend sim --domid 1 --store-evtchn 1 --consol
 grep -q '^error:' "$T/ctl" || fail "control-fd error line: '$(cat "$T/ctl")'"
 XBUILD_SIM_MAX_PAGES=1000 expect 3 "out of memory" -- "$XBUILD" run -v --backend sim "$T/sim.cfg"
 grep -q "domain 1 destroyed" "$T/err" || fail "populate failure: domain not destroyed"
-printf 'name = "big"\nmemory = 32\nkernel = "%s"\n' "$K" >"$T/small.cfg"
+printf 'name = "big"\nmemory = 32\nkernel = "%s"\n' "$T/big" >"$T/small.cfg"
 expect 2 "memory too small" -- "$XBUILD" plan "$T/small.cfg"
 finish
