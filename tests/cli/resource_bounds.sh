@@ -4,7 +4,7 @@
 # below cap + a fixed allowance, and quickly.
 . "$(dirname "$0")/lib.sh"
 if ! command -v xz >/dev/null || [ ! -x /usr/bin/time ]; then
-	echo "  skip $name: needs xz and /usr/bin/time"; finish
+	skip "needs xz and /usr/bin/time (scripts/deps.sh test)"
 fi
 kernel "$T/vmlinuz"
 head -c 400M /dev/zero | xz -0 -T1 >"$T/bomb.xz"

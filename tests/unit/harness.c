@@ -1,4 +1,5 @@
-/* harness.c - runs tests[] and prints the closing "N passed, N failed". */
+/* harness.c - runs tests[] and prints the closing "N passed, N failed,
+ * N skipped". */
 #include "harness.h"
 
 #include <stdarg.h>
@@ -17,6 +18,18 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 	va_end(ap);
 	printf("\n");
 	t_failures++;
+}
+
+void t_skip_download(const char *file, int line, const char *why)
+{
+	const char *ci = getenv("CI");
+
+	if (ci && !strcmp(ci, "true")) {
+		t_fail(file, line, "%s (CI=true: downloaded kernels are required)", why);
+		return;
+	}
+	printf("  skip: %s\n", why);
+	t_skipped = 1;
 }
 
 const char *t_data(const char *name)

@@ -1,8 +1,10 @@
 /*
  * harness.h - a tiny unit-test harness.  Each test file defines
  * `const struct test tests[]` ending with {NULL, NULL}; main() runs them and
- * prints "N passed, N failed" (the line CI reads).  CHECK() records a
- * failure with file:line and goes on; REQUIRE() also ends the test.
+ * prints "N passed, N failed, N skipped" (the line tests/run-unit.sh
+ * reads; exit 1 when a test failed).  CHECK() records a failure with
+ * file:line and goes on; REQUIRE() also ends the test; SKIP() ends it as
+ * skipped (never counted as passed, unless it had failed already).
  */
 #ifndef XB_HARNESS_H
 #define XB_HARNESS_H
@@ -34,6 +36,10 @@ void t_fail(const char *file, int line, const char *fmt, ...)
 	if (!_h || !strstr(_h, _n)) t_fail(__FILE__, __LINE__, "\"%s\" contains \"%s\"", \
 					     _h ? _h : "(null)", _n); } while (0)
 #define SKIP(why) do { printf("  skip: %s\n", why); t_skipped = 1; return; } while (0)
+/* SKIP() for a test that needs a file tests/fetch-kernel.sh downloads.  In
+ * CI (CI=true in the environment) the download is required: a failure. */
+#define SKIP_DOWNLOAD(why) do { t_skip_download(__FILE__, __LINE__, why); return; } while (0)
+void t_skip_download(const char *file, int line, const char *why);
 
 /* Path of a test data file under tests/data, or NULL with env override. */
 const char *t_data(const char *name);
