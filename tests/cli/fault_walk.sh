@@ -19,7 +19,7 @@ while [ $k -le 200 ]; do
 	rc=$?
 	[ $rc -eq 0 ] && break
 	op=$(sed -n 's/^xbuild: \([a-z_]*\): simulated failure (call '$k')$/\1/p' "$T/err")
-	destroyed=no; grep -q "^xbuild: domain 1 destroyed" "$T/err" && destroyed=yes
+	destroyed=no; has_line "$T/err" "xbuild: domain 1 destroyed" && destroyed=yes
 	echo "$k | ${op:-?} | $rc | $destroyed" >>"$log"
 	[ $rc -eq 3 ] || fail "call $k: exit $rc: $(tail -n 3 "$T/err")"
 	[ -n "$op" ] || fail "call $k: no step named: $(tail -n 3 "$T/err")"

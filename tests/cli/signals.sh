@@ -1,8 +1,8 @@
 #!/bin/sh
 # SIGTERM during `run` destroys the half-built domain and exits 128+15.
-# The simulated backend at 64 GiB gives a window of a few tenths of a
-# second after the domain is created; the signal is sent once -v says it
-# is.  The kernel is a Linux-like test kernel (mkkernel).
+# The simulated backend at 64 GiB gives a window of a few
+# tenths of a second after the domain is created; the signal is sent once
+# -v says it is.  The kernel is a Linux-like test kernel (mkkernel).
 . "$(dirname "$0")/lib.sh"
 kernel "$T/vmlinuz" --linux --bss 16M --bzimage xz
 printf 'name = "sig"\nmemory = 65536\nkernel = "%s"\n' "$T/vmlinuz" >"$T/sig.cfg"
@@ -15,6 +15,6 @@ done
 kill -TERM $pid
 wait $pid; rc=$?
 [ $rc -eq 143 ] || fail "exit $rc, wanted 143: $(cat "$T/err")"
-grep -q "interrupted by signal 15" "$T/err" || fail "no 'interrupted' message"
-grep -q "domain 1 destroyed" "$T/err" || fail "domain not destroyed"
+has_line "$T/err" "xbuild: interrupted by signal 15" || fail "no 'interrupted' message"
+has_line "$T/err" "xbuild: domain 1 destroyed" || fail "domain not destroyed"
 finish
