@@ -21,6 +21,10 @@ else
 B := build
 SANFLAGS :=
 endif
+# The test binary $(BT)/xbuild (build-test/xbuild, build-san-test/xbuild
+# with SAN=1): every object compiled with -DXB_TEST, which enables the test
+# hooks (--backend sim, --test-bad-pte, XBUILD_SIM_*).  `make test-bin`.
+BT := $(B)-test
 
 PKGS := xencontrol xenforeignmemory xenguest xenstore xentoollog zlib liblzma \
         libxml-2.0 libzstd liblz4 lzo2
@@ -39,6 +43,7 @@ MAIN_SRC := src/cli/main.c
 LIB_SRCS := $(filter-out $(MAIN_SRC),$(SRCS))
 LIB_OBJS := $(LIB_SRCS:%.c=$(B)/%.o)
 MAIN_OBJ := $(MAIN_SRC:%.c=$(B)/%.o)
+TEST_VARIANT_OBJS := $(SRCS:%.c=$(BT)/%.o)
 
 # tests/unit: test_*.c are test programs (with harness.c's main), the tools
 # are programs of their own, every other .c is linked into the tests.
@@ -54,9 +59,10 @@ XBUILD := $(B)/xbuild
 else
 XBUILD := xbuild
 endif
+XBUILD_TEST := $(BT)/xbuild
 
 .PHONY: all check unit install uninstall clean deps fuzz fuzz-build fuzz-replay fuzz-seeds \
-	fuzz-merge-seeds mkkernel bench e2e demo guest
+	fuzz-merge-seeds test-bin mkkernel bench e2e demo guest
 
 all: $(XBUILD)
 
@@ -73,6 +79,17 @@ $(B)/%.o: %.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+test-bin: $(XBUILD_TEST)
+
+$(XBUILD_TEST): $(TEST_VARIANT_OBJS)
+	@echo "  LD      $@"
+	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BT)/%.o: %.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $< (XB_TEST)"
+	$(Q)$(CC) $(ALL_CFLAGS) -DXB_TEST -c -o $@ $<
+
 $(B)/tests/test_%: $(B)/tests/unit/test_%.o $(TEST_HARNESS) $(LIB_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
@@ -88,10 +105,12 @@ $(MKSEEDS): $(B)/tests/unit/mkseeds.o $(B)/tests/unit/elfgen.o $(LIB_OBJS)
 	@echo "  LD      $@"
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-# Unit tests, bad-input corpus and CLI tests (MKKERNEL writes their kernels).
+# Unit tests, bad-input corpus and CLI tests: the CLI tests run the release
+# binary (XBUILD) and, for the test hooks, the test binary (XBUILD_TEST).
 # XB_COUNTS=FILE: tests/run-unit.sh appends "passed failed skipped" to FILE.
-unit: $(XBUILD) $(MKKERNEL) $(TEST_BINS)
-	$(Q)XBUILD=$(abspath $(XBUILD)) MKKERNEL=$(abspath $(MKKERNEL)) tests/run-unit.sh $(TEST_BINS)
+unit: $(XBUILD) $(XBUILD_TEST) $(MKKERNEL) $(TEST_BINS)
+	$(Q)XBUILD=$(abspath $(XBUILD)) XBUILD_TEST=$(abspath $(XBUILD_TEST)) \
+		MKKERNEL=$(abspath $(MKKERNEL)) tests/run-unit.sh $(TEST_BINS)
 
 # Everything: installs test dependencies (idempotent), downloads the
 # reference kernels, runs the unit and CLI tests normally and under
@@ -194,10 +213,10 @@ uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xbuild $(DESTDIR)$(MANDIR)/man1/xbuild.1
 
 clean:
-	rm -rf build build-san build-fuzz xbuild
+	rm -rf build build-san build-test build-san-test build-fuzz xbuild
 
 # Fragments of other parts (e2e harness, guest, benchmarks) add targets here.
 include $(wildcard tests/*/*.mk)
 
--include $(wildcard build/src/*.d build/src/*/*.d build/tests/*/*.d \
-                    build-san/src/*.d build-san/src/*/*.d build-san/tests/*/*.d)
+-include $(foreach d,build build-san build-test build-san-test, \
+	$(wildcard $(d)/src/*.d $(d)/src/*/*.d $(d)/tests/*/*.d))

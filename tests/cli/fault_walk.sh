@@ -1,11 +1,11 @@
 #!/bin/sh
 # Fault injection through the command line: make the k-th backend call of
-# `xbuild run --backend sim` fail, for every k until a run succeeds.  Each
-# time: exit 3, a message naming the failed step, and once the domain
-# exists, "domain N destroyed".  Under `make SAN=1 unit` XBUILD is the
-# ASan+UBSan+LSan binary, so a leak on any error path fails the test.  The
-# kernel is a Linux-like test kernel (mkkernel: INIT_P2M, so the p2m
-# mapping's calls are walked too).
+# `xbuild run --backend sim` (the test binary, XBUILD_TEST) fail, for every
+# k until a run succeeds.  Each time: exit 3, a message naming the failed
+# step, and once the domain exists, "domain N destroyed".  Under `make SAN=1
+# unit` XBUILD_TEST is the ASan+UBSan+LSan binary, so a leak on any error
+# path fails the test.  The kernel is a Linux-like test kernel (mkkernel:
+# INIT_P2M, so the p2m mapping's calls are walked too).
 # FAULT_WALK_LOG=FILE writes the table of fault points.
 . "$(dirname "$0")/lib.sh"
 kernel "$T/vmlinuz" --linux
@@ -15,7 +15,7 @@ log=${FAULT_WALK_LOG:-/dev/null}
 echo "call | operation | exit | domain destroyed" >"$log"
 k=1; created=0
 while [ $k -le 200 ]; do
-	XBUILD_SIM_FAIL_CALL=$k "$XBUILD" run -v --backend sim "$T/f.cfg" >"$T/out" 2>"$T/err"
+	XBUILD_SIM_FAIL_CALL=$k "$XBUILD_TEST" run -v --backend sim "$T/f.cfg" >"$T/out" 2>"$T/err"
 	rc=$?
 	[ $rc -eq 0 ] && break
 	op=$(sed -n 's/^xbuild: \([a-z_]*\): simulated failure (call '$k')$/\1/p' "$T/err")

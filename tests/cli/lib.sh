@@ -1,10 +1,13 @@
 # Shared helpers for the CLI tests (sourced).
-#   XBUILD       the binary (make)
+#   XBUILD       the release binary (make)
+#   XBUILD_TEST  the test binary with the test hooks: --backend sim,
+#                --test-bad-pte, XBUILD_SIM_* (make test-bin)
 #   MKKERNEL     writes test kernels (make mkkernel; tests/unit/mkkernel.c)
 # A test exits 0 (passed), 1 (failed) or 77 (skipped: skip, skip_download);
 # tests/run-unit.sh counts them so.
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 : "${XBUILD:=$TOP/xbuild}"
+: "${XBUILD_TEST:=$TOP/build-test/xbuild}"
 : "${MKKERNEL:=$TOP/build/tests/mkkernel}"
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT

@@ -1,6 +1,6 @@
 #!/bin/sh
-# run, build and the control-fd protocol on the simulated backend, with a
-# Linux-like test kernel (mkkernel: xz
+# run, build and the control-fd protocol on the simulated backend of the
+# test binary (XBUILD_TEST), with a Linux-like test kernel (mkkernel: xz
 # bzImage, INIT_P2M, MOD_START_PFN, 16 MiB of bss) -- and the deliberately
 # wrong page-table entry being refused, injected failures, and a kernel too
 # big for the memory.
@@ -8,7 +8,7 @@
 kernel "$T/vmlinuz" --linux --bss 16M --bzimage xz
 kernel "$T/big" --bss 40M
 printf 'name = "sim"\nmemory = 128\nkernel = "%s"\nextra = "console=hvc0"\ndisk = [ "phy:/dev/null,xvda,w" ]\n' "$T/vmlinuz" >"$T/sim.cfg"
-X=$XBUILD
+X=$XBUILD_TEST
 expect 0 "xbuild: warning: @T@/sim.cfg:5: key 'disk' is not acted on by xbuild (devices are the toolstack's job)" -- \
 	"$X" run --backend sim "$T/sim.cfg"
 grep -qx '1' "$T/out" || fail "run printed '$(cat "$T/out")', not the domid"

@@ -1,12 +1,12 @@
 #!/bin/sh
 # SIGTERM during `run` destroys the half-built domain and exits 128+15.
-# The simulated backend at 64 GiB gives a window of a few
+# The simulated backend (test binary) at 64 GiB gives a window of a few
 # tenths of a second after the domain is created; the signal is sent once
 # -v says it is.  The kernel is a Linux-like test kernel (mkkernel).
 . "$(dirname "$0")/lib.sh"
 kernel "$T/vmlinuz" --linux --bss 16M --bzimage xz
 printf 'name = "sig"\nmemory = 65536\nkernel = "%s"\n' "$T/vmlinuz" >"$T/sig.cfg"
-"$XBUILD" run -v --backend sim "$T/sig.cfg" >"$T/out" 2>"$T/err" &
+"$XBUILD_TEST" run -v --backend sim "$T/sig.cfg" >"$T/out" 2>"$T/err" &
 pid=$!
 i=0
 until grep -q "creating and building" "$T/err" 2>/dev/null || [ $i -ge 600 ]; do

@@ -214,11 +214,12 @@ case_compare() {
 	fi
 }
 
-# xbuild's test hook corrupts one page-table entry before pinning: Xen must
-# refuse the pin, xbuild must say so (exit 3) and leave no domain behind.
+# The test binary's hook (xbuild-test, built with XB_TEST) corrupts one
+# page-table entry before pinning: Xen must refuse the pin, xbuild must say
+# so (exit 3) and leave no domain behind.
 case_bad_pte() {
 	c="bad-pte"
-	out=$(xbuild run --test-bad-pte "$CFG/xbc-classic.cfg" 2>&1)
+	out=$(xbuild-test run --test-bad-pte "$CFG/xbc-classic.cfg" 2>&1)
 	brc=$?
 	left=$(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 }' | tr '\n' ' ')
 	if [ $brc = 3 ] && [ -z "$left" ]; then
@@ -237,8 +238,9 @@ other_doms() { xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 
 # it creates the domain, allocates the event channels, runs xbuild build
 # --control-fd 3 --json, writes xenstore, introduces and unpauses.  The
 # checking guest must pass, the --json MFNs must equal the result: line's (and
-# xenstore's ring-refs); then a build with --test-bad-pte must give an error:
-# line, exit 3, and minits must destroy the domain.
+# xenstore's ring-refs); then a build by the test binary (xbuild-test) with
+# --test-bad-pte must give an error: line, exit 3, and minits must destroy
+# the domain.
 case_build() {
 	c=build
 	name=e2e-build
@@ -282,7 +284,7 @@ case_build() {
 	detail="guest ${gres#*RESULT }, json = result: = xenstore ($res), minits ${tc}s"
 
 	# The failing build: error: line, exit 3, domain destroyed by minits.
-	bad=$(minits -n e2e-build-bad -o /tmp/build-bad.json "$CFG/build.cfg" --test-bad-pte 2>/tmp/minits-bad.log)
+	bad=$(XBUILD=xbuild-test minits -n e2e-build-bad -o /tmp/build-bad.json "$CFG/build.cfg" --test-bad-pte 2>/tmp/minits-bad.log)
 	brc=$?
 	bdom=$(sed -n 's/^minits: created domain \([0-9]*\) .*/\1/p' /tmp/minits-bad.log)
 	left=$(other_doms)

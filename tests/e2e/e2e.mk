@@ -6,7 +6,7 @@
 E2E_OUT := $(B)/e2e
 SIDUMP  := $(E2E_OUT)/sidump
 MINITS  := $(E2E_OUT)/minits
-E2E_ENV  = XBUILD=$(abspath $(XBUILD)) GUEST_DIR=$(abspath $(GUEST_OUT)) SIDUMP=$(abspath $(SIDUMP)) \
+E2E_ENV  = XBUILD=$(abspath $(XBUILD)) XBUILD_TEST=$(abspath $(XBUILD_TEST)) GUEST_DIR=$(abspath $(GUEST_OUT)) SIDUMP=$(abspath $(SIDUMP)) \
 	MINITS=$(abspath $(MINITS))
 
 $(SIDUMP): tests/e2e/sidump.c
@@ -22,13 +22,17 @@ $(MINITS): tests/e2e/minits.c
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra -Werror -o $@ $< \
 		-lxenctrl -lxenstore
 
-# xbuild is built if it builds; cases that use it fail otherwise, so
-# E2E_LAUNCHER=xl still works while it is being written.
+# xbuild and its test binary (XBUILD_TEST, for the bad-pte case and the
+# --test-bad-pte part of the build case) are built if they build; cases
+# that use them fail otherwise, so E2E_LAUNCHER=xl still works while they
+# are being written.
 e2e-prep:
 	$(Q)scripts/deps.sh e2e
 	$(Q)$(MAKE) --no-print-directory guest $(SIDUMP) $(MINITS)
 	-$(Q)$(MAKE) --no-print-directory $(XBUILD) >/dev/null 2>&1 || \
 		echo "e2e: warning: $(XBUILD) does not build"
+	-$(Q)$(MAKE) --no-print-directory $(XBUILD_TEST) >/dev/null 2>&1 || \
+		echo "e2e: warning: $(XBUILD_TEST) does not build"
 
 e2e: e2e-prep
 	$(Q)$(E2E_ENV) E2E_NO_DEPS=1 tests/e2e/run.sh

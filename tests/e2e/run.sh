@@ -6,6 +6,8 @@
 #   tests/e2e/run.sh --demo   one guest started by `xbuild run`, its console shown
 # Environment:
 #   XBUILD=path        the xbuild binary (default ./xbuild)
+#   XBUILD_TEST=path   the test binary, with --test-bad-pte (make test-bin;
+#                      default build-test/xbuild); xbuild-test in dom0
 #   GUEST_DIR=dir      built checking guests + xbc-sum (default build/guest)
 #   SIDUMP=path        built sidump (default build/e2e/sidump)
 #   MINITS=path        built minits (default build/e2e/minits)
@@ -30,6 +32,7 @@ cache=$top/.cache/e2e
 mode="test"
 [ "${1:-}" = --demo ] && mode=demo
 XBUILD=${XBUILD:-$top/xbuild}
+XBUILD_TEST=${XBUILD_TEST:-$top/build-test/xbuild}
 GUEST_DIR=${GUEST_DIR:-$top/build/guest}
 SIDUMP=${SIDUMP:-$top/build/e2e/sidump}
 MINITS=${MINITS:-$top/build/e2e/minits}
@@ -101,6 +104,7 @@ for f in "$GUEST_DIR/xbc-classic.elf" "$GUEST_DIR/xbc-modern.elf" "$GUEST_DIR/xb
 	[ -f "$f" ] || die "missing $f (make guest)"
 done
 [ -x "$XBUILD" ] || say "warning: no xbuild binary at $XBUILD: cases with it will fail"
+[ -x "$XBUILD_TEST" ] || say "warning: no test binary at $XBUILD_TEST: the bad-pte and build cases will fail"
 [ -x "$SIDUMP" ] || say "warning: no sidump at $SIDUMP: the compare case will fail"
 [ -x "$MINITS" ] || say "warning: no minits at $MINITS: the build case will fail"
 
@@ -134,6 +138,7 @@ done
 gcc_s=$(ldconfig -p | awk '/libgcc_s.so.1 .*x86-64/ { print $NF; exit }')
 cp -L "${gcc_s:-/lib/x86_64-linux-gnu/libgcc_s.so.1}" "$d/lib/x86_64-linux-gnu/"
 [ -x "$XBUILD" ] && copy_bin "$XBUILD" /usr/bin/xbuild
+[ -x "$XBUILD_TEST" ] && copy_bin "$XBUILD_TEST" /usr/bin/xbuild-test
 [ -x "$SIDUMP" ] && copy_bin "$SIDUMP" /usr/bin/sidump
 [ -x "$MINITS" ] && copy_bin "$MINITS" /usr/bin/minits
 
