@@ -1,10 +1,12 @@
 # xbuild - one flat Makefile.  `make`, `make check`, `make install`,
-# `make V=1` shows commands, user CFLAGS/LDFLAGS are added to ours.
+# `make V=1` shows commands, user CPPFLAGS/CFLAGS/LDFLAGS are added to ours,
+# `make WERROR=0` drops -Werror (for compilers newer than ours).
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
 DESTDIR ?=
 CC      ?= cc
+WERROR  ?= 1
 VERSION := 0.1.0
 
 ifeq ($(V),1)
@@ -26,15 +28,34 @@ endif
 # hooks (--backend sim, --test-bad-pte, XBUILD_SIM_*).  `make test-bin`.
 BT := $(B)-test
 
+ifeq ($(WERROR),0)
+XB_WERROR :=
+else
+XB_WERROR := -Werror
+endif
+
+# Library flags from pkg-config.  A missing .pc stops the build with the
+# package's name, except for the goals that install the packages first or
+# need none.
 PKGS := xencontrol xenforeignmemory xenguest xenstore xentoollog zlib liblzma \
         libxml-2.0 libzstd liblz4 lzo2
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lbz2
+NOPKG_GOALS := clean deps check e2e demo e2e-prep uninstall
+ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
+ifeq ($(shell command -v pkg-config),)
+$(error pkg-config not found: run scripts/deps.sh build)
+endif
+PKG_MISSING := $(shell for p in $(PKGS); do pkg-config --exists $$p || echo $$p; done)
+ifneq ($(PKG_MISSING),)
+$(error pkg-config finds no $(PKG_MISSING) (a -dev package is missing): run scripts/deps.sh build)
+endif
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lbz2
+endif
 
-XB_CFLAGS := -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra -Werror \
+XB_CFLAGS := -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra $(XB_WERROR) \
              -Wshadow -Wvla -Wformat=2 -fno-strict-aliasing -MMD -MP \
              -DXB_VERSION='"$(VERSION)"' $(SANFLAGS) $(PKG_CFLAGS)
-ALL_CFLAGS  = $(XB_CFLAGS) $(CFLAGS)
+ALL_CFLAGS  = $(XB_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 ALL_LDFLAGS = $(SANFLAGS) $(LDFLAGS)
 LIBS        = $(PKG_LIBS)
 
@@ -143,7 +164,7 @@ FUZZ_SECONDS ?= 10
 FUZZ_CC    := clang
 FUZZ_FLAGS := -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O1 -g -DXB_VERSION='"$(VERSION)"' \
               -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all \
-              $(PKG_CFLAGS)
+              -MMD -MP $(PKG_CFLAGS)
 FUZZ_SRCS  := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BINS  := $(FUZZ_SRCS:tests/fuzz/%.c=build-fuzz/%)
 FUZZ_OBJS  := $(LIB_SRCS:%.c=build-fuzz/%.o)
@@ -218,5 +239,5 @@ clean:
 # Fragments of other parts (e2e harness, guest, benchmarks) add targets here.
 include $(wildcard tests/*/*.mk)
 
--include $(foreach d,build build-san build-test build-san-test, \
+-include $(foreach d,build build-san build-test build-san-test build-fuzz, \
 	$(wildcard $(d)/src/*.d $(d)/src/*/*.d $(d)/tests/*/*.d))

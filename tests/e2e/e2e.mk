@@ -12,14 +12,14 @@ E2E_ENV  = XBUILD=$(abspath $(XBUILD)) XBUILD_TEST=$(abspath $(XBUILD_TEST)) GUE
 $(SIDUMP): tests/e2e/sidump.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra -Werror -o $@ $< \
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra $(XB_WERROR) -o $@ $< \
 		-lxenctrl -lxenforeignmemory
 
 # minits: the minimal toolstack around `xbuild build` (the build case).
 $(MINITS): tests/e2e/minits.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
-	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra -Werror -o $@ $< \
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra $(XB_WERROR) -o $@ $< \
 		-lxenctrl -lxenstore
 
 # xbuild and its test binary (XBUILD_TEST, for the bad-pte case and the
