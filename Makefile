@@ -39,7 +39,7 @@ endif
 # need none.
 PKGS := xencontrol xenforeignmemory xenguest xenstore xentoollog zlib liblzma \
         libxml-2.0 libzstd liblz4 lzo2
-NOPKG_GOALS := clean deps check e2e demo e2e-prep uninstall
+NOPKG_GOALS := clean deps check e2e demo e2e-prep uninstall format-check
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(shell command -v pkg-config),)
 $(error pkg-config not found: run scripts/deps.sh build)
@@ -83,7 +83,7 @@ endif
 XBUILD_TEST := $(BT)/xbuild
 
 .PHONY: all check unit install uninstall clean deps fuzz fuzz-build fuzz-replay fuzz-seeds \
-	fuzz-merge-seeds test-bin mkkernel bench e2e demo guest
+	fuzz-merge-seeds test-bin mkkernel format-check bench e2e demo guest
 
 all: $(XBUILD)
 
@@ -221,6 +221,18 @@ fuzz-merge-seeds: fuzz-seeds $(FUZZ_BINS)
 	  mkdir -p tests/fuzz/corpus/$$n; \
 	  build-fuzz/fuzz_$$n -merge=1 tests/fuzz/corpus/$$n $$d 2>&1 | grep -E "^MERGE-OUTER: [0-9]+ new files" || true; \
 	done
+
+# Style: .clang-format.  Lists the files under src/, tests/unit and
+# tests/fuzz that clang-format would change (not part of `make check` yet).
+CLANG_FORMAT ?= clang-format
+FORMAT_FILES := $(wildcard src/*.[ch] src/*/*.[ch] tests/unit/*.[ch] tests/fuzz/*.[ch])
+format-check:
+	$(Q)command -v $(CLANG_FORMAT) >/dev/null || { echo "format-check: no $(CLANG_FORMAT) (scripts/deps.sh test)"; exit 1; }
+	$(Q)bad=0; lines=0; for f in $(FORMAT_FILES); do \
+	  n=$$($(CLANG_FORMAT) --style=file "$$f" | diff "$$f" - | grep -c '^<'); \
+	  [ "$$n" -eq 0 ] || { echo "format-check: $$f: $$n lines would change"; bad=$$((bad + 1)); lines=$$((lines + n)); }; \
+	done; \
+	[ $$bad -eq 0 ] || { echo "format-check: $$bad files, $$lines lines (clang-format -i FILE)"; exit 1; }
 
 deps:
 	$(Q)scripts/deps.sh test
