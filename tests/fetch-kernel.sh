@@ -17,6 +17,7 @@ failed=""
 fetch() { # package -> unpacked into $cache/$package
 	pkg=$1
 	[ -d "$pkg" ] && return 0
+	case " $failed " in *" $pkg "*) return 1 ;; esac
 	ls "$pkg"_*.deb >/dev/null 2>&1 || apt-get download "$pkg" >/dev/null 2>&1 ||
 		{ apt-get update -qq >/dev/null 2>&1; apt-get download "$pkg" >/dev/null 2>&1; } ||
 		{ echo "fetch-kernel: cannot download $pkg" >&2; failed="$failed $pkg"; return 1; }
