@@ -161,17 +161,20 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 	};
 
 	if (sim) {
+		struct hv_sim_opts so = { 0 };
+#ifdef XB_TEST
 		/* Fault injection for tests: fail the k-th backend call, the
 		 * first call of one operation, or populate beyond a limit. */
 		const char *fc = getenv("XBUILD_SIM_FAIL_CALL");
 		const char *mp = getenv("XBUILD_SIM_MAX_PAGES");
-		struct hv_sim_opts so = { .fail_op = getenv("XBUILD_SIM_FAIL_OP") };
 		uint64_t v;
 
+		so.fail_op = getenv("XBUILD_SIM_FAIL_OP");
 		if (fc && !xb_parse_u64(fc, strlen(fc), XB_NUM_C, INT_MAX, &v))
 			so.fail_call = (int)v;
 		if (mp && !xb_parse_u64(mp, strlen(mp), XB_NUM_C, UINT64_MAX, &v))
 			so.max_pages = v;
+#endif
 
 		return hv_sim_open(&so, &s->d.hv, &c->err);
 	}

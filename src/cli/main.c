@@ -78,10 +78,13 @@ static const struct opt {
 	{ "console-domid", required_argument, O_CONSOLE_DOMID, M_BUILD, "N", "xenconsoled's domain (default 0)" },
 	{ "control-fd", required_argument, O_CONTROL_FD, M_BUILD, "FD",
 	  "write 'result:STORE CONSOLE x86_64-abi' or 'error:MSG' to FD" },
+#ifdef XB_TEST
+	/* Test builds only (build-test/xbuild): never in the release binary. */
 	{ "backend", required_argument, O_BACKEND, M_RUN | M_BUILD | M_GC, "xen|sim",
-	  "hypervisor backend (default xen; sim for tests)" },
+	  "test build: hypervisor backend (default xen; sim for tests)" },
 	{ "test-bad-pte", no_argument, O_TEST_BAD_PTE, M_RUN | M_BUILD | M_PLAN, NULL,
-	  "test only: corrupt one page-table entry before pinning" },
+	  "test build: corrupt one page-table entry before pinning" },
+#endif
 };
 
 
@@ -184,15 +187,17 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case O_VERBOSE: c->verbose = true; break;
 		case O_JSON: c->json = true; break;
 		case O_PAUSED: c->paused = true; break;
-		case O_TEST_BAD_PTE: c->test_bad_pte = true; break;
 		case O_KERNEL: c->kernel = optarg; break;
 		case O_RAMDISK: c->ramdisk = optarg; break;
 		case O_CMDLINE: c->cmdline = optarg; break;
+#ifdef XB_TEST
+		case O_TEST_BAD_PTE: c->test_bad_pte = true; break;
 		case O_BACKEND:
 			if (strcmp(optarg, "xen") && strcmp(optarg, "sim"))
 				return usage_error(c, "--backend: '%s' is not xen or sim", optarg);
 			c->use_sim = !strcmp(optarg, "sim");
 			break;
+#endif
 		case O_MEMORY:
 		case O_MAXDEC:
 			if (!parse_num(optarg, 16L << 20, &n) || n == 0)

@@ -43,6 +43,11 @@ python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["error"]; sys.exit(0
 	fail "check --json error object"
 # No Xen here: the release binary's run and build say so with exit 3 (not
 # checked where Xen is present), on a valid test kernel (mkkernel).
+# The release binary has no test hooks (build-test/xbuild has them).
+expect 1 "xbuild: unknown option '--backend'" -- "$XBUILD" run --backend sim "$T/x.cfg"
+expect 1 "xbuild: unknown option '--test-bad-pte'" -- "$XBUILD" run --test-bad-pte "$T/x.cfg"
+"$XBUILD" --help | grep -Eq 'backend|bad-pte|test build' && fail "--help lists a test-only option"
+"$XBUILD_TEST" --help | grep -q 'test-bad-pte' || fail "the test build lacks --test-bad-pte"
 if [ ! -e /dev/xen/privcmd ] && [ ! -e /proc/xen/privcmd ]; then
 	kernel "$T/vmlinuz" --linux --bzimage gzip
 	printf 'name = "t"\nkernel = "%s"\n' "$T/vmlinuz" >"$T/real.cfg"
