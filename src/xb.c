@@ -31,6 +31,7 @@ void xb_shorten(char *dst, size_t cap, const char *s)
 /* Format into e->msg; a message too long for it loses its middle, never
  * its end, which says what went wrong (a long path must not hide
  * "File name too long"). */
+__attribute__((format(printf, 2, 0)))
 static void set_msg(struct xb_err *e, const char *fmt, va_list ap)
 {
 	char *full = NULL;

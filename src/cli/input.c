@@ -146,8 +146,16 @@ int session_prepare(struct cli *c, struct session *s)
 
 static void hv_trace_line(void *ctx, const char *line)
 {
-	(void)ctx;
+	const char *stop_at = ctx;
+
 	fprintf(stderr, "xbuild hv-xen: %s\n", line);
+	/* Test builds: stop (SIGSTOP) after the first traced operation that
+	 * contains XBUILD_TEST_STOP_AT, so that a test can SIGKILL the build
+	 * at an exact point. */
+	if (stop_at && *stop_at && strstr(line, stop_at)) {
+		fflush(stderr);
+		raise(SIGSTOP);
+	}
 }
 
 int session_open_backend(struct cli *c, struct session *s, bool sim)
@@ -159,6 +167,10 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 		.trace = !t || !*t || !strcmp(t, "0") ? 0 : !strcmp(t, "2") ? 2 : 1,
 		.log = hv_trace_line,
 	};
+
+#ifdef XB_TEST
+	xo.log_ctx = getenv("XBUILD_TEST_STOP_AT");
+#endif
 
 	if (sim) {
 		struct hv_sim_opts so = { 0 };

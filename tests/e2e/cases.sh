@@ -518,15 +518,19 @@ case_race() {
 	fi
 }
 
-# SIGKILL at several points after the domain exists (named by the trace
-# line seen last): the next `xbuild gc`, or the next `xbuild run` of the
-# same name, removes the orphan; nothing is left in `xl list` or xenstore.
-kill_at() { # TRACE-PATTERN: run the Linux guest, SIGKILL after the pattern
+# SIGKILL at several points after the domain exists: the test build stops
+# itself (SIGSTOP) after the first traced operation that contains the
+# pattern (XBUILD_TEST_STOP_AT), and is killed there.  The next `xbuild gc`,
+# or the next `xbuild run` of the same name, removes the orphan; nothing is
+# left in `xl list` or xenstore.
+kill_at() { # TRACE-PATTERN: run the Linux guest, SIGKILL there
 	rm -f /tmp/kill.err
-	(XBUILD_HV_TRACE=1 exec xbuild run -p "$CFG/kill.cfg" 2>/tmp/kill.err >/dev/null) &
+	XBUILD_HV_TRACE=1 XBUILD_TEST_STOP_AT="$1" xbuild-test run -p "$CFG/kill.cfg" \
+		2>/tmp/kill.err >/dev/null &
 	kp=$!
 	i=0
-	until grep -q "$1" /tmp/kill.err 2>/dev/null || [ $i -ge 3000 ]; do
+	until [ "$(awk '{ print $3 }' /proc/$kp/stat 2>/dev/null)" = T ] || [ $i -ge 600 ]; do
+		sleep 0.1
 		i=$((i + 1))
 	done
 	kill -KILL $kp 2>/dev/null
@@ -539,9 +543,9 @@ case_kill() {
 	name=e2e-kill
 	why=""
 	done_pts=""
-	for pt in "xc_domain_create" "populate(dom" "xs_write /local/domain/[0-9]*/console/port"; do
+	for pt in "xc_domain_create" "populate(dom" "xc_vcpu_setcontext" "/console/port"; do
 		rc=$(kill_at "$pt")
-		[ "$rc" = 137 ] || { why="$why; after '$pt': exit $rc, not killed"; continue; }
+		[ "$rc" = 137 ] || { why="$why; at '$pt': exit $rc, not stopped and killed"; continue; }
 		id=$(xl domid $name 2>/dev/null)
 		[ -n "$id" ] || why="$why; after '$pt': no orphan to collect"
 		if [ "$pt" = "populate(dom" ]; then
