@@ -122,22 +122,21 @@ void kernel_image_free(struct kernel_image *img)
 	img->elf_len = 0;
 }
 
-int kernel_load(const struct kernel_image *img, uint8_t *dst, uint64_t dst_len,
-		struct xb_err *e)
+int kernel_load_part(const struct kernel_image *img, uint8_t *dst,
+		     uint64_t off, uint64_t len, struct xb_err *e)
 {
 	unsigned order[XB_MAX_SEGS];
-	uint64_t span, pos = 0;
+	uint64_t span, pos = 0, end;
 	unsigned n = img->nsegs;
 
 	if (n == 0 || n > XB_MAX_SEGS || img->pend < img->pstart)
 		return xb_fail(e, XB_EINTERNAL, "kernel_load: image not parsed");
 	span = img->pend - img->pstart;
-	if (dst_len < span)
+	if (xb_add_ovf(off, len, &end))
 		return xb_fail(e, XB_EINTERNAL,
-			       "kernel_load: destination 0x%llx bytes < kernel 0x%llx bytes",
-			       (unsigned long long)dst_len, (unsigned long long)span);
-	/* In p_paddr order, so the gaps between segments can be zeroed too:
-	 * the guest must not see stale bytes inside its kernel range. */
+			       "kernel_load: window 0x%llx+0x%llx wraps",
+			       (unsigned long long)off, (unsigned long long)len);
+	/* In p_paddr order, so that overlapping segments are caught. */
 	for (unsigned i = 0; i < n; i++) {
 		unsigned j = i;
 
@@ -147,23 +146,43 @@ int kernel_load(const struct kernel_image *img, uint8_t *dst, uint64_t dst_len,
 		}
 		order[j] = i;
 	}
+	/* Gaps between segments, p_memsz beyond p_filesz and everything past
+	 * the kernel are zero: the guest must not see stale bytes. */
+	memset(dst, 0, (size_t)len);
 	for (unsigned k = 0; k < n; k++) {
 		const struct kernel_seg *s = &img->segs[order[k]];
-		uint64_t off = s->paddr - img->pstart;
+		uint64_t soff = s->paddr - img->pstart, from, to;
 
 		/* Re-checked here: img is the caller's to keep intact, but a
 		 * bad one must not become a wild write. */
-		if (s->paddr < img->pstart || off < pos || s->filesz > s->memsz ||
-		    !xb_range_ok(off, s->memsz, span) ||
+		if (s->paddr < img->pstart || soff < pos || s->filesz > s->memsz ||
+		    !xb_range_ok(soff, s->memsz, span) ||
 		    !xb_range_ok(s->offset, s->filesz, img->elf_len))
 			return xb_fail(e, XB_EINTERNAL,
 				       "kernel_load: segment %u (p_paddr 0x%llx) inconsistent with the image",
 				       order[k], (unsigned long long)s->paddr);
-		memset(dst + pos, 0, (size_t)(off - pos));
-		memcpy(dst + off, img->elf + s->offset, (size_t)s->filesz);
-		memset(dst + off + s->filesz, 0, (size_t)(s->memsz - s->filesz));
-		pos = off + s->memsz;
+		pos = soff + s->memsz;
+		/* The file bytes of this segment that fall in the window. */
+		from = soff > off ? soff : off;
+		to = soff + s->filesz < end ? soff + s->filesz : end;
+		if (from < to)
+			memcpy(dst + (from - off), img->elf + s->offset + (from - soff),
+			       (size_t)(to - from));
 	}
-	memset(dst + pos, 0, (size_t)(span - pos));
 	return 0;
+}
+
+int kernel_load(const struct kernel_image *img, uint8_t *dst, uint64_t dst_len,
+		struct xb_err *e)
+{
+	uint64_t span;
+
+	if (img->nsegs == 0 || img->pend < img->pstart)
+		return xb_fail(e, XB_EINTERNAL, "kernel_load: image not parsed");
+	span = img->pend - img->pstart;
+	if (dst_len < span)
+		return xb_fail(e, XB_EINTERNAL,
+			       "kernel_load: destination 0x%llx bytes < kernel 0x%llx bytes",
+			       (unsigned long long)dst_len, (unsigned long long)span);
+	return kernel_load_part(img, dst, 0, span, e);
 }

@@ -108,6 +108,14 @@ void kernel_image_free(struct kernel_image *img);
  */
 int kernel_load(const struct kernel_image *img, uint8_t *dst, uint64_t dst_len,
 		struct xb_err *e);
+/*
+ * The same for a window: write bytes [off, off + len) of the kernel's
+ * image in guest memory (offset 0 is virt_kstart; zeros between and after
+ * the segments, also past virt_kend) into dst[0, len).  Lets a builder
+ * load a large kernel through a bounded mapping, piece by piece.
+ */
+int kernel_load_part(const struct kernel_image *img, uint8_t *dst,
+		     uint64_t off, uint64_t len, struct xb_err *e);
 
 /* ---- decompressors (dc_): one ordered const table ---- */
 struct dc_format {
