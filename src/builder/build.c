@@ -29,10 +29,8 @@ void dom_free(struct dom *d)
 {
 	kernel_image_free(&d->kernel);
 	free(d->initrd_owned);
-	free(d->p2m);
 	d->initrd_owned = NULL;
 	d->initrd = NULL;
-	d->p2m = NULL;
 }
 
 int dom_check_stop(struct dom *d)
@@ -174,103 +172,252 @@ int dom_create(struct dom *d)
 
 /* ---- writing guest memory ---- */
 
-/* Map pages guest frames starting at pfn. */
-static uint8_t *map_pfns(struct dom *d, uint64_t pfn, uint64_t pages)
+/*
+ * Guest memory is reached through the backend by pfn, never more than
+ * hv->map_chunk pages at a time: no host buffer grows with the guest,
+ * whatever its size.  The p2m itself stays in the backend (hv_mfns).
+ */
+
+static uint64_t umin(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
+
+/* The machine frame of pfn. */
+static int mfn_of(struct dom *d, uint64_t pfn, uint64_t *mfn)
+{
+	return hv_mfns(d->hv, d->domid, pfn, 1, mfn, &d->err);
+}
+
+/* Map pages guest frames starting at pfn (at most hv->map_chunk). */
+static uint8_t *map_pfns(struct dom *d, uint64_t pfn, uint64_t pages,
+			 enum hv_map_use use)
 {
 	if (pages == 0 || pfn > d->layout.nr_pages ||
-	    pages > d->layout.nr_pages - pfn) {
+	    pages > d->layout.nr_pages - pfn || pages > d->hv->map_chunk) {
 		xb_fail(&d->err, XB_EINTERNAL, "map: pfns %#" PRIx64 "+%" PRIu64
 			" outside the guest", pfn, pages);
 		return NULL;
 	}
-	return hv_map(d->hv, d->domid, d->p2m + pfn, pages, &d->err);
+	return hv_map_pfns(d->hv, d->domid, pfn, pages, use, &d->err);
 }
 
-static void unmap(struct dom *d, void *p, uint64_t pages)
+/* Fill the host mapping p of pages frames, the piece that starts
+ * first pages into the range being written. */
+typedef int (*fill_fn)(struct dom *d, uint8_t *p, uint64_t first,
+		       uint64_t pages);
+
+/* Write [pfn, pfn + pages) piece by piece, each mapped, filled, unmapped. */
+static int write_pieces(struct dom *d, uint64_t pfn, uint64_t pages,
+			enum hv_map_use use, fill_fn fill)
 {
-	if (p)
-		hv_unmap(d->hv, p, pages);
+	uint64_t n;
+	int rc;
+
+	for (uint64_t done = 0; done < pages; done += n) {
+		uint8_t *p;
+
+		n = umin(d->hv->map_chunk, pages - done);
+		if ((rc = dom_check_stop(d)) < 0)
+			return rc;
+		if (!(p = map_pfns(d, pfn + done, n, use)))
+			return -d->err.code;
+		rc = fill(d, p, done, n);
+		hv_unmap(d->hv, p, n);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* kernel_load_part writes every byte: the kernel, zeros past its end. */
+static int fill_kernel(struct dom *d, uint8_t *p, uint64_t first,
+		       uint64_t pages)
+{
+	return kernel_load_part(&d->kernel, p, first << XB_PAGE_SHIFT,
+				pages << XB_PAGE_SHIFT, &d->err);
 }
 
 static int load_kernel(struct dom *d)
 {
 	const struct layout_seg *s = &d->layout.kernel;
-	uint8_t *p = map_pfns(d, s->pfn, s->pages);
-	int rc;
 
-	uint64_t span = d->layout.virt_kend - d->layout.virt_kstart;
+	return write_pieces(d, s->pfn, s->pages, HV_MAP_DATA, fill_kernel);
+}
 
-	if (!p)
-		return -d->err.code;
-	/* kernel_load writes every byte of [kstart, kend); zero the rest of
-	 * the last page only. */
-	memset(p + span, 0, (s->pages << XB_PAGE_SHIFT) - span);
-	rc = kernel_load(&d->kernel, p, s->pages << XB_PAGE_SHIFT, &d->err);
-	unmap(d, p, s->pages);
-	return rc;
+static int fill_initrd(struct dom *d, uint8_t *p, uint64_t first,
+		       uint64_t pages)
+{
+	uint64_t off = first << XB_PAGE_SHIFT, len = pages << XB_PAGE_SHIFT;
+	uint64_t n = off < d->initrd_len ? umin(len, d->initrd_len - off) : 0;
+
+	memcpy(p, d->initrd + off, n);
+	memset(p + n, 0, len - n);
+	return 0;
 }
 
 static int load_initrd(struct dom *d)
 {
 	const struct layout_seg *s = &d->layout.initrd;
-	uint8_t *p;
 
 	if (!d->layout.has_initrd)
 		return 0;
-	if (!(p = map_pfns(d, s->pfn, s->pages)))
-		return -d->err.code;
-	memcpy(p, d->initrd, d->initrd_len);
-	memset(p + d->initrd_len, 0, (s->pages << XB_PAGE_SHIFT) - d->initrd_len);
-	unmap(d, p, s->pages);
+	return write_pieces(d, s->pfn, s->pages, HV_MAP_DATA, fill_initrd);
+}
+
+/* The p2m list's entries for the pages [first, first + pages) of the list;
+ * 8-byte entries are looked up straight into the mapping. */
+static int fill_p2m(struct dom *d, uint8_t *p, uint64_t first, uint64_t pages)
+{
+	const struct guest_params *gp = d->gp;
+	uint64_t per = XB_PAGE_SIZE / gp->pfn_size, buf[512], n;
+	uint64_t pfn = first * per;
+	uint64_t end = umin(pfn + pages * per, d->layout.nr_pages);
+	uint8_t *dst = p;
+	int rc;
+
+	for (; pfn < end; pfn += n, dst += n * gp->pfn_size) {
+		bool direct = gp->pfn_size == sizeof(uint64_t);
+		uint64_t *m = direct ? (uint64_t *)dst : buf;
+
+		n = direct ? end - pfn : umin(XB_ARRAY_SIZE(buf), end - pfn);
+		if ((rc = hv_mfns(d->hv, d->domid, pfn, n, m, &d->err)) < 0)
+			return rc;
+		gp->write_p2m(dst, m, n);
+	}
+	memset(dst, 0, (size_t)(p + (pages << XB_PAGE_SHIFT) - dst));
 	return 0;
 }
 
-struct pt_frames {
-	const struct layout *l;
-	uint8_t *pt, *p2m;
+/* Pages of the p2m segment that hold the list (the INIT_P2M tables
+ * follow them). */
+static uint64_t p2m_list_pages(const struct layout *l)
+{
+	return l->p2m.pages - (l->p2m_base != XB_UNSET ? l->maps[1].pgtables : 0);
+}
+
+static int write_p2m(struct dom *d)
+{
+	return write_pieces(d, d->layout.p2m.pfn, p2m_list_pages(&d->layout),
+			    HV_MAP_DATA, fill_p2m);
+}
+
+/*
+ * pt_write's view of guest memory: the page-table frames (the start-of-day
+ * tables; the INIT_P2M tables after the p2m list) through one mapping of
+ * at most map_chunk pages that moves as needed, each piece zeroed when it
+ * is first mapped; mfns through a cursor over the backend's table.
+ */
+struct pt_ctx {
+	struct dom *d;
+	struct { uint64_t pfn, pages, piece0; } area[2];
+	unsigned nareas;
+	uint8_t *zeroed;	/* per piece: zeroed already */
+	uint64_t npieces;
+	uint8_t *win;		/* the current mapping */
+	uint64_t win_pfn, win_pages;
+	uint64_t mfn_pfn, mfn_n, mfns[512];
 };
+
+static void pt_unmap(struct pt_ctx *c)
+{
+	if (c->win)
+		hv_unmap(c->d->hv, c->win, c->win_pages);
+	c->win = NULL;
+}
+
+/* Map piece k of area a; NULL with d->err set on failure. */
+static uint8_t *pt_map_piece(struct pt_ctx *c, unsigned a, uint64_t k)
+{
+	uint64_t chunk = c->d->hv->map_chunk;
+	uint64_t pfn = c->area[a].pfn + k * chunk;
+	uint64_t n = umin(chunk, c->area[a].pfn + c->area[a].pages - pfn);
+
+	pt_unmap(c);
+	if (!(c->win = map_pfns(c->d, pfn, n, HV_MAP_BOOT)))
+		return NULL;
+	c->win_pfn = pfn;
+	c->win_pages = n;
+	if (!c->zeroed[c->area[a].piece0 + k]) {
+		memset(c->win, 0, n << XB_PAGE_SHIFT);
+		c->zeroed[c->area[a].piece0 + k] = 1;
+	}
+	return c->win;
+}
 
 static void *pt_frame(void *ctx, uint64_t pfn)
 {
-	const struct pt_frames *f = ctx;
-	const struct layout_seg *pt = &f->l->pgtables, *p2m = &f->l->p2m;
+	struct pt_ctx *c = ctx;
 
-	if (pfn >= pt->pfn && pfn < pt->pfn + pt->pages)
-		return f->pt + ((pfn - pt->pfn) << XB_PAGE_SHIFT);
-	if (pfn >= p2m->pfn && pfn < p2m->pfn + p2m->pages)
-		return f->p2m + ((pfn - p2m->pfn) << XB_PAGE_SHIFT);
+	if (c->win && pfn - c->win_pfn < c->win_pages)
+		return c->win + ((pfn - c->win_pfn) << XB_PAGE_SHIFT);
+	for (unsigned a = 0; a < c->nareas; a++) {
+		uint64_t off = pfn - c->area[a].pfn;
+
+		if (off < c->area[a].pages &&
+		    pt_map_piece(c, a, off / c->d->hv->map_chunk))
+			return c->win + ((pfn - c->win_pfn) << XB_PAGE_SHIFT);
+	}
 	return NULL;
 }
 
-/* p2m list and page tables; the INIT_P2M tables share the p2m mapping. */
-static int write_p2m_and_tables(struct dom *d)
+static int pt_mfn(void *ctx, uint64_t pfn, uint64_t *mfn)
+{
+	struct pt_ctx *c = ctx;
+
+	if (pfn - c->mfn_pfn >= c->mfn_n) {
+		uint64_t n = umin(XB_ARRAY_SIZE(c->mfns),
+				  c->d->layout.nr_pages - pfn);
+		int rc = hv_mfns(c->d->hv, c->d->domid, pfn, n, c->mfns,
+				 &c->d->err);
+
+		if (rc < 0)
+			return rc;
+		c->mfn_pfn = pfn;
+		c->mfn_n = n;
+	}
+	*mfn = c->mfns[pfn - c->mfn_pfn];
+	return 0;
+}
+
+static int write_tables(struct dom *d)
 {
 	const struct layout *l = &d->layout;
-	struct pt_frames f = { .l = l };
-	int rc = -XB_EINTERNAL;
+	uint64_t chunk = d->hv->map_chunk;
+	struct pt_ctx c = { .d = d };
+	int rc;
 
-	f.p2m = map_pfns(d, l->p2m.pfn, l->p2m.pages);
-	if (!f.p2m)
-		return -d->err.code;
-	memset(f.p2m, 0, l->p2m.pages << XB_PAGE_SHIFT);
-	d->gp->write_p2m(f.p2m, d->p2m, l->nr_pages);
-	f.pt = map_pfns(d, l->pgtables.pfn, l->pgtables.pages);
-	if (!f.pt)
-		goto out;
-	memset(f.pt, 0, l->pgtables.pages << XB_PAGE_SHIFT);
-	rc = pt_write(l, d->p2m, pt_frame, &f, &d->err);
+	c.area[c.nareas++].pfn = l->pgtables.pfn;
+	c.area[0].pages = l->pgtables.pages;
+	if (l->p2m_base != XB_UNSET) {
+		c.area[1].pages = l->maps[1].pgtables;
+		c.area[1].pfn = l->p2m.pfn + l->p2m.pages - c.area[1].pages;
+		c.nareas++;
+	}
+	for (unsigned a = 0; a < c.nareas; a++) {
+		c.area[a].piece0 = c.npieces;
+		c.npieces += (c.area[a].pages + chunk - 1) / chunk;
+	}
+	if (!(c.zeroed = calloc(c.npieces, 1)))
+		return xb_fail(&d->err, XB_EINTERNAL, "out of memory");
+	rc = pt_write(l, pt_mfn, pt_frame, &c, &d->err);
 	if (rc == 0 && d->test_bad_pte) {
 		/* Test-only: make the L1 entry that maps the root table
 		 * writable, which Xen must refuse when pinning. */
 		uint64_t off = l->pgtables.pfn;
-		uint64_t *l1 = pt_frame(&f, l->maps[0].lvls[0].pfn + (off >> 9));
+		uint64_t *l1 = pt_frame(&c, l->maps[0].lvls[0].pfn + (off >> 9));
 
 		if (l1)
 			l1[off & 511] |= PT_RW;
 	}
-out:
-	unmap(d, f.pt, l->pgtables.pages);
-	unmap(d, f.p2m, l->p2m.pages);
+	/* Every table frame is written, even one no entry went into. */
+	for (unsigned a = 0; rc == 0 && a < c.nareas; a++)
+		for (uint64_t k = 0; rc == 0 && k * chunk < c.area[a].pages; k++)
+			if (!c.zeroed[c.area[a].piece0 + k] &&
+			    !pt_map_piece(&c, a, k))
+				rc = -d->err.code;
+	pt_unmap(&c);
+	free(c.zeroed);
 	return rc;
 }
 
@@ -305,7 +452,7 @@ static void fill_start_info(struct dom *d)
 static int write_magic_pages(struct dom *d)
 {
 	const struct layout *l = &d->layout;
-	uint8_t *p = map_pfns(d, l->start_info.pfn, 3);
+	uint8_t *p = map_pfns(d, l->start_info.pfn, 3, HV_MAP_BOOT);
 	uint8_t *stack;
 
 	if (!p)
@@ -313,11 +460,11 @@ static int write_magic_pages(struct dom *d)
 	memset(p, 0, 3 * XB_PAGE_SIZE);
 	fill_start_info(d);
 	d->gp->write_start_info(p, &d->si);
-	unmap(d, p, 3);
-	if (!(stack = map_pfns(d, l->stack.pfn, 1)))
+	hv_unmap(d->hv, p, 3);
+	if (!(stack = map_pfns(d, l->stack.pfn, 1, HV_MAP_DATA)))
 		return -d->err.code;
 	memset(stack, 0, XB_PAGE_SIZE);
-	unmap(d, stack, 1);
+	hv_unmap(d->hv, stack, 1);
 	return 0;
 }
 
@@ -333,8 +480,9 @@ static int init_shared_info(struct dom *d)
 	return 0;
 }
 
-/* vCPU 0 at the kernel's entry (DESIGN.md), recorded in d->vcpu. */
-static void vcpu_context(struct dom *d)
+/* vCPU 0 at the kernel's entry (DESIGN.md), recorded in d->vcpu; root:
+ * the root table's mfn. */
+static void vcpu_context(struct dom *d, uint64_t root)
 {
 	const struct layout *l = &d->layout;
 	const struct guest_params *gp = d->gp;
@@ -352,49 +500,46 @@ static void vcpu_context(struct dom *d)
 	v->kernel_ss = v->ss;
 	v->kernel_sp = v->rsp;
 	v->flags = gp->vcpu_flags;
-	v->cr3_mfn = d->p2m[l->pgtables.pfn];
+	v->cr3_mfn = root;
 }
 
 int dom_build(struct dom *d)
 {
 	const struct layout *l = &d->layout;
+	uint64_t root;
 	int rc;
 
 	if ((rc = dom_check_stop(d)) < 0)
 		return rc;
-	d->p2m = calloc(l->nr_pages, sizeof(*d->p2m));
-	if (!d->p2m)
-		return xb_fail(&d->err, XB_EINTERNAL,
-			       "out of memory for the p2m (%" PRIu64 " pages)",
-			       l->nr_pages);
-	if ((rc = hv_populate(d->hv, d->domid, l->nr_pages, d->p2m,
-				  &d->err)) < 0)
+	if ((rc = hv_populate(d->hv, d->domid, l->nr_pages, &d->err)) < 0 ||
+	    (rc = mfn_of(d, l->xenstore.pfn, &d->store_mfn)) < 0 ||
+	    (rc = mfn_of(d, l->console.pfn, &d->console_mfn)) < 0 ||
+	    (rc = mfn_of(d, l->pgtables.pfn, &root)) < 0)
 		return rc;
-	d->store_mfn = d->p2m[l->xenstore.pfn];
-	d->console_mfn = d->p2m[l->console.pfn];
 	if ((rc = hv_shared_info_mfn(d->hv, d->domid, &d->shared_info_mfn,
 					 &d->err)) < 0)
 		return rc;
 
 	if ((rc = dom_check_stop(d)) < 0 || (rc = load_kernel(d)) < 0 ||
-	    (rc = dom_check_stop(d)) < 0 || (rc = load_initrd(d)) < 0 ||
-	    (rc = write_p2m_and_tables(d)) < 0 ||
-	    (rc = write_magic_pages(d)) < 0 || (rc = dom_check_stop(d)) < 0)
+	    (rc = load_initrd(d)) < 0 || (rc = write_p2m(d)) < 0 ||
+	    (rc = write_tables(d)) < 0 || (rc = write_magic_pages(d)) < 0 ||
+	    (rc = dom_check_stop(d)) < 0)
 		return rc;
 	if (l->virt_hypercall != XB_UNSET) {
 		uint64_t pfn = (l->virt_hypercall - l->virt_base) >> XB_PAGE_SHIFT;
+		uint64_t mfn;
 
-		if ((rc = hv_hypercall_init(d->hv, d->domid, d->p2m[pfn],
-						&d->err)) < 0)
+		if ((rc = mfn_of(d, pfn, &mfn)) < 0 ||
+		    (rc = hv_hypercall_init(d->hv, d->domid, mfn, &d->err)) < 0)
 			return rc;
 	}
 	/* All builder mappings of page-table frames are gone: pin. */
-	if ((rc = hv_pin_root(d->hv, d->domid, d->gp->levels,
-				  d->p2m[l->pgtables.pfn], &d->err)) < 0)
+	if ((rc = hv_pin_root(d->hv, d->domid, d->gp->levels, root,
+				  &d->err)) < 0)
 		return rc;
 	if ((rc = init_shared_info(d)) < 0)
 		return rc;
-	vcpu_context(d);
+	vcpu_context(d, root);
 	if ((rc = hv_set_vcpu(d->hv, d->domid, 0, &d->vcpu, &d->err)) < 0)
 		return rc;
 	return hv_seed_grants(d->hv, d->domid, d->console_mfn,

@@ -70,7 +70,7 @@ struct dom {
 	bool created;			/* a domain exists that dom_abort must remove */
 	bool destroyed;			/* dom_abort removed it */
 	bool xs_written;		/* dom_write_xenstore wrote keys */
-	uint64_t *p2m;			/* pfn -> mfn, nr_pages entries */
+	/* pfn -> mfn: the backend's (hv_mfns), never a host array here */
 	uint64_t shared_info_mfn;
 	uint32_t store_domid, console_domid;
 	uint32_t store_evtchn, console_evtchn;

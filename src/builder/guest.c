@@ -55,7 +55,8 @@ static void si_write_32(void *page, const struct dom_start_info *si)
 
 static void p2m_write_64(void *dst, const uint64_t *p2m, uint64_t n)
 {
-	memcpy(dst, p2m, n * sizeof(*p2m));
+	if (dst != (const void *)p2m)	/* the builder may look up in place */
+		memcpy(dst, p2m, n * sizeof(*p2m));
 }
 
 static void p2m_write_32(void *dst, const uint64_t *p2m, uint64_t n)

@@ -49,7 +49,8 @@ struct guest_params {
 
 	/* Writers of the kind's guest-visible structures. */
 	void (*write_start_info)(void *page, const struct dom_start_info *si);
-	void (*write_p2m)(void *dst, const uint64_t *p2m, uint64_t nr_pages);
+	/* n p2m entries from mfns[0, n); dst may be mfns itself. */
+	void (*write_p2m)(void *dst, const uint64_t *mfns, uint64_t n);
 	void (*init_shared_info)(void *page);
 };
 

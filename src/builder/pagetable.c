@@ -39,7 +39,7 @@ static uint64_t prot_of(const struct layout *l, unsigned lv, uint64_t pfn)
  * for the lower-level tables (or, at L1, the pages) of every map m2 that
  * falls in their range.
  */
-int pt_write(const struct layout *l, const uint64_t *p2m, pt_frame_fn frame,
+int pt_write(const struct layout *l, pt_mfn_fn mfn, pt_frame_fn frame,
 	     void *ctx, struct xb_err *e)
 {
 	const struct guest_params *gp = l->gp;
@@ -74,14 +74,17 @@ int pt_write(const struct layout *l, const uint64_t *p2m, pt_frame_fn frame,
 				for (p = p_s; p <= p_e; p++, pfn++) {
 					/* Entry p of table number p / 512. */
 					uint64_t tpfn = own->pfn + (p >> PT_LEVEL_SHIFT);
-					uint64_t *tab = frame(ctx, tpfn);
+					uint64_t *tab = frame(ctx, tpfn), m;
+					int rc;
 
 					if (!tab || pfn >= l->nr_pages)
 						return xb_fail(e, XB_EINTERNAL,
 							       "page tables: no frame for pfn %#" PRIx64
 							       " (level %d entry %" PRIu64 ")",
 							       tab ? pfn : tpfn, lv + 1, p);
-					tab[p & 511] = (p2m[pfn] << XB_PAGE_SHIFT) |
+					if ((rc = mfn(ctx, pfn, &m)) < 0)
+						return rc;
+					tab[p & 511] = (m << XB_PAGE_SHIFT) |
 						       prot_of(l, (unsigned)lv, pfn);
 				}
 			}

@@ -9,16 +9,21 @@
 
 #include "../x86.h"
 
-/* Host pointer to the 4 KiB frame of guest pfn, or NULL. */
+/* Host pointer to the 4 KiB frame of guest pfn, or NULL (e may be set).
+ * Only valid until the next call. */
 typedef void *(*pt_frame_fn)(void *ctx, uint64_t pfn);
+/* The machine frame of guest pfn into *mfn: 0, or a negative exit class
+ * with the message on e.  Called with ascending pfns mostly. */
+typedef int (*pt_mfn_fn)(void *ctx, uint64_t pfn, uint64_t *mfn);
 
 /*
  * Fill every page-table frame of l (the start-of-day tables in
- * l->pgtables, and the INIT_P2M tables after the p2m list) from p2m
- * (pfn -> mfn).  Entries of L1 tables that map a page-table frame lack
- * the RW bit.  The frames must be zeroed beforehand.
+ * l->pgtables, and the INIT_P2M tables after the p2m list), looking the
+ * frames up with mfn and reaching the tables with frame (both get ctx).
+ * Entries of L1 tables that map a page-table frame lack the RW bit.  The
+ * frames must be zeroed beforehand.
  */
-int pt_write(const struct layout *l, const uint64_t *p2m, pt_frame_fn frame,
+int pt_write(const struct layout *l, pt_mfn_fn mfn, pt_frame_fn frame,
 	     void *ctx, struct xb_err *e);
 
 /* Host pointer to the 4 KiB frame of machine frame mfn, or NULL. */

@@ -20,10 +20,31 @@ struct hv_ops;
 
 /*
  * A backend.  Each backend's state begins with this struct; calls go
- * through the hv_*() wrappers below: hv_map(d->hv, domid, mfns, n, &err).
+ * through the hv_*() wrappers below: hv_map_pfns(d->hv, domid, pfn, n,
+ * HV_MAP_DATA, &err).
  */
 struct hv {
 	const struct hv_ops *ops;
+	/* The most pages the builder maps at once (set when the backend
+	 * opens, never 0): larger ranges are mapped piece by piece, so no
+	 * host buffer grows with the guest.  Large on Xen, where every
+	 * foreign mapping is a costly call. */
+	size_t map_chunk;
+};
+
+/*
+ * Who reads what the builder writes through a mapping, once it is
+ * unmapped.  A hint that lets a backend drop bytes nobody will read on
+ * its side (the simulator's lean mode, for `xbuild plan`); Xen ignores it.
+ */
+enum hv_map_use {
+	/* Read by the hypervisor or a toolstack too: page tables (checked
+	 * at pin), start_info, the xenstore and console pages. */
+	HV_MAP_BOOT,
+	/* Read by the guest alone: kernel, initrd, p2m list, boot stack.
+	 * Every byte of such a mapping must be written: its initial
+	 * contents are unspecified. */
+	HV_MAP_DATA,
 };
 
 struct hv_create {
@@ -59,13 +80,24 @@ struct hv_ops {
 			      uint32_t *domid, struct xb_err *e);
 	int (*set_max_mem)(struct hv *hv, uint32_t domid, uint64_t kb,
 			   struct xb_err *e);
-	/* Populate pfns [0, nr_pages); mfns[pfn] receives each frame. */
+	/* Populate pfns [0, nr_pages) of a domain that has no memory yet
+	 * (once per domain).  The backend keeps the pfn -> mfn table. */
 	int (*populate)(struct hv *hv, uint32_t domid, uint64_t nr_pages,
-			uint64_t *mfns, struct xb_err *e);
-	/* Map n guest frames (any order) at consecutive host addresses,
-	 * read-write.  Returns NULL with e set on failure. */
+			struct xb_err *e);
+	/* mfns[i] = the machine frame of pfn + i, for i < n; the range must
+	 * lie in what populate gave.  Answered from the backend's own
+	 * table: not a hypervisor call (no fault injection in the sim). */
+	int (*mfns)(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
+		    uint64_t *mfns, struct xb_err *e);
+	/* Map pfns [pfn, pfn + n) at consecutive host addresses,
+	 * read-write; n <= hv->map_chunk.  NULL with e set on failure. */
+	void *(*map_pfns)(struct hv *hv, uint32_t domid, uint64_t pfn,
+			  size_t n, enum hv_map_use use, struct xb_err *e);
+	/* Map n machine frames (any order; frames outside the p2m such as
+	 * shared info), read-write, as HV_MAP_BOOT.  NULL with e set. */
 	void *(*map)(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 		     size_t n, struct xb_err *e);
+	/* Unmap what map or map_pfns returned (n: the same count). */
 	void (*unmap)(struct hv *hv, void *addr, size_t n);
 	/* MMUEXT_PIN_L4_TABLE (levels 4) or MMUEXT_PIN_L3_TABLE (3). */
 	int (*pin_root)(struct hv *hv, uint32_t domid, unsigned levels,
@@ -126,9 +158,17 @@ static inline int hv_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb, str
 {
 	return hv->ops->set_max_mem(hv, domid, kb, e);
 }
-static inline int hv_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages, uint64_t *mfns, struct xb_err *e)
+static inline int hv_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages, struct xb_err *e)
 {
-	return hv->ops->populate(hv, domid, nr_pages, mfns, e);
+	return hv->ops->populate(hv, domid, nr_pages, e);
+}
+static inline int hv_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n, uint64_t *mfns, struct xb_err *e)
+{
+	return hv->ops->mfns(hv, domid, pfn, n, mfns, e);
+}
+static inline void *hv_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n, enum hv_map_use use, struct xb_err *e)
+{
+	return hv->ops->map_pfns(hv, domid, pfn, n, use, e);
 }
 static inline void *hv_map(struct hv *hv, uint32_t domid, const uint64_t *mfns, size_t n, struct xb_err *e)
 {

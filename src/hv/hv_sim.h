@@ -13,6 +13,16 @@ struct hv_sim_opts {
 	uint64_t max_pages;	/* refuse populate beyond this; 0 = no limit */
 	int fail_call;		/* fault injection: fail the k-th call (1-based), 0 = never */
 	const char *fail_op;	/* fault injection: fail the first call of this op */
+	/*
+	 * Lean mode, for `xbuild plan`: host memory stays bounded whatever
+	 * the guest's size.  What the builder writes through HV_MAP_DATA
+	 * mappings (kernel, initrd, p2m list) is dropped - hv_sim_frame()
+	 * returns NULL for those frames and a pin that reaches one fails -;
+	 * everything else is kept, page tables compressed.  Off: every
+	 * written frame is kept as it is (the build tests walk the guest).
+	 */
+	bool lean;
+	size_t map_chunk;	/* hv.h map_chunk; 0: 16384 pages, lean 256 */
 };
 int hv_sim_open(const struct hv_sim_opts *o, struct hv **hv, struct xb_err *e);
 

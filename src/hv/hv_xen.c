@@ -63,6 +63,10 @@ _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t),
 /* Extents per populate_physmap call (2 MiB of extent list). */
 #define POPULATE_BATCH (1UL << 18)
 
+/* Pages per foreign mapping the builder asks for (hv.h map_chunk): 64 MiB,
+ * as every xenforeignmemory_map is a costly call. */
+#define XEN_MAP_CHUNK 16384
+
 /* Defaults when struct hv_create leaves a limit 0, as libxl does. */
 #define DEFAULT_MAX_EVTCHN_PORT 1023	/* libxl: event_channels = 1023 */
 
@@ -77,6 +81,13 @@ struct hv_log {
 	char last[256];
 };
 
+/* The pfn -> mfn table of a domain this backend populated. */
+struct xen_p2m {
+	uint32_t domid;
+	uint64_t nr_pages;
+	uint64_t *mfn;		/* nr_pages entries */
+};
+
 struct xen {
 	struct hv hv;		/* first: the interface view of this state */
 	xc_interface *xch;
@@ -88,6 +99,9 @@ struct xen {
 	/* Extents used by the last populate, for tracing and benchmarks. */
 	uint64_t populated[3];		/* order 18, 9, 0 */
 	char populate_stats[128];
+	/* The domains populated through this handle (usually one). */
+	struct xen_p2m *p2m;
+	size_t np2m;
 };
 
 static struct xen *xen_of(struct hv *hv)
@@ -341,18 +355,44 @@ static int xen_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
 	return 0;
 }
 
-/*
- * Populate pfns [0, nr) with 1 GiB extents where they fit, then 2 MiB, then
- * 4 KiB pages.  pfn always stays aligned to the current order because each
- * larger order only consumes whole extents from pfn 0.  An order the
- * hypervisor refuses (Xen caps a domU's extent order, 9 by default, and
- * may run out of contiguous memory) is dropped for the rest of the range;
- * order 0 must succeed.
- */
-static int xen_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
-			uint64_t *mfns, struct xb_err *e)
+static struct xen_p2m *p2m_of(struct xen *h, uint32_t domid)
 {
-	struct xen *h = xen_of(hv);
+	for (size_t i = 0; i < h->np2m; i++)
+		if (h->p2m[i].domid == domid)
+			return &h->p2m[i];
+	return NULL;
+}
+
+/* The table of domid, or NULL with e set when [pfn, pfn + n) is not in it. */
+static const struct xen_p2m *p2m_range(struct xen *h, uint32_t domid,
+				       uint64_t pfn, uint64_t n,
+				       const char *op, struct xb_err *e)
+{
+	const struct xen_p2m *p = p2m_of(h, domid);
+
+	if (!p || !xb_range_ok(pfn, n, p->nr_pages)) {
+		xb_fail(e, XB_EINTERNAL, "%s(dom %" PRIu32 "): pfns 0x%" PRIx64
+			"+%" PRIu64 " outside the %" PRIu64 " populated", op,
+			domid, pfn, n, p ? p->nr_pages : 0);
+		return NULL;
+	}
+	return p;
+}
+
+static void p2m_drop(struct xen *h, uint32_t domid)
+{
+	struct xen_p2m *p = p2m_of(h, domid);
+
+	if (!p)
+		return;
+	free(p->mfn);
+	*p = h->p2m[--h->np2m];
+}
+
+/* Populate pfns [0, nr) into mfns[]: see xen_populate. */
+static int populate_into(struct xen *h, uint32_t domid, uint64_t nr_pages,
+			 uint64_t *mfns, struct xb_err *e)
+{
 	xen_pfn_t *ext = NULL;
 	uint64_t pfn = 0;
 
@@ -426,6 +466,60 @@ static int xen_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 	return 0;
 }
 
+/*
+ * Populate pfns [0, nr) with 1 GiB extents where they fit, then 2 MiB, then
+ * 4 KiB pages.  pfn always stays aligned to the current order because each
+ * larger order only consumes whole extents from pfn 0.  An order the
+ * hypervisor refuses (Xen caps a domU's extent order, 9 by default, and
+ * may run out of contiguous memory) is dropped for the rest of the range;
+ * order 0 must succeed.  The pfn -> mfn table stays here (xen_mfns,
+ * xen_map_pfns) until the domain is destroyed or the handle closed.
+ */
+static int xen_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
+			struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	struct xen_p2m *tab;
+	uint64_t *mfns;
+	int rc;
+
+	if (p2m_of(h, domid))
+		return xb_fail(e, XB_EINTERNAL,
+			       "populate(dom %" PRIu32 "): already populated", domid);
+	if (nr_pages == 0 || nr_pages > SIZE_MAX / sizeof(*mfns))
+		return xb_fail(e, XB_EINTERNAL,
+			       "populate(dom %" PRIu32 ", %" PRIu64 " pages): bad size",
+			       domid, nr_pages);
+	tab = realloc(h->p2m, (h->np2m + 1) * sizeof(*tab));
+	if (!tab)
+		return xb_fail(e, XB_EINTERNAL,
+			       "populate(dom %" PRIu32 "): out of memory", domid);
+	h->p2m = tab;
+	mfns = calloc(nr_pages, sizeof(*mfns));
+	if (!mfns)
+		return xb_fail(e, XB_EINTERNAL,
+			       "out of memory for the p2m (%" PRIu64 " pages)",
+			       nr_pages);
+	rc = populate_into(h, domid, nr_pages, mfns, e);
+	if (rc < 0) {
+		free(mfns);
+		return rc;
+	}
+	h->p2m[h->np2m++] = (struct xen_p2m){ domid, nr_pages, mfns };
+	return 0;
+}
+
+static int xen_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
+		    uint64_t *mfns, struct xb_err *e)
+{
+	const struct xen_p2m *p = p2m_range(xen_of(hv), domid, pfn, n, "mfns", e);
+
+	if (!p)
+		return -XB_EINTERNAL;
+	memcpy(mfns, p->mfn + pfn, n * sizeof(*mfns));
+	return 0;
+}
+
 static void *xen_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 		     size_t n, struct xb_err *e)
 {
@@ -473,6 +567,16 @@ static void *xen_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 	trace(h, "map(dom %" PRIu32 ", %zu frames, first mfn 0x%" PRIx64 ") = %p",
 	      domid, n, mfns[0], p);
 	return p;
+}
+
+/* Xen has no use for the hint (hv.h): every mapping is the guest's memory. */
+static void *xen_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn,
+			  size_t n, enum hv_map_use use, struct xb_err *e)
+{
+	const struct xen_p2m *p = p2m_range(xen_of(hv), domid, pfn, n, "map", e);
+
+	(void)use;
+	return p ? xen_map(hv, domid, p->mfn + pfn, n, e) : NULL;
 }
 
 static void xen_unmap(struct hv *hv, void *addr, size_t n)
@@ -697,6 +801,7 @@ static int xen_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 		return fail_errno(h, e, errno, "xc_domain_destroy(dom %" PRIu32 ")",
 				  domid);
 	trace(h, "xc_domain_destroy(dom %" PRIu32 ")", domid);
+	p2m_drop(h, domid);
 	return 0;
 }
 
@@ -896,6 +1001,9 @@ static void xen_close(struct hv *hv)
 		xenforeignmemory_close(h->fmem);
 	if (h->xch)
 		xc_interface_close(h->xch);
+	while (h->np2m)
+		p2m_drop(h, h->p2m[0].domid);
+	free(h->p2m);
 	free(h);
 }
 
@@ -906,6 +1014,8 @@ static const struct hv_ops xen_ops = {
 	.domain_by_uuid = xen_domain_by_uuid,
 	.set_max_mem = xen_set_max_mem,
 	.populate = xen_populate,
+	.mfns = xen_mfns,
+	.map_pfns = xen_map_pfns,
 	.map = xen_map,
 	.unmap = xen_unmap,
 	.pin_root = xen_pin_root,
@@ -996,6 +1106,7 @@ int hv_xen_open(const struct hv_xen_opts *o, struct hv **hv, struct xb_err *e)
 	}
 	trace(h, "open: xenctrl and xenforeignmemory ready");
 	h->hv.ops = &xen_ops;
+	h->hv.map_chunk = h->o.map_chunk ? h->o.map_chunk : XEN_MAP_CHUNK;
 	*hv = &h->hv;
 	return 0;
 }

@@ -23,6 +23,9 @@ struct hv_xen_opts {
 	int trace;
 	void (*log)(void *ctx, const char *line);
 	void *log_ctx;
+	/* Pages per foreign mapping (hv.h map_chunk); 0: 16384 (64 MiB).
+	 * Small values let a test drive the piecewise mapping on real Xen. */
+	size_t map_chunk;
 };
 
 /*

@@ -17,6 +17,9 @@ int sim_enter(struct sim *h, const char *op, struct xb_err *e)
 	snprintf(h->last_op, sizeof(h->last_op), "%s", op);
 	if (h->calls <= SIM_MAX_CALLS)
 		h->call_names[h->calls - 1] = op;
+	if (h->oom)
+		return xb_fail(e, XB_EINTERNAL, "%s: the simulated hypervisor "
+			       "ran out of host memory for guest frames", op);
 	if ((h->o.fail_call && (unsigned)h->o.fail_call == h->calls) ||
 	    (h->o.fail_op && !strcmp(h->o.fail_op, op))) {
 		if (h->o.fail_op)
@@ -61,6 +64,7 @@ static int sim_domain_create(struct hv *hv, const struct hv_create *c,
 {
 	struct sim *h = sim_of(hv);
 	struct sim_dom *d = NULL;
+	uint8_t *p;
 	int rc;
 
 	if ((rc = sim_enter(h, "domain_create", e)) < 0)
@@ -76,13 +80,18 @@ static int sim_domain_create(struct hv *hv, const struct hv_create *c,
 		return xb_fail(e, XB_EHV, "domain_create: out of frames");
 	memset(d, 0, sizeof(*d));
 	d->used = true;
-	d->domid = h->next_domid++;
+	d->domid = h->next_domid;
 	d->pae = c->pae;
 	memcpy(d->uuid, c->uuid, sizeof(d->uuid));
 	d->next_port = 1;
 	/* The shared-info frame belongs to the domain, outside its p2m. */
-	d->shinfo_idx = sim_frame_alloc(h, sim_slot(h, d));
-	memset(sim_frame_at(h, d->shinfo_idx), 0xa5, XB_PAGE_SIZE);
+	d->shinfo_idx = sim_frames_take(h, 1);
+	if (!(p = sim_frame_raw(h, d->shinfo_idx))) {
+		d->used = false;
+		return xb_fail(e, XB_EINTERNAL, "domain_create: out of memory");
+	}
+	memset(p, 0xa5, XB_PAGE_SIZE);
+	h->next_domid++;
 	*domid = d->domid;
 	return 0;
 }
@@ -129,7 +138,7 @@ static int sim_shared_info_mfn(struct hv *hv, uint32_t domid, uint64_t *mfn,
 		return rc;
 	if (!(d = sim_need_dom(h, domid, "shared_info_mfn", e)))
 		return -XB_EHV;
-	*mfn = sim_idx_to_mfn(h, d->shinfo_idx);
+	*mfn = sim_idx_to_mfn(d->shinfo_idx);
 	return 0;
 }
 
@@ -138,6 +147,7 @@ static int sim_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn,
 {
 	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
+	uint8_t *p;
 	int rc;
 
 	if ((rc = sim_enter(h, "hypercall_init", e)) < 0)
@@ -148,7 +158,9 @@ static int sim_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn,
 		return xb_fail(e, XB_EHV, "hypercall_init: mfn %#" PRIx64
 			       " is not a frame of dom %u", mfn, domid);
 	/* Xen writes 32-byte stubs; the sim writes a recognisable fill. */
-	memset(sim_frame_at(h, sim_mfn_to_idx(h, mfn)), 0xcc, XB_PAGE_SIZE);
+	if (!(p = sim_frame_raw(h, sim_mfn_to_idx(h, mfn))))
+		return xb_fail(e, XB_EINTERNAL, "hypercall_init: out of memory");
+	memset(p, 0xcc, XB_PAGE_SIZE);
 	d->hypercall_mfn = mfn;
 	return 0;
 }
@@ -243,7 +255,7 @@ static int sim_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 		return rc;
 	if (!(d = sim_need_dom(h, domid, "destroy", e)))
 		return -XB_EHV;
-	sim_frames_release(h, sim_slot(h, d));
+	sim_frames_release(h, d);
 	d->used = false;
 	return 0;
 }
@@ -266,6 +278,8 @@ static const struct hv_ops sim_ops = {
 	.domain_by_uuid = sim_domain_by_uuid,
 	.set_max_mem = sim_set_max_mem,
 	.populate = sim_populate,
+	.mfns = sim_mfns,
+	.map_pfns = sim_map_pfns,
 	.map = sim_map,
 	.unmap = sim_unmap,
 	.pin_root = sim_pin_root,
@@ -321,6 +335,10 @@ void hv_sim_stats(struct hv *hv, struct hv_sim_stats *s)
 	memset(s, 0, sizeof(*s));
 	s->calls = h->calls;
 	s->mappings = h->nmaps;
+	s->stored_frames = h->store_n;
+	s->stored_bytes = h->store_bytes;
+	for (size_t i = 0; i < h->ngone; i++)
+		s->dropped_frames += h->gone[i].to - h->gone[i].from;
 	for (unsigned i = 0; i < SIM_MAX_DOMS; i++) {
 		const struct sim_dom *d = &h->doms[i];
 

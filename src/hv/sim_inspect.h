@@ -8,7 +8,9 @@
 
 #include "hv_sim.h"
 
-/* Host pointer to machine frame mfn, or NULL if no such frame exists. */
+/* Host pointer to machine frame mfn (4 KiB, writable), or NULL if no
+ * such frame exists or lean mode dropped its bytes.  Valid until the frame
+ * is written through a mapping again or its domain is destroyed. */
 void *hv_sim_frame(struct hv *hv, uint64_t mfn);
 /* Owner domid of mfn, or -1 when free/unknown. */
 int hv_sim_owner(struct hv *hv, uint64_t mfn);
@@ -30,6 +32,9 @@ struct hv_sim_stats {
 	uint64_t grant_frame[2];/* grant entries 0 and 1 */
 	uint32_t grant_domid[2];
 	char last_op[32];	/* name of the last call */
+	/* Host memory for guest frames: frames held, bytes of their
+	 * contents, frames whose bytes lean mode dropped. */
+	uint64_t stored_frames, stored_bytes, dropped_frames;
 };
 void hv_sim_stats(struct hv *hv, struct hv_sim_stats *s);
 

@@ -3,36 +3,77 @@
  *
  *   sim.c      the ops table, open/close, domains and vCPUs, fault
  *              injection and call accounting, inspection (hv_sim_stats ...)
- *   sim_mem.c  guest frames: the sparse frame pool, scattered MFNs,
- *              populate, map/unmap with copy-in/copy-out
+ *   sim_mem.c  guest frames: scattered MFNs, the frame store, populate,
+ *              mfns, map/unmap with copy-in/copy-out
  *   sim_pin.c  the checks Xen makes when it validates a pinned root table
  *   sim_xs.c   the xenstore model: read/dir/write/rm/introduce, permissions
  *
  * Everything hangs off one struct sim, reached from the struct hv the
- * builder holds; there is no other state.
+ * builder holds; there is no other state.  Nothing in it grows with the
+ * guests' memory except the frames somebody wrote (and, in lean mode, only
+ * those written for page tables and boot pages, most of them compressed).
  */
 #ifndef XB_SIM_INT_H
 #define XB_SIM_INT_H
 
 #include "sim_inspect.h"
 
-#define SIM_BITS 26			/* 2^26 frames = 256 GiB of guests */
+#define SIM_BITS 34			/* 2^34 frames = 64 TiB handed out in all */
 #define SIM_CAP (1ULL << SIM_BITS)
+#define SIM_BLOCK_BITS 26		/* mfns scatter within 256 GiB blocks */
+#define SIM_BLOCK_MASK ((1ULL << SIM_BLOCK_BITS) - 1)
 #define SIM_MFN_BASE (1ULL << 30)	/* above every pfn we hand out */
 #define SIM_MUL 0x9e3779b97f4a7c15ULL	/* odd: a bijection mod 2^k */
 #define SIM_MAX_DOMS 8
 #define SIM_MAX_MAPS 64
 #define SIM_MAX_CALLS 256
+#define SIM_MAP_CHUNK 16384		/* default map_chunk: Xen's 64 MiB */
+#define SIM_LEAN_CHUNK 256		/* lean mode: a 1 MiB window */
+#define SIM_MAX_RUNS 32			/* a frame of more runs is kept raw */
 
 /* Per-frame type: the page-table level a pin validated it as, or none. */
 enum { T_NONE = 0, T_PT1 = 1, T_PT4 = 4 };
 
-/* One outstanding map(): a private copy of n frames, written back at
- * unmap(). */
+/* How a stored frame holds its bytes. */
+enum { F_ZERO, F_RAW, F_RUNS };
+
+/*
+ * A frame of 512 eight-byte entries stored as runs (lean mode): entries
+ * [slot, slot + count) are (mfn(idx + k) << 12) | flags for k < count,
+ * where idx is a frame index and flags the bits outside PT_ADDR_MASK (a
+ * page table mapping consecutive pfns is one run), or, when lit, one
+ * entry whose value is idx.  Entries outside every run are 0.
+ */
+struct sim_run {
+	uint16_t slot, count;
+	uint8_t lit;
+	uint64_t idx, flags;
+};
+
+/* One stored frame: the store is a hash table of these, keyed idx + 1. */
+struct sim_frame {
+	uint64_t key;		/* frame index + 1; 0 marks a free slot */
+	uint8_t type;		/* T_NONE or the level a pin validated */
+	uint8_t form;		/* F_ZERO, F_RAW, F_RUNS */
+	uint16_t nruns;
+	void *data;		/* F_RAW: the 4 KiB page; F_RUNS: the runs */
+};
+
+/* One outstanding map(): a private copy of n frames (written back at
+ * unmap()), or in lean mode for HV_MAP_DATA a scratch window whose bytes
+ * are dropped. */
 struct sim_map {
 	uint8_t *addr;
 	size_t n;
-	uint64_t *idx;		/* frame indices */
+	bool drop;		/* lean HV_MAP_DATA: nothing is written back */
+	bool scratch;		/* addr is one of struct sim's scratch windows */
+	uint64_t idx0;		/* frames idx0 + j (map_pfns), unless idx */
+	uint64_t *idx;		/* map(): one frame index per page, or NULL */
+};
+
+/* Frame indices [from, to) whose bytes lean mode dropped. */
+struct sim_range {
+	uint64_t from, to;
 };
 
 struct sim_dom {
@@ -42,6 +83,8 @@ struct sim_dom {
 	bool pae, pinned, running, introduced, has_vcpu;
 	uint64_t root_mfn, pinned_tables;
 	uint64_t shinfo_idx;
+	bool populated;
+	uint64_t base_idx;	/* pfn p is frame base_idx + p */
 	uint64_t nr_frames;
 	uint64_t max_kb;
 	uint32_t next_port;
@@ -59,13 +102,18 @@ struct sim {
 	struct hv hv;		/* first: the interface view of this state */
 	struct hv_sim_opts o;
 	/* frames (sim_mem.c) */
-	uint8_t *pool;		/* SIM_CAP frames, sparse */
-	int16_t *owner;		/* per frame: domain slot, -1 free */
-	uint8_t *type;		/* per frame: page-table level when pinned */
 	uint64_t next_idx;	/* frames are handed out sequentially */
 	uint64_t mul_inv;
+	struct sim_frame *store;	/* hash table, store_cap slots */
+	size_t store_cap, store_n;
+	uint64_t store_bytes;	/* bytes held by frame contents */
+	struct sim_range *gone;	/* lean mode: sorted, disjoint */
+	size_t ngone, capgone;
+	uint8_t *scratch[2];	/* lean mode: reusable windows of map_chunk pages */
+	bool scratch_busy[2];
 	struct sim_map maps[SIM_MAX_MAPS];
 	unsigned nmaps;
+	bool oom;		/* unmap could not store a frame: the next call fails */
 	/* domains (sim.c) */
 	struct sim_dom doms[SIM_MAX_DOMS];
 	uint32_t next_domid;
@@ -89,6 +137,14 @@ static inline int sim_slot(const struct sim *h, const struct sim_dom *d)
 	return (int)(d - h->doms);
 }
 
+/* MFN of frame index idx: scattered inside its block of 2^26 frames, so
+ * that the first 256 GiB handed out stay below 2^32 (PAE guests). */
+static inline uint64_t sim_idx_to_mfn(uint64_t idx)
+{
+	return SIM_MFN_BASE + (idx & ~SIM_BLOCK_MASK) +
+	       ((idx * SIM_MUL) & SIM_BLOCK_MASK);
+}
+
 /* ---- sim.c ---- */
 
 /* Fault injection and call accounting: every op starts here.  Returns 0,
@@ -102,29 +158,51 @@ struct sim_dom *sim_need_dom(struct sim *h, uint32_t domid, const char *op,
 
 /* ---- sim_mem.c ---- */
 
-/* Reserve the pool and the per-frame arrays (-XB_EINTERNAL); release them
- * and every outstanding mapping. */
+/* Set up and release the frame store and every outstanding mapping. */
 int sim_mem_open(struct sim *h, struct xb_err *e);
 void sim_mem_close(struct sim *h);
-/* MFN of frame index idx, and back: UINT64_MAX when mfn was never handed
- * out.  The host bytes of frame idx. */
-uint64_t sim_idx_to_mfn(const struct sim *h, uint64_t idx);
+/* Frame index of mfn, UINT64_MAX when mfn was never handed out. */
 uint64_t sim_mfn_to_idx(const struct sim *h, uint64_t mfn);
-uint8_t *sim_frame_at(const struct sim *h, uint64_t idx);
+/* The domain slot owning frame idx, or -1. */
+int sim_owner_of(const struct sim *h, uint64_t idx);
 /* True when mfn is a frame that domain d owns. */
 bool sim_owns(const struct sim *h, const struct sim_dom *d, uint64_t mfn);
-/* Hand the next frame to domain slot; the caller checks
- * sim_frames_left() first.  Returns its index. */
-uint64_t sim_frame_alloc(struct sim *h, int slot);
+/* Hand out n consecutive frame indices (the caller checks
+ * sim_frames_left() first); returns the first. */
+uint64_t sim_frames_take(struct sim *h, uint64_t n);
 uint64_t sim_frames_left(const struct sim *h);
-/* Free every frame of domain slot (owner and page-table type). */
-void sim_frames_release(struct sim *h, int slot);
+/* Forget every stored frame of domain d (contents, page-table types). */
+void sim_frames_release(struct sim *h, const struct sim_dom *d);
+
+/* The stored record of frame idx, or NULL (then its bytes are zero, or
+ * dropped when sim_dropped()). */
+struct sim_frame *sim_frame_find(const struct sim *h, uint64_t idx);
+/* The record of idx, made (F_ZERO) when absent; NULL when out of
+ * memory.  Records move when others are added: do not keep the pointer. */
+struct sim_frame *sim_frame_get(struct sim *h, uint64_t idx);
+/* True when lean mode dropped the bytes of idx and nothing rewrote it. */
+bool sim_dropped(const struct sim *h, uint64_t idx);
+/* Copy the bytes of frame idx into out (4 KiB).  Returns false, out
+ * unspecified, when they were dropped. */
+bool sim_frame_read(const struct sim *h, uint64_t idx, void *out);
+/* Writable bytes of frame idx, held raw from now on (the sim's own writes,
+ * hv_sim_frame); NULL when out of memory or dropped. */
+uint8_t *sim_frame_raw(struct sim *h, uint64_t idx);
 
 int sim_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
-		 uint64_t *mfns, struct xb_err *e);
+		 struct xb_err *e);
+int sim_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
+	     uint64_t *mfns, struct xb_err *e);
+void *sim_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
+		   enum hv_map_use use, struct xb_err *e);
 void *sim_map(struct hv *hv, uint32_t domid, const uint64_t *mfns, size_t n,
 	      struct xb_err *e);
 void sim_unmap(struct hv *hv, void *addr, size_t n);
+/* Frame index of page j of mapping m. */
+static inline uint64_t sim_map_idx(const struct sim_map *m, size_t j)
+{
+	return m->idx ? m->idx[j] : m->idx0 + j;
+}
 
 /* ---- sim_pin.c ---- */
 

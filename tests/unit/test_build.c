@@ -47,9 +47,20 @@ static uint8_t *gva(struct guest *g, uint64_t va, uint64_t *pte)
 	return f ? f + (va & 0xfff) : NULL;
 }
 
+/* The backend's mfn of pfn (UINT64_MAX, and a failure, if none). */
+static uint64_t p2m(struct guest *g, uint64_t pfn)
+{
+	struct xb_err e = { 0 };
+	uint64_t mfn = UINT64_MAX;
+
+	if (hv_mfns(g->d.hv, g->d.domid, pfn, 1, &mfn, &e) < 0)
+		t_fail(__FILE__, __LINE__, "mfns(%#" PRIx64 "): %s", pfn, e.msg);
+	return mfn;
+}
+
 static uint8_t *gpfn(struct guest *g, uint64_t pfn)
 {
-	return hv_sim_frame(g->d.hv, g->d.p2m[pfn]);
+	return hv_sim_frame(g->d.hv, p2m(g, pfn));
 }
 
 /* Build and run a guest on a fresh simulated hypervisor (opts: fault
@@ -135,7 +146,7 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 				t_fail(__FILE__, __LINE__, "va %#" PRIx64 " unmapped", va);
 			continue;
 		}
-		if (((pte & PT_ADDR_MASK) >> 12) != g->d.p2m[pfn] && bad++ < 3)
+		if (((pte & PT_ADDR_MASK) >> 12) != p2m(g, pfn) && bad++ < 3)
 			t_fail(__FILE__, __LINE__, "va %#" PRIx64 " -> wrong mfn", va);
 		if (!!(pte & PT_RW) == is_pt_pfn(l, pfn) && bad++ < 3)
 			t_fail(__FILE__, __LINE__, "va %#" PRIx64 " rw=%d", va,
@@ -172,8 +183,8 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 	CHECK_EQ(si->pt_base, l->pgtables.vstart);
 	CHECK_EQ(si->nr_pt_frames, l->nr_pt_frames);
 	CHECK_EQ(si->mfn_list, l->mfn_list);
-	CHECK_EQ(si->store_mfn, g->d.p2m[l->xenstore.pfn]);
-	CHECK_EQ(si->console.domU.mfn, g->d.p2m[l->console.pfn]);
+	CHECK_EQ(si->store_mfn, p2m(g, l->xenstore.pfn));
+	CHECK_EQ(si->console.domU.mfn, p2m(g, l->console.pfn));
 	CHECK(si->store_evtchn != 0 && si->console.domU.evtchn != 0);
 	CHECK_EQ(si->shared_info >> 12, g->d.shared_info_mfn);
 	CHECK_STR((const char *)si->cmd_line, "console=hvc0 xbuild=test");
@@ -184,7 +195,7 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 	for (uint64_t pfn = 0; pfn < l->nr_pages; pfn++) {
 		const uint64_t *e = (const void *)gva(g, si->mfn_list + pfn * 8, NULL);
 
-		if ((!e || *e != g->d.p2m[pfn] ||
+		if ((!e || *e != p2m(g, pfn) ||
 		     hv_sim_owner(g->d.hv, *e) != (int)g->d.domid) && bad++ < 3)
 			t_fail(__FILE__, __LINE__, "mfn_list[%#" PRIx64 "]", pfn);
 	}
@@ -208,7 +219,7 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 	CHECK_EQ(v->rip, l->virt_entry);
 	CHECK_EQ(v->rsp, l->stack.vend);
 	CHECK_EQ(v->kernel_sp, v->rsp);
-	CHECK_EQ(v->cr3_mfn, g->d.p2m[l->pgtables.pfn]);
+	CHECK_EQ(v->cr3_mfn, p2m(g, l->pgtables.pfn));
 	CHECK_EQ(v->rflags, 0x200);
 	CHECK(v->is64);
 
@@ -304,7 +315,6 @@ static int second_dom(struct guest *g, const char *name, const char *mark,
 	d2.mark = mark;
 	rc = whole ? run_domain(&d2, false) : create_domain(&d2);
 	*e = d2.err;
-	free(d2.p2m);
 	return rc;
 }
 

@@ -33,7 +33,8 @@ static uint32_t dom_new(struct hv *h, bool pae, uint64_t n, uint64_t *mfns)
 	uint32_t domid = 0;
 
 	if (hv_domain_create(h, &c, &domid, &e) < 0 ||
-	    (n && hv_populate(h, domid, n, mfns, &e) < 0))
+	    (n && (hv_populate(h, domid, n, &e) < 0 ||
+		   hv_mfns(h, domid, 0, n, mfns, &e) < 0)))
 		t_fail(__FILE__, __LINE__, "domain: %s", e.msg);
 	return domid;
 }
@@ -144,17 +145,27 @@ static void sim_limits(void)
 
 	REQUIRE(h);
 	domid = dom_new(h, false, 0, NULL);
-	CHECK_EQ(hv_populate(h, domid, 101, mfns, &e), -XB_EHV);
+	CHECK_EQ(hv_populate(h, domid, 101, &e), -XB_EHV);
 	CHECK_CONTAINS(e.msg, "populate(dom 1, 101 pages): out of memory");
 	xb_err_clear(&e);
 	/* max memory in KiB: 50 pages. */
 	REQUIRE(hv_set_max_mem(h, domid, 200, &e) == 0);
-	REQUIRE(hv_populate(h, domid, 40, mfns, &e) == 0);
-	CHECK_EQ(hv_populate(h, domid, 11, mfns + 40, &e), -XB_EHV);
-	CHECK_STR(e.msg, "populate(dom 1, 11 pages): exceeds max memory 200 KiB");
+	CHECK_EQ(hv_populate(h, domid, 51, &e), -XB_EHV);
+	CHECK_STR(e.msg, "populate(dom 1, 51 pages): exceeds max memory 200 KiB");
 	xb_err_clear(&e);
-	REQUIRE(hv_populate(h, domid, 10, mfns + 40, &e) == 0);
+	REQUIRE(hv_populate(h, domid, 50, &e) == 0);
+	REQUIRE(hv_mfns(h, domid, 0, 50, mfns, &e) == 0);
 	CHECK_EQ(hv_sim_owner(h, mfns[49]), domid);
+	/* Once per domain; lookups stay inside what was populated. */
+	CHECK_EQ(hv_populate(h, domid, 1, &e), -XB_EINTERNAL);
+	CHECK_STR(e.msg, "populate(dom 1): already populated");
+	xb_err_clear(&e);
+	CHECK_EQ(hv_mfns(h, domid, 49, 2, mfns, &e), -XB_EINTERNAL);
+	CHECK_STR(e.msg, "mfns(dom 1): pfns 0x31+2 outside the 50 populated");
+	xb_err_clear(&e);
+	CHECK_EQ(hv_mfns(h, 9, 0, 1, mfns, &e), -XB_EHV);
+	CHECK_STR(e.msg, "mfns: no domain 9");
+	xb_err_clear(&e);
 
 	/* max_vcpus 0 and more than eight live domains are refused. */
 	c.max_vcpus = 0;
@@ -557,10 +568,12 @@ static void sim_fault_injection(void)
 	REQUIRE(h);
 	domid = dom_new(h, false, 0, NULL);
 	/* The first call of the named op fails, the next one not. */
-	CHECK_EQ(hv_populate(h, domid, 2, m, &e), -XB_EHV);
+	CHECK_EQ(hv_populate(h, domid, 2, &e), -XB_EHV);
 	CHECK_STR(e.msg, "populate: simulated failure (call 2)");
 	xb_err_clear(&e);
-	REQUIRE(hv_populate(h, domid, 2, m, &e) == 0);
+	REQUIRE(hv_populate(h, domid, 2, &e) == 0);
+	/* Lookups are not calls: nothing to inject there. */
+	REQUIRE(hv_mfns(h, domid, 0, 2, m, &e) == 0);
 	hv_sim_stats(h, &st);
 	CHECK_EQ(st.calls, 3);
 	CHECK_STR(st.last_op, "populate");
