@@ -169,11 +169,20 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 	};
 
 #ifdef XB_TEST
+	/* XBUILD_HV_MAP_CHUNK: pages per foreign mapping (tests of the
+	 * piecewise mapping on real Xen). */
+	const char *mc = getenv("XBUILD_HV_MAP_CHUNK");
+	uint64_t chunk;
+
+	if (mc && !xb_parse_u64(mc, strlen(mc), XB_NUM_C, SIZE_MAX, &chunk))
+		xo.map_chunk = (size_t)chunk;
 	xo.log_ctx = getenv("XBUILD_TEST_STOP_AT");
 #endif
 
 	if (sim) {
-		struct hv_sim_opts so = { 0 };
+		/* Lean: nothing here reads guest frames back, so the
+		 * simulator keeps only what its checks need (any size). */
+		struct hv_sim_opts so = { .lean = true };
 #ifdef XB_TEST
 		/* Fault injection for tests: fail the k-th backend call, the
 		 * first call of one operation, or populate beyond a limit. */

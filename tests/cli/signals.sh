@@ -1,11 +1,11 @@
 #!/bin/sh
 # SIGTERM during `run` destroys the half-built domain and exits 128+15.
-# The simulated backend (test binary) at 64 GiB gives a window of a few
-# tenths of a second after the domain is created; the signal is sent once
-# -v says it is.  The kernel is a Linux-like test kernel (mkkernel).
+# The simulated backend (test binary) at 16 TiB, the largest memory, gives
+# a window of a few seconds after the domain is created; the signal is sent
+# once -v says it is.  The kernel is a Linux-like test kernel (mkkernel).
 . "$(dirname "$0")/lib.sh"
 kernel "$T/vmlinuz" --linux --bss 16M --bzimage xz
-printf 'name = "sig"\nmemory = 65536\nkernel = "%s"\n' "$T/vmlinuz" >"$T/sig.cfg"
+printf 'name = "sig"\nmemory = 16777216\nkernel = "%s"\n' "$T/vmlinuz" >"$T/sig.cfg"
 "$XBUILD_TEST" run -v --backend sim "$T/sig.cfg" >"$T/out" 2>"$T/err" &
 pid=$!
 i=0
