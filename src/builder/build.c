@@ -447,25 +447,37 @@ static void fill_start_info(struct dom *d)
 		 d->cfg->cmdline ? d->cfg->cmdline : "");
 }
 
+/* start_info first, then the zeroed xenstore and console pages. */
+static int fill_magic(struct dom *d, uint8_t *p, uint64_t first,
+		      uint64_t pages)
+{
+	memset(p, 0, pages << XB_PAGE_SHIFT);
+	if (first == 0)
+		d->gp->write_start_info(p, &d->si);
+	return 0;
+}
+
+static int fill_zero(struct dom *d, uint8_t *p, uint64_t first,
+		     uint64_t pages)
+{
+	(void)d;
+	(void)first;
+	memset(p, 0, pages << XB_PAGE_SHIFT);
+	return 0;
+}
+
 /* start_info, xenstore and console pages are consecutive pfns; the boot
  * stack is zeroed too. */
 static int write_magic_pages(struct dom *d)
 {
 	const struct layout *l = &d->layout;
-	uint8_t *p = map_pfns(d, l->start_info.pfn, 3, HV_MAP_BOOT);
-	uint8_t *stack;
+	int rc;
 
-	if (!p)
-		return -d->err.code;
-	memset(p, 0, 3 * XB_PAGE_SIZE);
 	fill_start_info(d);
-	d->gp->write_start_info(p, &d->si);
-	hv_unmap(d->hv, p, 3);
-	if (!(stack = map_pfns(d, l->stack.pfn, 1, HV_MAP_DATA)))
-		return -d->err.code;
-	memset(stack, 0, XB_PAGE_SIZE);
-	hv_unmap(d->hv, stack, 1);
-	return 0;
+	if ((rc = write_pieces(d, l->start_info.pfn, 3, HV_MAP_BOOT,
+			       fill_magic)) < 0)
+		return rc;
+	return write_pieces(d, l->stack.pfn, 1, HV_MAP_DATA, fill_zero);
 }
 
 static int init_shared_info(struct dom *d)

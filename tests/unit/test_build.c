@@ -33,13 +33,24 @@ static void *mframe(void *ctx, uint64_t mfn)
 	return hv_sim_frame(ctx, mfn);
 }
 
+/* The final entry for guest virtual va through the guest's own tables
+ * (0 when unmapped). */
+static uint64_t walk(struct guest *g, uint64_t va)
+{
+	uint64_t e;
+
+	if (pt_walk(g->d.layout.gp->levels, g->root, va, mframe, g->d.hv, &e) < 0)
+		return 0;
+	return e;
+}
+
 /* Host pointer to guest virtual va through the guest's own tables. */
 static uint8_t *gva(struct guest *g, uint64_t va, uint64_t *pte)
 {
-	uint64_t e;
+	uint64_t e = walk(g, va);
 	uint8_t *f;
 
-	if (pt_walk(g->d.layout.gp->levels, g->root, va, mframe, g->d.hv, &e) < 0)
+	if (!e)
 		return NULL;
 	if (pte)
 		*pte = e;
@@ -126,22 +137,19 @@ static bool is_pt_pfn(const struct layout *l, uint64_t pfn)
 	return false;
 }
 
-static void check_guest(struct guest *g, const struct elfgen *eg,
-			size_t initrd_len)
+/* The page tables alone, as the CPU walks them (a lean simulator keeps
+ * them): every page of the region mapped to its pfn's mfn, read-only iff
+ * it holds a page table; nothing just outside. */
+static void check_region(struct guest *g)
 {
 	const struct layout *l = &g->d.layout;
-	const start_info_x86_64_t *si;
-	const struct hv_vcpu *v = hv_sim_vcpu(g->d.hv, g->d.domid);
-	struct hv_sim_stats st;
 	uint64_t va, pte, nro = 0;
 	int bad = 0;
 
-	REQUIRE(v);
-	/* every page of the region: mapped to p2m[pfn], RO iff page table */
 	for (va = l->virt_base; va < l->virt_pgtab_end; va += 4096) {
 		uint64_t pfn = (va - l->virt_base) >> 12;
 
-		if (!gva(g, va, &pte)) {
+		if (!(pte = walk(g, va))) {
 			if (bad++ < 3)
 				t_fail(__FILE__, __LINE__, "va %#" PRIx64 " unmapped", va);
 			continue;
@@ -156,8 +164,47 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(nro, l->nr_pt_frames);
 	/* nothing mapped right after the region */
-	CHECK(gva(g, l->virt_pgtab_end, NULL) == NULL);
-	CHECK(gva(g, l->virt_base - 4096, NULL) == NULL);
+	CHECK(walk(g, l->virt_pgtab_end) == 0);
+	CHECK(walk(g, l->virt_base - 4096) == 0);
+}
+
+/* The INIT_P2M mapping, every step-th page and the last: page k of the
+ * list at mfn_list + k pages, writable; nothing after it. */
+static void check_p2m_page(struct guest *g, uint64_t k, int *bad)
+{
+	const struct layout *l = &g->d.layout;
+	uint64_t pte = walk(g, l->mfn_list + (k << 12));
+
+	if ((((pte & PT_ADDR_MASK) >> 12) != p2m(g, l->p2m.pfn + k) ||
+	     !(pte & PT_RW)) && (*bad)++ < 3)
+		t_fail(__FILE__, __LINE__, "p2m page %#" PRIx64 ": pte %#" PRIx64,
+		       k, pte);
+}
+
+static void check_p2m_map(struct guest *g, uint64_t step)
+{
+	const struct layout *l = &g->d.layout;
+	uint64_t list = l->p2m.pages - l->maps[1].pgtables;
+	int bad = 0;
+
+	for (uint64_t k = 0; k < list; k += step)
+		check_p2m_page(g, k, &bad);
+	check_p2m_page(g, list - 1, &bad);
+	CHECK_EQ(bad, 0);
+	CHECK(walk(g, l->mfn_list + (list << 12)) == 0);
+}
+
+static void check_guest(struct guest *g, const struct elfgen *eg,
+			size_t initrd_len)
+{
+	const struct layout *l = &g->d.layout;
+	const start_info_x86_64_t *si;
+	const struct hv_vcpu *v = hv_sim_vcpu(g->d.hv, g->d.domid);
+	struct hv_sim_stats st;
+	int bad = 0;
+
+	REQUIRE(v);
+	check_region(g);
 
 	/* the kernel's bytes at their virtual addresses, then zeroed bss */
 	uint64_t kv = eg->virt_base + eg->paddr;
@@ -261,6 +308,135 @@ static void build_modern(void)
 	CHECK(g.d.layout.si_flags & SIF_MOD_START_PFN);
 	CHECK_EQ(g.d.layout.mfn_list, 0x8000000000ULL);
 	check_guest(&g, &m, 3 * 4096 + 7);
+	done(&g);
+}
+
+/* Mapped a few pages at a time (hv.h map_chunk): kernel, initrd, p2m and
+ * page tables cross piece boundaries everywhere; the guest is the same. */
+static void build_pieces(void)
+{
+	struct elfgen m = classic;
+	struct guest g;
+
+	for (size_t chunk = 1; chunk <= 7; chunk += 2) {
+		struct hv_sim_opts o = { .map_chunk = chunk };
+
+		REQUIRE(build(&g, &classic, 64, 100000, false, &o) == 0);
+		CHECK_EQ(g.d.hv->map_chunk, chunk);
+		check_guest(&g, &classic, 100000);
+		done(&g);
+	}
+	m.init_p2m = 0x8000000000ULL;
+	m.mod_start_pfn = true;
+	m.hypercall_page = false;
+	for (size_t chunk = 2; chunk <= 6; chunk += 4) {
+		struct hv_sim_opts o = { .map_chunk = chunk };
+
+		REQUIRE(build(&g, &m, 1024, 5 * 4096 + 1, false, &o) == 0);
+		check_guest(&g, &m, 5 * 4096 + 1);
+		check_p2m_map(&g, 1);
+		done(&g);
+	}
+}
+
+/*
+ * The lean simulator (what `xbuild plan` uses) against the store-all one:
+ * the same guest (start_info, vCPU, pinned tables, page tables walked like
+ * the CPU), while it holds only the page tables and boot pages: the
+ * kernel, initrd and p2m list are dropped.
+ */
+static void lean_vs_full(const struct elfgen *eg, uint64_t mem_mb,
+			 size_t initrd_len)
+{
+	struct hv_sim_opts lean = { .lean = true, .map_chunk = 3 };
+	const struct layout *l;
+	struct hv_sim_stats sa, sb;
+	struct guest a, b;
+	uint64_t kpfn;
+
+	REQUIRE(build(&a, eg, mem_mb, initrd_len, false, NULL) == 0);
+	REQUIRE(build(&b, eg, mem_mb, initrd_len, false, &lean) == 0);
+	l = &b.d.layout;
+	CHECK(!memcmp(&a.d.si, &b.d.si, sizeof(a.d.si)));
+	CHECK(!memcmp(&a.d.vcpu, &b.d.vcpu, sizeof(a.d.vcpu)));
+	CHECK(!memcmp(hv_sim_vcpu(a.d.hv, a.d.domid),
+		      hv_sim_vcpu(b.d.hv, b.d.domid), sizeof(struct hv_vcpu)));
+	hv_sim_stats(a.d.hv, &sa);
+	hv_sim_stats(b.d.hv, &sb);
+	CHECK(sb.pinned && sb.running && sb.introduced);
+	CHECK_EQ(sb.pinned_tables, sa.pinned_tables);
+	CHECK_EQ(sb.mappings, 0);
+	CHECK_EQ(sa.dropped_frames, 0);
+	/* kernel, initrd, p2m list, stack: dropped, not stored */
+	CHECK_EQ(sb.dropped_frames, l->kernel.pages + l->initrd.pages +
+		 l->p2m.pages - (l->nmaps > 1 ? l->maps[1].pgtables : 0) + 1);
+	kpfn = l->kernel.pfn + l->kernel.pages / 2;
+	CHECK(hv_sim_frame(a.d.hv, p2m(&a, kpfn)) != NULL);
+	CHECK(hv_sim_frame(b.d.hv, p2m(&b, kpfn)) == NULL);
+	/* tables as runs: far less than a page each */
+	CHECK(sb.stored_bytes < sa.stored_bytes / 4);
+	CHECK(sb.stored_frames < sb.pinned_tables + 8);
+	printf("  %" PRIu64 " MiB: full sim %" PRIu64 " KiB in %" PRIu64
+	       " frames, lean %" PRIu64 " KiB in %" PRIu64 "\n", mem_mb,
+	       sa.stored_bytes >> 10, sa.stored_frames, sb.stored_bytes >> 10,
+	       sb.stored_frames);
+	check_region(&b);
+	if (l->nmaps > 1)
+		check_p2m_map(&b, 1);
+	done(&a);
+	done(&b);
+}
+
+static void build_lean(void)
+{
+	struct elfgen m = classic;
+
+	lean_vs_full(&classic, 64, 100000);
+	m.init_p2m = 0x8000000000ULL;
+	m.mod_start_pfn = true;
+	m.hypercall_page = false;
+	lean_vs_full(&m, 2048, 3 * 4096 + 7);
+}
+
+/* A lean build at 1 TiB: bounded host memory, the INIT_P2M numbers of an
+ * independent count, the tables right where the guest looks. */
+static void build_lean_1t(void)
+{
+	struct hv_sim_opts lean = { .lean = true };
+	struct elfgen m = classic;
+	struct hv_sim_stats st;
+	struct guest g;
+	uint64_t nr = 1ULL << 28, list = nr * 8 / 4096;
+	uint64_t l1 = (list + 511) / 512, l2 = (l1 + 511) / 512;
+
+	m.init_p2m = 0x8000000000ULL;
+	m.mod_start_pfn = true;
+	REQUIRE(build(&g, &m, 1ULL << 20, 4096, false, &lean) == 0);
+	CHECK_EQ(g.d.si.nr_pages, nr);
+	CHECK_EQ(g.d.si.nr_p2m_frames, list + l1 + l2 + 1);
+	CHECK_EQ(g.d.si.first_p2m_pfn, g.d.layout.p2m.pfn);
+	hv_sim_stats(g.d.hv, &st);
+	CHECK_EQ(st.pinned_tables, g.d.layout.nr_pt_frames + l1 + l2 + 1);
+	CHECK(st.stored_bytes < (256 << 10));
+	CHECK(st.dropped_frames > list);
+	check_region(&g);
+	check_p2m_map(&g, 4099);
+	done(&g);
+}
+
+/* The lean simulator refuses a bad entry at pin like the full one. */
+static void build_lean_bad_pte(void)
+{
+	struct hv_sim_opts lean = { .lean = true };
+	struct hv_sim_stats st;
+	struct guest g;
+
+	CHECK(build(&g, &classic, 64, 0, true, &lean) == -XB_EHV);
+	CHECK_CONTAINS(g.d.err.msg, "mapped writable");
+	hv_sim_stats(g.d.hv, &st);
+	CHECK_EQ(st.live_domains, 0);
+	CHECK_EQ(st.stored_frames, 0);
+	CHECK_EQ(st.dropped_frames, 0);
 	done(&g);
 }
 
@@ -480,6 +656,10 @@ static void fault_walk(void)
 const struct test tests[] = {
 	{ "build_classic", build_classic },
 	{ "build_modern", build_modern },
+	{ "build_pieces", build_pieces },
+	{ "build_lean", build_lean },
+	{ "build_lean_1t", build_lean_1t },
+	{ "build_lean_bad_pte", build_lean_bad_pte },
 	{ "build_no_initrd_2g", build_no_initrd_large },
 	{ "build_xenstore_keys", xenstore_keys },
 	{ "build_name_in_use", name_in_use },

@@ -604,6 +604,156 @@ static void sim_fault_injection(void)
 	hv_close(h);
 }
 
+/*
+ * Lean mode: what is written through HV_MAP_DATA is dropped (a reused
+ * scratch window), the rest kept - page tables as runs, other bytes raw -
+ * and read back exactly; a pin cannot use dropped bytes.
+ */
+static void sim_lean(void)
+{
+	struct hv_sim_opts o = { .lean = true, .map_chunk = 8 };
+	struct hv_sim_stats st;
+	struct xb_err e = { 0 };
+	struct hv *h = sim_new(&o);
+	uint64_t m[16], want[2][512];
+	uint8_t *p, *q;
+	uint32_t domid;
+	char msg[160];
+
+	REQUIRE(h);
+	domid = dom_new(h, false, 16, m);
+	CHECK_EQ(h->map_chunk, 8);
+	CHECK(hv_map_pfns(h, domid, 0, 9, HV_MAP_DATA, &e) == NULL);
+	CHECK_EQ(e.code, XB_EINTERNAL);
+	CHECK_CONTAINS(e.msg, "map(dom 1): 9 frames, more than the 8");
+	xb_err_clear(&e);
+	CHECK(hv_map_pfns(h, domid, 10, 7, HV_MAP_BOOT, &e) == NULL);
+	CHECK_STR(e.msg, "map(dom 1): pfns 0xa+7 outside the 16 populated");
+	xb_err_clear(&e);
+	hv_sim_stats(h, &st);
+	CHECK_EQ(st.stored_frames, 1);		/* the shared-info frame */
+	CHECK_EQ(st.stored_bytes, XB_PAGE_SIZE);
+
+	/* DATA: dropped; the next window reuses the same memory. */
+	p = hv_map_pfns(h, domid, 0, 4, HV_MAP_DATA, &e);
+	REQUIRE(p);
+	memset(p, 0x5a, 4 * XB_PAGE_SIZE);
+	hv_unmap(h, p, 4);
+	CHECK(hv_sim_frame(h, m[0]) == NULL);
+	CHECK(hv_sim_frame(h, m[3]) == NULL);
+	CHECK_EQ(hv_sim_owner(h, m[3]), domid);
+	q = hv_map_pfns(h, domid, 4, 4, HV_MAP_DATA, &e);
+	CHECK(q == p);
+	hv_unmap(h, q, 4);
+	hv_sim_stats(h, &st);
+	CHECK_EQ(st.dropped_frames, 8);
+	CHECK_EQ(st.stored_frames, 1);
+
+	/* BOOT: a table over consecutive frames is a few runs; other bytes
+	 * (here: present entries naming no frame) stay raw. */
+	p = hv_map_pfns(h, domid, 8, 2, HV_MAP_BOOT, &e);
+	REQUIRE(p);
+	CHECK_EQ(p[0], 0);		/* copy-in of a fresh frame */
+	memset(want, 0, sizeof(want));
+	for (int k = 0; k < 6; k++)
+		want[0][k] = PTE(m[k], PT_RW);
+	want[0][7] = PTE(m[0], 0);
+	want[0][9] = 0x1234;		/* not present: kept as it is */
+	want[0][511] = PTE(m[15], PT_RW | PT_ACCESSED);
+	for (int k = 0; k < 512; k++)
+		want[1][k] = ((uint64_t)k * SIM_FIRST_MFN * 4097) | PT_PRESENT;
+	memcpy(p, want, sizeof(want));
+	hv_unmap(h, p, 2);
+	hv_sim_stats(h, &st);
+	CHECK_EQ(st.stored_frames, 3);
+	CHECK(st.stored_bytes > 2 * XB_PAGE_SIZE &&
+	      st.stored_bytes < 2 * XB_PAGE_SIZE + 256);
+	REQUIRE(hv_sim_frame(h, m[8]) && hv_sim_frame(h, m[9]));
+	CHECK(!memcmp(hv_sim_frame(h, m[8]), want[0], XB_PAGE_SIZE));
+	CHECK(!memcmp(hv_sim_frame(h, m[9]), want[1], XB_PAGE_SIZE));
+
+	/* A table whose lower level was dropped cannot be pinned. */
+	p = hv_map_pfns(h, domid, 10, 1, HV_MAP_BOOT, &e);
+	REQUIRE(p);
+	memset(p, 0, XB_PAGE_SIZE);
+	((uint64_t *)p)[0] = PTE(m[2], PT_RW);
+	hv_unmap(h, p, 1);
+	CHECK_EQ(hv_pin_root(h, domid, 4, m[10], &e), -XB_EHV);
+	snprintf(msg, sizeof(msg), "pin: L3 table mfn %#" PRIx64 ": its bytes "
+		 "were not kept", m[2]);
+	CHECK_CONTAINS(e.msg, msg);
+	xb_err_clear(&e);
+	hv_sim_stats(h, &st);
+	CHECK(!st.pinned);
+
+	/* Rewritten as BOOT, a dropped frame is known again (its old bytes
+	 * read as 0xdb while mapped); DATA drops a kept one. */
+	p = hv_map_pfns(h, domid, 2, 1, HV_MAP_BOOT, &e);
+	REQUIRE(p);
+	CHECK_EQ(p[100], 0xdb);
+	memset(p, 0, XB_PAGE_SIZE);
+	hv_unmap(h, p, 1);
+	REQUIRE(hv_sim_frame(h, m[2]));
+	CHECK_EQ(frame64(h, m[2])[0], 0);
+	p = hv_map_pfns(h, domid, 8, 1, HV_MAP_DATA, &e);
+	REQUIRE(p);
+	hv_unmap(h, p, 1);
+	CHECK(hv_sim_frame(h, m[8]) == NULL);
+	CHECK(hv_sim_frame(h, m[9]) != NULL);
+	hv_sim_stats(h, &st);
+	CHECK_EQ(st.dropped_frames, 9);
+
+	/* Destroy forgets the dropped ranges with the frames. */
+	REQUIRE(hv_destroy(h, domid, &e) == 0);
+	hv_sim_stats(h, &st);
+	CHECK_EQ(st.dropped_frames, 0);
+	CHECK_EQ(st.stored_frames, 0);
+	CHECK_EQ(st.stored_bytes, 0);
+	hv_close(h);
+}
+
+/* 16 TiB costs nothing until written; mfns stay distinct and owned across
+ * 256 GiB blocks; a 32-bit guest only gets frames below 2^32. */
+static void sim_huge(void)
+{
+	struct hv_sim_stats st;
+	struct xb_err e = { 0 };
+	struct hv *h = sim_new(NULL);
+	uint64_t m[4], b[2], p32[64];
+	uint32_t big, pae;
+
+	REQUIRE(h);
+	big = dom_new(h, false, 0, NULL);
+	REQUIRE(hv_populate(h, big, 1ULL << 32, &e) == 0);
+	REQUIRE(hv_mfns(h, big, (1ULL << 32) - 4, 4, m, &e) == 0);
+	REQUIRE(hv_mfns(h, big, (1ULL << 26) - 2, 2, b, &e) == 0);
+	for (int i = 0; i < 4; i++) {
+		CHECK(m[i] > UINT32_MAX);
+		CHECK_EQ(hv_sim_owner(h, m[i]), big);
+		CHECK(i == 0 || m[i] != m[i - 1]);
+	}
+	CHECK_EQ(hv_sim_owner(h, b[0]), big);
+	CHECK_EQ(hv_sim_owner(h, b[1]), big);
+	CHECK(b[0] >> 26 != b[1] >> 26);	/* the block boundary */
+	hv_sim_stats(h, &st);
+	CHECK_EQ(st.frames, (1ULL << 32) + 1);
+	CHECK_EQ(st.stored_frames, 1);
+	pae = dom_new(h, true, 0, NULL);
+	CHECK_EQ(hv_populate(h, pae, 1, &e), -XB_EHV);
+	CHECK_CONTAINS(e.msg, "no frames below 16 TiB left for a 32-bit guest");
+	xb_err_clear(&e);
+	REQUIRE(hv_destroy(h, big, &e) == 0);
+	CHECK_EQ(hv_sim_owner(h, m[0]), -1);
+	hv_close(h);
+
+	h = sim_new(NULL);
+	REQUIRE(h);
+	pae = dom_new(h, true, 64, p32);
+	for (int i = 0; i < 64; i++)
+		CHECK(p32[i] <= UINT32_MAX && hv_sim_owner(h, p32[i]) == (int)pae);
+	hv_close(h);
+}
+
 const struct test tests[] = {
 	{ "sim_frames", sim_frames },
 	{ "sim_limits", sim_limits },
@@ -612,5 +762,7 @@ const struct test tests[] = {
 	{ "sim_xenstore", sim_xenstore },
 	{ "sim_introduce_grants", sim_introduce_grants },
 	{ "sim_fault_injection", sim_fault_injection },
+	{ "sim_lean", sim_lean },
+	{ "sim_huge", sim_huge },
 	{ NULL, NULL },
 };
