@@ -304,59 +304,64 @@ static int write_p2m(struct dom *d)
 
 /*
  * pt_write's view of guest memory: the page-table frames (the start-of-day
- * tables; the INIT_P2M tables after the p2m list) through one mapping of
- * at most map_chunk pages that moves as needed, each piece zeroed when it
- * is first mapped; mfns through a cursor over the backend's table.
+ * tables; the INIT_P2M tables after the p2m list), each area through one
+ * mapping of at most map_chunk pages that moves as needed - pt_write goes
+ * back and forth between the areas level by level, and on Xen each area
+ * fits one mapping up to 32 TiB -, each piece zeroed when it is first
+ * mapped; mfns through a cursor over the backend's table.
  */
 struct pt_ctx {
 	struct dom *d;
-	struct { uint64_t pfn, pages, piece0; } area[2];
+	struct pt_area {
+		uint64_t pfn, pages, piece0;
+		uint8_t *win;		/* the current mapping */
+		uint64_t win_pfn, win_pages;
+	} area[2];
 	unsigned nareas;
 	uint8_t *zeroed;	/* per piece: zeroed already */
 	uint64_t npieces;
-	uint8_t *win;		/* the current mapping */
-	uint64_t win_pfn, win_pages;
 	uint64_t mfn_pfn, mfn_n, mfns[512];
 };
 
-static void pt_unmap(struct pt_ctx *c)
+static void pt_unmap(struct pt_ctx *c, struct pt_area *a)
 {
-	if (c->win)
-		hv_unmap(c->d->hv, c->win, c->win_pages);
-	c->win = NULL;
+	if (a->win)
+		hv_unmap(c->d->hv, a->win, a->win_pages);
+	a->win = NULL;
 }
 
 /* Map piece k of area a; NULL with d->err set on failure. */
-static uint8_t *pt_map_piece(struct pt_ctx *c, unsigned a, uint64_t k)
+static uint8_t *pt_map_piece(struct pt_ctx *c, struct pt_area *a, uint64_t k)
 {
 	uint64_t chunk = c->d->hv->map_chunk;
-	uint64_t pfn = c->area[a].pfn + k * chunk;
-	uint64_t n = umin(chunk, c->area[a].pfn + c->area[a].pages - pfn);
+	uint64_t pfn = a->pfn + k * chunk;
+	uint64_t n = umin(chunk, a->pfn + a->pages - pfn);
 
-	pt_unmap(c);
-	if (!(c->win = map_pfns(c->d, pfn, n, HV_MAP_BOOT)))
+	pt_unmap(c, a);
+	if (!(a->win = map_pfns(c->d, pfn, n, HV_MAP_BOOT)))
 		return NULL;
-	c->win_pfn = pfn;
-	c->win_pages = n;
-	if (!c->zeroed[c->area[a].piece0 + k]) {
-		memset(c->win, 0, n << XB_PAGE_SHIFT);
-		c->zeroed[c->area[a].piece0 + k] = 1;
+	a->win_pfn = pfn;
+	a->win_pages = n;
+	if (!c->zeroed[a->piece0 + k]) {
+		memset(a->win, 0, n << XB_PAGE_SHIFT);
+		c->zeroed[a->piece0 + k] = 1;
 	}
-	return c->win;
+	return a->win;
 }
 
 static void *pt_frame(void *ctx, uint64_t pfn)
 {
 	struct pt_ctx *c = ctx;
 
-	if (c->win && pfn - c->win_pfn < c->win_pages)
-		return c->win + ((pfn - c->win_pfn) << XB_PAGE_SHIFT);
-	for (unsigned a = 0; a < c->nareas; a++) {
-		uint64_t off = pfn - c->area[a].pfn;
+	for (unsigned i = 0; i < c->nareas; i++) {
+		struct pt_area *a = &c->area[i];
 
-		if (off < c->area[a].pages &&
-		    pt_map_piece(c, a, off / c->d->hv->map_chunk))
-			return c->win + ((pfn - c->win_pfn) << XB_PAGE_SHIFT);
+		if (pfn - a->pfn >= a->pages)
+			continue;
+		if ((!a->win || pfn - a->win_pfn >= a->win_pages) &&
+		    !pt_map_piece(c, a, (pfn - a->pfn) / c->d->hv->map_chunk))
+			return NULL;
+		return a->win + ((pfn - a->win_pfn) << XB_PAGE_SHIFT);
 	}
 	return NULL;
 }
@@ -414,9 +419,10 @@ static int write_tables(struct dom *d)
 	for (unsigned a = 0; rc == 0 && a < c.nareas; a++)
 		for (uint64_t k = 0; rc == 0 && k * chunk < c.area[a].pages; k++)
 			if (!c.zeroed[c.area[a].piece0 + k] &&
-			    !pt_map_piece(&c, a, k))
+			    !pt_map_piece(&c, &c.area[a], k))
 				rc = -d->err.code;
-	pt_unmap(&c);
+	for (unsigned a = 0; a < c.nareas; a++)
+		pt_unmap(&c, &c.area[a]);
 	free(c.zeroed);
 	return rc;
 }
