@@ -47,6 +47,11 @@ launch() {
 		# The trace (stderr) records which extent sizes Xen granted.
 		DOMID=$(XBUILD_HV_TRACE=1 xbuild run "$@" "$cfg" 2>/tmp/launch.log) || return 1
 		;;
+	xbuild-chunk3)
+		# Every guest range mapped 3 pages at a time (test build).
+		DOMID=$(XBUILD_HV_MAP_CHUNK=3 XBUILD_HV_TRACE=1 xbuild-test run "$@" "$cfg" \
+			2>/tmp/launch.log) || return 1
+		;;
 	*)
 		echo "unknown launcher '$l'" >/tmp/launch.log
 		return 1
@@ -95,17 +100,20 @@ guest_dmesg() { # DOMID: the guest's HYPERVISOR_console_io lines from Xen's ring
 }
 
 # A checking guest (tests/guest): "XBCHECK RESULT PASS n/n" on its console.
-case_xbc() { # case: config $CFG/case.cfg, domain e2e-case
+case_xbc() { # case [launcher label]: config $CFG/case.cfg, domain e2e-case
 	c=$1
 	name=e2e-$c
 	log=$CONSLOG/guest-$name.log
+	rm -f "$log"
 	t0=$(uptime_s)
-	if ! launch "$E2E_LAUNCHER" "$CFG/$c.cfg"; then
+	if ! launch "${2:-$E2E_LAUNCHER}" "$CFG/$c.cfg"; then
+		c=${3:-$c}
 		result "$c" FAIL "$E2E_LAUNCHER failed"
 		show /tmp/launch.log 25
 		return
 	fi
 	tc=$(since "$t0")
+	c=${3:-$c}
 	wait_marker "$name" "$log" "XBCHECK RESULT" 60
 	w=$?
 	finish "$name"
@@ -593,6 +601,11 @@ run_cases() {
 		case $c in
 		xbc-selftest) case_selftest ;;
 		xbc-*) case_xbc "$c" ;;
+		chunked)
+			# kernel, module, p2m and page tables mapped 3 pages at a time
+			case_xbc xbc-classic xbuild-chunk3 chunked-classic
+			case_xbc xbc-modern xbuild-chunk3 chunked-modern
+			;;
 		bad-pte) case_bad_pte ;;
 		build) case_build ;;
 		xl-tools) case_xl_tools ;;

@@ -40,7 +40,7 @@ E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 # build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
 # with xl's tools, --test-bad-pte); with xl they are left out.
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g linux compare"
-[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases build xl-tools bad-pte grub grub32 race kill"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases build xl-tools bad-pte grub grub32 race kill chunked"
 E2E_CASES=${E2E_CASES:-$all_cases}
 E2E_TIMEOUT=${E2E_TIMEOUT:-540}
 case $E2E_LAUNCHER in
