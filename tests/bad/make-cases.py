@@ -194,6 +194,7 @@ def bzimage(payload, setup_sects=1, version=0x020f, payload_offset=None,
 
 # ---------------------------------------------------------------- ELF ----
 put("elf_valid", BASE)
+put("empty-initrd", b"")
 put("elf_trunc_ident", BASE[:10])
 put("elf_trunc_ehdr", BASE[:40])
 put("elf_trunc_at_phdr", BASE[:64])
