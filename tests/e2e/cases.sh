@@ -554,7 +554,8 @@ case_kill() {
 	for pt in "xc_domain_create" "populate(dom" "xc_vcpu_setcontext" "/console/port"; do
 		rc=$(kill_at "$pt")
 		[ "$rc" = 137 ] || { why="$why; at '$pt': exit $rc, not stopped and killed"; continue; }
-		id=$(xl domid $name 2>/dev/null)
+		# the only domain besides Domain-0 (nameless before the claim)
+		id=$(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $2; exit }')
 		[ -n "$id" ] || why="$why; after '$pt': no orphan to collect"
 		if [ "$pt" = "populate(dom" ]; then
 			# the next run of the same name collects it and succeeds
