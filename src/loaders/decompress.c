@@ -5,10 +5,15 @@
  * cap and never beyond it (+1 byte, which is how "more than the cap" is
  * detected without trusting any size the input declares).
  *
- * Concatenation: gzip, xz, bzip2 and zstd streams may follow one another
- * (concatenated initrd parts), optionally separated by zero padding.
- * Anything else after the last complete stream is ignored: a bzImage payload
- * ends with a 4-byte size that is not part of the stream.
+ * Every format has one decoder, run in one of two modes:
+ *  - one stream (dc_stream, dc_run_one): decode the stream that starts the
+ *    input and report how many input bytes it took, as Linux's decompressors
+ *    report *pos to the initramfs unpacker; what follows is the caller's.
+ *  - whole input (dc_format.decompress): gzip, xz, bzip2, zstd and lz4
+ *    streams may follow one another (concatenated parts), optionally
+ *    separated by zero padding.  Anything else after the last complete
+ *    stream is ignored: a bzImage payload ends with a 4-byte size that is
+ *    not part of the stream.
  */
 #include "loader_int.h"
 
@@ -22,27 +27,22 @@
 #include <string.h>
 #include <zlib.h>
 #include <zstd.h>
+#include <zstd_errors.h>
 
 /* Decoder memory (dictionary) limit for xz and lzma: Linux uses 32 MiB
- * dictionaries for kernels, lzma -9 uses 64 MiB. */
+ * dictionaries for kernels, lzma -9 uses 64 MiB.  A larger cap raises it:
+ * the limit is the larger of the two, so the cap is the one knob. */
 #define DC_MEMLIMIT (256ULL << 20)
+/* zstd's default window limit (ZSTD_WINDOWLOG_LIMIT_DEFAULT, 128 MiB) and
+ * the largest window a 64-bit decoder takes (ZSTD_WINDOWLOG_MAX_64). */
+#define DC_ZSTD_WLOG_MIN 27
+#define DC_ZSTD_WLOG_MAX 31
 #define DC_MIN_ALLOC (64u << 10)
 
 /* ---- output buffer ---- */
 
-struct dc_out {
-	uint8_t *p;
-	size_t len;	/* bytes produced */
-	size_t size;	/* bytes allocated */
-	size_t limit;	/* cap + 1: holding this many bytes means "too big" */
-	size_t hint;	/* first allocation: a guess from the input size */
-	uint64_t cap;
-	const char *name, *fmt;	/* for messages */
-	struct xb_err *e;
-};
-
-static void out_init(struct dc_out *o, const char *name, const char *fmt,
-		     size_t in_len, uint64_t cap, struct xb_err *e)
+void dc_out_init(struct dc_out *o, const char *name, const char *fmt,
+		 size_t in_len, uint64_t cap, struct xb_err *e)
 {
 	memset(o, 0, sizeof(*o));
 	o->cap = cap;
@@ -57,8 +57,9 @@ static void out_init(struct dc_out *o, const char *name, const char *fmt,
 	o->e = e;
 }
 
-static int out_too_big(struct dc_out *o)
+int dc_out_too_big(struct dc_out *o)
 {
+	o->over_cap = true;
 	return xb_fail(o->e, XB_EINPUT,
 		       "%s: %s: decompressed size exceeds limit (%llu bytes)",
 		       o->name, o->fmt, (unsigned long long)o->cap);
@@ -69,13 +70,13 @@ static int out_too_big(struct dc_out *o)
  * least doubling the allocation when it grows.  Fails with the cap message
  * when the buffer already holds limit bytes, i.e. more than the cap.
  */
-static int out_reserve(struct dc_out *o, size_t want)
+int dc_out_reserve(struct dc_out *o, size_t want)
 {
 	size_t need, nsize;
 	uint8_t *np;
 
 	if (o->len >= o->limit)
-		return out_too_big(o);
+		return dc_out_too_big(o);
 	if (want > o->limit - o->len)
 		want = o->limit - o->len;
 	if (o->size - o->len >= want)
@@ -98,16 +99,34 @@ static int out_reserve(struct dc_out *o, size_t want)
 	return 0;
 }
 
+int dc_out_append(struct dc_out *o, const void *p, size_t n)
+{
+	int rc;
+
+	if (n == 0)
+		return 0;
+	if (n > o->cap || o->len > o->cap - n)
+		return dc_out_too_big(o);
+	rc = dc_out_reserve(o, n);
+	if (rc < 0)
+		return rc;
+	memcpy(o->p + o->len, p, n);
+	o->len += n;
+	return 0;
+}
+
 /* Hand the buffer to the caller, trimmed; or free it on error. */
-static int out_finish(struct dc_out *o, int rc, uint8_t **out, size_t *out_len)
+int dc_out_finish(struct dc_out *o, int rc, uint8_t **out, size_t *out_len)
 {
 	if (rc < 0) {
 		free(o->p);
+		o->p = NULL;
 		return rc;
 	}
 	if (o->len > o->cap) {
 		free(o->p);
-		return out_too_big(o);
+		o->p = NULL;
+		return dc_out_too_big(o);
 	}
 	if (!o->p) {	/* empty output: still hand back a valid pointer */
 		o->p = malloc(1);
@@ -122,13 +141,14 @@ static int out_finish(struct dc_out *o, int rc, uint8_t **out, size_t *out_len)
 	}
 	*out = o->p;
 	*out_len = o->len;
+	o->p = NULL;
 	return 0;
 }
 
 static int dc_truncated(struct dc_out *o)
 {
 	return xb_fail(o->e, XB_EINPUT, "%s: %s: truncated stream (%zu bytes decompressed)",
-		       o->name, o->fmt, o->len);
+		       o->name, o->fmt, o->len - o->base);
 }
 
 static int dc_corrupt(struct dc_out *o, const char *why, size_t in_off)
@@ -161,6 +181,19 @@ static bool next_stream(const uint8_t *in, size_t len, size_t *pos,
 	return false;
 }
 
+/* One decoder: appends to o; one = the first stream only (see above);
+ * *used = input bytes taken. */
+typedef int (*dc_run_fn)(struct dc_out *o, const uint8_t *in, size_t in_len,
+			 bool one, size_t *used);
+
+/* The cap, as a message says how to raise it: the config key and option. */
+#define DC_RAISE "raise xbuild_max_decompressed (--max-decompressed)"
+
+static unsigned long long mib_up(uint64_t n)
+{
+	return (unsigned long long)(n >> 20) + ((n & ((1u << 20) - 1)) != 0);
+}
+
 /* ---- gzip (zlib) ---- */
 
 static bool gzip_probe(const uint8_t *b, size_t len)
@@ -168,58 +201,58 @@ static bool gzip_probe(const uint8_t *b, size_t len)
 	return len >= 3 && b[0] == 0x1f && b[1] == 0x8b && b[2] == 8;
 }
 
-static int gzip_decompress(const char *name, const uint8_t *in, size_t in_len,
-			   uint64_t cap, uint8_t **out, size_t *out_len,
-			   struct xb_err *e)
+static int gzip_run(struct dc_out *o, const uint8_t *in, size_t in_len,
+		    bool one, size_t *used)
 {
-	struct dc_out o;
 	z_stream z;
 	size_t ipos = 0;
 	int rc = 0, zr;
 
-	out_init(&o, name, "gzip", in_len, cap, e);
 	memset(&z, 0, sizeof(z));
 	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return xb_fail(e, XB_EINTERNAL, "%s: gzip: cannot initialise zlib", name);
+		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot initialise zlib",
+			       o->name, o->fmt);
 	for (;;) {
 		unsigned ain, aout;
 
-		rc = out_reserve(&o, 1);
+		rc = dc_out_reserve(o, 1);
 		if (rc < 0)
 			break;
 		ain = chunk32(in_len - ipos);
-		aout = chunk32(o.size - o.len);
+		aout = chunk32(o->size - o->len);
 		z.next_in = (Bytef *)(uintptr_t)(in + ipos);
 		z.avail_in = ain;
-		z.next_out = o.p + o.len;
+		z.next_out = o->p + o->len;
 		z.avail_out = aout;
 		zr = inflate(&z, Z_NO_FLUSH);
 		ipos += ain - z.avail_in;
-		o.len += aout - z.avail_out;
+		o->len += aout - z.avail_out;
 		if (zr == Z_STREAM_END) {
-			if (!next_stream(in, in_len, &ipos, gzip_probe))
+			if (one || !next_stream(in, in_len, &ipos, gzip_probe))
 				break;
 			if (inflateReset(&z) != Z_OK) {
-				rc = dc_corrupt(&o, "inflateReset", ipos);
+				rc = dc_corrupt(o, "inflateReset", ipos);
 				break;
 			}
 			continue;
 		}
 		if (zr == Z_MEM_ERROR) {
-			rc = xb_fail(e, XB_EINTERNAL, "%s: gzip: out of memory", name);
+			rc = xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
+				     o->name, o->fmt);
 			break;
 		}
 		if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			rc = dc_corrupt(&o, z.msg ? z.msg : "inflate failed", ipos);
+			rc = dc_corrupt(o, z.msg ? z.msg : "inflate failed", ipos);
 			break;
 		}
 		if (ipos == in_len && z.avail_out > 0) {
-			rc = dc_truncated(&o);
+			rc = dc_truncated(o);
 			break;
 		}
 	}
 	inflateEnd(&z);
-	return out_finish(&o, rc, out, out_len);
+	*used = ipos;
+	return rc;
 }
 
 /* ---- xz and lzma (liblzma) ---- */
@@ -247,83 +280,90 @@ static const char *lzma_why(lzma_ret r)
 	case LZMA_FORMAT_ERROR: return "not the expected format";
 	case LZMA_OPTIONS_ERROR: return "unsupported options";
 	case LZMA_DATA_ERROR: return "data error";
-	case LZMA_MEMLIMIT_ERROR: return "dictionary larger than 256 MiB";
 	case LZMA_UNSUPPORTED_CHECK: return "unsupported integrity check";
 	default: return "decoder error";
 	}
 }
 
-static int lzma_common(const char *name, const char *fmt, bool alone,
-		       const uint8_t *in, size_t in_len, uint64_t cap,
-		       uint8_t **out, size_t *out_len, struct xb_err *e)
+static int lzma_common(struct dc_out *o, bool alone, const uint8_t *in,
+		       size_t in_len, bool one, size_t *used)
 {
 	lzma_stream s = LZMA_STREAM_INIT;
-	struct dc_out o;
+	uint64_t memlimit = o->cap > DC_MEMLIMIT ? o->cap : DC_MEMLIMIT;
 	size_t ipos = 0;
 	lzma_ret lr;
 	int rc = 0;
 
-	out_init(&o, name, fmt, in_len, cap, e);
 restart:
-	lr = alone ? lzma_alone_decoder(&s, DC_MEMLIMIT)
-		   : lzma_stream_decoder(&s, DC_MEMLIMIT, 0);
+	lr = alone ? lzma_alone_decoder(&s, memlimit)
+		   : lzma_stream_decoder(&s, memlimit, 0);
 	if (lr != LZMA_OK) {
 		lzma_end(&s);
-		return out_finish(&o, xb_fail(e, XB_EINTERNAL,
-				  "%s: %s: cannot initialise liblzma", name, fmt),
-				  out, out_len);
+		*used = ipos;
+		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot initialise liblzma",
+			       o->name, o->fmt);
 	}
 	for (;;) {
 		size_t ain, aout;
 
-		rc = out_reserve(&o, 1);
+		rc = dc_out_reserve(o, 1);
 		if (rc < 0)
 			break;
 		ain = in_len - ipos;
-		aout = o.size - o.len;
+		aout = o->size - o->len;
 		s.next_in = in + ipos;
 		s.avail_in = ain;
-		s.next_out = o.p + o.len;
+		s.next_out = o->p + o->len;
 		s.avail_out = aout;
 		lr = lzma_code(&s, LZMA_RUN);
 		ipos += ain - s.avail_in;
-		o.len += aout - s.avail_out;
+		o->len += aout - s.avail_out;
 		if (lr == LZMA_STREAM_END) {
-			if (!alone && next_stream(in, in_len, &ipos, xz_probe)) {
+			if (!one && !alone && next_stream(in, in_len, &ipos, xz_probe)) {
 				lzma_end(&s);
 				goto restart;
 			}
 			break;
 		}
 		if (lr == LZMA_MEM_ERROR) {
-			rc = xb_fail(e, XB_EINTERNAL, "%s: %s: out of memory", name, fmt);
+			rc = xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
+				     o->name, o->fmt);
+			break;
+		}
+		if (lr == LZMA_MEMLIMIT_ERROR) {
+			/* Not corrupt: the dictionary is larger than we allow. */
+			rc = xb_fail(o->e, XB_EINPUT,
+				     "%s: %s: the stream's dictionary needs %llu MiB of "
+				     "decoder memory, more than the limit of %llu MiB (the "
+				     "larger of %llu MiB and the decompression cap): %s",
+				     o->name, o->fmt, mib_up(lzma_memusage(&s)),
+				     mib_up(memlimit), mib_up(DC_MEMLIMIT), DC_RAISE);
 			break;
 		}
 		if (lr != LZMA_OK && lr != LZMA_BUF_ERROR) {
-			rc = dc_corrupt(&o, lzma_why(lr), ipos);
+			rc = dc_corrupt(o, lzma_why(lr), ipos);
 			break;
 		}
 		if (ipos == in_len && s.avail_out > 0) {
-			rc = dc_truncated(&o);
+			rc = dc_truncated(o);
 			break;
 		}
 	}
 	lzma_end(&s);
-	return out_finish(&o, rc, out, out_len);
+	*used = ipos;
+	return rc;
 }
 
-static int xz_decompress(const char *name, const uint8_t *in, size_t in_len,
-			 uint64_t cap, uint8_t **out, size_t *out_len,
-			 struct xb_err *e)
+static int xz_run(struct dc_out *o, const uint8_t *in, size_t in_len,
+		  bool one, size_t *used)
 {
-	return lzma_common(name, "xz", false, in, in_len, cap, out, out_len, e);
+	return lzma_common(o, false, in, in_len, one, used);
 }
 
-static int lzma_decompress(const char *name, const uint8_t *in, size_t in_len,
-			   uint64_t cap, uint8_t **out, size_t *out_len,
-			   struct xb_err *e)
+static int lzma_run(struct dc_out *o, const uint8_t *in, size_t in_len,
+		    bool one, size_t *used)
 {
-	return lzma_common(name, "lzma", true, in, in_len, cap, out, out_len, e);
+	return lzma_common(o, true, in, in_len, one, used);
 }
 
 /* ---- bzip2 ---- */
@@ -334,60 +374,60 @@ static bool bzip2_probe(const uint8_t *b, size_t len)
 	       b[3] >= '1' && b[3] <= '9';
 }
 
-static int bzip2_decompress(const char *name, const uint8_t *in, size_t in_len,
-			    uint64_t cap, uint8_t **out, size_t *out_len,
-			    struct xb_err *e)
+static int bzip2_run(struct dc_out *o, const uint8_t *in, size_t in_len,
+		     bool one, size_t *used)
 {
-	struct dc_out o;
 	bz_stream s;
 	size_t ipos = 0;
 	int rc = 0, br;
 
-	out_init(&o, name, "bzip2", in_len, cap, e);
 restart:
 	memset(&s, 0, sizeof(s));
-	if (BZ2_bzDecompressInit(&s, 0, 0) != BZ_OK)
-		return out_finish(&o, xb_fail(e, XB_EINTERNAL,
-				  "%s: bzip2: cannot initialise libbz2", name),
-				  out, out_len);
+	if (BZ2_bzDecompressInit(&s, 0, 0) != BZ_OK) {
+		*used = ipos;
+		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot initialise libbz2",
+			       o->name, o->fmt);
+	}
 	for (;;) {
 		unsigned ain, aout;
 
-		rc = out_reserve(&o, 1);
+		rc = dc_out_reserve(o, 1);
 		if (rc < 0)
 			break;
 		ain = chunk32(in_len - ipos);
-		aout = chunk32(o.size - o.len);
+		aout = chunk32(o->size - o->len);
 		s.next_in = (char *)(uintptr_t)(in + ipos);
 		s.avail_in = ain;
-		s.next_out = (char *)(o.p + o.len);
+		s.next_out = (char *)(o->p + o->len);
 		s.avail_out = aout;
 		br = BZ2_bzDecompress(&s);
 		ipos += ain - s.avail_in;
-		o.len += aout - s.avail_out;
+		o->len += aout - s.avail_out;
 		if (br == BZ_STREAM_END) {
-			if (next_stream(in, in_len, &ipos, bzip2_probe)) {
+			if (!one && next_stream(in, in_len, &ipos, bzip2_probe)) {
 				BZ2_bzDecompressEnd(&s);
 				goto restart;
 			}
 			break;
 		}
 		if (br == BZ_MEM_ERROR) {
-			rc = xb_fail(e, XB_EINTERNAL, "%s: bzip2: out of memory", name);
+			rc = xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
+				     o->name, o->fmt);
 			break;
 		}
 		if (br != BZ_OK) {
-			rc = dc_corrupt(&o, br == BZ_DATA_ERROR_MAGIC ? "bad magic"
+			rc = dc_corrupt(o, br == BZ_DATA_ERROR_MAGIC ? "bad magic"
 					: "data error", ipos);
 			break;
 		}
 		if (ipos == in_len && s.avail_out > 0) {
-			rc = dc_truncated(&o);
+			rc = dc_truncated(o);
 			break;
 		}
 	}
 	BZ2_bzDecompressEnd(&s);
-	return out_finish(&o, rc, out, out_len);
+	*used = ipos;
+	return rc;
 }
 
 /* ---- zstd ---- */
@@ -397,54 +437,107 @@ static bool zstd_probe(const uint8_t *b, size_t len)
 	return len >= 4 && xb_le32(b) == 0xFD2FB528u;
 }
 
-static int zstd_decompress(const char *name, const uint8_t *in, size_t in_len,
-			   uint64_t cap, uint8_t **out, size_t *out_len,
-			   struct xb_err *e)
+/*
+ * The window a zstd frame header asks for (RFC 8878, 3.1.1.1): from the
+ * window descriptor, or for a single-segment frame its content size.
+ * False when the header is cut short.
+ */
+static bool zstd_window(const uint8_t *b, size_t len, uint64_t *w)
+{
+	static const unsigned did_size[4] = { 0, 1, 2, 4 };
+	static const unsigned fcs_size[4] = { 1, 2, 4, 8 };
+	unsigned fhd, at, n;
+	uint64_t v = 0;
+
+	if (len < 6)
+		return false;
+	fhd = b[4];
+	if (!(fhd & 0x20)) {	/* Window_Descriptor: exponent, mantissa */
+		uint64_t base = 1ULL << (10 + (b[5] >> 3));
+
+		*w = base + (base >> 3) * (b[5] & 7);
+		return true;
+	}
+	at = 5 + did_size[fhd & 3];
+	n = fcs_size[fhd >> 6];
+	if (len < at + n)
+		return false;
+	for (unsigned i = n; i-- > 0;)
+		v = v << 8 | b[at + i];
+	*w = n == 2 ? v + 256 : v;
+	return true;
+}
+
+static int zstd_run(struct dc_out *o, const uint8_t *in, size_t in_len,
+		    bool one, size_t *used)
 {
 	ZSTD_DStream *ds;
-	struct dc_out o;
-	size_t ipos = 0;
-	int rc = 0;
+	size_t ipos = 0, frame = 0;
+	int rc = 0, wlog = DC_ZSTD_WLOG_MIN;
 
-	out_init(&o, name, "zstd", in_len, cap, e);
-	/* The default window limit (2^27, ZSTD_WINDOWLOG_LIMIT_DEFAULT) covers
-	 * Linux's zstd -22 --ultra and bounds the decoder's memory. */
+	/* The window bounds the decoder's memory: zstd's default (128 MiB,
+	 * enough for Linux's zstd -22 --ultra), or the cap when larger. */
+	while (wlog < DC_ZSTD_WLOG_MAX && (1ULL << wlog) < o->cap)
+		wlog++;
 	ds = ZSTD_createDStream();
-	if (!ds)
-		return xb_fail(e, XB_EINTERNAL, "%s: zstd: out of memory", name);
+	if (!ds) {
+		*used = 0;
+		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
+			       o->name, o->fmt);
+	}
+	if (ZSTD_isError(ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, wlog))) {
+		ZSTD_freeDStream(ds);
+		*used = 0;
+		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot set the window limit",
+			       o->name, o->fmt);
+	}
 	for (;;) {
 		ZSTD_inBuffer ib;
 		ZSTD_outBuffer ob;
 		size_t r;
 
-		rc = out_reserve(&o, 1);
+		rc = dc_out_reserve(o, 1);
 		if (rc < 0)
 			break;
 		ib.src = in;
 		ib.size = in_len;
 		ib.pos = ipos;
-		ob.dst = o.p;
-		ob.size = o.size;
-		ob.pos = o.len;
+		ob.dst = o->p;
+		ob.size = o->size;
+		ob.pos = o->len;
 		r = ZSTD_decompressStream(ds, &ob, &ib);
 		ipos = ib.pos;
-		o.len = ob.pos;
+		o->len = ob.pos;
 		if (ZSTD_isError(r)) {
-			rc = dc_corrupt(&o, ZSTD_getErrorName(r), ipos);
+			uint64_t w;
+
+			if (ZSTD_getErrorCode(r) == ZSTD_error_frameParameter_windowTooLarge &&
+			    zstd_window(in + frame, in_len - frame, &w)) {
+				rc = xb_fail(o->e, XB_EINPUT,
+					     "%s: %s: the frame needs a window of %llu MiB, "
+					     "more than the limit of %llu MiB (the larger of "
+					     "%llu MiB and the decompression cap): %s",
+					     o->name, o->fmt, mib_up(w), mib_up(1ULL << wlog),
+					     mib_up(1ULL << DC_ZSTD_WLOG_MIN), DC_RAISE);
+				break;
+			}
+			rc = dc_corrupt(o, ZSTD_getErrorName(r), ipos);
 			break;
 		}
 		if (r == 0) {	/* a frame is complete */
-			if (!next_stream(in, in_len, &ipos, zstd_probe))
+			if (one || !next_stream(in, in_len, &ipos, zstd_probe))
 				break;
+			frame = ipos;
 			continue;	/* the context starts the next frame */
 		}
 		if (ipos == in_len && ob.pos < ob.size) {
-			rc = dc_truncated(&o);
+			rc = dc_truncated(o);
 			break;
 		}
 	}
 	ZSTD_freeDStream(ds);
-	return out_finish(&o, rc, out, out_len);
+	*used = ipos;
+	return rc;
 }
 
 /* ---- lz4: Linux's legacy frame (lz4 -l), and the modern frame ---- */
@@ -459,44 +552,79 @@ static bool lz4_probe(const uint8_t *b, size_t len)
 			    xb_le32(b) == LZ4_FRAME_MAGIC);
 }
 
+/* What may follow a legacy lz4 stream in an initrd: another member. */
+static bool member_start(const uint8_t *b, size_t len)
+{
+	return dc_probe(b, len) || cpio_newc_magic(b, len);
+}
+
 /*
  * Legacy frame: magic, then blocks of LE32 compressed size + data, each
- * decompressing to at most 8 MiB.  The magic may repeat (concatenated
- * frames); a zero size is padding; the last 4 bytes of a bzImage payload
- * are the decompressed size, not a block.
+ * decompressing to at most 8 MiB.  The format has no end marker.
+ * Whole input: the magic may repeat (concatenated frames), a zero size is
+ * padding, the last 4 bytes of a bzImage payload are the decompressed size,
+ * not a block.
+ * One stream: it ends at a repeated magic (the next member, as Linux's unlz4
+ * would take it), at zero padding, at the end of the input (a last 4 bytes
+ * equal to the decompressed size, as the kernel's build appends, belong to
+ * it), or where a block size cannot be one (too large or not decodable)
+ * and another member's magic stands instead.
  */
-static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len)
+static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
+		      bool one, size_t *used)
 {
 	size_t ipos = 4;
 	unsigned nblocks = 0;
 	const size_t bound = (size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
 
+	*used = 4;
 	while (in_len - ipos >= 4) {
 		uint32_t csize = xb_le32(in + ipos);
 		size_t room;
 		int n;
 
-		if (csize == LZ4_LEGACY_MAGIC || csize == 0) {
+		if (csize == LZ4_LEGACY_MAGIC && !(one && nblocks)) {
 			ipos += 4;
 			continue;
 		}
-		if (in_len - ipos == 4 && nblocks > 0)
-			break;	/* the appended size */
+		if (one && (csize == LZ4_LEGACY_MAGIC || csize == 0))
+			break;
+		if (csize == 0) {
+			ipos += 4;
+			continue;
+		}
+		if (in_len - ipos == 4 && nblocks > 0) {
+			if (one && csize == (uint32_t)(o->len - o->base))
+				ipos += 4;	/* the appended size */
+			break;
+		}
+		if (one && nblocks && (csize > bound || csize > in_len - ipos - 4) &&
+		    member_start(in + ipos, in_len - ipos))
+			break;
 		ipos += 4;
-		if (csize > bound || csize > in_len - ipos)
+		if (csize > bound || csize > in_len - ipos) {
+			*used = ipos;
 			return xb_fail(o->e, XB_EINPUT,
-				       "%s: lz4: block %u: size %u exceeds %s (%zu bytes)",
-				       o->name, nblocks, csize,
+				       "%s: %s: block %u: size %u bytes exceeds %s (%zu bytes)",
+				       o->name, o->fmt, nblocks, csize,
 				       csize > bound ? "the block bound" : "the input",
 				       csize > bound ? bound : in_len - ipos);
-		if (out_reserve(o, LZ4_LEGACY_BLOCK) < 0)
+		}
+		if (dc_out_reserve(o, LZ4_LEGACY_BLOCK) < 0) {
+			*used = ipos;
 			return -o->e->code;
+		}
 		room = o->size - o->len;
 		if (room > LZ4_LEGACY_BLOCK)
 			room = LZ4_LEGACY_BLOCK;
 		n = LZ4_decompress_safe((const char *)in + ipos, (char *)o->p + o->len,
 					(int)csize, (int)room);
 		if (n < 0) {
+			if (one && nblocks && member_start(in + ipos - 4, in_len - ipos + 4)) {
+				ipos -= 4;
+				break;
+			}
+			*used = ipos;
 			/* With less room than a whole block because of the cap,
 			 * tell "too big" from "corrupt" by decoding into scratch
 			 * memory (only on this error path). */
@@ -506,12 +634,12 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len)
 
 				if (!tmp)
 					return xb_fail(o->e, XB_EINTERNAL,
-						       "%s: lz4: out of memory", o->name);
+						       "%s: %s: out of memory", o->name, o->fmt);
 				m = LZ4_decompress_safe((const char *)in + ipos, tmp,
 							(int)csize, LZ4_LEGACY_BLOCK);
 				free(tmp);
 				if (m >= 0)
-					return out_too_big(o);
+					return dc_out_too_big(o);
 			}
 			return dc_corrupt(o, "bad lz4 block", ipos);
 		}
@@ -519,23 +647,27 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len)
 		ipos += csize;
 		nblocks++;
 	}
+	*used = ipos;
 	if (!nblocks)
 		return dc_truncated(o);
 	return 0;
 }
 
-static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len)
+static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len,
+		     bool one, size_t *used)
 {
 	LZ4F_dctx *dc;
 	size_t ipos = 0;
 	int rc = 0;
 
+	*used = 0;
 	if (LZ4F_isError(LZ4F_createDecompressionContext(&dc, LZ4F_VERSION)))
-		return xb_fail(o->e, XB_EINTERNAL, "%s: lz4: out of memory", o->name);
+		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
+			       o->name, o->fmt);
 	for (;;) {
 		size_t isz, osz, r;
 
-		rc = out_reserve(o, 1);
+		rc = dc_out_reserve(o, 1);
 		if (rc < 0)
 			break;
 		isz = in_len - ipos;
@@ -550,6 +682,8 @@ static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len)
 		if (r == 0) {	/* frame complete; the context is reset */
 			size_t p = ipos;
 
+			if (one)
+				break;
 			while (p < in_len && in[p] == 0)
 				p++;
 			if (in_len - p >= 4 && xb_le32(in + p) == LZ4_FRAME_MAGIC) {
@@ -564,22 +698,16 @@ static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len)
 		}
 	}
 	LZ4F_freeDecompressionContext(dc);
+	*used = ipos;
 	return rc;
 }
 
-static int lz4_decompress(const char *name, const uint8_t *in, size_t in_len,
-			  uint64_t cap, uint8_t **out, size_t *out_len,
-			  struct xb_err *e)
+static int lz4_run(struct dc_out *o, const uint8_t *in, size_t in_len,
+		   bool one, size_t *used)
 {
-	struct dc_out o;
-	int rc;
-
-	out_init(&o, name, "lz4", in_len, cap, e);
 	if (in_len >= 4 && xb_le32(in) == LZ4_LEGACY_MAGIC)
-		rc = lz4_legacy(&o, in, in_len);
-	else
-		rc = lz4_frame(&o, in, in_len);
-	return out_finish(&o, rc, out, out_len);
+		return lz4_legacy(o, in, in_len, one, used);
+	return lz4_frame(o, in, in_len, one, used);
 }
 
 /* ---- lzo: the lzop file format, as Linux's unlzo reads it ---- */
@@ -637,77 +765,94 @@ static bool lzop_sum_ok(struct rd *r, bool crc, const uint8_t *data, size_t n)
 	return want == got;
 }
 
-static int lzo_decompress(const char *name, const uint8_t *in, size_t in_len,
-			  uint64_t cap, uint8_t **out, size_t *out_len,
-			  struct xb_err *e)
+/* The lzop header up to the first block; r->pos ends there. */
+static int lzop_header(struct dc_out *o, struct rd *r, uint32_t *flags)
 {
-	struct rd r = { in, in_len, sizeof(lzop_magic) };
-	const uint8_t *p, *hdr;
-	uint32_t flags, dlen, clen;
+	const uint8_t *p, *hdr = r->b + r->pos;
 	uint16_t version;
-	struct dc_out o;
-	unsigned nblock = 0;
-	int rc = 0;
+	unsigned m;
 
-	out_init(&o, name, "lzo", in_len, cap, e);
-	if (lzo_init() != LZO_E_OK)
-		return xb_fail(e, XB_EINTERNAL, "%s: lzo: cannot initialise liblzo2", name);
-	if (!lzo_probe(in, in_len))
-		return out_finish(&o, dc_corrupt(&o, "bad magic", 0), out, out_len);
-
-	/* Header: version, library version, [version needed], method,
-	 * [level], flags, [filter], mode, mtime_low, [mtime_high], name,
-	 * checksum of all that. */
-	hdr = in + r.pos;
-	if (!rd_take(&r, 2, &p))
-		goto trunc;
+	if (!rd_take(r, 2, &p))
+		return dc_truncated(o);
 	version = xb_be16(p);
-	if (!rd_take(&r, version >= 0x0940 ? 5 : 3, &p))
-		goto trunc;
-	if (p[version >= 0x0940 ? 4 : 2] < 1 || p[version >= 0x0940 ? 4 : 2] > 3)
-		return out_finish(&o, dc_corrupt(&o, "unknown method", r.pos), out, out_len);
-	if (version >= 0x0940 && !rd_take(&r, 1, &p))	/* level */
-		goto trunc;
-	if (!rd_be32(&r, &flags))
-		goto trunc;
-	if (flags & LZOP_FILTER)
-		return out_finish(&o, xb_fail(e, XB_EINPUT,
-				  "%s: lzo: filtered lzop files are not supported", name),
-				  out, out_len);
-	if (!rd_take(&r, version >= 0x0940 ? 12 : 8, &p))	/* mode, mtime */
-		goto trunc;
-	if (!rd_take(&r, 1, &p) || !rd_take(&r, p[0], &p))	/* name */
-		goto trunc;
-	{
-		size_t hlen = (size_t)(in + r.pos - hdr);
-
-		if (in_len - r.pos < 4)
-			goto trunc;
-		if (!lzop_sum_ok(&r, flags & LZOP_H_CRC32, hdr, hlen))
-			return out_finish(&o, dc_corrupt(&o, "header checksum", r.pos),
-					  out, out_len);
-	}
-	if (flags & LZOP_EXTRA_FIELD) {
+	if (!rd_take(r, version >= 0x0940 ? 5 : 3, &p))
+		return dc_truncated(o);
+	m = p[version >= 0x0940 ? 4 : 2];
+	if (m < 1 || m > 3)
+		return dc_corrupt(o, "unknown method", r->pos);
+	if (version >= 0x0940 && !rd_take(r, 1, &p))	/* level */
+		return dc_truncated(o);
+	if (!rd_be32(r, flags))
+		return dc_truncated(o);
+	if (*flags & LZOP_FILTER)
+		return xb_fail(o->e, XB_EINPUT,
+			       "%s: %s: filtered lzop files are not supported",
+			       o->name, o->fmt);
+	if (!rd_take(r, version >= 0x0940 ? 12 : 8, &p))	/* mode, mtime */
+		return dc_truncated(o);
+	if (!rd_take(r, 1, &p) || !rd_take(r, p[0], &p))	/* name */
+		return dc_truncated(o);
+	if (r->len - r->pos < 4)
+		return dc_truncated(o);
+	if (!lzop_sum_ok(r, *flags & LZOP_H_CRC32, hdr, (size_t)(r->b + r->pos - hdr)))
+		return dc_corrupt(o, "header checksum", r->pos - 4);
+	if (*flags & LZOP_EXTRA_FIELD) {
 		uint32_t xlen;
 
-		if (!rd_be32(&r, &xlen) || !rd_take(&r, xlen, &p) || !rd_take(&r, 4, &p))
-			goto trunc;
+		if (!rd_be32(r, &xlen))
+			return dc_truncated(o);
+		if (xlen > r->len - r->pos || r->len - r->pos - xlen < 4)
+			return xb_fail(o->e, XB_EINPUT,
+				       "%s: %s: header: extra field of %u bytes (+ 4 bytes "
+				       "of checksum) runs past the end of the input "
+				       "(%zu bytes left at offset %zu)",
+				       o->name, o->fmt, xlen, r->len - r->pos, r->pos);
+		r->pos += (size_t)xlen + 4;
 	}
+	return 0;
+}
 
-	for (;; nblock++) {
+static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
+		   bool one, size_t *used)
+{
+	struct rd r = { in, in_len, sizeof(lzop_magic) };
+	const uint8_t *p;
+	uint32_t flags, dlen, clen;
+	unsigned nblock = 0;
+	int rc;
+
+	(void)one;	/* one lzop file either way; what follows is ignored */
+	*used = 0;
+	if (lzo_init() != LZO_E_OK)
+		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot initialise liblzo2",
+			       o->name, o->fmt);
+	if (!lzo_probe(in, in_len))
+		return dc_corrupt(o, "bad magic", 0);
+	rc = lzop_header(o, &r, &flags);
+	for (; rc == 0; nblock++) {
 		const uint8_t *dsum_at, *data;
-		size_t dsum_pos;
+		size_t dsum_pos, blk = r.pos;
 
-		if (!rd_be32(&r, &dlen))
-			goto trunc;
+		if (!rd_be32(&r, &dlen)) {
+			rc = dc_truncated(o);
+			break;
+		}
 		if (dlen == 0)
 			break;	/* end of file */
-		if (!rd_be32(&r, &clen))
-			goto trunc;
+		if (!rd_be32(&r, &clen)) {
+			rc = dc_truncated(o);
+			break;
+		}
 		if (dlen > LZOP_MAX_BLOCK || clen == 0 || clen > dlen) {
-			rc = xb_fail(e, XB_EINPUT,
-				     "%s: lzo: block %u: sizes %u -> %u out of range",
-				     name, nblock, clen, dlen);
+			rc = xb_fail(o->e, XB_EINPUT,
+				     "%s: %s: block %u at offset %zu: %s (%u bytes -> %u bytes%s)",
+				     o->name, o->fmt, nblock, blk,
+				     dlen > LZOP_MAX_BLOCK ? "uncompressed size beyond "
+							    "lzop's 64 MiB block limit" :
+				     clen == 0 ? "compressed size 0" :
+						 "compressed size larger than uncompressed",
+				     clen, dlen,
+				     dlen > LZOP_MAX_BLOCK ? ", limit 67108864 bytes" : "");
 			break;
 		}
 		/* Checksums of the uncompressed data, then (only for
@@ -715,39 +860,43 @@ static int lzo_decompress(const char *name, const uint8_t *in, size_t in_len,
 		dsum_pos = r.pos;
 		dsum_at = in + r.pos;
 		if (!rd_take(&r, (flags & LZOP_ADLER32_D ? 4 : 0) +
-				 (flags & LZOP_CRC32_D ? 4 : 0), &p))
-			goto trunc;
+				 (flags & LZOP_CRC32_D ? 4 : 0), &p)) {
+			rc = dc_truncated(o);
+			break;
+		}
 		if (clen < dlen) {
 			struct rd cs = r;
 
 			if (!rd_take(&r, (flags & LZOP_ADLER32_C ? 4 : 0) +
-					 (flags & LZOP_CRC32_C ? 4 : 0), &p))
-				goto trunc;
-			if (!rd_take(&r, clen, &data))
-				goto trunc;
+					 (flags & LZOP_CRC32_C ? 4 : 0), &p) ||
+			    !rd_take(&r, clen, &data)) {
+				rc = dc_truncated(o);
+				break;
+			}
 			if (((flags & LZOP_ADLER32_C) && !lzop_sum_ok(&cs, false, data, clen)) ||
 			    ((flags & LZOP_CRC32_C) && !lzop_sum_ok(&cs, true, data, clen))) {
-				rc = dc_corrupt(&o, "block checksum", dsum_pos);
+				rc = dc_corrupt(o, "block checksum", dsum_pos);
 				break;
 			}
 		} else if (!rd_take(&r, clen, &data)) {
-			goto trunc;
-		}
-		if ((uint64_t)o.len + dlen > o.cap) {
-			rc = out_too_big(&o);
+			rc = dc_truncated(o);
 			break;
 		}
-		rc = out_reserve(&o, dlen);
+		if (dlen > o->cap || o->len > o->cap - dlen) {
+			rc = dc_out_too_big(o);
+			break;
+		}
+		rc = dc_out_reserve(o, dlen);
 		if (rc < 0)
 			break;
 		if (clen == dlen) {
-			memcpy(o.p + o.len, data, dlen);	/* stored block */
+			memcpy(o->p + o->len, data, dlen);	/* stored block */
 		} else {
 			lzo_uint got = dlen;
 
-			if (lzo1x_decompress_safe(data, clen, o.p + o.len, &got, NULL) !=
+			if (lzo1x_decompress_safe(data, clen, o->p + o->len, &got, NULL) !=
 			    LZO_E_OK || got != dlen) {
-				rc = dc_corrupt(&o, "bad lzo block", dsum_pos);
+				rc = dc_corrupt(o, "bad lzo block", dsum_pos);
 				break;
 			}
 		}
@@ -755,21 +904,40 @@ static int lzo_decompress(const char *name, const uint8_t *in, size_t in_len,
 			struct rd ds = { in, in_len, (size_t)(dsum_at - in) };
 
 			if (((flags & LZOP_ADLER32_D) &&
-			     !lzop_sum_ok(&ds, false, o.p + o.len, dlen)) ||
+			     !lzop_sum_ok(&ds, false, o->p + o->len, dlen)) ||
 			    ((flags & LZOP_CRC32_D) &&
-			     !lzop_sum_ok(&ds, true, o.p + o.len, dlen))) {
-				rc = dc_corrupt(&o, "data checksum", dsum_pos);
+			     !lzop_sum_ok(&ds, true, o->p + o->len, dlen))) {
+				rc = dc_corrupt(o, "data checksum", dsum_pos);
 				break;
 			}
 		}
-		o.len += dlen;
+		o->len += dlen;
 	}
-	return out_finish(&o, rc, out, out_len);
-trunc:
-	return out_finish(&o, dc_truncated(&o), out, out_len);
+	*used = r.pos;
+	return rc;
 }
 
 /* ---- the table ---- */
+
+#define DC_WHOLE(f)							\
+static int f##_decompress(const char *name, const uint8_t *in,		\
+			  size_t in_len, uint64_t cap, uint8_t **out,	\
+			  size_t *out_len, struct xb_err *e)		\
+{									\
+	struct dc_out o;						\
+	size_t used;							\
+									\
+	dc_out_init(&o, name, #f, in_len, cap, e);			\
+	return dc_out_finish(&o, f##_run(&o, in, in_len, false, &used),	\
+			     out, out_len);				\
+}
+DC_WHOLE(gzip)
+DC_WHOLE(xz)
+DC_WHOLE(zstd)
+DC_WHOLE(lz4)
+DC_WHOLE(bzip2)
+DC_WHOLE(lzo)
+DC_WHOLE(lzma)
 
 /* Ordered by how likely each is for a kernel; magics do not overlap. */
 const struct dc_format dc_formats[] = {
@@ -782,6 +950,13 @@ const struct dc_format dc_formats[] = {
 	{ "lzma", lzma_probe, lzma_decompress },
 	{ NULL, NULL, NULL },
 };
+
+/* The decoders, in the order of dc_formats. */
+static const dc_run_fn dc_runs[] = {
+	gzip_run, xz_run, zstd_run, lz4_run, bzip2_run, lzo_run, lzma_run,
+};
+_Static_assert(XB_ARRAY_SIZE(dc_runs) + 1 == XB_ARRAY_SIZE(dc_formats),
+	       "dc_runs follows dc_formats");
 
 const struct dc_format *dc_probe(const uint8_t *buf, size_t len)
 {
@@ -797,4 +972,35 @@ const struct dc_format *dc_find(const char *name)
 		if (!strcmp(f->name, name))
 			return f;
 	return NULL;
+}
+
+int dc_run_one(const struct dc_format *f, struct dc_out *o, const uint8_t *in,
+	       size_t in_len, size_t *used)
+{
+	size_t i = 0;
+
+	*used = 0;
+	while (i < XB_ARRAY_SIZE(dc_runs) && &dc_formats[i] != f)
+		i++;
+	if (i == XB_ARRAY_SIZE(dc_runs))
+		return xb_fail(o->e, XB_EINTERNAL, "%s: unknown decompressor", o->name);
+	o->fmt = f->name;
+	o->base = o->len;
+	o->over_cap = false;
+	return dc_runs[i](o, in, in_len, true, used);
+}
+
+int dc_stream(const struct dc_format *f, const char *name, const uint8_t *in,
+	      size_t in_len, uint64_t cap, uint8_t **out, size_t *out_len,
+	      size_t *in_used, struct xb_err *e)
+{
+	struct dc_out o;
+	size_t used;
+	int rc;
+
+	dc_out_init(&o, name, f->name, in_len, cap, e);
+	rc = dc_out_finish(&o, dc_run_one(f, &o, in, in_len, &used), out, out_len);
+	if (rc == 0)
+		*in_used = used;
+	return rc;
 }

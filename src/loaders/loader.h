@@ -129,6 +129,20 @@ struct dc_format {
 			  struct xb_err *e);
 };
 
+/*
+ * Decompress the ONE stream of format f that starts in[0] (a gzip member,
+ * an xz stream, a zstd frame, a bzip2 stream, an lzop file, an lz4 frame,
+ * or a legacy lz4 frame up to a repeated magic, zero padding or another
+ * member: that format has no end marker), refusing (-XB_EINPUT) output
+ * beyond cap, truncated or corrupt streams.  On success *out is malloc'd
+ * (never NULL) and *in_used is the number of input bytes the stream took:
+ * what follows (padding, another member, a trailer) is left to the caller,
+ * as Linux's decompressors report it to the initramfs unpacker.
+ */
+int dc_stream(const struct dc_format *f, const char *name, const uint8_t *in,
+	      size_t in_len, uint64_t cap, uint8_t **out, size_t *out_len,
+	      size_t *in_used, struct xb_err *e);
+
 /* The format whose magic starts buf, or NULL. */
 const struct dc_format *dc_probe(const uint8_t *buf, size_t len);
 /* The format called name ("gzip", ...), or NULL. */

@@ -8,6 +8,8 @@
 
 #include "loader.h"
 
+#include <string.h>
+
 /* True when buf starts with the ELF magic. */
 bool elf_probe(const uint8_t *buf, size_t len);
 /*
@@ -39,6 +41,56 @@ bool bz_probe(const uint8_t *buf, size_t len);
  */
 int bz_parse(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
 	     struct kernel_image *img, struct xb_err *e);
+
+/* ---- decompressor internals (decompress.c), shared with initrd.c ---- */
+
+/*
+ * A growing output buffer: at most cap bytes, grown geometrically (never on
+ * a size the input declares).  limit = cap + 1: holding that many bytes
+ * means "more than the cap".  name and fmt start every message ("NAME:
+ * FMT: ..."); a caller decoding several streams into one buffer may change
+ * them between streams.
+ */
+struct dc_out {
+	uint8_t *p;
+	size_t len;	/* bytes produced */
+	size_t base;	/* len when the current stream started */
+	size_t size;	/* bytes allocated */
+	size_t limit;	/* cap + 1 */
+	size_t hint;	/* first allocation: a guess from the input size */
+	uint64_t cap;
+	bool over_cap;	/* the last failure was the cap */
+	const char *name, *fmt;
+	struct xb_err *e;
+};
+
+void dc_out_init(struct dc_out *o, const char *name, const char *fmt,
+		 size_t in_len, uint64_t cap, struct xb_err *e);
+/* Room for at least min(want, limit - len) more bytes (want >= 1); the cap
+ * message when the buffer already holds more than the cap. */
+int dc_out_reserve(struct dc_out *o, size_t want);
+/* Append n bytes; the cap message when they do not fit under the cap. */
+int dc_out_append(struct dc_out *o, const void *p, size_t n);
+/* Record "NAME: FMT: decompressed size exceeds limit (CAP bytes)". */
+int dc_out_too_big(struct dc_out *o);
+/* rc < 0: free the buffer and return rc.  Else hand it over trimmed, as
+ * *out (never NULL, even when empty) and *out_len. */
+int dc_out_finish(struct dc_out *o, int rc, uint8_t **out, size_t *out_len);
+
+/*
+ * Decode the one stream of format f that starts at in[0] (see dc_stream in
+ * loader.h), appending to o; o->fmt is set to f->name.  *used: the bytes
+ * of in that the stream took.
+ */
+int dc_run_one(const struct dc_format *f, struct dc_out *o, const uint8_t *in,
+	       size_t in_len, size_t *used);
+
+/* True when b starts with a newc cpio header magic ("070701", or "070702"
+ * with checksums), the only ones Linux's initramfs unpacker reads. */
+static inline bool cpio_newc_magic(const uint8_t *b, size_t len)
+{
+	return len >= 6 && !memcmp(b, "07070", 5) && (b[5] == '1' || b[5] == '2');
+}
 
 /* Read little-endian values from possibly unaligned bytes. */
 static inline uint16_t xb_le16(const uint8_t *p)
