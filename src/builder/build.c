@@ -66,21 +66,16 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 	d->initrd = initrd->buf;
 	d->initrd_len = initrd->len;
 	if (c->ramdisk_decompress) {
-		const struct dc_format *f = dc_probe(initrd->buf, initrd->len);
+		struct initrd_image ii;
 
-		if (f) {
-			size_t out_len;
-
-			rc = f->decompress(initrd->name, initrd->buf, initrd->len,
-					   c->max_decompressed, &d->initrd_owned, &out_len,
-					   &d->err);
-			if (rc < 0)
-				return rc;
-			snprintf(d->initrd_format, sizeof(d->initrd_format),
-				 "%s", f->name);
-			d->initrd = d->initrd_owned;
-			d->initrd_len = out_len;
-		}
+		rc = initrd_unpack(initrd->name, initrd->buf, initrd->len,
+				   c->max_decompressed, &ii, &d->err);
+		if (rc < 0)
+			return rc;
+		snprintf(d->initrd_format, sizeof(d->initrd_format), "%s", ii.format);
+		d->initrd_owned = ii.owned;
+		d->initrd = ii.data;
+		d->initrd_len = ii.len;
 	}
 	return 0;
 }

@@ -56,7 +56,7 @@ struct dom {
 	size_t initrd_len;
 	uint8_t *initrd_owned;		/* decompressed copy, or NULL */
 	uint64_t initrd_file_len;
-	char initrd_format[16];		/* "none", "gzip", ... */
+	char initrd_format[XB_INITRD_FORMAT_MAX]; /* "none", "gzip", "cpio+zstd", ... */
 
 	struct layout layout;
 	const struct guest_params *gp;	/* the guest kind, from the kernel */

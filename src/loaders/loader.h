@@ -150,4 +150,51 @@ const struct dc_format *dc_find(const char *name);
 /* Every supported format, NULL-terminated by .name == NULL. */
 extern const struct dc_format dc_formats[];
 
+/* ---- initrd (initrd.c) ---- */
+
+/* Room for every format once, in order of appearance: "cpio+gzip+...". */
+#define XB_INITRD_FORMAT_MAX 48
+
+struct initrd_image {
+	/* The bytes to load: the caller's buffer (owned == NULL) or owned
+	 * (malloc'd, for the caller to free). */
+	const uint8_t *data;
+	size_t len;
+	uint8_t *owned;
+	unsigned members;	/* members found (cpio archives, compressed
+				   streams); 0 when the file is taken as it is
+				   without being walked */
+	/* "none" (loaded as it is), one format ("gzip"), or the formats of
+	 * several members in order of first appearance ("cpio+zstd"). */
+	char format[XB_INITRD_FORMAT_MAX];
+};
+
+/*
+ * What the builder hands the guest for an initrd file buf[0, len), so that
+ * Linux's initramfs unpacker (init/initramfs.c) finds exactly what it would
+ * find in the file: the file is a sequence of members, each a newc cpio
+ * archive (kept as it is) or a compressed stream of any dc_ format
+ * (replaced by its decompressed bytes), with zero padding between them
+ * (dropped; each member starts 4-byte aligned in the result, as Linux
+ * needs).  Early-microcode initrds (plain cpio, then zstd/xz/gzip...) are
+ * the common case.
+ *  - A single compressed member gives its decompressed bytes, whatever
+ *    they hold (an old-style initrd image too).
+ *  - Several members: each decompressed member must hold cpio archives
+ *    and zero padding, as Linux requires of it.
+ *  - A file with nothing compressed in it, or that does not start with a
+ *    cpio archive or a compressed stream (a filesystem image), is taken
+ *    as it is (img->data = buf).
+ *  - Bytes after a member that are neither zero padding nor a member, a
+ *    truncated or corrupt member: -XB_EINPUT, "NAME: member N at byte
+ *    offset X: ..." with the hint that `ramdisk_decompress = 0` loads the
+ *    file as it is.  Never less than the file holds.
+ *  - The result is at most cap bytes (all members together).
+ * buf must outlive img when img->owned is NULL.  On failure img holds
+ * nothing to free.
+ */
+int initrd_unpack(const char *name, const uint8_t *buf, size_t len,
+		  uint64_t cap, struct initrd_image *img, struct xb_err *e);
+void initrd_image_free(struct initrd_image *img);
+
 #endif
