@@ -171,9 +171,10 @@ struct walk {
 	size_t len;
 	uint64_t cap;
 	struct dc_out out;
-	bool copying;		/* the file's bytes before pos are in out */
+	bool copying;		/* out holds the file's image up to pos */
 	unsigned member;	/* number of the current member, from 1 */
 	unsigned ncompressed;
+	size_t first_start, first_end;	/* the first compressed member in out */
 	char label[XB_MSG_MAX / 2];
 	char format[XB_INITRD_FORMAT_MAX];
 	char bad[XB_MSG_MAX];	/* the first compressed member that is not cpio */
@@ -213,17 +214,36 @@ static int fail_at(struct walk *w, size_t at, const char *fmt, ...)
 		       w->name, w->member, at, what);
 }
 
-/* Pad the output to a multiple of 4 before the next member. */
-static int out_align(struct walk *w)
+/* The cap, reached by member w->member (fmt) at byte offset at. */
+static int over_cap(struct walk *w, const char *fmt, size_t at)
+{
+	xb_err_clear(w->e);
+	return xb_fail(w->e, XB_EINPUT,
+		       "%s: member %u (%s) at byte offset %zu: the members decompress "
+		       "to more than the limit (%llu bytes): raise "
+		       "xbuild_max_decompressed (--max-decompressed)",
+		       w->name, w->member, fmt, at, (unsigned long long)w->cap);
+}
+
+/* Append file bytes [from, to) to the image, 4-byte aligned first when
+ * they start a member. */
+static int copy(struct walk *w, size_t from, size_t to, bool member_start)
 {
 	static const uint8_t zero[4];
+	int rc = 0;
 
-	return dc_out_append(&w->out, zero, (size_t)(-w->out.len & 3));
+	if (member_start)
+		rc = dc_out_append(&w->out, zero, (size_t)(-w->out.len & 3));
+	if (rc == 0)
+		rc = dc_out_append(&w->out, w->b + from, to - from);
+	if (rc < 0 && w->out.over_cap)
+		return over_cap(w, "cpio", from);
+	return rc;
 }
 
 /* Plain cpio entries from *pos up to a trailer, a zero byte or another
- * member: copied when the output is being made; *pos ends after the last
- * entry, *trailer tells whether it was "TRAILER!!!". */
+ * member; *pos ends after the last entry, *trailer tells whether it was
+ * "TRAILER!!!". */
 static int plain_member(struct walk *w, size_t *pos, bool *trailer)
 {
 	size_t p = *pos, end;
@@ -236,7 +256,7 @@ static int plain_member(struct walk *w, size_t *pos, bool *trailer)
 			return fail_at(w, *pos, "cpio entry at byte offset %zu: %s", p, why);
 		p = end;
 	}
-	if (w->copying && (rc = dc_out_append(&w->out, w->b + *pos, p - *pos)) < 0)
+	if (w->copying && (rc = copy(w, *pos, p, true)) < 0)
 		return rc;
 	*pos = p;
 	return 0;
@@ -244,17 +264,18 @@ static int plain_member(struct walk *w, size_t *pos, bool *trailer)
 
 static int compressed_member(struct walk *w, const struct dc_format *f, size_t *pos)
 {
+	static const uint8_t zero[4];
 	size_t used, start;
 	int rc;
 
 	if (!w->copying) {
-		/* The first one: what came before (cpio, padding) as it is. */
+		/* The first one: the file before it, as it is. */
 		w->copying = true;
-		if ((rc = dc_out_append(&w->out, w->b, *pos)) < 0)
+		if ((rc = copy(w, 0, *pos, false)) < 0)
 			return rc;
 	}
-	if ((rc = out_align(w)) < 0)
-		return rc;
+	if ((rc = dc_out_append(&w->out, zero, (size_t)(-w->out.len & 3))) < 0)
+		return w->out.over_cap ? over_cap(w, f->name, *pos) : rc;
 	start = w->out.len;
 	if (w->member == 1 && *pos == 0)
 		snprintf(w->label, sizeof(w->label), "%s", w->name);
@@ -263,28 +284,25 @@ static int compressed_member(struct walk *w, const struct dc_format *f, size_t *
 			 w->name, w->member, *pos);
 	w->out.name = w->label;
 	rc = dc_run_one(f, &w->out, w->b + *pos, w->len - *pos, &used);
-	if (rc < 0) {
-		if (w->out.over_cap && w->member > 1) {
-			xb_err_clear(w->e);
-			return xb_fail(w->e, XB_EINPUT,
-				       "%s: member %u (%s) at byte offset %zu: the members "
-				       "decompress to more than the limit (%llu bytes): raise "
-				       "xbuild_max_decompressed (--max-decompressed)",
-				       w->name, w->member, f->name, *pos,
-				       (unsigned long long)w->cap);
-		}
-		return rc;
-	}
+	/* A decoder may fill the buffer to cap + 1 bytes: that is over too. */
+	if (rc == 0 && w->out.len > w->cap)
+		rc = dc_out_too_big(&w->out);
+	if (rc < 0)
+		return w->out.over_cap && w->member > 1 ? over_cap(w, f->name, *pos) : rc;
 	if (used == 0 || used > w->len - *pos)
 		return xb_fail(w->e, XB_EINTERNAL, "%s: %s took %zu bytes",
 			       w->label, f->name, used);
+	if (w->ncompressed == 1) {
+		w->first_start = start;
+		w->first_end = w->out.len;
+	}
 	if (!w->bad[0]) {
 		char why[XB_MSG_MAX / 2];
 
 		if (!member_is_cpio(w->out.p + start, w->out.len - start, why, sizeof(why)))
 			snprintf(w->bad, sizeof(w->bad),
 				 "%s: member %u (%s) at byte offset %zu: %s, which Linux "
-				 "refuses after another member; " HINT,
+				 "refuses next to another member; " HINT,
 				 w->name, w->member, f->name, *pos, why);
 	}
 	*pos += used;
@@ -310,6 +328,8 @@ static int walk(struct walk *w, size_t pos)
 				return fail_at(w, z, "zero padding after the cpio archive "
 					       "of member %u ends at byte offset %zu, not a "
 					       "multiple of 4", w->member, z);
+			if (w->copying && (rc = copy(w, pos, z, false)) < 0)
+				return rc;
 			pos = z;
 			in_cpio = after_entry = false;
 			continue;
@@ -354,25 +374,31 @@ int initrd_unpack(const char *name, const uint8_t *buf, size_t len,
 	int rc;
 
 	memset(img, 0, sizeof(*img));
-	img->data = buf;
-	img->len = len;
-	strcpy(img->format, "none");
 	while (pos < len && buf[pos] == 0)
 		pos++;
 	/* Not an initramfs (nothing, or a filesystem image): as it is. */
-	if (pos == len || (!(buf[pos] == '0' && !(pos & 3)) && !dc_probe(buf + pos, len - pos)))
-		return 0;
+	if (pos == len || (!(buf[pos] == '0' && !(pos & 3)) &&
+			   !dc_probe(buf + pos, len - pos)))
+		goto as_it_is;
 
 	dc_out_init(&w.out, name, "initrd", len, cap, e);
 	rc = walk(&w, pos);
 	if (rc == 0 && w.ncompressed == 0) {
-		/* Nothing to decompress: the file as it is. */
+		/* Nothing to decompress (the output was not made). */
 		dc_out_finish(&w.out, -1, &out, &out_len);
 		img->members = w.member;
-		return 0;
+		goto as_it_is;
 	}
 	if (rc == 0 && w.member > 1 && w.bad[0])
 		rc = xb_fail(e, XB_EINPUT, "%s", w.bad);
+	if (rc == 0 && w.member == 1) {
+		/* One compressed member: its bytes alone, as one decompressor
+		 * call gives them (padding around it dropped). */
+		if (w.out.p)
+			memmove(w.out.p, w.out.p + w.first_start,
+				w.first_end - w.first_start);
+		w.out.len = w.first_end - w.first_start;
+	}
 	rc = dc_out_finish(&w.out, rc, &out, &out_len);
 	if (rc < 0)
 		return rc;
@@ -380,6 +406,11 @@ int initrd_unpack(const char *name, const uint8_t *buf, size_t len,
 	img->len = out_len;
 	img->members = w.member;
 	memcpy(img->format, w.format, sizeof(img->format));
+	return 0;
+as_it_is:
+	img->data = buf;
+	img->len = len;
+	strcpy(img->format, "none");
 	return 0;
 }
 
