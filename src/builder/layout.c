@@ -125,8 +125,12 @@ static int count_pgtables(struct alloc *a, uint64_t from, uint64_t to,
 			       " but the guest has %" PRIu64 " pages (%" PRIu64
 			       " MiB); raise memory", from, to, pfn_end,
 			       l->nr_pages, l->nr_pages >> (20 - XB_PAGE_SHIFT));
+	/* Earlier maps hold canonical-less (vaddr_mask) addresses: compare
+	 * this one the same way, or an upper-half kernel's mapping is never
+	 * seen.  Both ends are inclusive. */
 	for (unsigned m = 0; m < l->nmaps; m++)
-		if (from < l->maps[m].to && to > l->maps[m].from)
+		if ((from & gp->vaddr_mask) <= l->maps[m].to &&
+		    (to & gp->vaddr_mask) >= l->maps[m].from)
 			return xb_fail(a->e, XB_EINPUT,
 				       "INIT_P2M area %#" PRIx64 "-%#" PRIx64
 				       " overlaps the start-of-day mapping",

@@ -278,6 +278,45 @@ static void address_space(void)
 	CHECK_EQ(l.p2m_base, XB_UNSET);
 }
 
+/*
+ * INIT_P2M just below virt_base: a p2m list that ends on the last byte
+ * before the start-of-day mapping is accepted, one that reaches a page
+ * into it is refused, in the lower and in the upper (canonical) half.
+ */
+static void init_p2m_overlap(void)
+{
+	static const uint64_t bases[] = { 0x80000000ULL, 0xffffffff80000000ULL };
+	const uint64_t mem = 128 * MiB, p2m_size = (mem >> 12) * 8;	/* 256 KiB */
+
+	for (size_t i = 0; i < XB_ARRAY_SIZE(bases); i++) {
+		struct kernel_image k;
+		struct layout l;
+		struct xb_err e;
+
+		debian_kernel(&k, true);
+		k.virt_base = bases[i];
+		k.virt_kstart = bases[i] + 16 * MiB;
+		k.virt_kend = k.virt_kstart + 2 * MiB;
+		k.virt_entry = k.virt_kstart;
+		/* touching: ends at virt_base - 1 */
+		k.p2m_base = bases[i] - p2m_size;
+		REQUIRE(plan(&k, mem, 0, 0, &l, &e) == 0);
+		CHECK_EQ(l.p2m_base, bases[i] - p2m_size);
+		CHECK_EQ(l.mfn_list, bases[i] - p2m_size);
+		/* one page over */
+		k.p2m_base = bases[i] - p2m_size + 4096;
+		CHECK_EQ(plan(&k, mem, 0, 0, &l, &e), -XB_EINPUT);
+		CHECK_CONTAINS(e.msg, "overlaps the start-of-day mapping");
+		/* all of it but one page over */
+		k.p2m_base = bases[i] - 4096;
+		CHECK_EQ(plan(&k, mem, 0, 0, &l, &e), -XB_EINPUT);
+		CHECK_CONTAINS(e.msg, "overlaps the start-of-day mapping");
+		/* far below: accepted */
+		k.p2m_base = bases[i] - 1024 * MiB;
+		CHECK_EQ(plan(&k, mem, 0, 0, &l, &e), 0);
+	}
+}
+
 const struct test tests[] = {
 	{ "layout_reference_128m", reference_128m },
 	{ "layout_reference_sizes", reference_sizes },
@@ -287,5 +326,6 @@ const struct test tests[] = {
 	{ "layout_mapping_limit", mapping_limit },
 	{ "layout_pae", pae_layout },
 	{ "layout_address_space", address_space },
+	{ "layout_init_p2m_overlap", init_p2m_overlap },
 	{ NULL, NULL },
 };
