@@ -67,6 +67,20 @@ static int pad_to(struct alloc *a, const char *what, uint64_t boundary)
 		return xb_fail(a->e, XB_EINPUT, "%s: start %#" PRIx64
 			       " lies below the allocation front %#" PRIx64,
 			       what, boundary, l->virt_alloc_end);
+	/* Padding from virt_base alone larger than the guest: the cause is
+	 * where the kernel lies, not (only) how much memory there is. */
+	if (l->pfn_alloc_end == 0 &&
+	    (boundary - l->virt_alloc_end) >> XB_PAGE_SHIFT >= l->nr_pages)
+		return xb_fail(a->e, XB_EINPUT,
+			       "%s starts at %#" PRIx64 ", %" PRIu64 " bytes (%" PRIu64
+			       " MiB) above VIRT_BASE %#" PRIx64 ": the pfns below it "
+			       "are padding, %" PRIu64 " pages, and the guest has %" PRIu64
+			       " pages (%" PRIu64 " MiB); check the kernel's VIRT_BASE "
+			       "(and PADDR_OFFSET) notes, or raise memory",
+			       what, boundary, boundary - l->virt_alloc_end,
+			       (boundary - l->virt_alloc_end) >> 20, l->virt_alloc_end,
+			       (boundary - l->virt_alloc_end) >> XB_PAGE_SHIFT,
+			       l->nr_pages, l->nr_pages >> (20 - XB_PAGE_SHIFT));
 	return take_pages(a, what,
 			  (boundary - l->virt_alloc_end) >> XB_PAGE_SHIFT);
 }

@@ -120,6 +120,17 @@ static int read_ehdr(struct elf_ctx *c)
 	if (h->phentsize != need)
 		return xb_fail(c->e, XB_EINPUT, "%s: ELF: e_phentsize %u (want %llu)",
 			       c->name, h->phentsize, (unsigned long long)need);
+	/* e_phoff 0 is how ELF says "no program header table"; anything
+	 * below the ELF header's end would read the header as segments. */
+	if (h->phoff == 0)
+		return xb_fail(c->e, XB_EINPUT,
+			       "%s: ELF: e_phoff 0: the file has no program header table "
+			       "(a kernel needs its PT_LOAD segments)", c->name);
+	if (h->phoff < h->ehsize)
+		return xb_fail(c->e, XB_EINPUT,
+			       "%s: ELF: e_phoff 0x%llx: the program header table overlaps "
+			       "the ELF header (%u bytes)", c->name,
+			       (unsigned long long)h->phoff, h->ehsize);
 	tbl = (uint64_t)h->phnum * h->phentsize;
 	if (!xb_range_ok(h->phoff, tbl, c->len))
 		return xb_fail(c->e, XB_EINPUT,
@@ -872,11 +883,18 @@ static int check_addresses(struct elf_ctx *c, struct kernel_image *img)
 			return xb_fail(c->e, XB_EINPUT,
 				       "%s: ELF: Xen note HYPERCALL_PAGE 0x%llx is not page aligned",
 				       c->name, HX(hc));
-		if (hc < img->virt_kstart || hc > img->virt_kend ||
-		    img->virt_kend - hc < XB_PAGE_SIZE)
+		if (hc < img->virt_kstart || hc >= img->virt_kend)
 			return xb_fail(c->e, XB_EINPUT,
 				       "%s: ELF: Xen note HYPERCALL_PAGE 0x%llx outside the kernel 0x%llx-0x%llx",
 				       c->name, HX(hc), HX(img->virt_kstart), HX(img->virt_kend));
+		/* Xen writes a whole page of stubs there. */
+		if (img->virt_kend - hc < XB_PAGE_SIZE)
+			return xb_fail(c->e, XB_EINPUT,
+				       "%s: ELF: Xen note HYPERCALL_PAGE 0x%llx: the page "
+				       "0x%llx-0x%llx is cut off by the end of the kernel at "
+				       "0x%llx (%llu bytes of it past the last segment)",
+				       c->name, HX(hc), HX(hc), HX(hc + XB_PAGE_SIZE),
+				       HX(img->virt_kend), HX(hc + XB_PAGE_SIZE - img->virt_kend));
 		img->virt_hypercall = hc;
 		n->hypercall_page = hc;	/* the address, whatever the source */
 	}

@@ -295,6 +295,22 @@ put("elf_virt_base_above_kstart",
     bytes(Elf(notes=std_notes(PADDR_OFFSET=q(PADDR * 2)))))
 put("elf_init_p2m_inside", bytes(Elf(notes=std_notes(INIT_P2M=q(VADDR)))))
 put("elf_hypercall_outside", bytes(Elf(notes=std_notes(HYPERCALL_PAGE=q(VADDR + 0x100000)))))
+# A hypercall page that starts inside the kernel but ends past its last
+# segment (memsz 0x1800): cut off, not outside.
+e = Elf(notes=std_notes(HYPERCALL_PAGE=q(VADDR + 0x1000))); e.phdrs[0][6] = 0x1800
+put("elf_hypercall_cut", bytes(e))
+# e_phoff 0 (no program header table) and inside the ELF header: the
+# header itself must not be read as segments.
+b = bytearray(BASE); struct.pack_into("<Q", b, 32, 0)
+put("elf_phoff_zero", bytes(b))
+b = bytearray(BASE); struct.pack_into("<Q", b, 32, 0x20)
+put("elf_phoff_in_ehdr", bytes(b))
+# VIRT_BASE 1 GiB below the kernel (paddr 1 GiB, PADDR_OFFSET 0): the pfns
+# below the kernel are padding a 128 MiB guest cannot hold.
+FAR = 0x40000000
+e = Elf(notes=std_notes(ENTRY=q(VIRT_BASE + FAR))); e.entry = VIRT_BASE + FAR
+e.phdrs[0][3], e.phdrs[0][4] = VIRT_BASE + FAR, FAR
+put("elf_virt_base_far", bytes(e))
 put("elf_wrong_machine", bytes(elf(machine=3)))
 e = Elf(); e.ident[5] = 2
 put("elf_big_endian", bytes(e))
@@ -360,6 +376,37 @@ for fmt, data in streams.items():
 put("vmlinux_gzip_isize_4g", ELF_GZ[:-4] + struct.pack("<I", 0xffffffff))
 put("vmlinux_gzip_not_elf", gz(b"\0" * 4096))
 
+# Decoder limits and lzop fields of 4 GiB: the message names them.
+# xz: the LZMA2 dictionary byte of the first block header (size 12 bytes:
+# size, flags, filter id 0x21, props size 1, props; CRC32 redone): 2 GiB.
+x = bytearray(ELF_XZ)
+assert x[12] == 2 and x[14] == 0x21 and x[15] == 1
+x[16] = 38
+struct.pack_into("<I", x, 20, zlib.crc32(bytes(x[12:20])))
+put("vmlinux_xz_dict_2g", bytes(x))
+# .lzma: LE32 dictionary size after the properties byte: 3 GiB.
+x = bytearray(LZMA_ALONE)
+struct.pack_into("<I", x, 1, 0xc0000000)
+put("vmlinux_lzma_dict_3g", bytes(x))
+# zstd from stdin has no content size: byte 5 is the window descriptor
+# (exponent << 3): 2^(10 + 21) = 2 GiB.
+z = tool(["zstd", "-q", "-c"], BASE)
+if z:
+    z = bytearray(z)
+    assert not z[4] & 0x20
+    z[5] = 21 << 3
+    put("vmlinux_zstd_window_2g", bytes(z))
+# lzop: the first block's uncompressed size, 4 GiB - 1.
+z = tool(["lzop", "-q", "-c"], BASE)
+if z:
+    z = bytearray(z)
+    at = 9 + 2 + 2 + 2 + 1 + 1              # magic, versions, method, level
+    flags = struct.unpack_from(">I", z, at)[0]
+    at += 4 + (4 if flags & 0x800 else 0) + 4 + 8     # flags, filter, mode, mtime
+    at += 1 + z[at] + 4                     # name, header checksum
+    struct.pack_into(">I", z, at, 0xffffffff)
+    put("vmlinux_lzo_block_4g", bytes(z))
+
 # Decompression bombs: 16 MiB of zeros, refused under a 1 MiB cap.
 ZEROS = bytes(16 << 20)
 put("bomb_gzip", gz(ZEROS))
@@ -377,6 +424,34 @@ put("bomb_bz_xz_trailer_lie", bzimage(lzma.compress(ZEROS, format=lzma.FORMAT_XZ
 put("initrd_20m", b"")                      # 20 MiB of zeros, sparse
 os.truncate(os.path.join(OUT, "initrd_20m"), 20 << 20)
 put("initrd_bomb.gz", gz(ZEROS))
+
+
+def newc(files):
+    """A newc cpio archive of (name, data) pairs (directories for data
+    None), with its trailer, padded to 512 bytes as cpio writes it."""
+    out = b""
+    for i, (name, data) in enumerate(list(files) + [("TRAILER!!!", b"")]):
+        mode = 0o040755 if data is None else (0 if name == "TRAILER!!!" else 0o100644)
+        data = data or b""
+        nm = name.encode() + b"\0"
+        out += b"070701" + b"".join(b"%08X" % v for v in (
+            1000 + i, mode, 0, 0, 1, 0, len(data), 0, 0, 0, 0, len(nm), 0))
+        out = pad4(out + nm)
+        out = pad4(out + data)
+    return out + b"\0" * (-len(out) % 512)
+
+
+# Multi-member initrds, as initramfs-tools and dracut write them (early
+# microcode as plain cpio first): every member must reach the guest.
+M1 = newc([("m1", None), ("m1/marker", b"member one\n")])
+M2 = newc([("m2", None), ("m2/marker", b"member two\n")])
+M3 = newc([("m3", None), ("m3/marker", b"member three\n")])
+multi = M1 + gz(M2) + b"\0" * 3 + lzma.compress(M3, format=lzma.FORMAT_XZ)
+put("initrd_multi", multi)
+put("initrd_multi_junk", multi + b"\0" * 5 + b"GARBAGE!")
+put("initrd_multi_trunc", M1 + gz(M2)[:40])
+put("initrd_multi_bomb", M1 + gz(M2) + gz(ZEROS))
+put("initrd_multi_notcpio", gz(M2) + gz(b"this is no cpio archive\n"))
 
 # ------------------------------------------------------------ configs ----
 os.mkfifo(os.path.join(OUT, "fifo"))
