@@ -552,10 +552,15 @@ static bool lz4_probe(const uint8_t *b, size_t len)
 			    xb_le32(b) == LZ4_FRAME_MAGIC);
 }
 
-/* What may follow a legacy lz4 stream in an initrd: another member. */
-static bool member_start(const uint8_t *b, size_t len)
+/* What may follow a legacy lz4 stream in an initrd: zero padding up to
+ * another member, or to the end. */
+static bool member_next(const uint8_t *b, size_t len)
 {
-	return dc_probe(b, len) || cpio_newc_magic(b, len);
+	size_t z = 0;
+
+	while (z < len && b[z] == 0)
+		z++;
+	return z == len || dc_probe(b + z, len - z) || cpio_newc_magic(b + z, len - z);
 }
 
 /*
@@ -568,7 +573,7 @@ static bool member_start(const uint8_t *b, size_t len)
  * would take it), at zero padding, at the end of the input (a last 4 bytes
  * equal to the decompressed size, as the kernel's build appends, belong to
  * it), or where a block size cannot be one (too large or not decodable)
- * and another member's magic stands instead.
+ * and zero padding, another member's magic or the end stands instead.
  */
 static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 		      bool one, size_t *used)
@@ -599,7 +604,7 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 			break;
 		}
 		if (one && nblocks && (csize > bound || csize > in_len - ipos - 4) &&
-		    member_start(in + ipos, in_len - ipos))
+		    member_next(in + ipos, in_len - ipos))
 			break;
 		ipos += 4;
 		if (csize > bound || csize > in_len - ipos) {
@@ -620,7 +625,7 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 		n = LZ4_decompress_safe((const char *)in + ipos, (char *)o->p + o->len,
 					(int)csize, (int)room);
 		if (n < 0) {
-			if (one && nblocks && member_start(in + ipos - 4, in_len - ipos + 4)) {
+			if (one && nblocks && member_next(in + ipos - 4, in_len - ipos + 4)) {
 				ipos -= 4;
 				break;
 			}
