@@ -186,6 +186,51 @@ case_linux() {
 	fi
 }
 
+# Debian's vmlinuz with a multi-member initrd (gzip, plain cpio, bzip2, xz,
+# lzma, lzo, legacy lz4, zstd; /init in the last member): the guest must
+# print the marker of every member, and `xbuild plan` must name every format.
+case_linux_multi() {
+	c=linux-multi
+	name=e2e-linux-multi
+	log=$CONSLOG/guest-$name.log
+	want=gzip+cpio+bzip2+xz+lzma+lzo+lz4+zstd
+	fmt=$(xbuild plan --json "$CFG/linux-multi.cfg" 2>/tmp/plan.err |
+		sed -n 's/.*"initrd_format":"\([^"]*\)".*/\1/p')
+	t0=$(uptime_s)
+	if ! launch "$E2E_LAUNCHER" "$CFG/linux-multi.cfg"; then
+		result "$c" FAIL "$E2E_LAUNCHER failed"
+		show /tmp/launch.log 25
+		return
+	fi
+	tc=$(since "$t0")
+	wait_marker "$name" "$log" "XBUILD-MULTI-DONE" 150
+	w=$?
+	tb=$(since "$t0")
+	finish "$name"
+	seen=""
+	miss=""
+	for n in 1 2 3 4 5 6 7 8; do
+		m=$(grep -ao "XBUILD-MEMBER-$n-[a-z0-9]*" "$log" 2>/dev/null | head -n 1)
+		case $m in
+		'' | *-MISSING) miss="$miss $n" ;;
+		*) seen="$seen ${m#XBUILD-MEMBER-}" ;;
+		esac
+	done
+	why=""
+	[ $w = 0 ] || why="$([ $w = 2 ] && echo timeout || echo "guest ended") without XBUILD-MULTI-DONE"
+	[ -z "$miss" ] || why="${why:+$why; }members missing:$miss"
+	[ "$fmt" = "$want" ] || why="${why:+$why; }plan says initrd_format '$fmt', want '$want'"
+	if [ -z "$why" ]; then
+		result "$c" PASS "8 members ($fmt), markers$seen, create ${tc}s, done after ${tb}s"
+		[ "${E2E_VERBOSE:-0}" = 1 ] && show "$log" 40
+	else
+		result "$c" FAIL "$why"
+		show /tmp/plan.err 5
+		show "$log" 25
+		[ -s "$log" ] || guest_dmesg "$DOMID"
+	fi
+}
+
 # The same Debian guest created paused by xl and by the launcher: start_info,
 # vCPU 0 registers and the page-table layout (in pfns) must agree, except
 # machine frame numbers, event channels and mod_len (the reference rounds it).
@@ -613,6 +658,7 @@ run_cases() {
 		grub) case_grub ;;
 		grub32) case_grub32 ;;
 		linux) case_linux ;;
+		linux-multi) case_linux_multi ;;
 		compare) case_compare ;;
 		race) case_race ;;
 		kill) case_kill ;;

@@ -13,7 +13,8 @@
 #   MINITS=path        built minits (default build/e2e/minits)
 #   E2E_LAUNCHER=xl    create guests with `xl create` instead of `xbuild run`
 #   E2E_CASES="..."    subset/order of: xbc-selftest xbc-classic xbc-modern xbc-classic-nomod
-#                      xbc-modern-1g linux compare, and with xbuild only: build
+#                      xbc-modern-1g linux compare, and with xbuild only:
+#                      linux-multi (a multi-member initrd) build
 #                      (xbuild build under minits) xl-tools (xl on an xbuild run
 #                      domain) bad-pte grub (GRUB's 64-bit PV image boots)
 #                      grub32 (its 32-bit PAE image is refused cleanly)
@@ -40,7 +41,7 @@ E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 # build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
 # with xl's tools, --test-bad-pte); with xl they are left out.
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g linux compare"
-[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases build xl-tools bad-pte grub grub32 race kill chunked"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked"
 E2E_CASES=${E2E_CASES:-$all_cases}
 E2E_TIMEOUT=${E2E_TIMEOUT:-540}
 case $E2E_LAUNCHER in
@@ -174,6 +175,42 @@ cp "$here/guest-init.sh" "$lg/init"
 mknod -m 600 "$lg/dev/console" c 5 1 2>/dev/null || true
 (cd "$lg" && find . | cpio -o -H newc --quiet | gzip -9n) >"$d/guests/linux-initrd.gz"
 
+# Multi-member initrd (case linux-multi), as initramfs-tools and dracut
+# concatenate them: one member per format Linux reads, each a cpio archive
+# with /mN/marker ("XBUILD-MEMBER-N-FORMAT"); the first is gzip (a builder
+# that decompresses only the first member loses all the others), a plain
+# cpio second, zero padding to 4 bytes before each member, /init and
+# busybox in the last.
+mm=$cache/lguest-multi
+mi=$d/guests/linux-multi-initrd.img
+multi_fmts="gzip cpio bzip2 xz lzma lzo lz4 zstd"
+rm -rf "$mm"
+: >"$mi"
+n=0
+for fmt in $multi_fmts; do
+	n=$((n + 1))
+	m=$mm/m$n
+	mkdir -p "$m/m$n"
+	echo "XBUILD-MEMBER-$n-$fmt" >"$m/m$n/marker"
+	if [ $n = 8 ]; then
+		mkdir -p "$m/bin" "$m/dev" "$m/proc" "$m/sys"
+		cp /bin/busybox "$m/bin/busybox"
+		cp "$here/guest-init-multi.sh" "$m/init"
+		mknod -m 600 "$m/dev/console" c 5 1 2>/dev/null || true
+	fi
+	head -c $(((4 - $(wc -c <"$mi") % 4) % 4)) /dev/zero >>"$mi"
+	(cd "$m" && find . | cpio -o -H newc --quiet) | case $fmt in
+	gzip) gzip -9n ;;
+	cpio) cat ;;
+	bzip2) bzip2 -9 ;;
+	xz) xz --check=crc32 -6 ;;
+	lzma) xz --format=lzma -6 ;;
+	lzo) lzop -c ;;
+	lz4) lz4 -l -q -c ;;	# Linux's legacy frame: no end marker
+	zstd) zstd -q -c ;;
+	esac >>"$mi" || die "cannot make the multi-member initrd ($fmt)"
+done
+
 # xbc_cmdline PAGES MODFILE: the checking guest's command line, padded to
 # about 900 bytes so a builder that cuts it short is caught.
 xbc_cmdline() {
@@ -229,6 +266,8 @@ cmdline = "console=hvc0 rdinit=/init loglevel=4"
 EOF
 }
 linux_cfg e2e-linux >"$d/etc/e2e/linux.cfg"
+linux_cfg e2e-linux-multi | sed 's|/guests/linux-initrd.gz|/guests/linux-multi-initrd.img|' \
+	>"$d/etc/e2e/linux-multi.cfg"
 linux_cfg e2e-cmp-a >"$d/etc/e2e/cmp-a.cfg"
 linux_cfg e2e-cmp-b >"$d/etc/e2e/cmp-b.cfg"
 linux_cfg e2e-kill >"$d/etc/e2e/kill.cfg"
