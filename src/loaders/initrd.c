@@ -9,11 +9,12 @@
  * after a whole entry.
  *
  * The builder hands the guest one image that unpacks to the same files:
- * cpio entries as they are, compressed members decompressed, each member
- * 4-byte aligned (the cpio entries of a compressed member are aligned
- * relative to its own start).  Zero padding between members is dropped
- * (Linux ignores it); until the first compressed member the file's bytes
- * are kept as they are.
+ * cpio entries and zero padding as they are, compressed members
+ * decompressed, each member 4-byte aligned (the cpio entries of a
+ * compressed member are aligned relative to its own start: the zeros that
+ * align it are more padding, which Linux skips).  A file that is one
+ * compressed member gives its decompressed bytes alone, as one
+ * decompressor call always did.
  *
  * newc header (Documentation/driver-api/early-userspace/buffer-format.rst):
  * "070701" or "070702", then 13 fields of 8 hex digits (ino, mode, uid,

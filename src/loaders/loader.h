@@ -175,11 +175,11 @@ struct initrd_image {
  * find in the file: the file is a sequence of members, each a newc cpio
  * archive (kept as it is) or a compressed stream of any dc_ format
  * (replaced by its decompressed bytes), with zero padding between them
- * (dropped; each member starts 4-byte aligned in the result, as Linux
- * needs).  Early-microcode initrds (plain cpio, then zstd/xz/gzip...) are
- * the common case.
- *  - A single compressed member gives its decompressed bytes, whatever
- *    they hold (an old-style initrd image too).
+ * (kept; each member starts 4-byte aligned in the result, as Linux needs).
+ * Early-microcode initrds (plain cpio, then zstd/xz/gzip...) are the
+ * common case.
+ *  - A single compressed member gives its decompressed bytes alone,
+ *    whatever they hold (an old-style initrd image too).
  *  - Several members: each decompressed member must hold cpio archives
  *    and zero padding, as Linux requires of it.
  *  - A file with nothing compressed in it, or that does not start with a
