@@ -196,6 +196,7 @@ for fmt in $multi_fmts; do
 		mkdir -p "$m/bin" "$m/dev" "$m/proc" "$m/sys"
 		cp /bin/busybox "$m/bin/busybox"
 		cp "$here/guest-init-multi.sh" "$m/init"
+		chmod 755 "$m/init"
 		mknod -m 600 "$m/dev/console" c 5 1 2>/dev/null || true
 	fi
 	head -c $(((4 - $(wc -c <"$mi") % 4) % 4)) /dev/zero >>"$mi"
