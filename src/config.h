@@ -46,6 +46,13 @@ struct dom_config {
 	 * XB_DEFAULT_MAX_DECOMP, front ends accept 1 MiB and up, so it is
 	 * never 0. */
 	uint64_t max_decompressed;
+	/* Domain creation limits, as xl.cfg's keys; 0: xl's default (the
+	 * highest grant version the hypervisor offers, its default grant
+	 * and maptrack frames, 1023 event channels). */
+	unsigned max_grant_version;	/* 1 or 2 */
+	unsigned max_grant_frames;
+	unsigned max_maptrack_frames;
+	unsigned max_event_channels;
 	struct xb_warnings warnings;
 	/* The front ends' own bookkeeping (where each key was set, xl's
 	 * root/extra until cfg_finish() joins them), freed by cfg_free();

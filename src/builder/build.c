@@ -14,9 +14,7 @@
 
 #include "pagetable.h"
 
-#define DEFAULT_EVTCHN_PORTS 1023	/* xl's defaults */
-#define DEFAULT_GRANT_FRAMES 64
-#define DEFAULT_MAPTRACK_FRAMES 1024
+#define DEFAULT_EVTCHN_PORTS 1023	/* xl's max_event_channels */
 
 void dom_init(struct dom *d, const struct dom_config *cfg)
 {
@@ -145,9 +143,12 @@ int dom_create(struct dom *d)
 	struct hv_create hc = {
 		.pae = d->gp->addr32,
 		.max_vcpus = c->maxvcpus ? c->maxvcpus : 1,
-		.max_evtchn_port = DEFAULT_EVTCHN_PORTS,
-		.max_grant_frames = DEFAULT_GRANT_FRAMES,
-		.max_maptrack_frames = DEFAULT_MAPTRACK_FRAMES,
+		/* As xl: absent keys leave Xen's defaults (0 here). */
+		.max_evtchn_port = c->max_event_channels ? c->max_event_channels
+							 : DEFAULT_EVTCHN_PORTS,
+		.max_grant_frames = c->max_grant_frames,
+		.max_maptrack_frames = c->max_maptrack_frames,
+		.max_grant_version = c->max_grant_version,
 	};
 	int rc;
 

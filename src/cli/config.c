@@ -85,6 +85,17 @@ const struct cfg_keydef cfg_keys[CK_NR] = {
 				  DC(max_decompressed), MEM_MIN, MEM_MAX, 0,
 				  NULL, NULL },
 	[CK_DEVICES] = { NULL, "<devices>", CT_NONE, 0, 0, 0, 0, NULL, NULL },
+	/* Domain creation limits (xl.cfg(5)); absent: xl's defaults. */
+	[CK_MAX_GRANT_VERSION] = { "max_grant_version", NULL, CT_COUNT,
+				   DC(max_grant_version), 1, 2, 0, NULL, NULL },
+	[CK_MAX_GRANT_FRAMES] = { "max_grant_frames", NULL, CT_COUNT,
+				  DC(max_grant_frames), 1, INT32_MAX, 0, NULL, NULL },
+	[CK_MAX_MAPTRACK_FRAMES] = { "max_maptrack_frames", NULL, CT_COUNT,
+				     DC(max_maptrack_frames), 1, INT32_MAX, 0,
+				     NULL, NULL },
+	[CK_MAX_EVENT_CHANNELS] = { "max_event_channels", NULL, CT_COUNT,
+				    DC(max_event_channels), 1, (1u << 17) - 1, 0,
+				    NULL, NULL },
 };
 
 void cfg_init(struct dom_config *c)

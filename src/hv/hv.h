@@ -52,7 +52,8 @@ struct hv_create {
 	uint32_t max_vcpus;
 	uint32_t max_evtchn_port;
 	uint32_t max_grant_frames;
-	uint32_t max_maptrack_frames;
+	uint32_t max_maptrack_frames;	/* 0: the hypervisor's default */
+	uint32_t max_grant_version;	/* 0: the highest it offers */
 	uint8_t uuid[16];
 };
 

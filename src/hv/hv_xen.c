@@ -223,6 +223,17 @@ static int domctl_simple(struct xen *h, struct xen_domctl *d)
 
 /* ---- domains ------------------------------------------------------------ */
 
+static unsigned max_grant_version(struct xen *h)
+{
+	xc_physinfo_t info;
+
+	memset(&info, 0, sizeof(info));
+	call_begin(h);
+	if (xc_physinfo(h->xch, &info) < 0)
+		return 1;
+	return info.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v2 ? 2 : 1;
+}
+
 static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 			     uint32_t *domid, struct xb_err *e)
 {
@@ -256,10 +267,13 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	cfg.max_maptrack_frames = c->max_maptrack_frames ?
 		(int32_t)c->max_maptrack_frames : -1;
 	/*
-	 * Xen 4.17 rejects a max grant version of 0.  Version 1 is what
-	 * every Linux PV guest uses and what xc_dom_gnttab_seed writes.
+	 * The highest grant-table version the guest may switch to: as xl,
+	 * by default the highest this Xen offers (sysctl physinfo's
+	 * XEN_SYSCTL_PHYSCAP_gnttab_v*).  Tables start as version 1, which
+	 * is what xc_dom_gnttab_seed writes.
 	 */
-	cfg.grant_opts = XEN_DOMCTL_GRANT_version(1);
+	cfg.grant_opts = XEN_DOMCTL_GRANT_version(c->max_grant_version ?
+		c->max_grant_version : max_grant_version(h));
 	cfg.arch.emulation_flags = 0;
 
 	call_begin(h);
@@ -267,8 +281,11 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 		return fail_errno(h, e, errno,
 				  "xc_domain_create(PV, %" PRIu32 " vCPUs)",
 				  c->max_vcpus);
-	trace(h, "xc_domain_create -> dom %" PRIu32 " (PV%s, %" PRIu32 " vCPUs, evtchn port max %" PRIu32 ")",
-	      id, c->pae ? " PAE" : "", c->max_vcpus, cfg.max_evtchn_port);
+	trace(h, "xc_domain_create -> dom %" PRIu32 " (PV%s, %" PRIu32 " vCPUs, evtchn port max %" PRIu32
+	      ", grant frames %" PRId32 ", maptrack frames %" PRId32 ", grant version <= %u)",
+	      id, c->pae ? " PAE" : "", c->max_vcpus, cfg.max_evtchn_port,
+	      cfg.max_grant_frames, cfg.max_maptrack_frames,
+	      (unsigned)XEN_DOMCTL_GRANT_version(cfg.grant_opts));
 
 	/*
 	 * domctl.h: XEN_DOMCTL_max_vcpus "is still required in the short

@@ -528,6 +528,28 @@ case_grub32() {
 	fi
 }
 
+# max_grant_version = 1 is acted on: the guest's switch to version 2 must
+# be refused (its gnttab_v2 check fails, every other check passes).
+case_gntv1() {
+	c=gntv1
+	name=e2e-$c
+	log=$CONSLOG/guest-$name.log
+	if ! launch "$E2E_LAUNCHER" "$CFG/$c.cfg"; then
+		result "$c" FAIL "$E2E_LAUNCHER failed"
+		show /tmp/launch.log 25
+		return
+	fi
+	wait_marker "$name" "$log" "XBCHECK RESULT" 60
+	finish "$name"
+	if grep -aq "CHECK gnttab_v2 FAIL GNTTABOP_set_version(2)" "$log" &&
+		grep -aq "XBCHECK RESULT FAIL 1/20" "$log"; then
+		result "$c" PASS "version 2 refused: $(grep -a 'CHECK gnttab_v2' "$log" | tr -d '\r')"
+	else
+		result "$c" FAIL "the switch to version 2 was not refused alone"
+		grep -a "CHECK\|RESULT" "$log" 2>/dev/null | tail -n 5 | sed 's/^/  | /'
+	fi
+}
+
 # Domains called NAME in `xl list`.
 count_named() { xl list 2>/dev/null | awk -v n="$1" 'NR > 1 && $1 == n' | wc -l; }
 
@@ -660,6 +682,7 @@ run_cases() {
 		linux) case_linux ;;
 		linux-multi) case_linux_multi ;;
 		compare) case_compare ;;
+		gntv1) case_gntv1 ;;
 		race) case_race ;;
 		kill) case_kill ;;
 		*) result "$c" FAIL "unknown case" ;;

@@ -40,7 +40,7 @@ MINITS=${MINITS:-$top/build/e2e/minits}
 E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 # build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
 # with xl's tools, --test-bad-pte); with xl they are left out.
-all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g linux compare"
+all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g xbc-gntv2 gntv1 linux compare"
 [ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked"
 E2E_CASES=${E2E_CASES:-$all_cases}
 E2E_TIMEOUT=${E2E_TIMEOUT:-540}
@@ -243,6 +243,12 @@ xbc_cfg xbc-modern-1g modern 1100 /guests/xbc-modern.mod.gz "$cache/modern.mod"
 # minits; xl-tools: a small classic guest for xl console/list/destroy.
 xbc_cfg build classic 64 /guests/xbc-classic.mod "$d/guests/xbc-classic.mod"
 xbc_cfg xl-tools classic 32
+# Grant tables: the guest switches to version 2 (allowed by default, as xl
+# does), and must be refused when max_grant_version = 1.
+xbc_cfg xbc-gntv2 classic 32
+xbc_cfg gntv1 classic 32
+sed -i 's/ xbc.end"$/ xbc.gntv=2 xbc.end"/' "$d/etc/e2e/xbc-gntv2.cfg" "$d/etc/e2e/gntv1.cfg"
+echo "max_grant_version = 1" >>"$d/etc/e2e/gntv1.cfg"
 # race: two builds of one name at once (xbuild/xbuild, xl/xbuild).
 xbc_cfg race classic 32
 # Self-test of the guest and the harness: wrong expectations and a fault must

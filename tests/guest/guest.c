@@ -15,6 +15,8 @@
  *   xbc.pages=N     nr_pages
  *   xbc.modlen=N    exact module length (after decompression)
  *   xbc.modsum=0xH  32-bit FNV-1a of those N bytes
+ *   xbc.gntv=2      also switch the grant table to version 2 (the domain
+ *                   must allow it: max_grant_version) and read it back
  *   xbc.fault=1     self-test: take a page fault after the checks
  *   ... xbc.end     must be the last token (detects a cut command line)
  * Model: XTF (tiny PV test kernels reporting over the console).
@@ -26,6 +28,7 @@
 #include <xen/xen.h>
 #include <xen/sched.h>
 #include <xen/event_channel.h>
+#include <xen/grant_table.h>
 #include <xen/io/console.h>
 
 #include "xbc.h"
@@ -284,6 +287,27 @@ static void __attribute__((format(printf, 1, 2))) whyf(const char *f, ...)
 	va_start(ap, f);
 	vfmt(why, sizeof(why), f, ap);
 	va_end(ap);
+}
+
+/* Grant table version 2, as a guest that wants it asks for it
+ * (grant_table.h GNTTABOP_set_version), then GNTTABOP_get_version. */
+static void ck_gnttab_v2(void)
+{
+	struct gnttab_set_version set = { .version = 2 };
+	struct gnttab_get_version get = { .dom = DOMID_SELF };
+	long rc = hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_set_version,
+			     (unsigned long)&set, 1);
+
+	if (rc) {
+		whyf("GNTTABOP_set_version(2) = %ld (version %u)", rc,
+		     (unsigned)set.version);
+		return;
+	}
+	rc = hypercall3(__HYPERVISOR_grant_table_op, GNTTABOP_get_version,
+			(unsigned long)&get, 1);
+	if (rc || get.version != 2)
+		whyf("GNTTABOP_get_version = %ld, version %u, want 2", rc,
+		     (unsigned)get.version);
 }
 
 /* Run one check: fn fills `why` on failure. */
@@ -994,6 +1018,11 @@ void xbc_main(start_info_t *start, unsigned long rsp, unsigned long cs, unsigned
 	check("module", ck_module);
 	check("order", ck_order);
 	check("console_ring", ck_console_ring);
+
+	int gntv;
+
+	if (cmd_num("xbc.gntv", &gntv) == 2 && gntv)
+		check("gnttab_v2", ck_gnttab_v2);
 
 	/* Self-test of the fault path: xbc.fault=1 touches an unmapped page. */
 	int fault;
