@@ -359,6 +359,27 @@ static int note_num(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 	return 0;
 }
 
+/* A number of a note that is only reported: false unless 4 or 8 bytes. */
+static bool info_num(const uint8_t *desc, uint64_t dlen, uint64_t *v)
+{
+	if (dlen != 4 && dlen != 8)
+		return false;
+	*v = dlen == 4 ? xb_le32(desc) : xb_le64(desc);
+	return true;
+}
+
+/* A string of a note that is only reported: up to its NUL or the end of
+ * the descriptor, cut to fit dst (never an error). */
+static void info_str(const uint8_t *desc, uint64_t dlen, char *dst, size_t dsize)
+{
+	size_t scan = dlen < dsize - 1 ? (size_t)dlen : dsize - 1;
+	const uint8_t *nul = memchr(desc, 0, scan);
+	size_t slen = nul ? (size_t)(nul - desc) : scan;
+
+	memcpy(dst, desc, slen);
+	dst[slen] = '\0';
+}
+
 /* One note whose name is "Xen". */
 static int xen_note(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 		    uint64_t dlen, struct xen_notes *n)
@@ -406,9 +427,44 @@ static int xen_note(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 	case XEN_ELFNOTE_FEATURES:
 		rc = note_str(c, type, desc, dlen, n->features, sizeof(n->features));
 		return rc < 0 ? rc : parse_features(c, n->features, n);
+	/* The rest do not change a PV build: recorded for inspect, never
+	 * refused (info_num, info_str). */
+	case XEN_ELFNOTE_HV_START_LOW:
+		n->has_hv_start_low = info_num(desc, dlen, &n->hv_start_low);
+		return 0;
+	case XEN_ELFNOTE_SUSPEND_CANCEL:
+		n->has_suspend_cancel = info_num(desc, dlen, &n->suspend_cancel);
+		return 0;
+	case XEN_ELFNOTE_PHYS32_ENTRY:
+		/* Linux has written it as 4 and as 8 bytes. */
+		n->has_phys32_entry = info_num(desc, dlen, &n->phys32_entry);
+		return 0;
+	case XEN_ELFNOTE_L1_MFN_VALID: {
+		/* maddr_t-sized (8-byte) mask/value pairs; 4-byte words in
+		 * a note whose size allows only those. */
+		uint64_t w = dlen && dlen % 16 == 0 ? 8 : dlen && dlen % 8 == 0 ? 4 : 0;
+
+		if (!w)
+			return 0;
+		n->l1_mfn_valid[0] = w == 8 ? xb_le64(desc) : xb_le32(desc);
+		n->l1_mfn_valid[1] = w == 8 ? xb_le64(desc + 8) : xb_le32(desc + 4);
+		n->l1_mfn_valid_pairs = (unsigned)(dlen / (2 * w) > UINT32_MAX ?
+						   UINT32_MAX : dlen / (2 * w));
+		n->has_l1_mfn_valid = true;
+		return 0;
+	}
+	case XEN_ELFNOTE_BSD_SYMTAB:
+		info_str(desc, dlen, n->bsd_symtab, sizeof(n->bsd_symtab));
+		return 0;
+	case XEN_ELFNOTE_INFO:
+		info_str(desc, dlen, n->info, sizeof(n->info));
+		return 0;
 	default:
-		/* INFO, BSD_SYMTAB, HV_START_LOW, L1_MFN_VALID, SUSPEND_CANCEL,
-		 * PHYS32_ENTRY and anything newer do not change a PV build. */
+		/* Anything newer than xen/elfnote.h. */
+		if (n->nr_other < XB_ARRAY_SIZE(n->other_types))
+			n->other_types[n->nr_other] = type;
+		if (n->nr_other < UINT32_MAX)
+			n->nr_other++;
 		return 0;
 	}
 }

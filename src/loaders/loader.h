@@ -50,6 +50,22 @@ struct xen_notes {
 	 * SUPPORTED_FEATURES. */
 	uint32_t feat_supported[XB_NR_FEAT_WORDS];
 	uint32_t feat_required[XB_NR_FEAT_WORDS];
+	/* Notes a PV build does not act on, recorded for `xbuild inspect`.
+	 * Never a reason to refuse a kernel: a number that is not 4 or 8
+	 * bytes, or a string that does not fit, leaves its has_ false (or
+	 * the string cut). */
+	bool has_hv_start_low, has_l1_mfn_valid, has_suspend_cancel;
+	bool has_phys32_entry;
+	uint64_t hv_start_low;	  /* XEN_ELFNOTE_HV_START_LOW */
+	uint64_t l1_mfn_valid[2]; /* XEN_ELFNOTE_L1_MFN_VALID: first mask, value */
+	unsigned l1_mfn_valid_pairs;	/* pairs in that note */
+	uint64_t suspend_cancel;  /* XEN_ELFNOTE_SUSPEND_CANCEL */
+	uint64_t phys32_entry;	  /* XEN_ELFNOTE_PHYS32_ENTRY (PVH entry) */
+	char bsd_symtab[XB_NOTE_STR];	/* XEN_ELFNOTE_BSD_SYMTAB ("yes") */
+	char info[XB_NOTE_STR];		/* XEN_ELFNOTE_INFO (NAME=VALUE) */
+	/* Xen notes of types xen/elfnote.h does not define: the first few. */
+	uint32_t other_types[8];
+	unsigned nr_other;	/* how many there were (may exceed 8) */
 };
 
 struct kernel_image {

@@ -111,6 +111,56 @@ static void test_elf64_ptnote(void)
 	free(o.b);
 }
 
+/* The notes a PV build does not act on are recorded for inspect, and a
+ * malformed one is never a reason to refuse the kernel. */
+static void test_elf_info_notes(void)
+{
+	static const uint8_t l1[16] = { 1, 0, 0, 0, 0, 0, 0, 0, 1 };
+	struct eg_notes n = { .len = 0 };
+	struct eg_elf s;
+	struct eg_out o;
+	struct parsed p;
+
+	eg_notes_linux64(&n);
+	eg_note_u64(&n, XEN_ELFNOTE_HV_START_LOW, 0xffff800000000000ULL);
+	eg_note_raw(&n, "Xen", XEN_ELFNOTE_L1_MFN_VALID, l1, sizeof(l1));
+	eg_note_u32(&n, XEN_ELFNOTE_PHYS32_ENTRY, 0x1000850);
+	eg_note_str(&n, XEN_ELFNOTE_BSD_SYMTAB, "yes");
+	eg_note_u32(&n, 42, 7);
+	eg_elf_linux64(&s, &n, EG_PHDR);
+	eg_elf_build(&s, &o);
+	REQUIRE(parse_buf(&p, o.b, o.len, 0) == 0);
+	CHECK(p.img.notes.has_hv_start_low);
+	CHECK_EQ(p.img.notes.hv_start_low, 0xffff800000000000ULL);
+	CHECK(p.img.notes.has_l1_mfn_valid);
+	CHECK_EQ(p.img.notes.l1_mfn_valid[0], 1);
+	CHECK_EQ(p.img.notes.l1_mfn_valid[1], 1);
+	CHECK_EQ(p.img.notes.l1_mfn_valid_pairs, 1);
+	CHECK(p.img.notes.has_suspend_cancel);	/* eg_notes_linux64 */
+	CHECK_EQ(p.img.notes.suspend_cancel, 1);
+	CHECK(p.img.notes.has_phys32_entry);
+	CHECK_EQ(p.img.notes.phys32_entry, 0x1000850);
+	CHECK_STR(p.img.notes.bsd_symtab, "yes");
+	CHECK_EQ(p.img.notes.nr_other, 1);
+	CHECK_EQ(p.img.notes.other_types[0], 42);
+	kernel_image_free(&p.img);
+	free(o.b);
+
+	/* a 3-byte PHYS32_ENTRY and an odd L1_MFN_VALID: accepted, not set */
+	n.len = 0;
+	eg_notes_linux64(&n);
+	eg_note_raw(&n, "Xen", XEN_ELFNOTE_PHYS32_ENTRY, "abc", 3);
+	eg_note_raw(&n, "Xen", XEN_ELFNOTE_L1_MFN_VALID, l1, 5);
+	eg_elf_linux64(&s, &n, EG_PHDR);
+	eg_elf_build(&s, &o);
+	REQUIRE(parse_buf(&p, o.b, o.len, 0) == 0);
+	CHECK(!p.img.notes.has_phys32_entry);
+	CHECK(!p.img.notes.has_l1_mfn_valid);
+	CHECK(!p.img.notes.has_hv_start_low);
+	kernel_image_free(&p.img);
+	free(o.b);
+}
+
 static void test_elf64_shtnote(void)
 {
 	struct eg_notes n = { .len = 0 };
@@ -1063,6 +1113,7 @@ static void test_real_kernel_current(void)
 const struct test tests[] = {
 	{ "elf64_ptnote", test_elf64_ptnote },
 	{ "elf64_shtnote", test_elf64_shtnote },
+	{ "elf_info_notes", test_elf_info_notes },
 	{ "elf32_legacy", test_elf32_legacy },
 	{ "elf32_notes", test_elf32_notes },
 	{ "elf_note_rejections", test_elf_note_rejections },
