@@ -33,6 +33,8 @@ void xb_shorten(char *dst, size_t cap, const char *s)
  * "File name too long"). */
 __attribute__((format(printf, 2, 0)))
 static void set_msg(struct xb_err *e, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+static void set_msg(struct xb_err *e, const char *fmt, va_list ap)
 {
 	char *full = NULL;
 	va_list aq;
@@ -232,6 +234,11 @@ int xb_warn_key(struct xb_warnings *w, const char *key, uint64_t times,
 	r = vwarn(w, key, times, fmt, ap);
 	va_end(ap);
 	return r;
+}
+
+const char *xb_warning_key(const struct xb_warnings *w, size_t i)
+{
+	return i < w->n && w->meta[i].key[0] ? w->meta[i].key : NULL;
 }
 
 void xb_warnings_free(struct xb_warnings *w)

@@ -77,6 +77,9 @@ int xb_warn_key(struct xb_warnings *w, const char *key, uint64_t times,
 		const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void xb_warnings_free(struct xb_warnings *w);
+/* The key message i was recorded with (xb_warn_key), NULL when none
+ * (xb_warn, the summary of dropped warnings).  For --json output. */
+const char *xb_warning_key(const struct xb_warnings *w, size_t i);
 
 /* "Not given" for a uint64_t address or size (INIT_P2M absent, ...). */
 #define XB_UNSET UINT64_MAX

@@ -14,6 +14,17 @@
 
 enum cmd { C_NONE, C_RUN, C_BUILD, C_PLAN, C_INSPECT, C_CHECK, C_GC, C_COUNT };
 
+/* The command's name on the command line ("run"); NULL for C_NONE. */
+static inline const char *cmd_name(enum cmd c)
+{
+	static const char *const names[C_COUNT] = {
+		[C_RUN] = "run", [C_BUILD] = "build", [C_PLAN] = "plan",
+		[C_INSPECT] = "inspect", [C_CHECK] = "check", [C_GC] = "gc",
+	};
+
+	return (unsigned)c < C_COUNT ? names[c] : NULL;
+}
+
 /* What the command line said. */
 struct cli {
 	enum cmd cmd;

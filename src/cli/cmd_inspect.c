@@ -1,16 +1,51 @@
 /*
- * cmd_inspect.c - `xbuild inspect KERNEL`: what the loader sees.
+ * cmd_inspect.c - `xbuild inspect KERNEL`: what the loader sees, and the
+ * version string of a bzImage's header.
  */
 #include "cli.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "print.h"
+
+#define KVER_MAX 512	/* Linux's string is about 150 bytes */
+
+/*
+ * The kernel_version string of a Linux bzImage (Documentation/arch/x86/
+ * boot.rst): the 16-bit field at 0x20e, when not 0, plus 0x200 is the
+ * file offset of a NUL-terminated string (boot protocol 2.00 and later,
+ * "HdrS" at 0x202).  Pure over (b, len); NULL unless the string and its
+ * NUL lie inside the file within KVER_MAX bytes.
+ */
+static const char *bz_kernel_version(const uint8_t *b, size_t len, char *out)
+{
+	uint64_t off;
+	const uint8_t *nul;
+	size_t room;
+
+	if (len < 0x210 || memcmp(b + 0x202, "HdrS", 4) ||
+	    (b[0x206] | b[0x207] << 8) < 0x200)
+		return NULL;
+	off = (uint64_t)(b[0x20e] | b[0x20f] << 8);
+	if (!off)
+		return NULL;
+	off += 0x200;
+	if (off >= len)
+		return NULL;
+	room = len - off < KVER_MAX ? len - off : KVER_MAX;
+	nul = memchr(b + off, 0, room);
+	if (!nul)
+		return NULL;
+	memcpy(out, b + off, (size_t)(nul - (b + off)) + 1);
+	return out;
+}
 
 int cmd_inspect(struct cli *c)
 {
 	struct loader_opts lo = { .max_decompressed = c->max_dec_mb << 20 };
 	struct kernel_image k;
+	char kver[KVER_MAX];
 	uint8_t *buf;
 	size_t len;
 	int rc;
@@ -22,7 +57,8 @@ int cmd_inspect(struct cli *c)
 		return rc;
 	rc = kernel_parse(c->arg, buf, len, &lo, &k, &c->err);
 	if (rc == 0) {
-		print_inspect(c, &k);
+		print_inspect(c, &k, strcmp(k.format, "bzImage") ? NULL :
+			      bz_kernel_version(buf, len, kver));
 		kernel_image_free(&k);
 	}
 	free(buf);

@@ -272,10 +272,13 @@ int cfg_repeat(struct cfg_ctx *x, enum cfg_key k, int first, int again,
 	return 0;
 }
 
-int cfg_warn_ignored(struct cfg_ctx *x, const char *what, int line,
-		     uint64_t times, const char *why)
+int cfg_warn_ignored(struct cfg_ctx *x, const char *key, const char *what,
+		     int line, uint64_t times, const char *why)
 {
-	if (xb_warn_key(&x->c->warnings, what, times, "%s:%d: %s %s",
+	char k[80];
+
+	snprintf(k, sizeof(k), "ignored:%s", key);
+	if (xb_warn_key(&x->c->warnings, k, times, "%s:%d: %s %s",
 			x->fname, line, what, why) < 0)
 		return xb_fail(x->e, XB_EINTERNAL, "out of memory");
 	return 0;
@@ -303,13 +306,16 @@ static int set_num(struct cfg_ctx *x, enum cfg_key k, const struct cfg_val *v,
 	if (d->type == CT_MIB) {
 		/* Whole MiB, rounded up (libvirt sizes need not be). */
 		uint64_t mb = val / MiB + (val % MiB != 0);
+		char key[64];
 
 		if (val > d->max || mb * MiB < d->min)
 			goto range;
+		snprintf(key, sizeof(key), "rounded:%s", n);
 		if (val % MiB &&
-		    xb_warn(&x->c->warnings, "%s:%d: %s = %s %s is not a whole "
-			    "number of MiB, rounded up to %llu MiB", x->fname,
-			    v->line, n, sv, unit, (unsigned long long)mb) < 0)
+		    xb_warn_key(&x->c->warnings, key, 1, "%s:%d: %s = %s %s is "
+				"not a whole number of MiB, rounded up to %llu MiB",
+				x->fname, v->line, n, sv, unit,
+				(unsigned long long)mb) < 0)
 			return xb_fail(x->e, XB_EINTERNAL, "out of memory");
 		*(uint64_t *)field = mb;
 		return 0;
@@ -452,8 +458,9 @@ static int join_cmdline(struct cfg_ctx *x)
 	if (!o->root && !o->extra)
 		return 0;
 	if (o->line[CK_CMDLINE]) {
-		if (xb_warn(&c->warnings, "%s:%d: cmdline is set, so root and "
-			    "extra are ignored", x->fname, o->line[CK_CMDLINE]) < 0)
+		if (xb_warn_key(&c->warnings, "ignored:cmdline", 1, "%s:%d: cmdline "
+				"is set, so root and extra are ignored", x->fname,
+				o->line[CK_CMDLINE]) < 0)
 			r = xb_fail(x->e, XB_EINTERNAL, "out of memory");
 	} else if (o->root) {
 		size_t n = strlen(o->root) + (o->extra ? strlen(o->extra) + 1 : 0) + 6;

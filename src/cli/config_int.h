@@ -110,11 +110,13 @@ int cfg_set(struct cfg_ctx *x, enum cfg_key k, const struct cfg_val *v);
  */
 int cfg_repeat(struct cfg_ctx *x, enum cfg_key k, int first, int again,
 	       uint64_t times);
-/* A key or element that is not acted on, `times` times, coalesced by what
- * (keep it short: names cut at 64 bytes): "FILE:LINE: WHAT WHY (and N more
- * times)". */
-int cfg_warn_ignored(struct cfg_ctx *x, const char *what, int line,
-		     uint64_t times, const char *why);
+/* A key or element that is not acted on, `times` times, coalesced by key
+ * (the bare key or element path, cut at 64 bytes: "disk", "<devices><disk>",
+ * which --json reports): "FILE:LINE: WHAT WHY (and N more times)".
+ * Every warning's coalescing key is "KIND:KEY" (ignored:, again:,
+ * rounded:), KEY the config key or element it is about. */
+int cfg_warn_ignored(struct cfg_ctx *x, const char *key, const char *what,
+		     int line, uint64_t times, const char *why);
 /* The name of key k in the config's syntax ("maxmem", "<memory>"). */
 const char *cfg_key_name(const struct cfg_ctx *x, enum cfg_key k);
 /* A value fit for a message: printable ASCII, quoted when quote, cut. */

@@ -83,20 +83,21 @@ static int key_of(const char *name)
 /* A key xbuild does not act on: one warning, however often it is set. */
 static int warn_other(struct cfg_ctx *x, const struct xl_setting *s)
 {
-	char what[128];
+	char what[128], key[72];
 
+	snprintf(key, sizeof(key), "%.64s%s", s->name, strlen(s->name) > 64 ? "..." : "");
 	for (size_t k = 0; k < XB_ARRAY_SIZE(xl_other); k++) {
 		if (strcmp(s->name, xl_other[k].name))
 			continue;
 		snprintf(what, sizeof(what), "key '%s'", s->name);	/* short */
-		return cfg_warn_ignored(x, what, s->first_line, s->nset,
+		return cfg_warn_ignored(x, key, what, s->first_line, s->nset,
 					xl_other[k].dev ? "is not acted on by "
 					"xbuild (devices are the toolstack's job)" :
 					"is not acted on by xbuild");
 	}
 	snprintf(what, sizeof(what), "unknown key '%.64s%s'", s->name,
 		 strlen(s->name) > 64 ? "..." : "");
-	return cfg_warn_ignored(x, what, s->first_line, s->nset, "ignored");
+	return cfg_warn_ignored(x, key, what, s->first_line, s->nset, "ignored");
 }
 
 static int map_setting(struct cfg_ctx *x, const struct xl_setting *s)

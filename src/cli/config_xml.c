@@ -203,7 +203,7 @@ static int warn_elem(struct xctx *x, xmlNodePtr n, const char *path,
 
 	snprintf(what, sizeof(what), "element %s<%.64s%s>", path, name,
 		 strlen(name) > 64 ? "..." : "");
-	return cfg_warn_ignored(&x->cx, what, (int)line_of(n), 1, why);
+	return cfg_warn_ignored(&x->cx, what + 8, what, (int)line_of(n), 1, why);
 }
 
 static int set_text(struct xctx *x, xmlNodePtr n, enum cfg_key k)
@@ -289,8 +289,9 @@ static int do_vcpu(struct xctx *x, xmlNodePtr n)
 		x->cx.c->vcpus = x->cx.c->maxvcpus;
 	}
 	if (!r && cpuset &&
-	    xb_warn(&x->cx.c->warnings, "%s:%ld: <vcpu cpuset=...> is not acted "
-		    "on by xbuild", x->fname, line_of(n)) < 0)
+	    xb_warn_key(&x->cx.c->warnings, "ignored:<vcpu cpuset>", 1,
+			"%s:%ld: <vcpu cpuset=...> is not acted on by xbuild",
+			x->fname, line_of(n)) < 0)
 		r = xb_fail(x->e, XB_EINTERNAL, "out of memory");
 	xmlFree(cur);
 	xmlFree(cpuset);

@@ -99,3 +99,29 @@ void json_null(struct json *j, const char *key)
 	sep(j, key);
 	fputs("null", j->f);
 }
+
+void json_doc(struct json *j, FILE *f, const char *command)
+{
+	json_begin(j, f);
+	json_u64(j, "version", XB_JSON_VERSION);
+	json_str(j, "command", command);
+}
+
+void json_str_opt(struct json *j, const char *key, const char *v)
+{
+	json_str(j, key, v && *v ? v : NULL);
+}
+
+void json_hex_opt(struct json *j, const char *key, bool has, uint64_t v)
+{
+	if (has)
+		json_hex(j, key, v);
+	else
+		json_null(j, key);
+}
+
+void json_fixed2(struct json *j, const char *key, uint64_t hundredths)
+{
+	sep(j, key);
+	fprintf(j->f, "%" PRIu64 ".%02" PRIu64, hundredths / 100, hundredths % 100);
+}

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 #include "print.h"
 
 #define M_RUN (1u << C_RUN)
@@ -27,21 +28,20 @@
 #define M_CFG (M_RUN | M_BUILD | M_PLAN | M_CHECK)
 
 static const struct {
-	const char *name;
 	const char *usage;
 	const char *help;
 } cmds[] = {
-	[C_RUN] = { "run", "run [OPTIONS] DOMAIN.CFG",
+	[C_RUN] = { "run [OPTIONS] DOMAIN.CFG",
 		    "create, build and start a PV domain; print its domid" },
-	[C_BUILD] = { "build", "build --domid N --store-evtchn P --console-evtchn Q [OPTIONS] [DOMAIN.CFG]",
+	[C_BUILD] = { "build --domid N --store-evtchn P --console-evtchn Q [OPTIONS] [DOMAIN.CFG]",
 		      "build into a domain a toolstack created; print store/console MFNs" },
-	[C_PLAN] = { "plan", "plan [OPTIONS] DOMAIN.CFG",
+	[C_PLAN] = { "plan [OPTIONS] DOMAIN.CFG",
 		     "build on the simulated hypervisor; print layout and start_info" },
-	[C_INSPECT] = { "inspect", "inspect [OPTIONS] KERNEL",
+	[C_INSPECT] = { "inspect [OPTIONS] KERNEL",
 			"show what the loader sees in a kernel image" },
-	[C_CHECK] = { "check", "check [OPTIONS] DOMAIN.CFG",
+	[C_CHECK] = { "check [OPTIONS] DOMAIN.CFG",
 		      "validate a config and the files it names" },
-	[C_GC] = { "gc", "gc [OPTIONS]",
+	[C_GC] = { "gc [OPTIONS]",
 		   "destroy domains whose builder was killed before it finished" },
 };
 
@@ -63,7 +63,7 @@ static const struct opt {
 	{ "help", no_argument, O_HELP, M_ALL, NULL, "show this help" },
 	{ "version", no_argument, O_VERSION, M_ALL, NULL, "show the version" },
 	{ "verbose", no_argument, O_VERBOSE, M_ALL, NULL, "say what happens, step by step" },
-	{ "json", no_argument, O_JSON, M_ALL, NULL, "machine-readable output (errors too)" },
+	{ "json", no_argument, O_JSON, M_ALL, NULL, "one JSON document on stdout (errors too)" },
 	{ "paused", no_argument, O_PAUSED, M_RUN, NULL, "leave the domain paused" },
 	{ "memory", required_argument, O_MEMORY, M_CFG, "MiB", "override the config's memory" },
 	{ "max-decompressed", required_argument, O_MAXDEC, M_ALL, "MiB",
@@ -94,7 +94,7 @@ static void usage(FILE *f, enum cmd c)
 	if (!c) {
 		fprintf(f, "commands:\n");
 		for (unsigned i = 1; i < XB_ARRAY_SIZE(cmds); i++)
-			fprintf(f, "  %-8s %s\n", cmds[i].name, cmds[i].help);
+			fprintf(f, "  %-8s %s\n", cmd_name((enum cmd)i), cmds[i].help);
 		fprintf(f, "\n");
 	}
 	fprintf(f, "options:\n");
@@ -103,29 +103,46 @@ static void usage(FILE *f, enum cmd c)
 
 		if (c && !(opts[i].cmds & (1u << c)))
 			continue;
-		snprintf(lhs, sizeof(lhs), "%s%c%s--%s%s%s",
-			 opts[i].val < 256 ? "-" : "", opts[i].val < 256 ? opts[i].val : ' ',
-			 opts[i].val < 256 ? ", " : "  ", opts[i].name,
+		/* "-h, --help", or "    --json" aligned under the long names
+		 * (bash completion's test reads these lines). */
+		if (opts[i].val < 256)
+			snprintf(lhs, sizeof(lhs), "-%c, ", opts[i].val);
+		else
+			snprintf(lhs, sizeof(lhs), "    ");
+		snprintf(lhs + 4, sizeof(lhs) - 4, "--%s%s%s", opts[i].name,
 			 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
-		fprintf(f, "  %-30s %s\n", lhs + (opts[i].val < 256 ? 0 : 2), opts[i].help);
+		fprintf(f, "  %-30s %s\n", lhs, opts[i].help);
 	}
 	fprintf(f, "\nexit codes: 0 ok, 1 usage, 2 bad config/kernel/initrd, "
-		"3 hypervisor failure, 4 internal error.  See xbuild(1).\n");
+		"3 hypervisor failure, 4 internal error, 128+N signal N.\n"
+		"See xbuild(1), and xbuild.cfg(5) for the config keys.\n");
 }
 
 static int usage_error(struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* The message on stderr (and as JSON with --json), a hint after it. */
 static int usage_error(struct cli *c, const char *fmt, ...)
 {
-	char msg[XB_MSG_MAX], line[SAFE_MAX];
+	struct xb_err e = { .code = XB_EUSAGE };
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	vsnprintf(e.msg, sizeof(e.msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "xbuild: %s\n(try 'xbuild %s%s--help')\n",
-		safe(line, sizeof(line), msg), c->cmd ? cmds[c->cmd].name : "", c->cmd ? " " : "");
+	print_error(c, &e, XB_EUSAGE);
+	fprintf(stderr, "(try 'xbuild %s%s--help')\n",
+		c->cmd ? cmd_name(c->cmd) : "", c->cmd ? " " : "");
 	return XB_EUSAGE;
+}
+
+/* --json decides how every error is written, usage errors included, so it
+ * is looked for before the options are parsed (up to a "--"). */
+static bool wants_json(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			return true;
+	return false;
 }
 
 static bool parse_num(const char *s, long max, long *out)
@@ -160,10 +177,11 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	}
 	c->domid = c->store_evtchn = c->console_evtchn = -1;
 	c->control_fd = -1;
+	c->json = wants_json(argc, argv);
 
 	if (argc > 1 && argv[1][0] != '-') {
 		for (unsigned i = 1; i < XB_ARRAY_SIZE(cmds); i++)
-			if (!strcmp(argv[1], cmds[i].name))
+			if (!strcmp(argv[1], cmd_name((enum cmd)i)))
 				c->cmd = (enum cmd)i;
 		if (!c->cmd)
 			return usage_error(c, "unknown command '%s'", argv[1]);
@@ -183,7 +201,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			return usage_error(c, "--%s does not apply here", o->name);
 		switch (ch) {
 		case O_HELP: usage(stdout, c->cmd); exit(0);
-		case O_VERSION: printf("xbuild %s\n", XB_VERSION); exit(0);
+		case O_VERSION: print_version(c); exit(0);
 		case O_VERBOSE: c->verbose = true; break;
 		case O_JSON: c->json = true; break;
 		case O_PAUSED: c->paused = true; break;
@@ -221,6 +239,9 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		}
 	}
 	if (!c->cmd) {
+		if (c->json)
+			return usage_error(c, "no command given (run, build, plan, "
+					   "inspect, check, gc)");
 		usage(stderr, C_NONE);
 		return XB_EUSAGE;
 	}
@@ -229,7 +250,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	if (optind < argc)
 		return usage_error(c, "unexpected argument '%s'", argv[optind]);
 	if (!c->arg && c->cmd != C_GC && !(c->cmd == C_BUILD && c->kernel))
-		return usage_error(c, "%s needs a file argument", cmds[c->cmd].name);
+		return usage_error(c, "%s needs a file argument", cmd_name(c->cmd));
 	if (c->cmd == C_BUILD && (c->domid < 0 || c->store_evtchn < 0 ||
 				  c->console_evtchn < 0))
 		return usage_error(c, "%s needs --domid, --store-evtchn and --console-evtchn",
@@ -245,24 +266,62 @@ static int parse_args(struct cli *c, int argc, char **argv)
  * half-built domain is destroyed; then xbuild exits 128 + signal.
  */
 static volatile sig_atomic_t stop_signal, defer_signals;
+/* With --json, the start of the error object the handler writes:
+ * {"version":1,"command":"NAME","error":{"code": (set before the handler). */
+static char json_sig_head[96];
+static size_t json_sig_len;
+
+/* n (< 1000) in decimal into buf; its length. */
+static size_t put_num(char *buf, int n)
+{
+	size_t l = 0;
+
+	if (n >= 100)
+		buf[l++] = (char)('0' + n / 100);
+	if (n >= 10)
+		buf[l++] = (char)('0' + n / 10 % 10);
+	buf[l++] = (char)('0' + n % 10);
+	return l;
+}
 
 static void on_signal(int sig)
 {
 	static const char msg[] = "xbuild: interrupted by signal ";
-	char num[4] = { (char)('0' + sig / 10 % 10), (char)('0' + sig % 10), '\n' };
+	static const char mid[] = ",\"class\":\"signal\",\"message\":\"interrupted by signal ";
+	char num[4];
+	size_t l;
 
 	stop_signal = sig;
 	if (defer_signals)
 		return;
 	/* async-signal-safe: write(2) and _exit(2) only */
+	l = put_num(num, sig);
 	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
-	(void)!write(STDERR_FILENO, num + (sig < 10), sig < 10 ? 2 : 3);
+	(void)!write(STDERR_FILENO, num, l);
+	(void)!write(STDERR_FILENO, "\n", 1);
+	if (json_sig_len) {
+		char code[4];
+
+		(void)!write(STDOUT_FILENO, json_sig_head, json_sig_len);
+		(void)!write(STDOUT_FILENO, code, put_num(code, 128 + sig));
+		(void)!write(STDOUT_FILENO, mid, sizeof(mid) - 1);
+		(void)!write(STDOUT_FILENO, num, l);
+		(void)!write(STDOUT_FILENO, "\"}}\n", 4);
+	}
 	_exit(128 + sig);
 }
 
-static void catch_signals(void)
+static void catch_signals(const struct cli *c)
 {
 	struct sigaction sa;
+
+	if (c->json) {
+		int n = snprintf(json_sig_head, sizeof(json_sig_head),
+				 "{\"version\":%d,\"command\":\"%s\",\"error\":{\"code\":",
+				 XB_JSON_VERSION, cmd_name(c->cmd));
+
+		json_sig_len = n > 0 && (size_t)n < sizeof(json_sig_head) ? (size_t)n : 0;
+	}
 
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -290,15 +349,16 @@ int main(int argc, char **argv)
 	rc = parse_args(&c, argc, argv);
 	if (rc)
 		return rc;
-	catch_signals();
+	catch_signals(&c);
 	c.stop = &stop_signal;
 	c.defer = &defer_signals;
 	rc = run_cmd[c.cmd](&c);
 	if (rc < 0) {
 		if (!c.err.code)
 			xb_fail(&c.err, XB_EINTERNAL, "failed without a message");
-		print_error(&c, &c.err);
-		return stop_signal ? 128 + stop_signal : c.err.code;
+		rc = stop_signal ? 128 + stop_signal : c.err.code;
+		print_error(&c, &c.err, rc);
+		return rc;
 	}
 	return 0;
 }

@@ -1,10 +1,11 @@
 /*
  * print.c - every result and error xbuild prints: text for people, JSON
- * (json.h, the schema in xbuild(1)) for programs, the result:/error: lines
- * of XenServer's control-fd protocol.
+ * (json.h; doc/xbuild.schema.json, documented in xbuild(1)) for programs,
+ * the result:/error: lines of XenServer's control-fd protocol.
  */
 #include "print.h"
 
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
@@ -33,7 +34,18 @@ const char *safe(char *buf, size_t cap, const char *s)
 	return buf;
 }
 
-void print_error(const struct cli *c, const struct xb_err *e)
+const char *exit_class(int code)
+{
+	switch (code) {
+	case XB_EUSAGE: return "usage";
+	case XB_EINPUT: return "input";
+	case XB_EHV: return "hypervisor";
+	case XB_EINTERNAL: return "internal";
+	}
+	return code >= 128 ? "signal" : "internal";
+}
+
+void print_error(const struct cli *c, const struct xb_err *e, int code)
 {
 	char line[SAFE_MAX];
 
@@ -42,14 +54,99 @@ void print_error(const struct cli *c, const struct xb_err *e)
 	if (c->json) {
 		struct json j;
 
-		json_begin(&j, stdout);
+		json_doc(&j, stdout, cmd_name(c->cmd));
 		json_obj(&j, "error");
-		json_u64(&j, "code", (uint64_t)e->code);
+		json_u64(&j, "code", (uint64_t)code);
+		json_str(&j, "class", exit_class(code));
 		json_str(&j, "message", e->msg);
 		json_end(&j);
+		fflush(stdout);
 	}
 	if (c->control_fd >= 0)
 		dprintf(c->control_fd, "error:%s\n", line);
+}
+
+void print_version(const struct cli *c)
+{
+	struct json j;
+
+	if (!c->json) {
+		printf("xbuild %s\n", XB_VERSION);
+		return;
+	}
+	json_doc(&j, stdout, "version");
+	json_str(&j, "xbuild", XB_VERSION);
+	json_end(&j);
+}
+
+const char *human_size(uint64_t b, char *buf, size_t len)
+{
+	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	unsigned u = 0;
+	uint64_t div = 1024, t;
+
+	if (b < 1024) {
+		snprintf(buf, len, "%" PRIu64 " byte%s", b, b == 1 ? "" : "s");
+		return buf;
+	}
+	/* The largest unit that keeps the number >= 1; one decimal, rounded
+	 * ((b % div) * 10 cannot overflow: div <= 2^60). */
+	while (u + 1 < XB_ARRAY_SIZE(units) && b / div >= 1024) {
+		div <<= 10;
+		u++;
+	}
+	t = b / div * 10 + ((b % div) * 10 + div / 2) / div;
+	snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " %s", t / 10, t % 10, units[u]);
+	return buf;
+}
+
+const char *human_time(uint64_t ns, char *buf, size_t len)
+{
+	if (ns < 10000000)		/* below 10 ms: one decimal */
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " ms", ns / 1000000,
+			 ns / 100000 % 10);
+	else if (ns < 1000000000)
+		snprintf(buf, len, "%" PRIu64 " ms", (ns + 500000) / 1000000);
+	else
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " s", ns / 1000000000,
+			 ns / 100000000 % 10);
+	return buf;
+}
+
+/*
+ * One warning as an object: file and line from the message's "FILE:LINE: "
+ * (the config front ends start every message so, FILE being cfg->source),
+ * key from its coalescing key "KIND:KEY" (config_int.h); null when the
+ * warning has none (the summary of dropped warnings).
+ */
+static void warning_json(struct json *j, const struct dom_config *cfg, size_t i)
+{
+	const char *msg = cfg->warnings.v[i];
+	const char *key = xb_warning_key(&cfg->warnings, i);
+	const char *src = cfg->source;
+	size_t sl = src ? strlen(src) : 0;
+	uint64_t line = 0;
+	bool at = false;
+
+	if (src && !strncmp(msg, src, sl) && msg[sl] == ':' &&
+	    isdigit((unsigned char)msg[sl + 1])) {
+		const char *p = msg + sl + 1;
+
+		while (isdigit((unsigned char)*p) && line < 1000000000)
+			line = line * 10 + (uint64_t)(*p++ - '0');
+		at = *p == ':';
+	}
+	if (key && strchr(key, ':'))
+		key = strchr(key, ':') + 1;
+	json_obj(j, NULL);
+	json_str(j, "file", at ? src : NULL);
+	if (at)
+		json_u64(j, "line", line);
+	else
+		json_null(j, "line");
+	json_str(j, "key", key);
+	json_str(j, "message", msg);
+	json_close(j, '}');
 }
 
 /* Warnings go into the JSON document, or to stderr in text mode. */
@@ -59,7 +156,7 @@ static void warnings(const struct cli *c, const struct dom_config *cfg,
 	if (j) {
 		json_arr(j, "warnings");
 		for (size_t i = 0; i < cfg->warnings.n; i++)
-			json_str(j, NULL, cfg->warnings.v[i]);
+			warning_json(j, cfg, i);
 		json_close(j, ']');
 	} else if (!c->json) {
 		char line[SAFE_MAX];
@@ -80,12 +177,13 @@ void print_run(const struct cli *c, const struct session *s)
 		printf("%u\n", d->domid);
 		return;
 	}
-	json_begin(&j, stdout);
+	json_doc(&j, stdout, "run");
 	json_u64(&j, "domid", d->domid);
 	json_str(&j, "name", s->cfg.name);
 	json_bool(&j, "paused", c->paused);
 	json_u64(&j, "store_mfn", d->store_mfn);
 	json_u64(&j, "console_mfn", d->console_mfn);
+	json_str(&j, "guest_type", d->gp->magic);
 	warnings(c, &s->cfg, &j);
 	json_end(&j);
 }
@@ -104,7 +202,7 @@ void print_build(const struct cli *c, const struct session *s)
 		       d->store_mfn, d->console_mfn);
 		return;
 	}
-	json_begin(&j, stdout);
+	json_doc(&j, stdout, "build");
 	json_u64(&j, "domid", d->domid);
 	json_u64(&j, "store_mfn", d->store_mfn);
 	json_u64(&j, "console_mfn", d->console_mfn);
@@ -129,7 +227,7 @@ void print_check(const struct cli *c, const struct session *s)
 		       s->cfg.memory_mb);
 		return;
 	}
-	json_begin(&j, stdout);
+	json_doc(&j, stdout, "check");
 	json_bool(&j, "ok", true);
 	json_str(&j, "name", s->cfg.name);
 	json_str(&j, "guest_type", d->gp->magic);
@@ -147,12 +245,14 @@ void print_gc(const struct cli *c, unsigned destroyed)
 		       destroyed == 1 ? "" : "s");
 		return;
 	}
-	json_begin(&j, stdout);
+	json_doc(&j, stdout, "gc");
 	json_u64(&j, "destroyed", destroyed);
 	json_end(&j);
 }
 
 /* ---- plan ---- */
+
+#define SIF_MOD_START_PFN (1u << 3)	/* xen/xen.h: mod_start is a pfn */
 
 struct seg_row {
 	const char *name;
@@ -204,7 +304,8 @@ static void plan_json(const struct cli *c, const struct session *s)
 	size_t n = seg_rows(l, rows);
 	struct json j;
 
-	json_begin(&j, stdout);
+	json_doc(&j, stdout, "plan");
+	json_str(&j, "name", s->cfg.name);
 	json_str(&j, "guest_type", d->gp->magic);
 	json_hex(&j, "virt_base", l->virt_base);
 	json_hex(&j, "virt_entry", l->virt_entry);
@@ -243,12 +344,16 @@ static void plan_json(const struct cli *c, const struct session *s)
 	json_hex(&j, "pt_base", si->pt_base);
 	json_u64(&j, "nr_pt_frames", si->nr_pt_frames);
 	json_hex(&j, "mfn_list", si->mfn_list);
-	json_hex(&j, "mod_start", si->mod_start);
+	/* A pfn with SIF_MOD_START_PFN, else a virtual address. */
+	if (si->flags & SIF_MOD_START_PFN)
+		json_u64(&j, "mod_start", si->mod_start);
+	else
+		json_hex(&j, "mod_start", si->mod_start);
 	json_u64(&j, "mod_len", si->mod_len);
-	json_hex(&j, "store_mfn", si->store_mfn);
-	json_hex(&j, "console_mfn", si->console_mfn);
+	json_u64(&j, "store_mfn", si->store_mfn);
+	json_u64(&j, "console_mfn", si->console_mfn);
 	json_str(&j, "cmd_line", si->cmd_line);
-	json_hex(&j, "first_p2m_pfn", si->first_p2m_pfn);
+	json_u64(&j, "first_p2m_pfn", si->first_p2m_pfn);
 	json_u64(&j, "nr_p2m_frames", si->nr_p2m_frames);
 	json_close(&j, '}');
 	json_str(&j, "initrd_format", d->has_initrd ? d->initrd_format : NULL);
@@ -293,7 +398,8 @@ static void plan_text(const struct cli *c, const struct session *s)
 	printf("  pt_base        %#" PRIx64 "\n", si->pt_base);
 	printf("  nr_pt_frames   %" PRIu64 "\n", si->nr_pt_frames);
 	printf("  mfn_list       %#" PRIx64 "\n", si->mfn_list);
-	printf("  mod_start      %#" PRIx64 "\n", si->mod_start);
+	printf("  mod_start      %#" PRIx64 "%s\n", si->mod_start,
+	       si->flags & SIF_MOD_START_PFN ? " (pfn)" : "");
 	printf("  mod_len        %" PRIu64 "\n", si->mod_len);
 	printf("  first_p2m_pfn  %#" PRIx64 "\n", si->first_p2m_pfn);
 	printf("  nr_p2m_frames  %" PRIu64 "\n", si->nr_p2m_frames);
@@ -312,80 +418,192 @@ void print_plan(const struct cli *c, const struct session *s)
 
 /* ---- inspect ---- */
 
-void print_inspect(const struct cli *c, const struct kernel_image *k)
+/* What the kernel can run as: the PV kind its notes and class give, and
+ * PVH when it has a PHYS32_ENTRY (xen/elfnote.h). */
+static size_t runs_as(const struct kernel_image *k, const char **v, const char **text)
+{
+	size_t n = 0;
+
+	if (k->guest == XB_GUEST_X86_64) {
+		v[n] = "pv-x86_64";
+		text[n++] = "PV x86_64";
+	} else if (k->guest == XB_GUEST_X86_32P) {
+		v[n] = "pv-x86_32p";
+		text[n++] = "PV x86_32 PAE";
+	}
+	if (k->notes.has_phys32_entry) {
+		v[n] = "pvh";
+		text[n++] = "PVH";
+	}
+	return n;
+}
+
+/* elf_len / file_len in hundredths, rounded. */
+static uint64_t ratio100(const struct kernel_image *k)
+{
+	uint64_t f = k->file_len ? k->file_len : 1;
+
+	/* elf_len is capped (max_decompressed <= 16 TiB): no overflow. */
+	return (k->elf_len * 100 + f / 2) / f;
+}
+
+static void inspect_json(const struct cli *c, const struct kernel_image *k,
+			 const char *kver)
 {
 	const struct xen_notes *n = &k->notes;
 	const struct guest_params *gp = guest_params_get(k->guest);
+	const char *kinds[4], *text[4];
+	size_t nk = runs_as(k, kinds, text);
+	struct json j;
+
+	json_doc(&j, stdout, "inspect");
+	json_str(&j, "file", c->arg);
+	json_str(&j, "format", k->format);
+	json_str(&j, "compression", k->compression);
+	json_str(&j, "kernel_version", kver);
+	json_u64(&j, "file_size", k->file_len);
+	json_u64(&j, "elf_size", k->elf_len);
+	json_fixed2(&j, "compression_ratio", ratio100(k));
+	json_u64(&j, "elf_class", (uint64_t)k->elf_class);
+	json_str(&j, "guest_type", gp ? gp->magic : NULL);
+	json_arr(&j, "runs_as");
+	for (size_t i = 0; i < nk; i++)
+		json_str(&j, NULL, kinds[i]);
+	json_close(&j, ']');
+	json_hex(&j, "virt_base", k->virt_base);
+	json_hex(&j, "virt_entry", k->virt_entry);
+	json_hex(&j, "virt_kstart", k->virt_kstart);
+	json_hex(&j, "virt_kend", k->virt_kend);
+	json_u64(&j, "kernel_pages", xb_pages(k->virt_kend - k->virt_kstart));
+	json_hex(&j, "paddr_offset", k->paddr_offset);
+	json_obj(&j, "notes");
+	json_str(&j, "source", n->source);
+	json_str_opt(&j, "xen_version", n->xen_version);
+	json_str_opt(&j, "guest_os", n->guest_os);
+	json_str_opt(&j, "guest_version", n->guest_version);
+	json_str_opt(&j, "loader", n->loader);
+	json_str_opt(&j, "pae_mode", n->pae_mode);
+	json_str_opt(&j, "features", n->features);
+	json_hex(&j, "supported_features", n->feat_supported[0]);
+	json_hex(&j, "required_features", n->feat_required[0]);
+	json_hex_opt(&j, "entry", n->has_entry, n->entry);
+	json_hex_opt(&j, "virt_base", n->has_virt_base, n->virt_base);
+	json_hex_opt(&j, "paddr_offset", n->has_paddr_offset, n->paddr_offset);
+	json_hex_opt(&j, "hypercall_page", n->has_hypercall_page, n->hypercall_page);
+	json_hex_opt(&j, "init_p2m", n->has_init_p2m, n->init_p2m);
+	json_bool(&j, "mod_start_pfn", n->mod_start_pfn);
+	json_hex_opt(&j, "hv_start_low", n->has_hv_start_low, n->hv_start_low);
+	if (n->has_l1_mfn_valid) {
+		json_obj(&j, "l1_mfn_valid");
+		json_hex(&j, "mask", n->l1_mfn_valid[0]);
+		json_hex(&j, "value", n->l1_mfn_valid[1]);
+		json_u64(&j, "pairs", n->l1_mfn_valid_pairs);
+		json_close(&j, '}');
+	} else {
+		json_null(&j, "l1_mfn_valid");
+	}
+	if (n->has_suspend_cancel)
+		json_u64(&j, "suspend_cancel", n->suspend_cancel);
+	else
+		json_null(&j, "suspend_cancel");
+	json_hex_opt(&j, "phys32_entry", n->has_phys32_entry, n->phys32_entry);
+	json_str_opt(&j, "bsd_symtab", n->bsd_symtab);
+	json_str_opt(&j, "info", n->info);
+	json_arr(&j, "other_types");
+	for (unsigned i = 0; i < n->nr_other && i < XB_ARRAY_SIZE(n->other_types); i++)
+		json_u64(&j, NULL, n->other_types[i]);
+	json_close(&j, ']');
+	json_close(&j, '}');
+	json_arr(&j, "segments");
+	for (unsigned i = 0; i < k->nsegs; i++) {
+		json_obj(&j, NULL);
+		json_hex(&j, "paddr", k->segs[i].paddr);
+		json_hex(&j, "vaddr", k->segs[i].vaddr);
+		json_hex(&j, "offset", k->segs[i].offset);
+		json_u64(&j, "filesz", k->segs[i].filesz);
+		json_u64(&j, "memsz", k->segs[i].memsz);
+		json_hex(&j, "flags", k->segs[i].flags);
+		json_close(&j, '}');
+	}
+	json_close(&j, ']');
+	json_end(&j);
+}
+
+/* "  NAME           text", the text made safe. */
+static void note_line(const char *name, const char *v)
+{
 	char line[SAFE_MAX];
 
-	if (c->json) {
-		struct json j;
+	printf("  %-18s %s\n", name, safe(line, sizeof(line), v));
+}
 
-		json_begin(&j, stdout);
-		json_str(&j, "format", k->format);
-		json_str(&j, "compression", k->compression);
-		json_u64(&j, "file_size", k->file_len);
-		json_u64(&j, "elf_size", k->elf_len);
-		json_u64(&j, "elf_class", (uint64_t)k->elf_class);
-		json_str(&j, "guest_type", gp ? gp->magic : NULL);
-		json_hex(&j, "virt_base", k->virt_base);
-		json_hex(&j, "virt_entry", k->virt_entry);
-		json_hex(&j, "virt_kstart", k->virt_kstart);
-		json_hex(&j, "virt_kend", k->virt_kend);
-		json_hex(&j, "paddr_offset", k->paddr_offset);
-		json_obj(&j, "notes");
-		json_str(&j, "source", n->source);
-		json_str(&j, "xen_version", n->xen_version);
-		json_str(&j, "guest_os", n->guest_os);
-		json_str(&j, "loader", n->loader);
-		json_str(&j, "pae_mode", n->pae_mode);
-		json_str(&j, "features", n->features);
-		if (n->has_entry) json_hex(&j, "entry", n->entry);
-		if (n->has_virt_base) json_hex(&j, "virt_base", n->virt_base);
-		if (n->has_paddr_offset) json_hex(&j, "paddr_offset", n->paddr_offset);
-		if (n->has_hypercall_page) json_hex(&j, "hypercall_page", n->hypercall_page);
-		if (n->has_init_p2m) json_hex(&j, "init_p2m", n->init_p2m);
-		json_bool(&j, "mod_start_pfn", n->mod_start_pfn);
-		json_hex(&j, "supported_features", n->feat_supported[0]);
-		json_hex(&j, "required_features", n->feat_required[0]);
-		json_close(&j, '}');
-		json_arr(&j, "segments");
-		for (unsigned i = 0; i < k->nsegs; i++) {
-			json_obj(&j, NULL);
-			json_hex(&j, "paddr", k->segs[i].paddr);
-			json_hex(&j, "vaddr", k->segs[i].vaddr);
-			json_hex(&j, "offset", k->segs[i].offset);
-			json_u64(&j, "filesz", k->segs[i].filesz);
-			json_u64(&j, "memsz", k->segs[i].memsz);
-			json_hex(&j, "flags", k->segs[i].flags);
-			json_close(&j, '}');
-		}
-		json_close(&j, ']');
-		json_end(&j);
-		return;
-	}
-	printf("format         %s\ncompression    %s\n", k->format, k->compression);
-	printf("file size      %" PRIu64 "\nELF size       %" PRIu64 " (ELF%d)\n",
-	       k->file_len, k->elf_len, k->elf_class);
-	printf("guest type     %s\n", gp ? gp->magic : "?");
-	printf("virt_base      %#" PRIx64 "\nentry          %#" PRIx64 "\n",
+static void note_hex(const char *name, bool has, uint64_t v)
+{
+	if (has)
+		printf("  %-18s 0x%" PRIx64 "\n", name, v);
+}
+
+static void inspect_text(const struct cli *c, const struct kernel_image *k,
+			 const char *kver)
+{
+	const struct xen_notes *n = &k->notes;
+	const struct guest_params *gp = guest_params_get(k->guest);
+	const char *kinds[4], *text[4];
+	size_t nk = runs_as(k, kinds, text);
+	uint64_t r = ratio100(k), kbytes = k->virt_kend - k->virt_kstart;
+	char line[SAFE_MAX], h1[32], h2[32], c1[32], c2[32];
+
+	printf("file           %s\n", safe(line, sizeof(line), c->arg));
+	printf("format         %s, compression %s\n", k->format, k->compression);
+	if (kver)
+		printf("kernel version %s\n", safe(line, sizeof(line), kver));
+	printf("file size      %s bytes (%s)\n", xb_fmt_count(k->file_len, c1, sizeof(c1)),
+	       human_size(k->file_len, h1, sizeof(h1)));
+	printf("ELF size       %s bytes (%s), ELF%d", xb_fmt_count(k->elf_len, c2, sizeof(c2)),
+	       human_size(k->elf_len, h2, sizeof(h2)), k->elf_class);
+	if (strcmp(k->compression, "none"))
+		printf(", compression ratio %" PRIu64 ".%02" PRIu64 ":1", r / 100, r % 100);
+	printf("\nguest type     %s\nruns as        ", gp ? gp->magic : "?");
+	for (size_t i = 0; i < nk; i++)
+		printf("%s%s", i ? ", " : "", text[i]);
+	printf("\nvirt_base      %#" PRIx64 "\nentry          %#" PRIx64 "\n",
 	       k->virt_base, k->virt_entry);
-	printf("kernel         %#" PRIx64 "-%#" PRIx64 " (%" PRIu64 " pages)\n",
-	       k->virt_kstart, k->virt_kend, xb_pages(k->virt_kend - k->virt_kstart));
+	printf("kernel         %#" PRIx64 "-%#" PRIx64 " (%" PRIu64 " pages, %s)\n",
+	       k->virt_kstart, k->virt_kend, xb_pages(kbytes),
+	       human_size(kbytes, h1, sizeof(h1)));
+	printf("features       supported %#" PRIx32 ", required %#" PRIx32 "\n",
+	       n->feat_supported[0], n->feat_required[0]);
 	printf("notes (%s):\n", n->source ? n->source : "none");
-	printf("  XEN_VERSION  %s\n", safe(line, sizeof(line), n->xen_version));
-	printf("  GUEST_OS     %s\n", safe(line, sizeof(line), n->guest_os));
-	printf("  LOADER       %s\n", safe(line, sizeof(line), n->loader));
-	if (n->pae_mode[0])
-		printf("  PAE_MODE     %s\n", safe(line, sizeof(line), n->pae_mode));
-	if (n->features[0])
-		printf("  FEATURES     %s\n", safe(line, sizeof(line), n->features));
-	if (n->has_entry) printf("  ENTRY        %#" PRIx64 "\n", n->entry);
-	if (n->has_virt_base) printf("  VIRT_BASE    %#" PRIx64 "\n", n->virt_base);
-	if (n->has_paddr_offset) printf("  PADDR_OFFSET %#" PRIx64 "\n", n->paddr_offset);
-	if (n->has_hypercall_page) printf("  HYPERCALL_PAGE %#" PRIx64 "\n", n->hypercall_page);
-	if (n->has_init_p2m) printf("  INIT_P2M     %#" PRIx64 "\n", n->init_p2m);
-	if (n->mod_start_pfn) printf("  MOD_START_PFN 1\n");
+	if (n->xen_version[0]) note_line("XEN_VERSION", n->xen_version);
+	if (n->guest_os[0]) note_line("GUEST_OS", n->guest_os);
+	if (n->guest_version[0]) note_line("GUEST_VERSION", n->guest_version);
+	if (n->loader[0]) note_line("LOADER", n->loader);
+	if (n->pae_mode[0]) note_line("PAE_MODE", n->pae_mode);
+	if (n->features[0]) note_line("FEATURES", n->features);
+	note_hex("ENTRY", n->has_entry, n->entry);
+	note_hex("VIRT_BASE", n->has_virt_base, n->virt_base);
+	note_hex("PADDR_OFFSET", n->has_paddr_offset, n->paddr_offset);
+	note_hex("HYPERCALL_PAGE", n->has_hypercall_page, n->hypercall_page);
+	note_hex("INIT_P2M", n->has_init_p2m, n->init_p2m);
+	if (n->mod_start_pfn) note_line("MOD_START_PFN", "1");
+	note_hex("HV_START_LOW", n->has_hv_start_low, n->hv_start_low);
+	if (n->has_l1_mfn_valid)
+		printf("  %-18s mask %#" PRIx64 ", value %#" PRIx64 "%s\n", "L1_MFN_VALID",
+		       n->l1_mfn_valid[0], n->l1_mfn_valid[1],
+		       n->l1_mfn_valid_pairs > 1 ? " (and more pairs)" : "");
+	if (n->has_suspend_cancel)
+		printf("  %-18s %" PRIu64 "\n", "SUSPEND_CANCEL", n->suspend_cancel);
+	note_hex("PHYS32_ENTRY", n->has_phys32_entry, n->phys32_entry);
+	if (n->bsd_symtab[0]) note_line("BSD_SYMTAB", n->bsd_symtab);
+	if (n->info[0]) note_line("INFO", n->info);
+	if (n->nr_other) {
+		printf("  other types       ");
+		for (unsigned i = 0; i < n->nr_other && i < XB_ARRAY_SIZE(n->other_types); i++)
+			printf("%s%" PRIu32, i ? ", " : " ", n->other_types[i]);
+		if (n->nr_other > XB_ARRAY_SIZE(n->other_types))
+			printf(" (%u in all)", n->nr_other);
+		printf("\n");
+	}
 	printf("segments:\n  %-18s %-18s %10s %10s %s\n", "paddr", "vaddr", "filesz",
 	       "memsz", "flags");
 	for (unsigned i = 0; i < k->nsegs; i++)
@@ -393,4 +611,13 @@ void print_inspect(const struct cli *c, const struct kernel_image *k)
 		       k->segs[i].paddr, k->segs[i].vaddr, k->segs[i].filesz,
 		       k->segs[i].memsz, k->segs[i].flags & 4 ? 'r' : '-',
 		       k->segs[i].flags & 2 ? 'w' : '-', k->segs[i].flags & 1 ? 'x' : '-');
+}
+
+void print_inspect(const struct cli *c, const struct kernel_image *k,
+		   const char *kernel_version)
+{
+	if (c->json)
+		inspect_json(c, k, kernel_version);
+	else
+		inspect_text(c, k, kernel_version);
 }

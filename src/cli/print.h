@@ -14,12 +14,26 @@
  * line whatever s holds.  Returns buf. */
 const char *safe(char *buf, size_t cap, const char *s);
 
-void print_error(const struct cli *c, const struct xb_err *e);
+/* The class of an exit code, as --json names it: "usage" (1), "input"
+ * (2), "hypervisor" (3), "internal" (4), "signal" (128+N). */
+const char *exit_class(int code);
+/* The error on stderr ("xbuild: MESSAGE"), on the control fd, and with
+ * --json as {"version":1,"command":...,"error":{"code","class","message"}}
+ * on stdout; code is the exit code xbuild ends with. */
+void print_error(const struct cli *c, const struct xb_err *e, int code);
+/* --version: "xbuild VERSION", or {"version":1,"command":"version",...}. */
+void print_version(const struct cli *c);
+/* "812 bytes", "7.9 MiB": one decimal, binary units. */
+const char *human_size(uint64_t bytes, char *buf, size_t len);
+/* "0.4 ms", "42 ms", "1.2 s". */
+const char *human_time(uint64_t ns, char *buf, size_t len);
 void print_run(const struct cli *c, const struct session *s);
 void print_build(const struct cli *c, const struct session *s);
 void print_plan(const struct cli *c, const struct session *s);
 void print_check(const struct cli *c, const struct session *s);
 void print_gc(const struct cli *c, unsigned destroyed);
-void print_inspect(const struct cli *c, const struct kernel_image *k);
+/* kernel_version: the bzImage header's string, NULL when none. */
+void print_inspect(const struct cli *c, const struct kernel_image *k,
+		   const char *kernel_version);
 
 #endif

@@ -45,8 +45,8 @@ if s["vstart"] != "0x8000000000" or s["pfn"] != 0x4de5 or s["pages"] != p2m_page
 si = p["start_info"]
 exp = {"magic": "xen-3.0-x86_64", "nr_pages": nr, "flags": "0x8",
        "pt_base": "0xffffffff84a03000", "nr_pt_frames": 41,
-       "mfn_list": "0x8000000000", "mod_start": "0x4c00", "mod_len": 1984512,
-       "first_p2m_pfn": "0x4de5", "nr_p2m_frames": p2m_pages + l1 + l2 + 1,
+       "mfn_list": "0x8000000000", "mod_start": 0x4c00, "mod_len": 1984512,
+       "first_p2m_pfn": 0x4de5, "nr_p2m_frames": p2m_pages + l1 + l2 + 1,
        "cmd_line": "console=hvc0 rdinit=/init loglevel=4"}
 for k, v in exp.items():
     if si.get(k) != v:
@@ -55,7 +55,7 @@ if p["virt_pgtab_end"] != "0xffffffff84c00000" or p["virt_entry"] != "0xffffffff
     bad.append(("ends", p["virt_pgtab_end"], p["virt_entry"]))
 if p["pagetables_per_level"] != {"L4": 1, "L3": 1, "L2": 1, "L1": 38}:
     bad.append(("levels", p["pagetables_per_level"]))
-if si["store_mfn"] == hex(0x4a01) or si["console_mfn"] == hex(0x4a02):
+if si["store_mfn"] == 0x4a01 or si["console_mfn"] == 0x4a02:
     bad.append(("mfn == pfn",))
 for b in bad: print("   ", mem, "MiB:", b)
 sys.exit(1 if bad else 0)

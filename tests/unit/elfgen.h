@@ -133,6 +133,7 @@ struct elfgen {
 	uint64_t init_p2m; /* INIT_P2M note when non-zero */
 	bool mod_start_pfn; /* MOD_START_PFN note */
 	const char *guest_os; /* default "linux" */
+	uint64_t phys32_entry; /* PHYS32_ENTRY note (PVH) when non-zero */
 };
 
 /* The pattern byte at offset i of the segment. */

@@ -16,6 +16,7 @@
  *   --mod-start-pfn       MOD_START_PFN note
  *   --linux               what Linux has: --init-p2m 0x8000000000 --mod-start-pfn
  *   --guest-os NAME       GUEST_OS (default linux)
+ *   --phys32-entry ADDR   PHYS32_ENTRY note (4 bytes; the PVH entry)
  *   --bzimage FORMAT      a bzImage whose payload is the ELF compressed as
  *                         Linux does: gzip, bzip2, xz, lzma, lzo, lz4, zstd
  * Exit 0, 1 on a usage error, 2 when the image cannot be made or written.
@@ -33,7 +34,7 @@ static void usage(void)
 	fprintf(stderr,
 		"usage: mkkernel [--virt-base ADDR] [--paddr ADDR] [--text SIZE] [--bss SIZE]\n"
 		"                [--entry-off N] [--hypercall-page] [--init-p2m ADDR]\n"
-		"                [--mod-start-pfn] [--linux] [--guest-os NAME]\n"
+		"                [--mod-start-pfn] [--linux] [--guest-os NAME] [--phys32-entry ADDR]\n"
 		"                [--bzimage gzip|bzip2|xz|lzma|lzo|lz4|zstd] OUT\n");
 	exit(1);
 }
@@ -80,7 +81,8 @@ int main(int argc, char **argv)
 		O_MSP,
 		O_LINUX,
 		O_OS,
-		O_BZ
+		O_BZ,
+		O_P32
 	};
 	static const struct option opts[] = {
 		{ "virt-base", required_argument, NULL, O_VB },
@@ -94,6 +96,7 @@ int main(int argc, char **argv)
 		{ "linux", no_argument, NULL, O_LINUX },
 		{ "guest-os", required_argument, NULL, O_OS },
 		{ "bzimage", required_argument, NULL, O_BZ },
+		{ "phys32-entry", required_argument, NULL, O_P32 },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct elfgen g = {
@@ -125,6 +128,9 @@ int main(int argc, char **argv)
 			g.mod_start_pfn = true;
 			break;
 		case O_OS: g.guest_os = optarg; break;
+		case O_P32:
+			g.phys32_entry = number("--phys32-entry", optarg);
+			break;
 		case O_BZ:
 			fmt = eg_format(optarg);
 			if (!fmt) {

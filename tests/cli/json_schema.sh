@@ -1,0 +1,180 @@
+#!/bin/sh
+# One JSON contract: every document `--json` writes -- each command's
+# result, --version, input, usage, hypervisor and signal errors -- is one
+# line on stdout that doc/xbuild.schema.json (draft 2020-12) accepts, with
+# the exit code and class it names; and the conventions the schema cannot
+# see: the same fact has the same type everywhere (store_mfn), absent notes
+# are null, warnings carry file, line and key.  run, build and gc run on the
+# simulated backend of the test binary, the rest on the release binary.
+. "$(dirname "$0")/lib.sh"
+SCHEMA=$TOP/doc/xbuild.schema.json
+PY=""
+for p in python3 /usr/bin/python3; do
+	if "$p" -c 'import jsonschema; jsonschema.Draft202012Validator' 2>/dev/null; then
+		PY=$p; break
+	fi
+done
+[ -n "$PY" ] || { fail "no python3 with jsonschema (python3-jsonschema: scripts/deps.sh test)"; finish; }
+"$PY" - "$SCHEMA" <<'PY' || fail "the schema itself is not valid draft 2020-12"
+import json, sys, jsonschema
+jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))
+PY
+
+kernel "$T/linux.xz" --linux --bzimage xz
+kernel "$T/classic" --hypercall-page
+head -c 200000 /dev/urandom | gzip >"$T/rd.gz"
+cat >"$T/full.cfg" <<CFG
+name = "full"
+memory = 64
+kernel = "$T/linux.xz"
+ramdisk = "$T/rd.gz"
+extra = "console=hvc0"
+disk = [ "phy:/dev/null,xvda,w" ]
+disk = [ "phy:/dev/null,xvdb,w" ]
+frobnicate = 1
+CFG
+cat >"$T/classic.cfg" <<CFG
+name = "classic"
+memory = 32
+kernel = "$T/classic"
+ramdisk = "$T/rd.gz"
+CFG
+cat >"$T/guest.xml" <<XML
+<domain type='xen'>
+  <name>x</name>
+  <memory unit='KiB'>65537</memory>
+  <os><type>linux</type><kernel>$T/classic</kernel></os>
+  <devices><disk type='file'/></devices>
+</domain>
+XML
+printf 'name = "t"\nkernel = "%s"\n' "$T/rd.gz" >"$T/bad.cfg"
+
+n=0
+# doc WANT_RC NAME -- CMD...: run CMD, keep its stdout as $T/doc.NAME.json
+# with the wanted exit code.
+doc() {
+	want=$1; dname=$2; shift 3
+	"$@" >"$T/doc.$dname.json" 2>"$T/err.$dname"; rc=$?
+	[ "$rc" -eq "$want" ] || fail "$dname: '$*' exited $rc, wanted $want ($(head -c 300 "$T/err.$dname"))"
+	n=$((n + 1))
+}
+X=$XBUILD_TEST
+doc 0 plan -- "$XBUILD" plan --json "$T/full.cfg"
+doc 0 plan_classic -- "$XBUILD" plan --json "$T/classic.cfg"
+doc 0 plan_xml -- "$XBUILD" plan --json "$T/guest.xml"
+doc 0 check -- "$XBUILD" check --json "$T/full.cfg"
+doc 0 inspect -- "$XBUILD" inspect --json "$T/linux.xz"
+doc 0 inspect_elf -- "$XBUILD" inspect --json "$T/classic"
+doc 0 version -- "$XBUILD" --version --json
+doc 0 run -- "$X" run --backend sim --json "$T/full.cfg"
+doc 0 run_paused -- "$X" run --backend sim --json -p "$T/classic.cfg"
+doc 0 build -- "$X" build --backend sim --json --domid 7 --store-evtchn 1 --console-evtchn 2 "$T/full.cfg"
+doc 0 build_nocfg -- "$X" build --backend sim --json --domid 7 --store-evtchn 1 --console-evtchn 2 --kernel "$T/classic"
+doc 0 gc -- "$X" gc --backend sim --json
+doc 2 e_input -- "$XBUILD" check --json "$T/bad.cfg"
+doc 2 e_inspect -- "$XBUILD" inspect --json "$T/rd.gz"
+doc 1 e_option -- "$XBUILD" plan --json --frob "$T/full.cfg"
+doc 1 e_command -- "$XBUILD" frobnicate --json
+doc 1 e_nocommand -- "$XBUILD" --json
+doc 1 e_noarg -- "$XBUILD" check --json
+doc 1 e_build_args -- "$XBUILD" build --json "$T/full.cfg"
+doc 1 e_number -- "$XBUILD" plan --json --memory lots "$T/full.cfg"
+doc 1 e_late -- "$XBUILD" plan "$T/full.cfg" --json
+doc 3 e_hv -- env XBUILD_SIM_FAIL_OP=pin_root "$X" run --backend sim --json "$T/full.cfg"
+# A signal before anything exists: the handler writes the error object.
+head -c 400000000 /dev/zero | xz -0 -T1 >"$T/zeros.xz"
+"$XBUILD" inspect --json --max-decompressed 1000 "$T/zeros.xz" >"$T/doc.e_signal.json" 2>"$T/err.e_signal" &
+pid=$!
+sleep 0.2
+kill -TERM $pid
+wait $pid; rc=$?
+[ $rc -eq 143 ] || fail "e_signal: exit $rc, wanted 143"
+n=$((n + 1))
+[ "$(ls "$T"/doc.*.json | wc -l)" -eq $n ] || fail "documents: $(ls "$T"/doc.*.json | wc -l), wanted $n"
+
+"$PY" - "$SCHEMA" "$T" <<'PY' || fail "see above"
+import glob, json, os, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+v = jsonschema.Draft202012Validator(schema)
+docs, bad = {}, []
+for path in sorted(glob.glob(os.path.join(sys.argv[2], "doc.*.json"))):
+    name = os.path.basename(path)[4:-5]
+    text = open(path).read()
+    if text.count("\n") != 1 or not text.endswith("\n"):
+        bad.append("%s: not one line: %r" % (name, text[:200]))
+        continue
+    try:
+        d = json.loads(text)
+    except ValueError as e:
+        bad.append("%s: not JSON (%s): %r" % (name, e, text[:200]))
+        continue
+    for e in v.iter_errors(d):
+        bad.append("%s: %s at %s" % (name, e.message[:300], "/".join(map(str, e.absolute_path))))
+    if list(d)[:2] != ["version", "command"]:
+        bad.append("%s: first members %r" % (name, list(d)[:2]))
+    docs[name] = d
+def eq(what, got, want):
+    if got != want:
+        bad.append("%s: %r, want %r" % (what, got, want))
+def err(name, code, cls, command, needle):
+    e = docs.get(name, {}).get("error", {})
+    eq(name + " code", e.get("code"), code)
+    eq(name + " class", e.get("class"), cls)
+    eq(name + " command", docs.get(name, {}).get("command"), command)
+    if needle not in e.get("message", ""):
+        bad.append("%s: message %r lacks %r" % (name, e.get("message"), needle))
+err("e_input", 2, "input", "check", "is not an ELF image")
+err("e_inspect", 2, "input", "inspect", "rd.gz")
+err("e_option", 1, "usage", "plan", "unknown option '--frob'")
+err("e_command", 1, "usage", None, "unknown command 'frobnicate'")
+err("e_nocommand", 1, "usage", None, "no command given")
+err("e_noarg", 1, "usage", "check", "check needs a file argument")
+err("e_build_args", 1, "usage", "build", "needs --domid")
+err("e_number", 1, "usage", "plan", "bad size in MiB: 'lots'")
+err("e_late", 1, "usage", "plan", "unexpected argument '--json'")
+err("e_hv", 3, "hypervisor", "run", "pin_root")
+err("e_signal", 143, "signal", "inspect", "interrupted by signal 15")
+# The same fact, the same type: MFNs integers in plan, run and build.
+for name in ("plan", "run", "build"):
+    d = docs.get(name, {})
+    si = d.get("start_info", d)
+    for k in ("store_mfn", "console_mfn"):
+        if type(si.get(k)) is not int:
+            bad.append("%s: %s is %r, not an integer" % (name, k, si.get(k)))
+p = docs.get("plan", {})
+si = p.get("start_info", {})
+seg = {s["name"]: s for s in p.get("segments", [])}
+# MOD_START_PFN: mod_start is the initrd's pfn; INIT_P2M: first_p2m_pfn the p2m's.
+eq("plan mod_start (pfn)", si.get("mod_start"), seg.get("initrd", {}).get("pfn"))
+eq("plan first_p2m_pfn", si.get("first_p2m_pfn"), seg.get("p2m", {}).get("pfn"))
+eq("plan initrd_format", p.get("initrd_format"), "gzip")
+pc = docs.get("plan_classic", {})
+segc = {s["name"]: s for s in pc.get("segments", [])}
+eq("classic mod_start (address)", pc.get("start_info", {}).get("mod_start"),
+   segc.get("initrd", {}).get("vstart"))
+# Warnings: objects pointing at file, line and key.
+w = {x["key"]: x for x in p.get("warnings", [])}
+cfg = os.path.join(sys.argv[2], "full.cfg")
+eq("warning disk", (w.get("disk", {}).get("file"), w.get("disk", {}).get("line")), (cfg, 6))
+if "(and 1 more time)" not in w.get("disk", {}).get("message", ""):
+    bad.append("disk warning not coalesced: %r" % w.get("disk"))
+eq("warning frobnicate line", w.get("frobnicate", {}).get("line"), 8)
+wx = {x["key"]: x for x in docs.get("plan_xml", {}).get("warnings", [])}
+eq("xml warning keys", sorted(wx), ["<disk>", "<memory>"])
+eq("xml <memory> line", wx.get("<memory>", {}).get("line"), 3)
+eq("build without config: warnings", docs.get("build_nocfg", {}).get("warnings"), [])
+eq("run_paused paused", docs.get("run_paused", {}).get("paused"), True)
+# Absent notes are null, never "".
+n = docs.get("inspect_elf", {}).get("notes", {})
+for k in ("pae_mode", "features", "init_p2m", "phys32_entry", "l1_mfn_valid"):
+    if n.get(k, "missing") is not None:
+        bad.append("inspect_elf: notes.%s is %r, not null" % (k, n.get(k)))
+eq("inspect_elf hypercall_page", n.get("hypercall_page") is not None, True)
+eq("inspect_elf kernel_version", docs.get("inspect_elf", {}).get("kernel_version"), None)
+eq("inspect_elf compression_ratio", docs.get("inspect_elf", {}).get("compression_ratio"), 1.0)
+eq("version xbuild", docs.get("version", {}).get("xbuild", "")[:1].isdigit(), True)
+for b in bad: print("    " + b)
+print("    %d documents checked" % len(docs)) if bad else None
+sys.exit(1 if bad else 0)
+PY
+finish
