@@ -78,8 +78,12 @@ int session_prepare(struct cli *c, struct session *s);
 int session_open_backend(struct cli *c, struct session *s, bool sim);
 /* Free s (closing the backend); moves a build error to c->err. */
 int session_end(struct cli *c, struct session *s, int rc);
-/* -v: one line per phase on stderr. */
-void say(const struct cli *c, const char *what);
+/* -v: one line per phase on stderr, "xbuild: " and the text made safe
+ * (print.h). */
+void say(const struct cli *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* CLOCK_MONOTONIC in nanoseconds, for -v's times. */
+uint64_t cli_now(void);
 
 /* ---- host.c: xl's lock and the builder's mark ---- */
 
@@ -104,6 +108,8 @@ int create_domain(struct dom *d);
 int start_domain(struct dom *d, bool paused);
 /* Both phases, without the lock (plan, tests). */
 int run_domain(struct dom *d, bool paused);
+/* The same, saying each step with its time under -v (c may be NULL). */
+int run_domain_v(const struct cli *c, struct dom *d, bool paused);
 /* dom_reap() with host_builder_gone(): n domains destroyed. */
 int reap_orphans(struct cli *c, struct hv *hv, unsigned *n);
 int cmd_gc(struct cli *c);

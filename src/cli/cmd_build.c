@@ -5,12 +5,16 @@
  */
 #include "cli.h"
 
+#include <inttypes.h>
+
 #include "print.h"
 
 int cmd_build(struct cli *c)
 {
 	struct session s;
 	struct dom *d = &s.d;
+	char t[32];
+	uint64_t t0;
 	int rc;
 
 	if ((rc = session_prepare(c, &s)) < 0 ||
@@ -25,11 +29,20 @@ int cmd_build(struct cli *c)
 	/* The simulated hypervisor has no toolstack-made domain: make one in
 	 * its place (its domid wins).  On Xen the domain exists: check that
 	 * the hypervisor runs this guest kind before touching it. */
+	t0 = cli_now();
 	rc = c->use_sim ? dom_create(d) : dom_check_caps(d);
 	if (rc == 0) {
-		say(c, "building");
+		if (c->use_sim)
+			say(c, "create: domain %u (simulated) in %s", d->domid,
+			    human_time(cli_now() - t0, t, sizeof(t)));
+		t0 = cli_now();
 		rc = dom_build(d);
 	}
+	if (rc == 0)
+		say(c, "build: domain %u, %" PRIu64 " pages, store mfn %" PRIu64
+		    ", console mfn %" PRIu64 " in %s", d->domid, d->layout.nr_pages,
+		    d->store_mfn, d->console_mfn,
+		    human_time(cli_now() - t0, t, sizeof(t)));
 	if (rc == 0)
 		print_build(c, &s);
 	return session_end(c, &s, rc);

@@ -14,8 +14,7 @@ int cmd_plan(struct cli *c)
 	if ((rc = session_prepare(c, &s)) < 0 ||
 	    (rc = session_open_backend(c, &s, true)) < 0)
 		return session_end(c, &s, rc);
-	say(c, "building on the simulated hypervisor");
-	rc = run_domain(&s.d, true);
+	rc = run_domain_v(c, &s.d, true);
 	if (rc == 0) {
 		print_plan(c, &s);
 		dom_abort(&s.d);

@@ -4,41 +4,146 @@
  */
 #include "cli.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "print.h"
 
-int create_domain(struct dom *d)
+/* One step of a build (build.h), and what -v says once it is done. */
+struct step {
+	const char *name;
+	int (*fn)(struct dom *d);
+	void (*what)(const struct dom *d, char *buf, size_t len);
+};
+
+static void what_backends(const struct dom *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "xenstored in domain %u, xenconsoled in domain %u",
+		 d->store_domid, d->console_domid);
+}
+
+static void what_create(const struct dom *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "domain %u (%u vCPU%s, %" PRIu64 " MiB)", d->domid,
+		 d->cfg->maxvcpus, d->cfg->maxvcpus == 1 ? "" : "s", d->cfg->maxmem_mb);
+}
+
+static void what_name(const struct dom *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "domain %u is '%s'", d->domid, d->cfg->name);
+}
+
+static void what_evtchns(const struct dom *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "store port %u, console port %u", d->store_evtchn,
+		 d->console_evtchn);
+}
+
+static void what_build(const struct dom *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%" PRIu64 " pages, store mfn %" PRIu64 ", console mfn %" PRIu64,
+		 d->layout.nr_pages, d->store_mfn, d->console_mfn);
+}
+
+static void what_domain(const struct dom *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "domain %u", d->domid);
+}
+
+static void what_mark(const struct dom *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", d->mark ? "the builder's mark written" : "no mark");
+}
+
+static void what_handover(const struct dom *d, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", d->mark ? "the builder's mark removed" : "done");
+}
+
+/*
+ * Run steps in order, stopping at the first failure; with c (and -v) one
+ * line per step: "NAME: WHAT in TIME".  CLOCK_MONOTONIC, in src/cli only.
+ */
+static int run_steps(const struct cli *c, struct dom *d, const struct step *st,
+		     size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		uint64_t t0 = cli_now();
+		char what[160] = "", t[32];
+		int rc = st[i].fn(d);
+
+		if (rc < 0)
+			return rc;
+		if (!c || !c->verbose)
+			continue;
+		if (st[i].what)
+			st[i].what(d, what, sizeof(what));
+		say(c, "%s: %s%sin %s", st[i].name, what, *what ? " " : "",
+		    human_time(cli_now() - t0, t, sizeof(t)));
+	}
+	return 0;
+}
+
+static const struct step create_steps[] = {
+	{ "backends", dom_find_backends, what_backends },
+	{ "mark", dom_mark, what_mark },
+	{ "create", dom_create, what_create },
+	{ "name", dom_claim_name, what_name },
+};
+
+static const struct step start_steps[] = {
+	{ "event channels", dom_alloc_evtchns, what_evtchns },
+	{ "build", dom_build, what_build },
+	{ "xenstore", dom_write_xenstore, what_domain },
+	{ "introduce", dom_introduce, what_domain },
+	{ "unpause", dom_unpause, what_domain },
+	{ "handover", dom_handover, what_handover },
+};
+
+static int create_steps_run(const struct cli *c, struct dom *d)
 {
 	int rc;
 
-	if ((rc = dom_find_backends(d)) < 0)
+	/* dom_find_backends creates nothing; after it, a failure aborts. */
+	if ((rc = run_steps(c, d, create_steps, 1)) < 0)
 		return rc;
-	if ((rc = dom_mark(d)) < 0 || (rc = dom_create(d)) < 0 ||
-	    (rc = dom_claim_name(d)) < 0)
+	if ((rc = run_steps(c, d, create_steps + 1, XB_ARRAY_SIZE(create_steps) - 1)) < 0)
 		dom_abort(d);
 	return rc;
+}
+
+static int start_steps_run(const struct cli *c, struct dom *d, bool paused)
+{
+	int rc;
+
+	/* Paused: every step but dom_unpause. */
+	if ((rc = run_steps(c, d, start_steps, 4)) < 0 ||
+	    (!paused && (rc = run_steps(c, d, start_steps + 4, 1)) < 0) ||
+	    (rc = run_steps(c, d, start_steps + 5, 1)) < 0)
+		dom_abort(d);
+	return rc;
+}
+
+int create_domain(struct dom *d)
+{
+	return create_steps_run(NULL, d);
 }
 
 int start_domain(struct dom *d, bool paused)
 {
-	int rc;
-
-	if ((rc = dom_alloc_evtchns(d)) < 0 ||
-	    (rc = dom_build(d)) < 0 ||
-	    (rc = dom_write_xenstore(d)) < 0 ||
-	    (rc = dom_introduce(d)) < 0 ||
-	    (!paused && (rc = dom_unpause(d)) < 0) ||
-	    (rc = dom_handover(d)) < 0)
-		dom_abort(d);
-	return rc;
+	return start_steps_run(NULL, d, paused);
 }
 
 int run_domain(struct dom *d, bool paused)
 {
-	int rc = create_domain(d);
+	return run_domain_v(NULL, d, paused);
+}
 
-	return rc ? rc : start_domain(d, paused);
+int run_domain_v(const struct cli *c, struct dom *d, bool paused)
+{
+	int rc = create_steps_run(c, d);
+
+	return rc ? rc : start_steps_run(c, d, paused);
 }
 
 /* Destroy what killed builds left behind (xbuild gc); -v names them. */
@@ -71,12 +176,11 @@ int cmd_run(struct cli *c)
 	 * collection of orphans, exclude every xl and xbuild. */
 	if (!c->use_sim && (rc = host_lock(&lock, &c->err)) < 0)
 		return session_end(c, &s, rc);
-	say(c, "creating and building the domain");
 	if ((rc = reap_orphans(c, s.d.hv, &reaped)) == 0)
-		rc = create_domain(&s.d);
+		rc = create_steps_run(c, &s.d);
 	host_unlock(&lock);
 	if (rc == 0)
-		rc = start_domain(&s.d, c->paused);
+		rc = start_steps_run(c, &s.d, c->paused);
 	if (rc == 0)
 		print_run(c, &s);
 	else if (s.d.destroyed)

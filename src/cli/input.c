@@ -7,15 +7,19 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../hv/hv_sim.h"
 #include "../hv/hv_xen.h"
+#include "print.h"
 
 int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
 		 struct xb_err *e)
@@ -110,10 +114,58 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 	return cfg_finish(cfg, &c->err);
 }
 
+/* Read one input file, saying its size and the time taken under -v. */
+static int read_input(struct cli *c, const char *what, const char *path,
+		      uint64_t cap, struct cli_file *f)
+{
+	uint64_t t0 = cli_now();
+	char h[32], t[32];
+	int rc = xb_read_file(path, cap, &f->buf, &f->len, &c->err);
+
+	if (rc == 0)
+		say(c, "read %s %s (%s) in %s", what, path,
+		    human_size(f->len, h, sizeof(h)),
+		    human_time(cli_now() - t0, t, sizeof(t)));
+	return rc;
+}
+
+/* -v after dom_load: formats, sizes, the guest kind. */
+static void say_loaded(const struct cli *c, const struct dom *d, uint64_t ns)
+{
+	const struct kernel_image *k = &d->kernel;
+	char h1[32], h2[32], h3[32], t[32], rd[128] = "";
+
+	if (!c->verbose)
+		return;
+	if (d->has_initrd)
+		snprintf(rd, sizeof(rd), "; initrd %s, %s loaded as %s",
+			 d->initrd_format, human_size(d->initrd_file_len, h2, sizeof(h2)),
+			 human_size(d->initrd_len, h3, sizeof(h3)));
+	say(c, "loaded: %s, %s, %s ELF (%s)%s in %s", k->format, k->compression,
+	    human_size(k->elf_len, h1, sizeof(h1)), d->gp->magic, rd,
+	    human_time(ns, t, sizeof(t)));
+}
+
+/* -v after dom_plan: the layout in one line. */
+static void say_layout(const struct cli *c, const struct dom *d, uint64_t ns)
+{
+	const struct layout *l = &d->layout;
+	char h[32], t[32];
+
+	say(c, "layout: %" PRIu64 " pages (%s), kernel at pfn %#" PRIx64 " (%" PRIu64
+	    " pages), %" PRIu64 " page tables, mapped %#" PRIx64 "-%#" PRIx64 "%s in %s",
+	    l->nr_pages, human_size(l->nr_pages << XB_PAGE_SHIFT, h, sizeof(h)),
+	    l->kernel.pfn, l->kernel.pages, l->nr_pt_frames, l->virt_base,
+	    l->virt_pgtab_end, l->p2m_base != XB_UNSET ? ", p2m at INIT_P2M" : "",
+	    human_time(ns, t, sizeof(t)));
+}
+
 int session_prepare(struct cli *c, struct session *s)
 {
 	const struct dom_config *cfg = &s->cfg;
 	struct dom_input kernel, initrd;
+	char t[32];
+	uint64_t t0;
 	int rc;
 
 	memset(s, 0, sizeof(*s));
@@ -121,27 +173,34 @@ int session_prepare(struct cli *c, struct session *s)
 	dom_init(&s->d, &s->cfg);
 	s->d.stop = c->stop;
 	s->d.test_bad_pte = c->test_bad_pte;
-	say(c, "parsing the config");
+	t0 = cli_now();
 	if ((rc = load_config(c, &s->cfg)) < 0)
 		return rc;
-	say(c, "reading the kernel and initrd");
+	say(c, "config %s: name %s, %" PRIu64 " MiB, %u vCPU%s, %zu warning%s in %s",
+	    cfg->source ? cfg->source : "(none)", cfg->name, cfg->memory_mb,
+	    cfg->vcpus, cfg->vcpus == 1 ? "" : "s", cfg->warnings.n,
+	    cfg->warnings.n == 1 ? "" : "s", human_time(cli_now() - t0, t, sizeof(t)));
 	if (!cfg->kernel)
 		return xb_fail(&c->err, XB_EINPUT, "%s: no kernel given",
 			       cfg->source ? cfg->source : "config");
-	if ((rc = xb_read_file(cfg->kernel, cfg->max_decompressed, &s->kernel.buf,
-			       &s->kernel.len, &c->err)) < 0)
+	if ((rc = read_input(c, "kernel", cfg->kernel, cfg->max_decompressed,
+			     &s->kernel)) < 0)
 		return rc;
 	if (cfg->ramdisk &&
-	    (rc = xb_read_file(cfg->ramdisk, cfg->max_decompressed, &s->initrd.buf,
-			       &s->initrd.len, &c->err)) < 0)
+	    (rc = read_input(c, "ramdisk", cfg->ramdisk, cfg->max_decompressed,
+			     &s->initrd)) < 0)
 		return rc;
 	kernel = (struct dom_input){ cfg->kernel, s->kernel.buf, s->kernel.len };
 	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf, s->initrd.len };
-	say(c, "loading the kernel and initrd");
+	t0 = cli_now();
 	if ((rc = dom_load(&s->d, &kernel, cfg->ramdisk ? &initrd : NULL)) < 0)
 		return rc;
-	say(c, "computing the layout");
-	return dom_plan(&s->d);
+	say_loaded(c, &s->d, cli_now() - t0);
+	t0 = cli_now();
+	if ((rc = dom_plan(&s->d)) < 0)
+		return rc;
+	say_layout(c, &s->d, cli_now() - t0);
+	return 0;
 }
 
 static void hv_trace_line(void *ctx, const char *line)
@@ -167,6 +226,9 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 		.trace = !t || !*t || !strcmp(t, "0") ? 0 : !strcmp(t, "2") ? 2 : 1,
 		.log = hv_trace_line,
 	};
+	uint64_t t0 = cli_now();
+	char tm[32];
+	int rc;
 
 #ifdef XB_TEST
 	/* XBUILD_HV_MAP_CHUNK: pages per foreign mapping (tests of the
@@ -197,9 +259,14 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 			so.max_pages = v;
 #endif
 
-		return hv_sim_open(&so, &s->d.hv, &c->err);
+		rc = hv_sim_open(&so, &s->d.hv, &c->err);
+	} else {
+		rc = hv_xen_open(&xo, &s->d.hv, &c->err);
 	}
-	return hv_xen_open(&xo, &s->d.hv, &c->err);
+	if (rc == 0)
+		say(c, "backend: %s opened in %s", sim ? "the simulated hypervisor" : "Xen",
+		    human_time(cli_now() - t0, tm, sizeof(tm)));
+	return rc;
 }
 
 int session_end(struct cli *c, struct session *s, int rc)
@@ -216,8 +283,23 @@ int session_end(struct cli *c, struct session *s, int rc)
 	return rc;
 }
 
-void say(const struct cli *c, const char *what)
+void say(const struct cli *c, const char *fmt, ...)
 {
-	if (c->verbose)
-		fprintf(stderr, "xbuild: %s\n", what);
+	char msg[XB_MSG_MAX], line[SAFE_MAX];
+	va_list ap;
+
+	if (!c->verbose)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "xbuild: %s\n", safe(line, sizeof(line), msg));
+}
+
+uint64_t cli_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }

@@ -62,7 +62,7 @@ static const struct opt {
 } opts[] = {
 	{ "help", no_argument, O_HELP, M_ALL, NULL, "show this help" },
 	{ "version", no_argument, O_VERSION, M_ALL, NULL, "show the version" },
-	{ "verbose", no_argument, O_VERBOSE, M_ALL, NULL, "say what happens, step by step" },
+	{ "verbose", no_argument, O_VERBOSE, M_ALL, NULL, "say each phase, with sizes and times" },
 	{ "json", no_argument, O_JSON, M_ALL, NULL, "one JSON document on stdout (errors too)" },
 	{ "paused", no_argument, O_PAUSED, M_RUN, NULL, "leave the domain paused" },
 	{ "memory", required_argument, O_MEMORY, M_CFG, "MiB", "override the config's memory" },

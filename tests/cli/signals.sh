@@ -2,14 +2,15 @@
 # SIGTERM during `run` destroys the half-built domain and exits 128+15.
 # The simulated backend (test binary) at 16 TiB, the largest memory, gives
 # a window of a few seconds after the domain is created; the signal is sent
-# once -v says it is.  The kernel is a Linux-like test kernel (mkkernel).
+# once -v says it is ("create: domain N ...").  The kernel is a Linux-like
+# test kernel (mkkernel).
 . "$(dirname "$0")/lib.sh"
 kernel "$T/vmlinuz" --linux --bss 16M --bzimage xz
 printf 'name = "sig"\nmemory = 16777216\nkernel = "%s"\n' "$T/vmlinuz" >"$T/sig.cfg"
 "$XBUILD_TEST" run -v --backend sim "$T/sig.cfg" >"$T/out" 2>"$T/err" &
 pid=$!
 i=0
-until grep -q "creating and building" "$T/err" 2>/dev/null || [ $i -ge 600 ]; do
+until grep -q "^xbuild: create: domain" "$T/err" 2>/dev/null || [ $i -ge 600 ]; do
 	sleep 0.05; i=$((i + 1))
 done
 kill -TERM $pid
