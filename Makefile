@@ -4,6 +4,8 @@
 PREFIX  ?= /usr/local
 BINDIR  ?= $(PREFIX)/bin
 MANDIR  ?= $(PREFIX)/share/man
+DOCDIR  ?= $(PREFIX)/share/doc/xbuild
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 DESTDIR ?=
 CC      ?= cc
 WERROR  ?= 1
@@ -39,7 +41,7 @@ endif
 # need none.
 PKGS := xencontrol xenforeignmemory xenguest xenstore xentoollog zlib liblzma \
         libxml-2.0 libzstd liblz4 lzo2
-NOPKG_GOALS := clean deps check e2e demo e2e-prep uninstall format-check
+NOPKG_GOALS := clean deps check e2e demo e2e-prep uninstall format-check man-check
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(shell command -v pkg-config),)
 $(error pkg-config not found: run scripts/deps.sh build)
@@ -83,7 +85,7 @@ endif
 XBUILD_TEST := $(BT)/xbuild
 
 .PHONY: all check unit install uninstall clean deps fuzz fuzz-build fuzz-replay fuzz-seeds \
-	fuzz-merge-seeds test-bin mkkernel format-check bench e2e demo guest
+	fuzz-merge-seeds test-bin mkkernel format-check man-check bench e2e demo guest
 
 all: $(XBUILD)
 
@@ -148,12 +150,12 @@ check:
 	else echo "check: tests that need the missing kernels will be skipped"; fi
 	$(Q)mkdir -p $(dir $(CHECK_COUNTS)); : >$(CHECK_COUNTS); rc=0; \
 	export XB_COUNTS=$(abspath $(CHECK_COUNTS)); \
-	for t in "SAN=0 unit" "SAN=1 unit" fuzz-replay; do \
+	for t in "SAN=0 unit" "SAN=1 unit" fuzz-replay man-check; do \
 		n=$$(wc -l <$(CHECK_COUNTS)); \
 		$(MAKE) --no-print-directory $$t || { rc=1; \
 			[ $$(wc -l <$(CHECK_COUNTS)) -gt $$n ] || echo "0 1 0" >>$(CHECK_COUNTS); }; \
 	done; \
-	echo "check: unit + CLI tests, the same under ASan+UBSan, fuzz corpora:"; \
+	echo "check: unit + CLI tests, the same under ASan+UBSan, fuzz corpora, man pages:"; \
 	awk '{ p += $$1; f += $$2; s += $$3 } END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' \
 		$(CHECK_COUNTS); \
 	exit $$rc
@@ -237,13 +239,37 @@ format-check:
 deps:
 	$(Q)scripts/deps.sh test
 
+# Man pages: each rendered by groff with every warning on (-ww, tables
+# through tbl); a warning fails, as a test (counted into XB_COUNTS when set).
+MANPAGES := man/xbuild.1 man/xbuild.cfg.5
+man-check:
+	$(Q)command -v groff >/dev/null || { echo "man-check: no groff (scripts/deps.sh test)"; exit 1; }
+	$(Q)mkdir -p $(B); p=0; f=0; for m in $(MANPAGES); do \
+	  if groff -ww -t -man -Tutf8 -z "$$m" >$(B)/man-check.log 2>&1 && [ ! -s $(B)/man-check.log ]; then \
+	    echo "man-check $$m: ok"; p=$$((p + 1)); \
+	  else echo "man-check $$m: FAILED"; cat $(B)/man-check.log; f=$$((f + 1)); fi; \
+	done; \
+	[ -z "$${XB_COUNTS:-}" ] || echo "$$p $$f 0" >>"$$XB_COUNTS"; \
+	[ $$f -eq 0 ]
+
+# The binary, both man pages, the bash completion and the examples, under
+# DESTDIR/PREFIX; uninstall removes exactly these (and xbuild's doc
+# directory), tests/cli/install.sh checks both.
+EXAMPLES := $(wildcard examples/*)
 install: $(XBUILD)
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(DOCDIR)/examples
 	install -m 0755 $(XBUILD) $(DESTDIR)$(BINDIR)/xbuild
 	install -m 0644 man/xbuild.1 $(DESTDIR)$(MANDIR)/man1/xbuild.1
+	install -m 0644 man/xbuild.cfg.5 $(DESTDIR)$(MANDIR)/man5/xbuild.cfg.5
+	install -m 0644 completion/xbuild.bash $(DESTDIR)$(BASHCOMPDIR)/xbuild
+	install -m 0644 $(EXAMPLES) $(DESTDIR)$(DOCDIR)/examples/
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/xbuild $(DESTDIR)$(MANDIR)/man1/xbuild.1
+	rm -f $(DESTDIR)$(BINDIR)/xbuild $(DESTDIR)$(MANDIR)/man1/xbuild.1 \
+		$(DESTDIR)$(MANDIR)/man5/xbuild.cfg.5 $(DESTDIR)$(BASHCOMPDIR)/xbuild \
+		$(addprefix $(DESTDIR)$(DOCDIR)/examples/,$(notdir $(EXAMPLES)))
+	rmdir $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 clean:
 	rm -rf build build-san build-test build-san-test build-fuzz xbuild
