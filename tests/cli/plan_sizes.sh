@@ -70,11 +70,11 @@ def layout(mb, init_p2m):
     if init_p2m:
         mod = (end + 1 - VB) // P
         t = [slots(0x8000000000, 0x8000000000 + lst * P - 1, b) for b in (21, 30, 39)]
-        r.update(flags="0x8", mod_start=hex(mod), mod_len=ILEN, mfn_list=hex(0x8000000000),
-                 first_p2m_pfn=hex(mod + ILEN // P), nr_p2m_frames=lst + sum(t))
+        r.update(flags="0x8", mod_start=mod, mod_len=ILEN, mfn_list=hex(0x8000000000),
+                 first_p2m_pfn=mod + ILEN // P, nr_p2m_frames=lst + sum(t))
     else:
         r.update(flags="0x0", mod_start=hex(KSTART + KPAGES * P), mod_len=ILEN,
-                 mfn_list=hex(KSTART + KPAGES * P + ILEN), first_p2m_pfn="0x0",
+                 mfn_list=hex(KSTART + KPAGES * P + ILEN), first_p2m_pfn=0,
                  nr_p2m_frames=0)
     return r
 def fits(mb):
