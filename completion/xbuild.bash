@@ -9,6 +9,7 @@ _xbuild_commands="run build plan inspect check gc"
 _xbuild_opts_all="-h --help -V --version -v --verbose --json --max-decompressed"
 _xbuild_opts_cfg="--memory --kernel --ramdisk --cmdline"
 _xbuild_opts_run="-p --paused"
+_xbuild_opts_timed="--timings"
 _xbuild_opts_build="--domid --store-evtchn --console-evtchn --store-domid --console-domid --control-fd"
 # Options that take an argument; of these, --kernel and --ramdisk take a
 # file name.
@@ -18,9 +19,10 @@ _xbuild_opts_arg="--memory --max-decompressed --kernel --ramdisk --cmdline --dom
 _xbuild_options()
 {
 	case $1 in
-	run) echo "$_xbuild_opts_all $_xbuild_opts_run $_xbuild_opts_cfg" ;;
-	build) echo "$_xbuild_opts_all $_xbuild_opts_cfg $_xbuild_opts_build" ;;
-	plan | check) echo "$_xbuild_opts_all $_xbuild_opts_cfg" ;;
+	run) echo "$_xbuild_opts_all $_xbuild_opts_run $_xbuild_opts_cfg $_xbuild_opts_timed" ;;
+	build) echo "$_xbuild_opts_all $_xbuild_opts_cfg $_xbuild_opts_build $_xbuild_opts_timed" ;;
+	plan) echo "$_xbuild_opts_all $_xbuild_opts_cfg $_xbuild_opts_timed" ;;
+	check) echo "$_xbuild_opts_all $_xbuild_opts_cfg" ;;
 	inspect | gc) echo "$_xbuild_opts_all" ;;
 	*) echo "-h --help -V --version --json" ;;
 	esac

@@ -517,6 +517,12 @@ static void vcpu_context(struct dom *d, uint64_t root)
 	v->cr3_mfn = root;
 }
 
+static void phase(struct dom *d, const char *name)
+{
+	if (d->phase)
+		d->phase(d->phase_ctx, name);
+}
+
 int dom_build(struct dom *d)
 {
 	const struct layout *l = &d->layout;
@@ -533,12 +539,20 @@ int dom_build(struct dom *d)
 	if ((rc = hv_shared_info_mfn(d->hv, d->domid, &d->shared_info_mfn,
 					 &d->err)) < 0)
 		return rc;
-
+	phase(d, "populate");
 	if ((rc = dom_check_stop(d)) < 0 || (rc = load_kernel(d)) < 0 ||
-	    (rc = load_initrd(d)) < 0 || (rc = write_p2m(d)) < 0 ||
-	    (rc = write_tables(d)) < 0 || (rc = write_magic_pages(d)) < 0 ||
-	    (rc = dom_check_stop(d)) < 0)
+	    (rc = load_initrd(d)) < 0)
 		return rc;
+	phase(d, "load");
+	if ((rc = write_p2m(d)) < 0)
+		return rc;
+	phase(d, "p2m");
+	if ((rc = write_tables(d)) < 0)
+		return rc;
+	phase(d, "page tables");
+	if ((rc = write_magic_pages(d)) < 0 || (rc = dom_check_stop(d)) < 0)
+		return rc;
+	phase(d, "start info");
 	if (l->virt_hypercall != XB_UNSET) {
 		uint64_t pfn = (l->virt_hypercall - l->virt_base) >> XB_PAGE_SHIFT;
 		uint64_t mfn;
@@ -551,12 +565,16 @@ int dom_build(struct dom *d)
 	if ((rc = hv_pin_root(d->hv, d->domid, d->gp->levels, root,
 				  &d->err)) < 0)
 		return rc;
+	phase(d, "pin");
 	if ((rc = init_shared_info(d)) < 0)
 		return rc;
 	vcpu_context(d, root);
 	if ((rc = hv_set_vcpu(d->hv, d->domid, 0, &d->vcpu, &d->err)) < 0)
 		return rc;
-	return hv_seed_grants(d->hv, d->domid, d->console_mfn,
-				  d->console_domid, d->store_mfn,
-				  d->store_domid, &d->err);
+	if ((rc = hv_seed_grants(d->hv, d->domid, d->console_mfn,
+				 d->console_domid, d->store_mfn,
+				 d->store_domid, &d->err)) < 0)
+		return rc;
+	phase(d, "vcpu");
+	return 0;
 }

@@ -84,6 +84,12 @@ struct dom {
 	 * under XB_MARK_KEY while it is under construction; NULL: no mark. */
 	const char *mark;
 
+	/* Called as each part of dom_build ends ("populate", "load",
+	 * "p2m", "page tables", "start info", "pin", "vcpu"), for callers
+	 * that time them; NULL: nobody asks. */
+	void (*phase)(void *ctx, const char *name);
+	void *phase_ctx;
+
 	/* Set asynchronously (a signal) to stop the build between steps;
 	 * the step that sees it fails with "interrupted". May be NULL. */
 	volatile sig_atomic_t *stop;

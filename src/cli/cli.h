@@ -25,6 +25,16 @@ static inline const char *cmd_name(enum cmd c)
 	return (unsigned)c < C_COUNT ? names[c] : NULL;
 }
 
+#define TIMINGS_MAX 32
+struct timings {
+	struct {
+		const char *phase;
+		uint64_t ns;
+	} v[TIMINGS_MAX];
+	unsigned n;
+	uint64_t mark;		/* cli_now() when the last phase ended */
+};
+
 /* What the command line said. */
 struct cli {
 	enum cmd cmd;
@@ -40,8 +50,18 @@ struct cli {
 	/* Set to 1 before the first step that may create something: from
 	 * then on a signal waits for the next step boundary (main.c). */
 	volatile sig_atomic_t *defer;
+	/* --timings: each phase's time, printed at the end (text or JSON);
+	 * tm is NULL without it, else &timings. */
+	struct timings *tm, timings;
 	struct xb_err err;
 };
+
+
+/* --timings: the phase that ends now took the time since the last mark
+ * (the first mark is set when the command starts).  No-op without it. */
+void timing(const struct cli *c, const char *phase);
+/* dom.phase callback: ctx is the struct cli. */
+void timing_phase(void *ctx, const char *phase);
 
 /* A file's bytes, read at the edge and handed to the builder. */
 struct cli_file {

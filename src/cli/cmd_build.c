@@ -31,6 +31,7 @@ int cmd_build(struct cli *c)
 	 * the hypervisor runs this guest kind before touching it. */
 	t0 = cli_now();
 	rc = c->use_sim ? dom_create(d) : dom_check_caps(d);
+	timing(c, c->use_sim ? "create" : "caps");
 	if (rc == 0) {
 		if (c->use_sim)
 			say(c, "create: domain %u (simulated) in %s", d->domid,

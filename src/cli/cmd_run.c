@@ -74,6 +74,9 @@ static int run_steps(const struct cli *c, struct dom *d, const struct step *st,
 
 		if (rc < 0)
 			return rc;
+		/* dom_build times its own parts (d->phase). */
+		if (c && st[i].fn != dom_build)
+			timing(c, st[i].name);
 		if (!c || !c->verbose)
 			continue;
 		if (st[i].what)
@@ -176,7 +179,10 @@ int cmd_run(struct cli *c)
 	 * collection of orphans, exclude every xl and xbuild. */
 	if (!c->use_sim && (rc = host_lock(&lock, &c->err)) < 0)
 		return session_end(c, &s, rc);
-	if ((rc = reap_orphans(c, s.d.hv, &reaped)) == 0)
+	timing(c, "lock");
+	rc = reap_orphans(c, s.d.hv, &reaped);
+	timing(c, "gc");
+	if (rc == 0)
 		rc = create_steps_run(c, &s.d);
 	host_unlock(&lock);
 	if (rc == 0)

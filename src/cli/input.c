@@ -173,9 +173,15 @@ int session_prepare(struct cli *c, struct session *s)
 	dom_init(&s->d, &s->cfg);
 	s->d.stop = c->stop;
 	s->d.test_bad_pte = c->test_bad_pte;
+	if (c->tm) {
+		s->d.phase = timing_phase;
+		s->d.phase_ctx = c;
+		c->tm->mark = cli_now();
+	}
 	t0 = cli_now();
 	if ((rc = load_config(c, &s->cfg)) < 0)
 		return rc;
+	timing(c, "config");
 	say(c, "config %s: name %s, %" PRIu64 " MiB, %u vCPU%s, %zu warning%s in %s",
 	    cfg->source ? cfg->source : "(none)", cfg->name, cfg->memory_mb,
 	    cfg->vcpus, cfg->vcpus == 1 ? "" : "s", cfg->warnings.n,
@@ -190,15 +196,18 @@ int session_prepare(struct cli *c, struct session *s)
 	    (rc = read_input(c, "ramdisk", cfg->ramdisk, cfg->max_decompressed,
 			     &s->initrd)) < 0)
 		return rc;
+	timing(c, "read");
 	kernel = (struct dom_input){ cfg->kernel, s->kernel.buf, s->kernel.len };
 	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf, s->initrd.len };
 	t0 = cli_now();
 	if ((rc = dom_load(&s->d, &kernel, cfg->ramdisk ? &initrd : NULL)) < 0)
 		return rc;
+	timing(c, "decompress");
 	say_loaded(c, &s->d, cli_now() - t0);
 	t0 = cli_now();
 	if ((rc = dom_plan(&s->d)) < 0)
 		return rc;
+	timing(c, "plan");
 	say_layout(c, &s->d, cli_now() - t0);
 	return 0;
 }
@@ -263,6 +272,7 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 	} else {
 		rc = hv_xen_open(&xo, &s->d.hv, &c->err);
 	}
+	timing(c, "open backend");
 	if (rc == 0)
 		say(c, "backend: %s opened in %s", sim ? "the simulated hypervisor" : "Xen",
 		    human_time(cli_now() - t0, tm, sizeof(tm)));
@@ -294,6 +304,27 @@ void say(const struct cli *c, const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	fprintf(stderr, "xbuild: %s\n", safe(line, sizeof(line), msg));
+}
+
+void timing(const struct cli *c, const char *phase)
+{
+	struct timings *tm = c->tm;
+	uint64_t now;
+
+	if (!tm)
+		return;
+	now = cli_now();
+	if (tm->n < TIMINGS_MAX) {
+		tm->v[tm->n].phase = phase;
+		tm->v[tm->n].ns = now - tm->mark;
+		tm->n++;
+	}
+	tm->mark = now;
+}
+
+void timing_phase(void *ctx, const char *phase)
+{
+	timing(ctx, phase);
 }
 
 uint64_t cli_now(void)

@@ -49,7 +49,7 @@ enum {
 	O_HELP = 'h', O_VERSION = 'V', O_VERBOSE = 'v', O_PAUSED = 'p',
 	O_JSON = 256, O_MEMORY, O_MAXDEC, O_DOMID, O_STORE_EVTCHN,
 	O_CONSOLE_EVTCHN, O_STORE_DOMID, O_CONSOLE_DOMID, O_CONTROL_FD,
-	O_KERNEL, O_RAMDISK, O_CMDLINE, O_BACKEND, O_TEST_BAD_PTE,
+	O_KERNEL, O_RAMDISK, O_CMDLINE, O_BACKEND, O_TEST_BAD_PTE, O_TIMINGS,
 };
 
 /* One table drives getopt_long and --help. */
@@ -63,6 +63,8 @@ static const struct opt {
 	{ "help", no_argument, O_HELP, M_ALL, NULL, "show this help" },
 	{ "version", no_argument, O_VERSION, M_ALL, NULL, "show the version" },
 	{ "verbose", no_argument, O_VERBOSE, M_ALL, NULL, "say each phase, with sizes and times" },
+	{ "timings", no_argument, O_TIMINGS, M_RUN | M_BUILD | M_PLAN, NULL,
+	  "the time of each phase, at the end (stderr, or \"timings\" in --json)" },
 	{ "json", no_argument, O_JSON, M_ALL, NULL, "one JSON document on stdout (errors too)" },
 	{ "paused", no_argument, O_PAUSED, M_RUN, NULL, "leave the domain paused" },
 	{ "memory", required_argument, O_MEMORY, M_CFG, "MiB", "override the config's memory" },
@@ -203,6 +205,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case O_HELP: usage(stdout, c->cmd); exit(0);
 		case O_VERSION: print_version(c); exit(0);
 		case O_VERBOSE: c->verbose = true; break;
+		case O_TIMINGS: c->tm = &c->timings; break;
 		case O_JSON: c->json = true; break;
 		case O_PAUSED: c->paused = true; break;
 		case O_KERNEL: c->kernel = optarg; break;

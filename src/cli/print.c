@@ -167,13 +167,49 @@ static void warnings(const struct cli *c, const struct dom_config *cfg,
 	}
 }
 
+/* --timings: one line per phase on stderr, or a "timings" array. */
+static void timings(const struct cli *c, struct json *j)
+{
+	const struct timings *tm = c->tm;
+	uint64_t total = 0;
+	char t[32];
+
+	if (!tm)
+		return;
+	if (j) {
+		json_arr(j, "timings");
+		for (unsigned i = 0; i < tm->n; i++) {
+			json_obj(j, NULL);
+			json_str(j, "phase", tm->v[i].phase);
+			json_u64(j, "us", tm->v[i].ns / 1000);
+			json_close(j, '}');
+		}
+		json_close(j, ']');
+		return;
+	}
+	for (unsigned i = 0; i < tm->n; i++) {
+		fprintf(stderr, "xbuild: timing: %-14s %s\n", tm->v[i].phase,
+			human_time(tm->v[i].ns, t, sizeof(t)));
+		total += tm->v[i].ns;
+	}
+	fprintf(stderr, "xbuild: timing: %-14s %s\n", "total",
+		human_time(total, t, sizeof(t)));
+}
+
+/* What every build result carries besides its own fields. */
+static void extras(const struct cli *c, const struct session *s, struct json *j)
+{
+	warnings(c, &s->cfg, j);
+	timings(c, j);
+}
+
 void print_run(const struct cli *c, const struct session *s)
 {
 	const struct dom *d = &s->d;
 	struct json j;
 
 	if (!c->json) {
-		warnings(c, &s->cfg, NULL);
+		extras(c, s, NULL);
 		printf("%u\n", d->domid);
 		return;
 	}
@@ -184,7 +220,7 @@ void print_run(const struct cli *c, const struct session *s)
 	json_u64(&j, "store_mfn", d->store_mfn);
 	json_u64(&j, "console_mfn", d->console_mfn);
 	json_str(&j, "guest_type", d->gp->magic);
-	warnings(c, &s->cfg, &j);
+	extras(c, s, &j);
 	json_end(&j);
 }
 
@@ -197,7 +233,7 @@ void print_build(const struct cli *c, const struct session *s)
 		dprintf(c->control_fd, "result:%" PRIu64 " %" PRIu64 " %s\n",
 			d->store_mfn, d->console_mfn, d->gp->abi);
 	if (!c->json) {
-		warnings(c, &s->cfg, NULL);
+		extras(c, s, NULL);
 		printf("store_mfn %" PRIu64 "\nconsole_mfn %" PRIu64 "\n",
 		       d->store_mfn, d->console_mfn);
 		return;
@@ -207,7 +243,7 @@ void print_build(const struct cli *c, const struct session *s)
 	json_u64(&j, "store_mfn", d->store_mfn);
 	json_u64(&j, "console_mfn", d->console_mfn);
 	json_str(&j, "guest_type", d->gp->magic);
-	warnings(c, &s->cfg, &j);
+	extras(c, s, &j);
 	json_end(&j);
 }
 
@@ -357,7 +393,7 @@ static void plan_json(const struct cli *c, const struct session *s)
 	json_u64(&j, "nr_p2m_frames", si->nr_p2m_frames);
 	json_close(&j, '}');
 	json_str(&j, "initrd_format", d->has_initrd ? d->initrd_format : NULL);
-	warnings(c, &s->cfg, &j);
+	extras(c, s, &j);
 	json_end(&j);
 }
 
@@ -370,7 +406,7 @@ static void plan_text(const struct cli *c, const struct session *s)
 	size_t n = seg_rows(l, rows);
 	char lv[96], line[SAFE_MAX];
 
-	warnings(c, &s->cfg, NULL);
+	extras(c, s, NULL);
 	printf("guest        %s (%s, %s)\n", d->gp->magic, d->kernel.format,
 	       d->kernel.compression);
 	printf("memory       %" PRIu64 " MiB (%" PRIu64 " pages)\n",

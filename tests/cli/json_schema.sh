@@ -62,12 +62,14 @@ X=$XBUILD_TEST
 doc 0 plan -- "$XBUILD" plan --json "$T/full.cfg"
 doc 0 plan_classic -- "$XBUILD" plan --json "$T/classic.cfg"
 doc 0 plan_xml -- "$XBUILD" plan --json "$T/guest.xml"
+doc 0 plan_timings -- "$XBUILD" plan --json --timings "$T/full.cfg"
 doc 0 check -- "$XBUILD" check --json "$T/full.cfg"
 doc 0 inspect -- "$XBUILD" inspect --json "$T/linux.xz"
 doc 0 inspect_elf -- "$XBUILD" inspect --json "$T/classic"
 doc 0 version -- "$XBUILD" --version --json
 doc 0 run -- "$X" run --backend sim --json "$T/full.cfg"
 doc 0 run_paused -- "$X" run --backend sim --json -p "$T/classic.cfg"
+doc 0 run_timings -- "$X" run --backend sim --json --timings "$T/classic.cfg"
 doc 0 build -- "$X" build --backend sim --json --domid 7 --store-evtchn 1 --console-evtchn 2 "$T/full.cfg"
 doc 0 build_nocfg -- "$X" build --backend sim --json --domid 7 --store-evtchn 1 --console-evtchn 2 --kernel "$T/classic"
 doc 0 gc -- "$X" gc --backend sim --json
