@@ -1,14 +1,14 @@
 # bash completion for xbuild(1): the commands, each command's options
 # (the same lists `xbuild COMMAND --help` prints, from main.c's option
 # table; tests/cli/completion.sh checks that they agree), and file names
-# for configs, kernels and ramdisks.  Needs nothing from the
+# for configs, kernels and ramdisks; `xbuild help <TAB>` the commands.  Needs nothing from the
 # bash-completion package.  Installed as
 # $(PREFIX)/share/bash-completion/completions/xbuild.
 
 _xbuild_commands="run build plan inspect check gc"
-_xbuild_opts_all="-h --help -V --version -v --verbose --json --max-decompressed"
+_xbuild_opts_all="-h --help -V --version -v --verbose -q --quiet --json --max-decompressed"
 _xbuild_opts_cfg="--memory --kernel --ramdisk --cmdline"
-_xbuild_opts_run="-p --paused"
+_xbuild_opts_run="-p --paused --no-devices"
 _xbuild_opts_timed="--timings"
 _xbuild_opts_build="--domid --store-evtchn --console-evtchn --store-domid --console-domid --control-fd"
 # Options that take an argument; of these, --kernel and --ramdisk take a
@@ -22,7 +22,7 @@ _xbuild_options()
 	run) echo "$_xbuild_opts_all $_xbuild_opts_run $_xbuild_opts_cfg $_xbuild_opts_timed" ;;
 	build) echo "$_xbuild_opts_all $_xbuild_opts_cfg $_xbuild_opts_build $_xbuild_opts_timed" ;;
 	plan) echo "$_xbuild_opts_all $_xbuild_opts_cfg $_xbuild_opts_timed" ;;
-	check) echo "$_xbuild_opts_all $_xbuild_opts_cfg" ;;
+	check) echo "$_xbuild_opts_all $_xbuild_opts_cfg --resolved" ;;
 	inspect | gc) echo "$_xbuild_opts_all" ;;
 	*) echo "-h --help -V --version --json" ;;
 	esac
@@ -45,10 +45,15 @@ _xbuild()
 	[ "$COMP_CWORD" -gt 0 ] && prev=${COMP_WORDS[COMP_CWORD - 1]}
 	# The command is the first argument (xbuild COMMAND [OPTIONS] ARG).
 	if [ "$COMP_CWORD" -eq 1 ] && [ "${cur#-}" = "$cur" ]; then
-		COMPREPLY=($(compgen -W "$_xbuild_commands" -- "$cur"))
+		COMPREPLY=($(compgen -W "$_xbuild_commands help" -- "$cur"))
 		return 0
 	fi
 	[ "$COMP_CWORD" -gt 1 ] && cmd=${COMP_WORDS[1]}
+	# xbuild help COMMAND
+	if [ "$cmd" = help ]; then
+		[ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$_xbuild_commands" -- "$cur"))
+		return 0
+	fi
 	case " $_xbuild_commands " in
 	*" $cmd "*) ;;
 	*) [ "$COMP_CWORD" -gt 1 ] && return 0; cmd= ;;
@@ -82,8 +87,14 @@ _xbuild()
 		return 0
 		;;
 	esac
-	# Options come before the one argument: once it is there, nothing
-	# more is taken.
+	# Options anywhere (as xl takes them); the one file argument once,
+	# then only KEY=VALUE overrides, which are not completed.
+	case $cur in
+	-*)
+		COMPREPLY=($(compgen -W "$(_xbuild_options "$cmd")" -- "$cur"))
+		return 0
+		;;
+	esac
 	for ((i = 2; i < COMP_CWORD; i++)); do
 		case ${COMP_WORDS[i]} in
 		-* | =) ;;
@@ -96,12 +107,6 @@ _xbuild()
 		esac
 	done
 	[ "$n" -eq 0 ] || return 0
-	case $cur in
-	-*)
-		COMPREPLY=($(compgen -W "$(_xbuild_options "$cmd")" -- "$cur"))
-		return 0
-		;;
-	esac
 	# The argument: a config (run, build, plan, check) or a kernel
 	# (inspect); gc takes none.
 	[ "$cmd" = gc ] || [ -z "$cmd" ] || _xbuild_files "$cur"

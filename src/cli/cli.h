@@ -38,8 +38,14 @@ struct timings {
 /* What the command line said. */
 struct cli {
 	enum cmd cmd;
-	const char *arg;	/* the config or kernel file */
+	const char *arg;	/* the config or kernel file ("-": stdin) */
+	/* xl-style KEY=VALUE overrides after the config, in order. */
+	char **overrides;
+	size_t noverrides;
 	bool json, verbose, paused;
+	bool quiet;		/* -q: no warnings on stderr */
+	bool no_devices;	/* run --no-devices */
+	bool resolved;		/* check --resolved */
 	bool test_bad_pte, use_sim;	/* test builds only (XB_TEST) */
 	uint64_t memory_mb, max_dec_mb;
 	const char *kernel, *ramdisk, *cmdline;
@@ -90,6 +96,9 @@ int cmd_inspect(struct cli *c);
  * anything that is not a regular file (FIFOs, devices, directories). */
 int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
 		 struct xb_err *e);
+/* Standard input, for the config "-": at most cap bytes, whatever it is
+ * (a pipe, a file, a terminal); messages name it "<stdin>". */
+int xb_read_stdin(size_t cap, uint8_t **buf, size_t *len, struct xb_err *e);
 /* The config (file, then command-line overrides), the kernel and initrd
  * bytes, then dom_load() and dom_plan(): what every config command does
  * before it needs a hypervisor.  s must be freed with session_end(). */

@@ -24,13 +24,13 @@ enum cfg_key {
 	CK_UUID, CK_ON_POWEROFF, CK_ON_REBOOT, CK_ON_CRASH,
 	CK_RAMDISK_DECOMPRESS, CK_MAX_DECOMPRESSED, CK_DEVICES,
 	CK_MAX_GRANT_VERSION, CK_MAX_GRANT_FRAMES, CK_MAX_MAPTRACK_FRAMES,
-	CK_MAX_EVENT_CHANNELS,
+	CK_MAX_EVENT_CHANNELS, CK_FIRMWARE,
 	CK_NR
 };
 
 enum cfg_type {
 	CT_NONE,	/* a container (<os>, <devices>): nothing stored */
-	CT_CHOICE,	/* checked by .ok(), not stored (type, builder) */
+	CT_CHOICE,	/* checked by .check(), not stored (type, builder) */
 	CT_NAME,	/* char[XB_NAME_MAX], cfg_name_ok() */
 	CT_ACTION,	/* char[XB_ACTION_MAX], cfg_action_ok() */
 	CT_UUID,	/* uuid[16] and has_uuid */
@@ -53,20 +53,55 @@ struct cfg_keydef {
 	size_t off;		/* offsetof the field (see CKF_ORIGIN) */
 	uint64_t min, max;	/* CT_MIB, CT_BYTES: bytes; CT_COUNT: the value */
 	unsigned flags;
-	bool (*ok)(const char *s);	/* CT_CHOICE */
-	const char *why;	/* CT_CHOICE: what a refused value gets told */
+	/* CT_CHOICE: NULL when s is accepted, else what the user is told */
+	const char *(*check)(const char *s);
 };
 extern const struct cfg_keydef cfg_keys[CK_NR];
 
 enum cfg_syntax { CFG_XL, CFG_XML };
 
+/* At most this many command-line overrides and options per config. */
+#define CFG_SRC_MAX 256
+/* At most this many kinds of device are named; the rest are counted. */
+#define CFG_DEV_MAX 32
+
+/* A kind of device the config names (xl key or XML element), coalesced. */
+struct cfg_dev {
+	char key[72];		/* "disk", "<interface>" */
+	int line;		/* where first named (see cfg_origin.line) */
+	uint64_t times;
+};
+
 /* Where a config's keys came from; struct dom_config.origin. */
 struct cfg_origin {
 	enum cfg_syntax syntax;
-	int line[CK_NR];	/* where each key was set (the last time); 0: not */
+	/* Where each key was set (the last time): > 0 a line of the file,
+	 * < 0 -(1 + i) for src[i] (the command line), 0 not set. */
+	int line[CK_NR];
+	/* The command line's settings, in the order applied: overrides as
+	 * written ("memory=512") and options ("--memory"). */
+	char *src[CFG_SRC_MAX];
+	size_t nsrc;
 	char *root, *extra;	/* xl's root= and extra=, until cfg_finish() */
 	char *bootloader;	/* the bootloader key, for cfg_finish()'s refusal */
+	char *firmware;		/* "pvgrub32" or "pvgrub64" */
+	/* The files firmware= loads (NULL: CFG_PVGRUB32/64); not owned. */
+	const char *pvgrub[2];
+	bool kernel_is_firmware;/* cfg_finish() made kernel the firmware's file */
+	/* How cfg_finish() made the command line: the origin (as line[]) of
+	 * the key it came from, and which keys ("root and extra"); 0/NULL
+	 * when cmdline was set itself. */
+	int cmdline_line;
+	const char *cmdline_via;
+	struct cfg_dev dev[CFG_DEV_MAX];	/* devices, in order of first use */
+	size_t ndev;
+	uint64_t dev_more;	/* device kinds past CFG_DEV_MAX */
 };
+
+/* Debian's grub-xen-host (xl maps firmware= to XENFIRMWAREDIR/NAME.bin,
+ * which Debian's Xen does not ship). */
+#define CFG_PVGRUB32 "/usr/lib/grub-xen/grub-i386-xen.bin"
+#define CFG_PVGRUB64 "/usr/lib/grub-xen/grub-x86_64-xen.bin"
 
 /* What every setter needs. */
 struct cfg_ctx {
@@ -74,7 +109,22 @@ struct cfg_ctx {
 	struct dom_config *c;
 	struct cfg_origin *o;
 	struct xb_err *e;
+	/* A command-line override or option: keys have their xl names, and a
+	 * key set before is replaced without a complaint (that is what an
+	 * override is for). */
+	bool cmdline;
 };
+
+/* "FILE:LINE", "command line: memory=512", "--memory", or FILE (line 0):
+ * where something at line (as cfg_origin.line) was set, for messages. */
+const char *cfg_at(const struct cfg_ctx *x, int line, char *buf, size_t size);
+/* Start a setting of the command line (text: "memory=512" or "--memory"):
+ * *x for cfg_set(), *line its origin.  0 or -XB_EINPUT / -XB_EINTERNAL. */
+int cfg_cmdline_begin(struct cfg_ctx *x, struct dom_config *c, const char *text,
+		      int *line, struct xb_err *e);
+/* Record that the config names a device: key (an xl key or "<element>")
+ * at line, `times` times; coalesced by key, bounded.  0 or -XB_EINTERNAL. */
+int cfg_device(struct cfg_ctx *x, const char *key, int line, uint64_t times);
 
 /*
  * Start a front end: set c->source (if unset) and allocate c->origin for
@@ -161,12 +211,17 @@ struct xl_file {
  */
 int xl_parse(const char *fname, const char *buf, size_t len,
 	     struct xl_file *f, struct xb_err *e);
+/* The same for one line of text given on the command line: messages say
+ * "WHERE: syntax error at column N, ..." (no line number). */
+int xl_parse_line(const char *where, const char *text, struct xl_file *f,
+		  struct xb_err *e);
+/* The hint every syntax error that looks like Python ends with. */
+#define XL_NOT_PYTHON "(xl.cfg is not Python: no variables, expressions, calls or imports)"
 void xl_file_free(struct xl_file *f);
 const struct xl_setting *xl_find(const struct xl_file *f, const char *name);
 
 /* ---- shared checks (config.c) ---------------------------------------- */
 
-/* Value of a hexadecimal digit, or -1. */
 /* Each returns true when the value is acceptable. */
 bool cfg_name_ok(const char *s);
 bool cfg_action_ok(const char *s);

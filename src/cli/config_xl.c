@@ -13,30 +13,36 @@
 
 #define MiB (1ULL << 20)
 
-/* Keys xl knows that xbuild does not act on.  dev: a device or device
- * model setting, which the toolstack (or `xbuild run` later) handles. */
+/*
+ * Keys xl knows that xbuild does not act on.  dev: a device of the guest
+ * (xl_parse.c makes a libxl device of each list entry), which only a
+ * toolstack sets up: recorded with cfg_device(), not warned about here
+ * (`xbuild run` refuses them, check and plan warn once for all).  The
+ * display, device-model and HVM settings beside them are not devices.
+ */
 static const struct { const char *name; bool dev; } xl_other[] = {
 	{ "disk", 1 }, { "vif", 1 }, { "vtpm", 1 }, { "vfb", 1 }, { "vkb", 1 },
 	{ "p9", 1 }, { "pvcalls", 1 }, { "vdispl", 1 }, { "vsnd", 1 },
-	{ "channel", 1 }, { "pci", 1 }, { "pci_permissive", 1 },
-	{ "pci_msitranslate", 1 }, { "pci_seize", 1 }, { "pci_power_mgmt", 1 },
-	{ "rdm", 1 }, { "rdm_mem_boundary", 1 }, { "usb", 1 }, { "usbctrl", 1 },
-	{ "usbdev", 1 }, { "usbdevice", 1 }, { "serial", 1 }, { "dtdev", 1 },
-	{ "ioports", 1 }, { "iomem", 1 }, { "irqs", 1 }, { "vga", 1 },
-	{ "videoram", 1 }, { "stdvga", 1 }, { "sdl", 1 }, { "opengl", 1 },
-	{ "vnc", 1 }, { "vnclisten", 1 }, { "vncpasswd", 1 }, { "vncdisplay", 1 },
-	{ "vncunused", 1 }, { "keymap", 1 }, { "spice", 1 }, { "spicehost", 1 },
-	{ "spiceport", 1 }, { "spicetls_port", 1 }, { "spicedisable_ticketing", 1 },
-	{ "spicepasswd", 1 }, { "spiceagent_mouse", 1 }, { "spicevdagent", 1 },
-	{ "spice_clipboard_sharing", 1 }, { "spiceusbredirection", 1 },
-	{ "spice_image_compression", 1 }, { "spice_streaming_video", 1 },
-	{ "soundhw", 1 }, { "gfx_passthru", 1 }, { "vuart", 1 }, { "virtio", 1 },
-	{ "nographic", 1 }, { "xen_platform_pci", 1 }, { "vkb_device", 1 },
-	{ "device_model", 1 }, { "device_model_version", 1 },
-	{ "device_model_override", 1 }, { "device_model_stubdomain_override", 1 },
-	{ "device_model_stubdomain_seclabel", 1 }, { "device_model_args", 1 },
-	{ "device_model_args_pv", 1 }, { "device_model_args_hvm", 1 },
-	{ "device_model_user", 1 }, { "dm_restrict", 1 },
+	{ "channel", 1 }, { "pci", 1 }, { "usbctrl", 1 }, { "usbdev", 1 },
+	{ "dtdev", 1 }, { "ioports", 1 }, { "iomem", 1 }, { "irqs", 1 },
+	{ "virtio", 1 }, { "vuart", 1 },
+	{ "pci_permissive", 0 }, { "pci_msitranslate", 0 }, { "pci_seize", 0 },
+	{ "pci_power_mgmt", 0 }, { "rdm", 0 }, { "rdm_mem_boundary", 0 },
+	{ "usb", 0 }, { "usbdevice", 0 }, { "serial", 0 }, { "vga", 0 },
+	{ "videoram", 0 }, { "stdvga", 0 }, { "sdl", 0 }, { "opengl", 0 },
+	{ "vnc", 0 }, { "vnclisten", 0 }, { "vncpasswd", 0 }, { "vncdisplay", 0 },
+	{ "vncunused", 0 }, { "keymap", 0 }, { "spice", 0 }, { "spicehost", 0 },
+	{ "spiceport", 0 }, { "spicetls_port", 0 }, { "spicedisable_ticketing", 0 },
+	{ "spicepasswd", 0 }, { "spiceagent_mouse", 0 }, { "spicevdagent", 0 },
+	{ "spice_clipboard_sharing", 0 }, { "spiceusbredirection", 0 },
+	{ "spice_image_compression", 0 }, { "spice_streaming_video", 0 },
+	{ "soundhw", 0 }, { "gfx_passthru", 0 }, { "nographic", 0 },
+	{ "xen_platform_pci", 0 }, { "vkb_device", 0 },
+	{ "device_model", 0 }, { "device_model_version", 0 },
+	{ "device_model_override", 0 }, { "device_model_stubdomain_override", 0 },
+	{ "device_model_stubdomain_seclabel", 0 }, { "device_model_args", 0 },
+	{ "device_model_args_pv", 0 }, { "device_model_args_hvm", 0 },
+	{ "device_model_user", 0 }, { "dm_restrict", 0 },
 	{ "on_watchdog", 0 }, { "on_soft_reset", 0 }, { "bootloader_args", 0 },
 	{ "bootloader_restrict", 0 }, { "bootloader_user", 0 },
 	{ "localtime", 0 }, { "rtc_timeoffset", 0 }, { "seclabel", 0 },
@@ -50,7 +56,7 @@ static const struct { const char *name; bool dev; } xl_other[] = {
 	{ "apic", 0 }, { "pae", 0 }, { "hpet", 0 }, { "viridian", 0 },
 	{ "timer_mode", 0 }, { "vpt_align", 0 }, { "altp2m", 0 },
 	{ "altp2mhvm", 0 }, { "mca_caps", 0 }, { "msr_relaxed", 0 },
-	{ "e820_host", 0 }, { "gic_version", 0 }, { "boot", 0 }, { "firmware", 0 },
+	{ "e820_host", 0 }, { "gic_version", 0 }, { "boot", 0 },
 	{ "bios", 0 }, { "bios_path_override", 0 }, { "firmware_override", 0 },
 	{ "smbios_firmware", 0 }, { "ms_vm_genid", 0 }, { "nx", 0 },
 	{ "pvshim", 0 }, { "pvshim_path", 0 }, { "pvshim_cmdline", 0 },
@@ -80,7 +86,8 @@ static int key_of(const char *name)
 	return -1;
 }
 
-/* A key xbuild does not act on: one warning, however often it is set. */
+/* A key xbuild does not act on: one warning, however often it is set;
+ * a device is recorded instead (an empty list names none). */
 static int warn_other(struct cfg_ctx *x, const struct xl_setting *s)
 {
 	char what[128], key[72];
@@ -89,10 +96,11 @@ static int warn_other(struct cfg_ctx *x, const struct xl_setting *s)
 	for (size_t k = 0; k < XB_ARRAY_SIZE(xl_other); k++) {
 		if (strcmp(s->name, xl_other[k].name))
 			continue;
+		if (xl_other[k].dev)
+			return s->v.type == XLV_LIST && !s->v.n ? 0 :
+				cfg_device(x, s->name, s->first_line, s->nset);
 		snprintf(what, sizeof(what), "key '%s'", s->name);	/* short */
 		return cfg_warn_ignored(x, key, what, s->first_line, s->nset,
-					xl_other[k].dev ? "is not acted on by "
-					"xbuild (devices are the toolstack's job)" :
 					"is not acted on by xbuild");
 	}
 	snprintf(what, sizeof(what), "unknown key '%.64s%s'", s->name,
@@ -104,12 +112,13 @@ static int map_setting(struct cfg_ctx *x, const struct xl_setting *s)
 {
 	int k = key_of(s->name), r;
 	enum cfg_type t;
-	char shown[80];
+	char shown[80], at[160], *joined = NULL;
 	struct cfg_val v = { .numfmt = XB_NUM_C, .line = s->line };
 
 	if (k < 0)
 		return warn_other(x, s);
 	t = cfg_keys[k].type;
+	cfg_at(x, s->line, at, sizeof(at));
 	if (s->nset > 1 &&
 	    (r = cfg_repeat(x, k, s->first_line, s->again_line, s->nset - 1)))
 		return r;
@@ -118,23 +127,38 @@ static int map_setting(struct cfg_ctx *x, const struct xl_setting *s)
 
 		/* xl takes a number, or a string holding one. */
 		if (s->v.type == XLV_LIST)
-			return xb_fail(x->e, XB_EINPUT, "%s:%d: key '%s': expected "
-				       "a number%s, got a list", x->fname, s->line,
-				       cfg_keys[k].xl, unit);
+			return xb_fail(x->e, XB_EINPUT, "%s: key '%s': expected "
+				       "a number%s, got a list", at, cfg_keys[k].xl, unit);
 		if (s->add)
-			return xb_fail(x->e, XB_EINPUT, "%s:%d: key '%s': += cannot "
-				       "be used with numbers", x->fname, s->line,
-				       cfg_keys[k].xl);
+			return xb_fail(x->e, XB_EINPUT, "%s: key '%s': += cannot "
+				       "be used with numbers", at, cfg_keys[k].xl);
 		v.unit = *unit ? "MiB" : NULL;
 		v.scale = *unit ? MiB : 1;
 	} else if (s->v.type != XLV_STRING) {
-		return xb_fail(x->e, XB_EINPUT, "%s:%d: key '%s': expected a string "
-			       "in quotes, got %s", x->fname, s->line, cfg_keys[k].xl,
-			       type_name(&s->v));
+		return xb_fail(x->e, XB_EINPUT, "%s: key '%s': expected a string "
+			       "in quotes, got %s", at, cfg_keys[k].xl, type_name(&s->v));
 	}
 	v.s = s->v.s;
-	v.shown = cfg_show(s->v.s, s->v.type == XLV_STRING, shown, 60);
-	return cfg_set(x, k, &v);
+	if (x->cmdline && s->add && t == CT_STR) {
+		/* An override "KEY+=VALUE": the file's value and this one. */
+		const struct cfg_keydef *d = &cfg_keys[k];
+		const void *base = (d->flags & CKF_ORIGIN) ? (void *)x->o : (void *)x->c;
+		const char *old = *(char *const *)((const char *)base + d->off);
+
+		if (old && *old) {
+			size_t a = strlen(old), b = strlen(s->v.s);
+
+			if (!(joined = malloc(a + b + 1)))
+				return xb_fail(x->e, XB_EINTERNAL, "out of memory");
+			memcpy(joined, old, a);
+			memcpy(joined + a, s->v.s, b + 1);
+			v.s = joined;
+		}
+	}
+	v.shown = cfg_show(v.s, s->v.type == XLV_STRING, shown, 60);
+	r = cfg_set(x, k, &v);
+	free(joined);
+	return r;
 }
 
 int cfg_parse_xl(const char *fname, const char *buf, size_t len,
@@ -150,7 +174,44 @@ int cfg_parse_xl(const char *fname, const char *buf, size_t len,
 	for (size_t i = 0; !r && i < f.n; i++)
 		r = map_setting(&x, &f.v[i]);
 	xl_file_free(&f);
+	return r;
+}
+
+bool cfg_is_override(const char *arg)
+{
+	const char *p = arg;
+
+	if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || *p == '_'))
+		return false;
+	while ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	       (*p >= '0' && *p <= '9') || *p == '_')
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return *p == '=' || (p[0] == '+' && p[1] == '=');
+}
+
+int cfg_override(struct dom_config *c, const char *text, struct xb_err *e)
+{
+	struct cfg_ctx x;
+	struct xl_file f = { 0 };
+	char where[200];
+	int line, r;
+
+	/* As written, cut (the printers make it safe). */
+	snprintf(where, sizeof(where), "command line: %.100s%s", text,
+		 strlen(text) > 100 ? "..." : "");
+	r = cfg_cmdline_begin(&x, c, text, &line, e);
 	if (!r)
-		r = cfg_finish(c, e);
+		r = xl_parse_line(where, text, &f, e);
+	if (!r && (f.n != 1 || f.v[0].nset != 1))
+		r = xb_fail(e, XB_EINPUT, "%s: %s", where, f.n ? "one KEY=VALUE "
+			    "per argument" : "expected KEY=VALUE");
+	if (!r) {
+		/* Every message points at the argument, not at a line. */
+		f.v[0].line = f.v[0].first_line = line;
+		r = map_setting(&x, &f.v[0]);
+	}
+	xl_file_free(&f);
 	return r;
 }

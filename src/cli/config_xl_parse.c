@@ -44,7 +44,31 @@ struct lexer {
 	char *text;		/* IDENT, NUMBER, STRING: malloc'd, may be taken */
 	int tline, tcol;
 	struct xb_err *e;
+	bool one_line;		/* xl_parse_line(): no line numbers */
 };
+
+/* Python's operators and brackets: where xl.cfg has none, a config that
+ * uses one was most likely written as Python (xm's configs were Python;
+ * libxlutil warns "Config file looks like it contains Python code"). */
+static bool python_char(int ch)
+{
+	return ch && strchr("+-*/%.():{}<>!~&|^@", ch);
+}
+
+/* Statements of Python that xl.cfg has no counterpart of. */
+static bool python_word(const char *w)
+{
+	static const char *const words[] = {
+		"import", "from", "def", "if", "elif", "else", "for", "while",
+		"try", "except", "with", "class", "return", "print", "global",
+		"lambda", "del", "pass", "assert", "exec", "raise",
+	};
+
+	for (size_t i = 0; i < XB_ARRAY_SIZE(words); i++)
+		if (!strcmp(w, words[i]))
+			return true;
+	return false;
+}
 
 /* ---- lexer ----------------------------------------------------------- */
 
@@ -61,6 +85,9 @@ static void adv(struct lexer *lx)
 
 static int lex_err(struct lexer *lx, int line, int col, const char *what)
 {
+	if (lx->one_line)
+		return xb_fail(lx->e, XB_EINPUT, "%s: syntax error at column %d, %s",
+			       lx->fname, col, what);
 	return xb_fail(lx->e, XB_EINPUT, "%s:%d:%d: syntax error, %s",
 		       lx->fname, line, col, what);
 }
@@ -68,11 +95,11 @@ static int lex_err(struct lexer *lx, int line, int col, const char *what)
 static int bad_char(struct lexer *lx)
 {
 	unsigned char ch = (unsigned char)*lx->p;
-	char what[64];
+	char what[160];
 
 	if (ch > 0x20 && ch < 0x7f)
-		snprintf(what, sizeof(what), "unexpected character '%c'%s", ch,
-			 strchr("+-.():", ch) ? " (xl.cfg is not Python)" : "");
+		snprintf(what, sizeof(what), "unexpected character '%c'%s%s", ch,
+			 python_char(ch) ? " " : "", python_char(ch) ? XL_NOT_PYTHON : "");
 	else
 		snprintf(what, sizeof(what), "unexpected byte 0x%02x", ch);
 	return lex_err(lx, lx->line, lx->col, what);
@@ -316,12 +343,15 @@ static const char *tok_name(const struct lexer *lx, char *buf, size_t size)
 	return "token";
 }
 
-static int unexpected(struct lexer *lx, const char *expecting)
+/* python: the token looks like Python where it is (a variable as a
+ * value, "import os", "a" "b"): say that xl.cfg is not Python. */
+static int unexpected(struct lexer *lx, const char *expecting, bool python)
 {
-	char buf[80], what[200];
+	char buf[80], what[300];
 
-	snprintf(what, sizeof(what), "unexpected %s, expecting %s",
-		 tok_name(lx, buf, sizeof(buf)), expecting);
+	snprintf(what, sizeof(what), "unexpected %s, expecting %s%s%s",
+		 tok_name(lx, buf, sizeof(buf)), expecting, python ? " " : "",
+		 python ? XL_NOT_PYTHON : "");
 	return lex_err(lx, lx->tline, lx->tcol, what);
 }
 
@@ -365,7 +395,8 @@ static int parse_value(struct lexer *lx, struct xl_value *v, int depth)
 		return lex_next(lx);
 	}
 	if (lx->t != T_LBR)
-		return unexpected(lx, "a value (string, number or [list])");
+		return unexpected(lx, "a value (string, number or [list])",
+				  lx->t == T_IDENT);
 	if (depth >= XL_DEPTH_MAX)
 		return lex_err(lx, lx->tline, lx->tcol, "lists nested too deeply");
 	v->type = XLV_LIST;
@@ -384,7 +415,7 @@ static int parse_value(struct lexer *lx, struct xl_value *v, int depth)
 		if (r || lx->t == T_RBR)
 			break;
 		if (lx->t != T_COMMA)
-			return unexpected(lx, "',' or ']'");
+			return unexpected(lx, "',' or ']'", lx->t == T_IDENT);
 		r = lex_next(lx);
 		if (!r)
 			r = skip_nl(lx);
@@ -488,12 +519,12 @@ static int store(struct lexer *lx, struct xl_file *f, char *name, int line,
 	return 0;
 }
 
-int xl_parse(const char *fname, const char *buf, size_t len,
-	     struct xl_file *f, struct xb_err *e)
+static int parse(const char *fname, const char *buf, size_t len, bool one_line,
+		 struct xl_file *f, struct xb_err *e)
 {
 	struct lexer lx = {
 		.fname = fname, .p = buf, .end = buf + len,
-		.line = 1, .col = 1, .e = e,
+		.line = 1, .col = 1, .e = e, .one_line = one_line,
 	};
 	int r;
 
@@ -513,7 +544,7 @@ int xl_parse(const char *fname, const char *buf, size_t len,
 			continue;
 		}
 		if (lx.t != T_IDENT) {
-			r = unexpected(&lx, "a key");
+			r = unexpected(&lx, "a key", false);
 			break;
 		}
 		memset(&v, 0, sizeof(v));
@@ -523,7 +554,8 @@ int xl_parse(const char *fname, const char *buf, size_t len,
 		col = lx.tcol;
 		r = lex_next(&lx);
 		if (!r && lx.t != T_EQ && lx.t != T_ADD)
-			r = unexpected(&lx, "'=' or '+='");
+			r = unexpected(&lx, "'=' or '+='", python_word(name) ||
+				       lx.t == T_IDENT);
 		if (r) {
 			free(name);
 			break;
@@ -533,7 +565,8 @@ int xl_parse(const char *fname, const char *buf, size_t len,
 		if (!r)
 			r = parse_value(&lx, &v, 0);
 		if (!r && lx.t != T_NL && lx.t != T_SEMI && lx.t != T_EOF)
-			r = unexpected(&lx, "end of line or ';'");
+			r = unexpected(&lx, "end of line or ';'", lx.t == T_IDENT ||
+				       lx.t == T_STRING || lx.t == T_LBR);
 		if (r) {
 			value_free(&v);
 			free(name);
@@ -546,3 +579,15 @@ int xl_parse(const char *fname, const char *buf, size_t len,
 	return r;
 }
 
+
+int xl_parse(const char *fname, const char *buf, size_t len,
+	     struct xl_file *f, struct xb_err *e)
+{
+	return parse(fname, buf, len, false, f, e);
+}
+
+int xl_parse_line(const char *where, const char *text, struct xl_file *f,
+		  struct xb_err *e)
+{
+	return parse(where, text, strlen(text), true, f, e);
+}

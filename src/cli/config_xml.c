@@ -161,7 +161,8 @@ enum xe_kind {
 	XE_SIZE,	/* text and unit='...' (KiB by default) */
 	XE_VCPU,	/* <vcpu current='N' cpuset='...'>MAX</vcpu> */
 	XE_OS,		/* <os>: the os_elems below */
-	XE_DEVICES,	/* each child is a device: warned about */
+	XE_DEVICES,	/* each child is a device (cfg_device), but those below */
+	XE_SECLABEL,	/* <seclabel type='none'> quiet, a label warned */
 	XE_QUIET,	/* for people and other tools: not even a warning */
 };
 
@@ -186,7 +187,50 @@ static const struct xml_elem domain_elems[] = {
 	{ "description", XE_QUIET, CK_NR },
 	{ "title", XE_QUIET, CK_NR },
 	{ "metadata", XE_QUIET, CK_NR },
+	/* What `virsh dumpxml` writes for every Xen PV domain and means
+	 * nothing to a PV builder: the guest keeps time with Xen (<clock>
+	 * sets an HVM RTC), <features> are HVM's (acpi, apic, pae), and
+	 * <resource> is libvirt's cgroup partition. */
+	{ "clock", XE_QUIET, CK_NR },
+	{ "features", XE_QUIET, CK_NR },
+	{ "resource", XE_QUIET, CK_NR },
+	{ "seclabel", XE_SECLABEL, CK_NR },
 };
+
+/*
+ * Children of <devices> that are not devices a toolstack would set up for
+ * a PV guest: <console> (pty) is the PV console xbuild provides, <serial
+ * type='pty'> libvirt's alias of it; <input> (the vkb of a framebuffer),
+ * <video> (its model) and <memballoon> (the in-guest balloon driver) come
+ * with every dumpxml; <emulator> is the device model's path and <controller
+ * type='xenbus'> the bus every PV guest has.  type: the type attribute
+ * that makes one quiet, NULL for any.
+ */
+static const struct { const char *name, *type; } quiet_devices[] = {
+	{ "console", "pty" }, { "serial", "pty" }, { "input", NULL },
+	{ "video", NULL }, { "memballoon", NULL }, { "emulator", NULL },
+	{ "controller", "xenbus" },
+};
+
+static bool quiet_device(xmlNodePtr d)
+{
+	for (size_t i = 0; i < XB_ARRAY_SIZE(quiet_devices); i++) {
+		char *type;
+		bool quiet;
+
+		if (!is(d, quiet_devices[i].name))
+			continue;
+		if (!quiet_devices[i].type)
+			return true;
+		type = attr(d, "type");
+		/* A console without a type is libvirt's pty. */
+		quiet = type ? !strcmp(type, quiet_devices[i].type) :
+			!strcmp(quiet_devices[i].name, "console");
+		xmlFree(type);
+		return quiet;
+	}
+	return false;
+}
 
 static const struct xml_elem os_elems[] = {
 	{ "type", XE_VALUE, CK_OS_TYPE },
@@ -320,11 +364,24 @@ static int do_elem(struct xctx *x, xmlNodePtr n, const struct xml_elem *el)
 		return r ? r : walk(x, n, os_elems, XB_ARRAY_SIZE(os_elems), "<os>");
 	case XE_DEVICES:
 		r = cfg_set(&x->cx, el->ck, &none);
-		for (xmlNodePtr d = n->children; d && !r; d = d->next)
-			if (d->type == XML_ELEMENT_NODE)
-				r = warn_elem(x, d, "", "is not acted on by xbuild "
-					      "(devices are the toolstack's job)");
+		for (xmlNodePtr d = n->children; d && !r; d = d->next) {
+			const char *name = (const char *)d->name;
+			char key[72];
+
+			if (d->type != XML_ELEMENT_NODE || quiet_device(d))
+				continue;
+			snprintf(key, sizeof(key), "<%.64s%s>", name,
+				 strlen(name) > 64 ? "..." : "");
+			r = cfg_device(&x->cx, key, (int)line_of(d), 1);
+		}
 		return r;
+	case XE_SECLABEL: {
+		char *type = attr(n, "type");
+		bool unlabelled = type && !strcmp(type, "none");
+
+		xmlFree(type);
+		return unlabelled ? 0 : warn_elem(x, n, "", "is not acted on by xbuild");
+	}
 	case XE_QUIET:
 		return 0;
 	}
@@ -419,8 +476,6 @@ int cfg_parse_xml(const char *fname, const char *buf, size_t len,
 		goto out;
 	}
 	r = do_domain(&x, root);
-	if (!r)
-		r = cfg_finish(c, e);
 out:
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);

@@ -78,18 +78,43 @@ int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
 	return 0;
 }
 
+/* The devices a config names (the toolstack's to set up), for a command:
+ * run refuses them unless --no-devices, build says nothing (its caller
+ * sets them up), check and plan warn once. */
+static int check_devices(struct cli *c, struct dom_config *cfg)
+{
+	char list[1024];
+
+	if (!cfg_devices(cfg, list, sizeof(list)) || c->cmd == C_BUILD)
+		return 0;
+	if (c->cmd == C_RUN && !c->no_devices)
+		return xb_fail(&c->err, XB_EINPUT, "%s: xbuild run does not set up "
+			       "devices: %s; use --no-devices to start the guest "
+			       "without them, or let a toolstack run `xbuild build`",
+			       cfg->source, list);
+	return cfg_warn_devices(cfg, c->cmd == C_RUN ? "; the guest starts "
+				"without them (--no-devices)" : " (a toolstack's "
+				"job; xbuild run refuses them without --no-devices)",
+				&c->err);
+}
+
 static int load_config(struct cli *c, struct dom_config *cfg)
 {
+	char num[32];
 	int rc = 0;
 
 	if (c->arg) {
+		/* "-": the config on standard input, as xl create - */
+		bool in = !strcmp(c->arg, "-");
 		uint8_t *buf;
 		size_t len;
 
-		rc = xb_read_file(c->arg, XB_CONFIG_MAX, &buf, &len, &c->err);
+		rc = in ? xb_read_stdin(XB_CONFIG_MAX, &buf, &len, &c->err) :
+			xb_read_file(c->arg, XB_CONFIG_MAX, &buf, &len, &c->err);
 		if (rc < 0)
 			return rc;
-		rc = cfg_parse(c->arg, (const char *)buf, len, cfg, &c->err);
+		rc = cfg_read(in ? "<stdin>" : c->arg, (const char *)buf, len, cfg,
+			      &c->err);
 		free(buf);
 		if (rc < 0)
 			return rc;
@@ -99,19 +124,78 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 		if (!cfg_set_str(&cfg->source, "command line"))
 			return xb_fail(&c->err, XB_EINTERNAL, "out of memory");
 	}
-	if ((c->kernel && !cfg_set_str(&cfg->kernel, c->kernel)) ||
-	    (c->ramdisk && !cfg_set_str(&cfg->ramdisk, c->ramdisk)) ||
-	    (c->cmdline && !cfg_set_str(&cfg->cmdline, c->cmdline)))
-		return xb_fail(&c->err, XB_EINTERNAL, "out of memory");
+	/* xl applies KEY=VALUE as if appended to the file; then the options,
+	 * and only then the checks, so that either may supply a key the file
+	 * lacks. */
+	for (size_t i = 0; i < c->noverrides; i++)
+		if ((rc = cfg_override(cfg, c->overrides[i], &c->err)) < 0)
+			return rc;
+	if ((c->kernel && (rc = cfg_option(cfg, "kernel", c->kernel, "--kernel",
+					   &c->err)) < 0) ||
+	    (c->ramdisk && (rc = cfg_option(cfg, "ramdisk", c->ramdisk, "--ramdisk",
+					    &c->err)) < 0) ||
+	    (c->cmdline && (rc = cfg_option(cfg, "cmdline", c->cmdline, "--cmdline",
+					    &c->err)) < 0))
+		return rc;
 	if (c->memory_mb) {
-		cfg->memory_mb = c->memory_mb;
-		if (cfg->maxmem_mb < cfg->memory_mb)
-			cfg->maxmem_mb = cfg->memory_mb;
+		snprintf(num, sizeof(num), "%" PRIu64, c->memory_mb);
+		if ((rc = cfg_option(cfg, "memory", num, "--memory", &c->err)) < 0)
+			return rc;
+		/* --memory raises a lower maxmem to it. */
+		if (cfg->maxmem_mb && cfg->maxmem_mb < cfg->memory_mb &&
+		    (rc = cfg_option(cfg, "maxmem", num, "--memory", &c->err)) < 0)
+			return rc;
 	}
-	if (c->max_dec_mb)
-		cfg->max_decompressed = c->max_dec_mb << 20;
-	/* The overrides get the checks the config's own keys got. */
-	return cfg_finish(cfg, &c->err);
+	if (c->max_dec_mb) {
+		snprintf(num, sizeof(num), "%" PRIu64, c->max_dec_mb);
+		if ((rc = cfg_option(cfg, "xbuild_max_decompressed", num,
+				     "--max-decompressed", &c->err)) < 0)
+			return rc;
+	}
+	cfg_firmware_paths(cfg, getenv("XBUILD_PVGRUB32"), getenv("XBUILD_PVGRUB64"));
+	if ((rc = cfg_finish(cfg, &c->err)) < 0)
+		return rc;
+	return check_devices(c, cfg);
+}
+
+/*
+ * A file the config names could not be read: say which key (and line)
+ * named it and the path as it resolves (relative paths are relative to the
+ * current directory, as with xl), before what went wrong.
+ */
+static int name_file(struct cli *c, const struct dom_config *cfg,
+		     const char *key, const char *path, int rc)
+{
+	char where[400], cwd[2048], hint[100] = "", *msg;
+	const char *rest = c->err.msg, *fw = cfg_firmware(cfg);
+	size_t pl = strlen(path), cap = XB_MSG_MAX + sizeof(cwd) + 2 * pl + 600;
+	bool rel = path[0] != '/', show;
+
+	if (!strncmp(rest, path, pl) && rest[pl] == ':')
+		rest += pl;
+	else
+		rest = NULL;
+	if (rel && !getcwd(cwd, sizeof(cwd)))
+		rel = false;
+	cfg_where(cfg, key, where, sizeof(where));
+	/* The path as it resolves, unless "KEY = VALUE" showed it already. */
+	show = rel || !strstr(where, path);
+	if (fw && !strcmp(key, "kernel"))
+		snprintf(hint, sizeof(hint), " (Debian's grub-xen-host installs "
+			 "it; XBUILD_PVGRUB%s names another file)",
+			 strcmp(fw, "pvgrub64") ? "32" : "64");
+	if (!(msg = malloc(cap)))
+		return rc;
+	if (rest)
+		snprintf(msg, cap, "%s: %s%s%s%s%s", where, rel ? cwd : "",
+			 rel ? "/" : "", show ? path : "", show ? rest : rest + 2,
+			 hint);
+	else
+		snprintf(msg, cap, "%s: %s%s", where, c->err.msg, hint);
+	/* Long paths are cut in the middle: the reason stays at the end. */
+	xb_shorten(c->err.msg, sizeof(c->err.msg), msg);
+	free(msg);
+	return rc;
 }
 
 /* Read one input file, saying its size and the time taken under -v. */
@@ -191,11 +275,11 @@ int session_prepare(struct cli *c, struct session *s)
 			       cfg->source ? cfg->source : "config");
 	if ((rc = read_input(c, "kernel", cfg->kernel, cfg->max_decompressed,
 			     &s->kernel)) < 0)
-		return rc;
+		return name_file(c, cfg, "kernel", cfg->kernel, rc);
 	if (cfg->ramdisk &&
 	    (rc = read_input(c, "ramdisk", cfg->ramdisk, cfg->max_decompressed,
 			     &s->initrd)) < 0)
-		return rc;
+		return name_file(c, cfg, "ramdisk", cfg->ramdisk, rc);
 	timing(c, "read");
 	kernel = (struct dom_input){ cfg->kernel, s->kernel.buf, s->kernel.len };
 	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf, s->initrd.len };

@@ -31,15 +31,15 @@ static const struct {
 	const char *usage;
 	const char *help;
 } cmds[] = {
-	[C_RUN] = { "run [OPTIONS] DOMAIN.CFG",
+	[C_RUN] = { "run [OPTIONS] DOMAIN.CFG [KEY=VALUE...]",
 		    "create, build and start a PV domain; print its domid" },
-	[C_BUILD] = { "build --domid N --store-evtchn P --console-evtchn Q [OPTIONS] [DOMAIN.CFG]",
+	[C_BUILD] = { "build --domid N --store-evtchn P --console-evtchn Q [OPTIONS] [DOMAIN.CFG] [KEY=VALUE...]",
 		      "build into a domain a toolstack created; print store/console MFNs" },
-	[C_PLAN] = { "plan [OPTIONS] DOMAIN.CFG",
+	[C_PLAN] = { "plan [OPTIONS] DOMAIN.CFG [KEY=VALUE...]",
 		     "build on the simulated hypervisor; print layout and start_info" },
 	[C_INSPECT] = { "inspect [OPTIONS] KERNEL",
 			"show what the loader sees in a kernel image" },
-	[C_CHECK] = { "check [OPTIONS] DOMAIN.CFG",
+	[C_CHECK] = { "check [OPTIONS] DOMAIN.CFG [KEY=VALUE...]",
 		      "validate a config and the files it names" },
 	[C_GC] = { "gc [OPTIONS]",
 		   "destroy domains whose builder was killed before it finished" },
@@ -47,7 +47,8 @@ static const struct {
 
 enum {
 	O_HELP = 'h', O_VERSION = 'V', O_VERBOSE = 'v', O_PAUSED = 'p',
-	O_JSON = 256, O_MEMORY, O_MAXDEC, O_DOMID, O_STORE_EVTCHN,
+	O_QUIET = 'q',
+	O_JSON = 256, O_NO_DEVICES, O_RESOLVED, O_MEMORY, O_MAXDEC, O_DOMID, O_STORE_EVTCHN,
 	O_CONSOLE_EVTCHN, O_STORE_DOMID, O_CONSOLE_DOMID, O_CONTROL_FD,
 	O_KERNEL, O_RAMDISK, O_CMDLINE, O_BACKEND, O_TEST_BAD_PTE, O_TIMINGS,
 };
@@ -65,8 +66,13 @@ static const struct opt {
 	{ "verbose", no_argument, O_VERBOSE, M_ALL, NULL, "say each phase, with sizes and times" },
 	{ "timings", no_argument, O_TIMINGS, M_RUN | M_BUILD | M_PLAN, NULL,
 	  "the time of each phase, at the end (stderr, or \"timings\" in --json)" },
+	{ "quiet", no_argument, O_QUIET, M_ALL, NULL, "no warnings on stderr (errors still)" },
 	{ "json", no_argument, O_JSON, M_ALL, NULL, "one JSON document on stdout (errors too)" },
 	{ "paused", no_argument, O_PAUSED, M_RUN, NULL, "leave the domain paused" },
+	{ "no-devices", no_argument, O_NO_DEVICES, M_RUN, NULL,
+	  "start the guest without the devices the config names" },
+	{ "resolved", no_argument, O_RESOLVED, M_CHECK, NULL,
+	  "print every key's value and where it came from" },
 	{ "memory", required_argument, O_MEMORY, M_CFG, "MiB", "override the config's memory" },
 	{ "max-decompressed", required_argument, O_MAXDEC, M_ALL, "MiB",
 	  "cap on any decompressed size (default 1024)" },
@@ -97,7 +103,12 @@ static void usage(FILE *f, enum cmd c)
 		fprintf(f, "commands:\n");
 		for (unsigned i = 1; i < XB_ARRAY_SIZE(cmds); i++)
 			fprintf(f, "  %-8s %s\n", cmd_name((enum cmd)i), cmds[i].help);
+		fprintf(f, "  %-8s %s\n", "help", "show this help, or a command's");
 		fprintf(f, "\n");
+	} else if (c != C_INSPECT && c != C_GC) {
+		fprintf(f, "DOMAIN.CFG is an xl.cfg or libvirt XML file, - for standard "
+			"input; KEY=VALUE\n(xl.cfg syntax) overrides a key of it.  "
+			"Options may come anywhere; -- ends them.\n\n");
 	}
 	fprintf(f, "options:\n");
 	for (size_t i = 0; i < XB_ARRAY_SIZE(opts); i++) {
@@ -157,12 +168,47 @@ static bool parse_num(const char *s, long max, long *out)
 	return true;
 }
 
+/* A command word: its enum cmd, or C_NONE. */
+static enum cmd find_cmd(const char *w)
+{
+	for (unsigned i = 1; i < XB_ARRAY_SIZE(cmds); i++)
+		if (!strcmp(w, cmd_name((enum cmd)i)))
+			return (enum cmd)i;
+	return C_NONE;
+}
+
+/* One argument that is not an option: the file, or (after a config) an
+ * xl-style KEY=VALUE override, as `xl create` takes them. */
+static int positional(struct cli *c, char *arg)
+{
+	bool cfg = c->cmd != C_INSPECT && c->cmd != C_GC;
+
+	if (cfg && cfg_is_override(arg)) {
+		char **n = realloc(c->overrides, (c->noverrides + 1) * sizeof(*n));
+
+		if (!n)
+			return usage_error(c, "out of memory");
+		c->overrides = n;
+		c->overrides[c->noverrides++] = arg;
+		return 0;
+	}
+	if (!c->arg && c->cmd != C_GC) {
+		c->arg = arg;
+		return 0;
+	}
+	return usage_error(c, "unexpected argument '%s'%s", arg,
+			   cfg ? " (after the config, only KEY=VALUE)" : "");
+}
+
 static int parse_args(struct cli *c, int argc, char **argv)
 {
 	struct option lo[XB_ARRAY_SIZE(opts) + 1];
-	char shorts[32] = "+";
+	/* "-": arguments that are not options come back in order (ch 1), so
+	 * options may follow the config as with xl, whatever POSIXLY_CORRECT
+	 * says; "--" still ends the options. */
+	char shorts[32] = "-";
 	long n;
-	int ch;
+	int ch, rc;
 
 	memset(lo, 0, sizeof(lo));
 	for (size_t i = 0; i < XB_ARRAY_SIZE(opts); i++) {
@@ -182,10 +228,16 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	c->json = wants_json(argc, argv);
 
 	if (argc > 1 && argv[1][0] != '-') {
-		for (unsigned i = 1; i < XB_ARRAY_SIZE(cmds); i++)
-			if (!strcmp(argv[1], cmd_name((enum cmd)i)))
-				c->cmd = (enum cmd)i;
-		if (!c->cmd)
+		/* xbuild help [COMMAND]: the same text as --help */
+		if (!strcmp(argv[1], "help")) {
+			enum cmd h = argc > 2 ? find_cmd(argv[2]) : C_NONE;
+
+			if (argc > 3 || (argc > 2 && !h))
+				return usage_error(c, "unknown command '%s'", argv[2]);
+			usage(stdout, h);
+			exit(0);
+		}
+		if (!(c->cmd = find_cmd(argv[1])))
 			return usage_error(c, "unknown command '%s'", argv[1]);
 		argc--;
 		argv++;
@@ -194,6 +246,15 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	while ((ch = getopt_long(argc, argv, shorts, lo, NULL)) != -1) {
 		const struct opt *o = NULL;
 
+		if (ch == 1) {
+			if (!c->cmd)
+				return usage_error(c, find_cmd(optarg) ? "'%s': the command "
+						   "comes first" : "unknown command '%s'",
+						   optarg);
+			if ((rc = positional(c, optarg)))
+				return rc;
+			continue;
+		}
 		for (size_t i = 0; i < XB_ARRAY_SIZE(opts); i++)
 			if (opts[i].val == ch)
 				o = &opts[i];
@@ -206,8 +267,11 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case O_VERSION: print_version(c); exit(0);
 		case O_VERBOSE: c->verbose = true; break;
 		case O_TIMINGS: c->tm = &c->timings; break;
+		case O_QUIET: c->quiet = true; break;
 		case O_JSON: c->json = true; break;
 		case O_PAUSED: c->paused = true; break;
+		case O_NO_DEVICES: c->no_devices = true; break;
+		case O_RESOLVED: c->resolved = true; break;
 		case O_KERNEL: c->kernel = optarg; break;
 		case O_RAMDISK: c->ramdisk = optarg; break;
 		case O_CMDLINE: c->cmdline = optarg; break;
@@ -248,10 +312,10 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		usage(stderr, C_NONE);
 		return XB_EUSAGE;
 	}
-	if (optind < argc && c->cmd != C_GC)
-		c->arg = argv[optind++];
-	if (optind < argc)
-		return usage_error(c, "unexpected argument '%s'", argv[optind]);
+	/* After "--": files and overrides only. */
+	for (; optind < argc; optind++)
+		if ((rc = positional(c, argv[optind])))
+			return rc;
 	if (!c->arg && c->cmd != C_GC && !(c->cmd == C_BUILD && c->kernel))
 		return usage_error(c, "%s needs a file argument", cmd_name(c->cmd));
 	if (c->cmd == C_BUILD && (c->domid < 0 || c->store_evtchn < 0 ||
@@ -350,8 +414,10 @@ int main(int argc, char **argv)
 
 	memset(&c, 0, sizeof(c));
 	rc = parse_args(&c, argc, argv);
-	if (rc)
+	if (rc) {
+		free(c.overrides);
 		return rc;
+	}
 	catch_signals(&c);
 	c.stop = &stop_signal;
 	c.defer = &defer_signals;
@@ -361,7 +427,9 @@ int main(int argc, char **argv)
 			xb_fail(&c.err, XB_EINTERNAL, "failed without a message");
 		rc = stop_signal ? 128 + stop_signal : c.err.code;
 		print_error(&c, &c.err, rc);
+		free(c.overrides);
 		return rc;
 	}
+	free(c.overrides);
 	return 0;
 }

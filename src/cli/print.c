@@ -158,7 +158,7 @@ static void warnings(const struct cli *c, const struct dom_config *cfg,
 		for (size_t i = 0; i < cfg->warnings.n; i++)
 			warning_json(j, cfg, i);
 		json_close(j, ']');
-	} else if (!c->json) {
+	} else if (!c->json && !c->quiet) {
 		char line[SAFE_MAX];
 
 		for (size_t i = 0; i < cfg->warnings.n; i++)
@@ -247,6 +247,86 @@ void print_build(const struct cli *c, const struct session *s)
 	json_end(&j);
 }
 
+static const char *const from_names[] = {
+	[CFG_FROM_DEFAULT] = "default", [CFG_FROM_FILE] = "file",
+	[CFG_FROM_OVERRIDE] = "override", [CFG_FROM_OPTION] = "option",
+};
+
+/* check --resolved, text: one line a key, "KEY VALUE ORIGIN", like xl -N
+ * create; strings quoted, untrusted text made safe. */
+static void resolved_text(const struct dom_config *cfg)
+{
+	struct cfg_item it[CFG_ITEMS_MAX];
+	size_t n = cfg_items(cfg, it, CFG_ITEMS_MAX);
+
+	for (size_t i = 0; i < n; i++) {
+		char val[SAFE_MAX + 2], from[SAFE_MAX + 64], s1[SAFE_MAX];
+
+		if (it[i].type == CFG_VSTR)
+			snprintf(val, sizeof(val), "\"%s\"", safe(s1, sizeof(s1), it[i].str));
+		else if (it[i].type == CFG_VNONE)
+			snprintf(val, sizeof(val), "(%s)", it[i].none);
+		else
+			snprintf(val, sizeof(val), "%" PRIu64 "%s%s", it[i].num,
+				 it[i].unit ? " " : "", it[i].unit ? it[i].unit : "");
+		switch (it[i].from) {
+		case CFG_FROM_FILE:
+			snprintf(from, sizeof(from), "%s:%d", safe(s1, sizeof(s1), it[i].file),
+				 it[i].line);
+			break;
+		case CFG_FROM_OVERRIDE:
+			snprintf(from, sizeof(from), "command line: %s",
+				 safe(s1, sizeof(s1), it[i].arg));
+			break;
+		case CFG_FROM_OPTION:
+			snprintf(from, sizeof(from), "%s", it[i].arg);
+			break;
+		default:
+			snprintf(from, sizeof(from), "default");
+			break;
+		}
+		if (it[i].via) {
+			size_t l = strlen(from);
+
+			snprintf(from + l, sizeof(from) - l, " (%s)",
+				 safe(s1, sizeof(s1), it[i].via));
+		}
+		printf("%-24s %-36s %s\n", it[i].key, val, from);
+	}
+}
+
+/* check --resolved --json: "resolved", a list of the same. */
+static void resolved_json(struct json *j, const struct dom_config *cfg)
+{
+	struct cfg_item it[CFG_ITEMS_MAX];
+	size_t n = cfg_items(cfg, it, CFG_ITEMS_MAX);
+
+	json_arr(j, "resolved");
+	for (size_t i = 0; i < n; i++) {
+		json_obj(j, NULL);
+		json_str(j, "key", it[i].key);
+		if (it[i].type == CFG_VSTR)
+			json_str(j, "value", it[i].str);
+		else if (it[i].type == CFG_VBOOL)
+			json_bool(j, "value", it[i].num != 0);
+		else if (it[i].type == CFG_VNUM)
+			json_u64(j, "value", it[i].num);
+		else
+			json_null(j, "value");
+		json_str(j, "unit", it[i].unit);
+		json_str(j, "source", from_names[it[i].from]);
+		json_str(j, "file", it[i].from == CFG_FROM_FILE ? it[i].file : NULL);
+		if (it[i].from == CFG_FROM_FILE)
+			json_u64(j, "line", (uint64_t)it[i].line);
+		else
+			json_null(j, "line");
+		json_str(j, "arg", it[i].arg);
+		json_str(j, "via", it[i].via);
+		json_close(j, '}');
+	}
+	json_close(j, ']');
+}
+
 void print_check(const struct cli *c, const struct session *s)
 {
 	const struct dom *d = &s->d;
@@ -256,8 +336,10 @@ void print_check(const struct cli *c, const struct session *s)
 		char arg[SAFE_MAX];
 
 		warnings(c, &s->cfg, NULL);
+		if (c->resolved)
+			resolved_text(&s->cfg);
 		printf("%s: ok: %s, %s kernel (%s, %s), %" PRIu64 " MiB\n",
-		       safe(arg, sizeof(arg), c->arg ? c->arg : "command line"),
+		       safe(arg, sizeof(arg), s->cfg.source ? s->cfg.source : "command line"),
 		       s->cfg.name,
 		       d->gp->magic, d->kernel.format, d->kernel.compression,
 		       s->cfg.memory_mb);
@@ -269,6 +351,8 @@ void print_check(const struct cli *c, const struct session *s)
 	json_str(&j, "guest_type", d->gp->magic);
 	json_u64(&j, "nr_pages", d->layout.nr_pages);
 	warnings(c, &s->cfg, &j);
+	if (c->resolved)
+		resolved_json(&j, &s->cfg);
 	json_end(&j);
 }
 

@@ -35,7 +35,9 @@ help_opts() {
 	"$XBUILD" $1 --help | sed -n 's/^  \(-., \)\{0,1\} *\(--[a-z-]*\).*/\2/p' | LC_ALL=C sort
 }
 
-want "xbuild <TAB>" "$(reply xbuild "")" "$(lines build check gc inspect plan run)"
+want "xbuild <TAB>" "$(reply xbuild "")" "$(lines build check gc help inspect plan run)"
+want "xbuild help <TAB>" "$(reply xbuild help "")" "$(lines build check gc inspect plan run)"
+want "xbuild help check <TAB>" "$(reply xbuild help check "")" ""
 want "xbuild p<TAB>" "$(reply xbuild p)" "plan"
 for c in run build plan inspect check gc; do
 	h=$(help_opts $c)
@@ -54,6 +56,9 @@ want "xbuild plan --kernel=vm<TAB>" "$(reply xbuild plan --kernel = vm)" "vmlinu
 want "xbuild plan --memory <TAB>" "$(reply xbuild plan --memory "")" ""
 want "xbuild gc <TAB>" "$(reply xbuild gc "")" ""
 want "xbuild plan guest.cfg <TAB>" "$(reply xbuild plan guest.cfg "")" ""
+# options after the config, as xl takes them
+want "xbuild run guest.cfg --no<TAB>" "$(reply xbuild run guest.cfg --no)" "--no-devices"
+want "xbuild check guest.cfg memory=5 --re<TAB>" "$(reply xbuild check guest.cfg memory=5 --re)" "--resolved"
 want "xbuild frob <TAB>" "$(reply xbuild frob "")" ""
 # The options that take an argument are the help's "--name ARG" ones, and
 # those that take a FILE are completed with file names.

@@ -64,10 +64,13 @@ doc 0 plan_classic -- "$XBUILD" plan --json "$T/classic.cfg"
 doc 0 plan_xml -- "$XBUILD" plan --json "$T/guest.xml"
 doc 0 plan_timings -- "$XBUILD" plan --json --timings "$T/full.cfg"
 doc 0 check -- "$XBUILD" check --json "$T/full.cfg"
+doc 0 check_resolved -- "$XBUILD" check "$T/full.cfg" --resolved memory=32 --json --cmdline quiet
+doc 0 check_resolved_xml -- "$XBUILD" check --resolved --json "$T/guest.xml"
 doc 0 inspect -- "$XBUILD" inspect --json "$T/linux.xz"
 doc 0 inspect_elf -- "$XBUILD" inspect --json "$T/classic"
 doc 0 version -- "$XBUILD" --version --json
-doc 0 run -- "$X" run --backend sim --json "$T/full.cfg"
+doc 0 run -- "$X" run --backend sim --json --no-devices "$T/full.cfg"
+doc 2 e_devices -- "$X" run --backend sim --json "$T/full.cfg"
 doc 0 run_paused -- "$X" run --backend sim --json -p "$T/classic.cfg"
 doc 0 run_timings -- "$X" run --backend sim --json --timings "$T/classic.cfg"
 doc 0 build -- "$X" build --backend sim --json --domid 7 --store-evtchn 1 --console-evtchn 2 "$T/full.cfg"
@@ -81,8 +84,8 @@ doc 1 e_nocommand -- "$XBUILD" --json
 doc 1 e_noarg -- "$XBUILD" check --json
 doc 1 e_build_args -- "$XBUILD" build --json "$T/full.cfg"
 doc 1 e_number -- "$XBUILD" plan --json --memory lots "$T/full.cfg"
-doc 1 e_late -- "$XBUILD" plan "$T/full.cfg" --json
-doc 3 e_hv -- env XBUILD_SIM_FAIL_OP=pin_root "$X" run --backend sim --json "$T/full.cfg"
+doc 1 e_late -- "$XBUILD" plan "$T/full.cfg" --json -- --frob
+doc 3 e_hv -- env XBUILD_SIM_FAIL_OP=pin_root "$X" run --backend sim --json --no-devices "$T/full.cfg"
 # A signal before anything exists: the handler writes the error object.
 head -c 400000000 /dev/zero | xz -0 -T1 >"$T/zeros.xz"
 "$XBUILD" inspect --json --max-decompressed 1000 "$T/zeros.xz" >"$T/doc.e_signal.json" 2>"$T/err.e_signal" &
@@ -133,7 +136,8 @@ err("e_nocommand", 1, "usage", None, "no command given")
 err("e_noarg", 1, "usage", "check", "check needs a file argument")
 err("e_build_args", 1, "usage", "build", "needs --domid")
 err("e_number", 1, "usage", "plan", "bad size in MiB: 'lots'")
-err("e_late", 1, "usage", "plan", "unexpected argument '--json'")
+err("e_late", 1, "usage", "plan", "unexpected argument '--frob'")
+err("e_devices", 2, "input", "run", "xbuild run does not set up devices: disk (line 6, 2 times); use --no-devices")
 err("e_hv", 3, "hypervisor", "run", "pin_root")
 err("e_signal", 143, "signal", "inspect", "interrupted by signal 15")
 # The same fact, the same type: MFNs integers in plan, run and build.
@@ -157,12 +161,26 @@ eq("classic mod_start (address)", pc.get("start_info", {}).get("mod_start"),
 # Warnings: objects pointing at file, line and key.
 w = {x["key"]: x for x in p.get("warnings", [])}
 cfg = os.path.join(sys.argv[2], "full.cfg")
-eq("warning disk", (w.get("disk", {}).get("file"), w.get("disk", {}).get("line")), (cfg, 6))
-if "(and 1 more time)" not in w.get("disk", {}).get("message", ""):
-    bad.append("disk warning not coalesced: %r" % w.get("disk"))
+eq("warning devices", (w.get("devices", {}).get("file"), w.get("devices", {}).get("line")), (cfg, 6))
+if "devices: disk (line 6, 2 times) (a toolstack" not in w.get("devices", {}).get("message", ""):
+    bad.append("devices warning: %r" % w.get("devices"))
+eq("run warnings", [x["key"] for x in docs.get("run", {}).get("warnings", [])], ["frobnicate", "devices"])
+eq("build warnings (devices are its caller's)", [x["key"] for x in docs.get("build", {}).get("warnings", [])], ["frobnicate"])
+# check --resolved: every key, its value and where it came from
+r = {x["key"]: x for x in docs.get("check_resolved", {}).get("resolved", [])}
+eq("resolved keys", list(r)[:4], ["name", "type", "memory", "maxmem"])
+eq("resolved name", (r.get("name", {}).get("source"), r.get("name", {}).get("line"), r.get("name", {}).get("file")), ("file", 1, cfg))
+eq("resolved memory", (r.get("memory", {}).get("value"), r.get("memory", {}).get("unit"), r.get("memory", {}).get("source"), r.get("memory", {}).get("arg")), (32, "MiB", "override", "memory=32"))
+eq("resolved maxmem", (r.get("maxmem", {}).get("source"), r.get("maxmem", {}).get("via")), ("default", "= memory"))
+eq("resolved cmdline", (r.get("cmdline", {}).get("value"), r.get("cmdline", {}).get("source"), r.get("cmdline", {}).get("arg")), ("quiet", "option", "--cmdline"))
+eq("resolved ramdisk_decompress", r.get("ramdisk_decompress", {}).get("value"), True)
+eq("resolved uuid", (r.get("uuid", {}).get("value"), r.get("uuid", {}).get("source")), (None, "default"))
+eq("check without --resolved", "resolved" in docs.get("check", {}), False)
+rx = {x["key"]: x for x in docs.get("check_resolved_xml", {}).get("resolved", [])}
+eq("resolved xml maxmem", (rx.get("maxmem", {}).get("value"), rx.get("maxmem", {}).get("line")), (65, 3))
 eq("warning frobnicate line", w.get("frobnicate", {}).get("line"), 8)
 wx = {x["key"]: x for x in docs.get("plan_xml", {}).get("warnings", [])}
-eq("xml warning keys", sorted(wx), ["<disk>", "<memory>"])
+eq("xml warning keys", sorted(wx), ["<devices>", "<memory>"])
 eq("xml <memory> line", wx.get("<memory>", {}).get("line"), 3)
 eq("build without config: warnings", docs.get("build_nocfg", {}).get("warnings"), [])
 eq("run_paused paused", docs.get("run_paused", {}).get("paused"), True)

@@ -1,7 +1,7 @@
 /*
  * fuzz_cfg.h - the body shared by the config front-end fuzz targets: any
  * input must give 0 and a complete, consistent config, or a clean error
- * with a message.
+ * with a message.  The front ends leave the final checks to cfg_finish().
  */
 #ifndef XB_FUZZ_CFG_H
 #define XB_FUZZ_CFG_H
@@ -25,6 +25,8 @@ static inline int fuzz_cfg(fuzz_cfg_parser parse, const char *fname,
 	cfg_init(&c);
 	xb_err_clear(&e);
 	r = parse(fname, (const char *)data, size, &c, &e);
+	if (!r)
+		r = cfg_finish(&c, &e);
 	/* The contract: a failure always has a message and an input class. */
 	if (r && (r != -XB_EINPUT && r != -XB_EINTERNAL))
 		abort();

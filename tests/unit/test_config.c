@@ -324,7 +324,8 @@ static void t_syntax_positions(void)
 		  "expecting a value" },
 		{ "\t\ta = ]\n", "g.cfg:1:7: syntax error, unexpected ']'" },
 		{ "a = 1\n\xff = 2\n", "g.cfg:2:1: syntax error, unexpected byte 0xff" },
-		{ "a = (1)\n", "not Python" },
+		{ "a = (1)\n", "g.cfg:1:5: syntax error, unexpected character '(' "
+		  "(xl.cfg is not Python: no variables, expressions, calls or imports)" },
 		{ "a = [[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]\n", "nested too deeply" },
 	};
 
@@ -523,7 +524,18 @@ static void t_type(void)
 	ERR(MIN "type = \"hvm\"\n", "t.cfg:3: type = \"hvm\": xbuild builds PV guests only");
 	ERR(MIN "type = \"pvh\"\n", "type = \"pvh\": xbuild builds PV guests only");
 	ERR(MIN "builder = \"hvm\"\n", "builder = \"hvm\": xbuild builds PV guests only");
-	REQUIRE(parse(MIN "type = 'PV'\nbuilder = 'generic'\n", &c, &e) == 0);
+	/* xl_parse.c compares case-sensitively: "Invalid domain type PV." */
+	ERR(MIN "type = 'PV'\n", "t.cfg:3: type = \"PV\": types are lower case, as xl "
+	    "reads them (type = \"pv\")");
+	ERR(MIN "type = 'linux'\n", "type = \"linux\": not a domain type");
+	ERR(MIN "builder = 'Generic'\n", "builder = \"Generic\": builders are lower case");
+	ERR(MIN "builder = 'pv'\n", "builder = \"pv\": not a builder (\"generic\", or "
+	    "xm's \"linux\", for PV; type = \"pv\" is today's spelling)");
+	REQUIRE(parse(MIN "type = 'pv'\nbuilder = 'generic'\n", &c, &e) == 0);
+	cfg_free(&c);
+	/* xm's builder = "linux" is PV */
+	REQUIRE(parse(MIN "builder = \"linux\"\n", &c, &e) == 0);
+	CHECK_EQ(c.warnings.n, 0);
 	cfg_free(&c);
 }
 
@@ -679,24 +691,41 @@ static void t_unmapped(void)
 	struct dom_config c;
 	struct xb_err e;
 
+	char dev[256];
+
 	OK(MIN "disk = [ 'phy:/dev/vg/x,xvda,w' ]\nvif = [ '' ]\n"
 	   "disk = [ 'x' ]\nlocaltime = 1\non_watchdog = 'destroy'\n"
 	   "memroy = 5\nbootloader_args = ['-q']\nvfb=[]\npci=[]\nusb=1\n"
-	   "serial='pty'\nmemroy = 6\nmemroy = 7\n", &c, &e);
-	CHECK_EQ(count_warn(&c, "t.cfg:3: key 'disk' is not acted on by xbuild (devices are "
-			    "the toolstack's job) (and 1 more time)"), 1);
-	CHECK_EQ(count_warn(&c, "key 'disk'"), 1);
+	   "serial='pty'\nmemroy = 6\nmemroy = 7\nvnc=1\n", &c, &e);
+	/* Devices are recorded, not warned about (the command decides);
+	 * an empty list names none; vif = [''] is one vif with defaults. */
+	CHECK_EQ(count_warn(&c, "key 'disk'"), 0);
+	CHECK_EQ(count_warn(&c, "key 'vif'"), 0);
 	CHECK_EQ(count_warn(&c, "set again"), 0);
-	CHECK_EQ(count_warn(&c, "t.cfg:4: key 'vif' is not acted on by xbuild (devices"), 1);
+	CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 2);
+	CHECK_STR(dev, "disk (line 3, 2 times), vif (line 4)");
 	CHECK_EQ(count_warn(&c, "key 'localtime' is not acted on by xbuild"), 1);
 	CHECK_EQ(count_warn(&c, "key 'on_watchdog' is not acted on by xbuild"), 1);
 	CHECK_EQ(count_warn(&c, "key 'bootloader_args' is not acted on"), 1);
 	CHECK_EQ(count_warn(&c, "t.cfg:8: unknown key 'memroy' ignored (and 2 more times)"), 1);
-	CHECK_EQ(count_warn(&c, "key 'vfb'"), 1);
-	CHECK_EQ(count_warn(&c, "key 'pci'"), 1);
-	CHECK_EQ(count_warn(&c, "key 'usb'"), 1);
-	CHECK_EQ(count_warn(&c, "key 'serial'"), 1);
-	CHECK_EQ(c.warnings.n, 10);
+	CHECK_EQ(count_warn(&c, "key 'vfb'"), 0);
+	CHECK_EQ(count_warn(&c, "key 'pci'"), 0);
+	/* HVM and display settings are no devices of a PV guest */
+	CHECK_EQ(count_warn(&c, "t.cfg:12: key 'usb' is not acted on by xbuild"), 1);
+	CHECK_EQ(count_warn(&c, "key 'serial' is not acted on by xbuild"), 1);
+	CHECK_EQ(count_warn(&c, "key 'vnc' is not acted on by xbuild"), 1);
+	CHECK_EQ(c.warnings.n, 7);
+	/* the one grouped warning check and plan add */
+	REQUIRE(cfg_warn_devices(&c, " (why)", &e) == 0);
+	CHECK_EQ(count_warn(&c, "t.cfg:3: xbuild does not set up devices: disk (line 3, "
+			    "2 times), vif (line 4) (why)"), 1);
+	CHECK_STR(xb_warning_key(&c.warnings, 7), "devices:devices");
+	cfg_free(&c);
+	OK(MIN "disk = []\n", &c, &e);
+	CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 0);
+	CHECK_STR(dev, "");
+	CHECK(cfg_warn_devices(&c, "x", &e) == 0);
+	CHECK_EQ(c.warnings.n, 0);
 	cfg_free(&c);
 
 	/* long names are cut in messages */
@@ -732,11 +761,15 @@ static void t_flood(void)
 	REQUIRE(n < cap);
 	CHECK(parse_n(buf, n, &c, &e) == 0);
 	REQUIRE(c.warnings.n == XB_WARN_KEEP + 1);
-	CHECK_STR(c.warnings.v[0], "t.cfg:3: key 'disk' is not acted on by xbuild (devices "
-		  "are the toolstack's job) (and 69,999 more times)");
-	CHECK_STR(c.warnings.v[1], "t.cfg:70003: unknown key 'k0' ignored");
-	CHECK_STR(c.warnings.v[XB_WARN_KEEP], "... and 901 more warnings (only the "
+	CHECK_STR(c.warnings.v[0], "t.cfg:70003: unknown key 'k0' ignored");
+	CHECK_STR(c.warnings.v[XB_WARN_KEEP], "... and 900 more warnings (only the "
 		  "first 100 distinct ones are shown)");
+	{
+		char dev[128];
+
+		CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 1);
+		CHECK_STR(dev, "disk (line 3, 70,000 times)");
+	}
 	cfg_free(&c);
 
 	/* libvirt XML: 60,000 unknown elements, all different */
@@ -762,11 +795,15 @@ static void t_flood(void)
 	n += (size_t)snprintf(buf + n, cap - n, "</devices></domain>\n");
 	REQUIRE(n < cap);
 	CHECK(parse_n(buf, n, &c, &e) == 0);
-	REQUIRE(c.warnings.n == 2);
+	REQUIRE(c.warnings.n == 1);
 	CHECK_STR(c.warnings.v[0], "t.cfg:4: element <os><x> is not acted on by xbuild "
 		  "(and 49,999 more times)");
-	CHECK_STR(c.warnings.v[1], "t.cfg:6: element <disk> is not acted on by xbuild "
-		  "(devices are the toolstack's job) (and 59,999 more times)");
+	{
+		char dev[128];
+
+		CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 1);
+		CHECK_STR(dev, "<disk> (line 6, 60,000 times)");
+	}
 	cfg_free(&c);
 	free(buf);
 }
@@ -939,12 +976,15 @@ static void t_xml_full(void)
 	CHECK_STR(c.ramdisk, "/boot/initrd.img");
 	CHECK_STR(c.cmdline, "console=hvc0 root=/dev/xvda1");
 	CHECK_STR(c.on_crash, "preserve");
-	CHECK_EQ(count_warn(&c, "t.cfg:21: element <disk> is not acted on by xbuild (devices are the toolstack's job)"), 1);
-	CHECK_EQ(count_warn(&c, "<disk>"), 1);
-	CHECK_EQ(count_warn(&c, "<interface>"), 1);
-	CHECK_EQ(count_warn(&c, "<console>"), 1);
-	CHECK_EQ(count_warn(&c, "t.cfg:16: element <clock> is not acted on by xbuild"), 1);
-	CHECK_EQ(c.warnings.n, 4);
+	/* <clock> and the pty <console> mean nothing to a PV builder; the
+	 * disks and the interface are devices. */
+	CHECK_EQ(c.warnings.n, 0);
+	{
+		char dev[128];
+
+		CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 2);
+		CHECK_STR(dev, "<disk> (line 21, 2 times), <interface> (line 23)");
+	}
 	cfg_free(&c);
 }
 
@@ -1042,11 +1082,11 @@ static void t_xml_errors(void)
 	OK(XHEAD XMEM XOS "<vcpu cpuset='1-3'>2</vcpu>"
 	   "<os2/><features><pae/></features><features/></domain>", &c, &e);
 	CHECK_EQ(count_warn(&c, "<vcpu cpuset=...> is not acted on"), 1);
-	CHECK_EQ(count_warn(&c, "t.cfg:5: element <features> is not acted on by xbuild (and 1 more time)"), 1);
+	CHECK_EQ(count_warn(&c, "<features>"), 0);	/* HVM's */
 	CHECK_EQ(count_warn(&c, "element <os2>"), 1);
 	CHECK_EQ(c.vcpus, 2);
 	CHECK_EQ(c.maxvcpus, 2);
-	CHECK_EQ(c.warnings.n, 3);
+	CHECK_EQ(c.warnings.n, 2);
 	cfg_free(&c);
 	OK(XHEAD XMEM XOS "<uuid>4dea22b31d52d8f32516782e98ab3fa0</uuid></domain>", &c, &e);
 	CHECK(c.has_uuid && c.uuid[0] == 0x4d && c.uuid[15] == 0xa0);
@@ -1099,8 +1139,8 @@ static void t_xml_duplicates(void)
 	CHECK_EQ(count_warn(&c, "t.cfg:6: element <on_crash> given again (first on line 5), "
 			    "the last value is used (and 1 more time)"), 1);
 	CHECK_EQ(count_warn(&c, "t.cfg:8: element <devices> given again (first on line 8)"), 1);
-	CHECK_EQ(count_warn(&c, "element <disk> is not acted on"), 1);
-	CHECK_EQ(c.warnings.n, 3);
+	CHECK_EQ(cfg_devices(&c, NULL, 0), 1);
+	CHECK_EQ(c.warnings.n, 2);
 	cfg_free(&c);
 }
 
@@ -1190,6 +1230,329 @@ static void t_dispatch(void)
 	cfg_free(&c);
 }
 
+/* Every Python construct gets the same hint (xm's configs were Python;
+ * libxlutil says "Config file looks like it contains Python code"). */
+static void t_python(void)
+{
+	static const char *const py[] = {
+		"import os\n",
+		"from os import path\n",
+		"print \"x\"\n",
+		"def f():\n",
+		"if x:\n",
+		"kernel = \"/boot/%s\" % ver\n",
+		"kernel = os.path.join(\"/boot\", \"vmlinuz\")\n",
+		"kernel = KERNEL\n",
+		"memory = 128 * 2\n",
+		"name = \"a\" + \"b\"\n",
+		"name = \"a\" \"b\"\n",
+		"vcpus = 1 if x else 2\n",
+		"memory = -1\n",
+		"disk = [ d for d in x ]\n",
+		"x = {'a': 1}\n",
+		"f(1)\n",
+		"os.system('x')\n",
+		"name = None\n",
+	};
+	static const char *const not_py[] = {
+		"memory 128\n", "= 5\n", "a = \"abc\n", "a = [1 2]\n", "a = 08\n",
+	};
+
+	for (size_t i = 0; i < XB_ARRAY_SIZE(py); i++) {
+		struct xl_file f;
+		struct xb_err e;
+
+		if (xlp(py[i], &f, &e) != -XB_EINPUT ||
+		    !strstr(e.msg, " (xl.cfg is not Python: no variables, expressions, "
+			    "calls or imports)"))
+			t_fail(__FILE__, __LINE__, "<<%s>>: no Python hint: \"%s\"", py[i], e.msg);
+		xl_file_free(&f);
+	}
+	for (size_t i = 0; i < XB_ARRAY_SIZE(not_py); i++) {
+		struct xl_file f;
+		struct xb_err e;
+
+		if (xlp(not_py[i], &f, &e) != -XB_EINPUT || strstr(e.msg, "Python"))
+			t_fail(__FILE__, __LINE__, "<<%s>>: \"%s\"", not_py[i], e.msg);
+		xl_file_free(&f);
+	}
+	ERR(MIN "import os\n", "t.cfg:3:8: syntax error, unexpected identifier 'os', "
+	    "expecting '=' or '+=' (xl.cfg is not Python: no variables, expressions, "
+	    "calls or imports)");
+	ERR(MIN "kernel = \"/boot/%s\" % v\n", "t.cfg:3:21: syntax error, unexpected "
+	    "character '%' (xl.cfg is not Python");
+}
+
+/* Parse the file without the checks, apply the overrides, then finish. */
+static int with_overrides(const char *text, const char *const *ov, size_t n,
+			  struct dom_config *c, struct xb_err *e)
+{
+	int r;
+
+	cfg_init(c);
+	xb_err_clear(e);
+	r = cfg_read("t.cfg", text, strlen(text), c, e);
+	for (size_t i = 0; !r && i < n; i++)
+		r = cfg_override(c, ov[i], e);
+	return r ? r : cfg_finish(c, e);
+}
+
+static void ov_err(const char *text, const char *ov, const char *msg, int line)
+{
+	struct dom_config c;
+	struct xb_err e;
+	int r = with_overrides(text, &ov, 1, &c, &e);
+
+	if (r != -XB_EINPUT || !strstr(e.msg, msg))
+		t_fail(__FILE__, line, "<<%s>> + %s: want \"%s\", got %d \"%s\"", text, ov,
+		       msg, r, e.msg);
+	cfg_free(&c);
+}
+#define OV_ERR(text, ov, msg) ov_err(text, ov, msg, __LINE__)
+
+static void t_overrides(void)
+{
+	static const char *const ov[] = {
+		"memory=512", "kernel = \"/k2\"", "extra=\"quiet\"", "extra+=\" loglevel=4\"",
+		"vcpus=\"2\"", "on_crash='preserve'", "disk=['phy:/dev/x,xvda,w']",
+		"frob=1", "uuid=\"4dea22b3-1d52-d8f3-2516-782e98ab3fa0\"",
+	};
+	struct dom_config c;
+	struct xb_err e;
+	char dev[128], w[200];
+
+	CHECK(cfg_is_override("memory=512"));
+	CHECK(cfg_is_override("extra += \"x\""));
+	CHECK(cfg_is_override("_a9=1"));
+	CHECK(!cfg_is_override("guest.cfg"));
+	CHECK(!cfg_is_override("./a=b.cfg"));
+	CHECK(!cfg_is_override("9a=1"));
+	CHECK(!cfg_is_override("-"));
+	CHECK(!cfg_is_override("a-b=1"));
+
+	/* A key that decides what is booted, set by the file and again by
+	 * an override: the override wins, without a word. */
+	REQUIRE(with_overrides(MIN "memory = 128\nextra = 'console=hvc0'\n", ov,
+			       XB_ARRAY_SIZE(ov), &c, &e) == 0 ||
+		(t_fail(__FILE__, __LINE__, "%s", e.msg), 0));
+	CHECK_EQ(c.memory_mb, 512);
+	CHECK_EQ(c.maxmem_mb, 512);
+	CHECK_STR(c.kernel, "/k2");
+	CHECK_STR(c.cmdline, "quiet loglevel=4");
+	CHECK_EQ(c.vcpus, 2);
+	CHECK_STR(c.on_crash, "preserve");
+	CHECK(c.has_uuid && c.uuid[0] == 0x4d);
+	CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 1);
+	CHECK_STR(dev, "disk (command line: disk=['phy:/dev/x,xvda,w'])");
+	CHECK_EQ(count_warn(&c, "command line: frob=1: unknown key 'frob' ignored"), 1);
+	CHECK_EQ(count_warn(&c, "again"), 0);
+	CHECK_EQ(c.warnings.n, 1);
+	CHECK_STR(cfg_where(&c, "kernel", w, sizeof(w)), "command line: kernel = \"/k2\"");
+	CHECK_STR(cfg_where(&c, "name", w, sizeof(w)), "t.cfg:1: name = \"g\"");
+	CHECK_STR(cfg_where(&c, "ramdisk", w, sizeof(w)), "t.cfg");
+	cfg_free(&c);
+
+	/* An override supplies a key the file lacks. */
+	{
+		const char *k = "kernel='/k'";
+
+		REQUIRE(with_overrides("name = 'g'\n", &k, 1, &c, &e) == 0);
+		CHECK_STR(c.kernel, "/k");
+		cfg_free(&c);
+	}
+	/* Messages name the argument; the checks are the file's. */
+	OV_ERR(MIN, "memory=0", "command line: memory=0: memory = 0 MiB: out of range "
+	       "(1 MiB to 16 TiB)");
+	OV_ERR(MIN, "memory=lots", "command line: memory=lots: syntax error at column 8, "
+	       "unexpected identifier 'lots', expecting a value (string, number or [list]) "
+	       "(xl.cfg is not Python");
+	OV_ERR(MIN, "memory=[1]", "command line: memory=[1]: key 'memory': expected a "
+	       "number (MiB), got a list");
+	OV_ERR(MIN, "memory+=1", "command line: memory+=1: key 'memory': += cannot be "
+	       "used with numbers");
+	OV_ERR(MIN, "name='a b'", "command line: name='a b': name = \"a b\": must be 1 to 63");
+	OV_ERR(MIN, "type='hvm'", "command line: type='hvm': type = \"hvm\": xbuild builds "
+	       "PV guests only");
+	OV_ERR(MIN, "a=1;b=2", "command line: a=1;b=2: one KEY=VALUE per argument");
+	OV_ERR(MIN, "a=1;a=2", "one KEY=VALUE per argument");
+	OV_ERR(MIN, "memory=", "command line: memory=: syntax error at column 8, "
+	       "unexpected end of file, expecting a value");
+	OV_ERR(MIN, "maxmem=64", "command line: maxmem=64: maxmem (64 MiB) is less than "
+	       "memory (128 MiB)");
+	OV_ERR(MIN, "bootloader='pygrub'", "command line: bootloader='pygrub': bootloader = "
+	       "\"pygrub\": the bootloader runs inside");
+	/* maxmem in the file, memory on the command line: the later names it */
+	OV_ERR(MIN "maxmem = 256\n", "memory=512", "command line: memory=512: maxmem "
+	       "(256 MiB) is less than memory (512 MiB)");
+
+	/* XML configs take overrides by their xl names. */
+	{
+		const char *x[] = { "memory=64", "cmdline='c'" };
+
+		REQUIRE(with_overrides(XHEAD XMEM XOS "</domain>", x, 2, &c, &e) == 0);
+		CHECK_EQ(c.memory_mb, 64);
+		CHECK_EQ(c.maxmem_mb, 128);
+		CHECK_STR(c.cmdline, "c");
+		cfg_free(&c);
+		OV_ERR(XHEAD XMEM XOS "</domain>", "memory=256", "command line: memory=256: "
+		       "maxmem (128 MiB) is less than memory (256 MiB)");
+	}
+	/* Options: their name is the origin. */
+	cfg_init(&c);
+	xb_err_clear(&e);
+	REQUIRE(cfg_read("t.cfg", "name = 'g'\n", 11, &c, &e) == 0);
+	REQUIRE(cfg_option(&c, "kernel", "/k", "--kernel", &e) == 0);
+	REQUIRE(cfg_option(&c, "memory", "64", "--memory", &e) == 0);
+	REQUIRE(cfg_finish(&c, &e) == 0);
+	CHECK_STR(c.kernel, "/k");
+	CHECK_EQ(c.memory_mb, 64);
+	CHECK_STR(cfg_where(&c, "kernel", w, sizeof(w)), "--kernel");
+	cfg_free(&c);
+	cfg_init(&c);
+	xb_err_clear(&e);
+	CHECK(cfg_option(&c, "xbuild_max_decompressed", "0", "--max-decompressed", &e) ==
+	      -XB_EINPUT);
+	CHECK_STR(e.msg, "--max-decompressed: xbuild_max_decompressed = 0 MiB: out of "
+		  "range (1 MiB to 16 TiB)");
+	cfg_free(&c);
+}
+
+static void t_firmware(void)
+{
+	struct dom_config c;
+	struct xb_err e;
+	char w[200];
+
+	REQUIRE(parse("name = 'g'\nfirmware = \"pvgrub64\"\n", &c, &e) == 0);
+	CHECK_STR(c.kernel, "/usr/lib/grub-xen/grub-x86_64-xen.bin");
+	CHECK_STR(cfg_firmware(&c), "pvgrub64");
+	CHECK_STR(cfg_where(&c, "kernel", w, sizeof(w)), "t.cfg:2: firmware = \"pvgrub64\"");
+	/* idempotent */
+	CHECK(cfg_finish(&c, &e) == 0);
+	CHECK_STR(c.kernel, "/usr/lib/grub-xen/grub-x86_64-xen.bin");
+	cfg_free(&c);
+	cfg_init(&c);
+	xb_err_clear(&e);
+	REQUIRE(cfg_read("t.cfg", "name = 'g'\nfirmware = 'pvgrub32'\n", 33, &c, &e) == 0);
+	cfg_firmware_paths(&c, "/x/grub32", NULL);
+	REQUIRE(cfg_finish(&c, &e) == 0);
+	CHECK_STR(c.kernel, "/x/grub32");
+	cfg_free(&c);
+	ERR("name = 'g'\nfirmware = 'ovmf'\n", "t.cfg:2: firmware = \"ovmf\": xl loads PV "
+	    "GRUB only (\"pvgrub32\" or \"pvgrub64\") as a PV guest's firmware");
+	ERR(MIN "firmware = 'pvgrub64'\n", "t.cfg:3: firmware = \"pvgrub64\" and kernel "
+	    "(line 2) are both set: the firmware is the kernel xl loads; keep one");
+	ERR("name = 'g'\nfirmware = 'pvgrub64'\nfirmware = 'pvgrub32'\n",
+	    "t.cfg:3: key 'firmware' is set twice (lines 2 and 3)");
+	/* the command line's kernel wins over the file's firmware */
+	{
+		const char *k = "kernel='/k'";
+
+		REQUIRE(with_overrides("name = 'g'\nfirmware = 'pvgrub64'\n", &k, 1, &c, &e) == 0);
+		CHECK_STR(c.kernel, "/k");
+		CHECK(cfg_firmware(&c) == NULL);
+		CHECK_EQ(count_warn(&c, "t.cfg:2: firmware = \"pvgrub64\" is ignored: the kernel "
+				    "is given by command line: kernel='/k'"), 1);
+		cfg_free(&c);
+		k = "firmware='pvgrub64'";
+		REQUIRE(with_overrides(MIN, &k, 1, &c, &e) == 0);
+		CHECK_STR(c.kernel, "/usr/lib/grub-xen/grub-x86_64-xen.bin");
+		cfg_free(&c);
+	}
+}
+
+/* libvirt elements every dumpxml has: quiet; real devices: recorded. */
+static void t_xml_devices(void)
+{
+	struct dom_config c;
+	struct xb_err e;
+	char dev[512];
+
+	OK(XHEAD XMEM XOS "<clock offset='utc' adjustment='reset'/>\n"
+	   "<features><pae/></features><resource><partition>/machine</partition></resource>\n"
+	   "<seclabel type='none' model='none'/>\n"
+	   "<devices>\n"
+	   "<emulator>/usr/lib/xen/bin/qemu-system-i386</emulator>\n"
+	   "<controller type='xenbus' index='0'/>\n"
+	   "<console type='pty' tty='/dev/pts/1'><target type='xen' port='0'/></console>\n"
+	   "<console><target type='xen'/></console>\n"
+	   "<serial type='pty'/>\n"
+	   "<input type='mouse' bus='xen'/><input type='keyboard' bus='xen'/>\n"
+	   "<video><model type='xen' vram='16384' heads='1' primary='yes'/></video>\n"
+	   "<memballoon model='xen'/>\n"
+	   "</devices></domain>\n", &c, &e);
+	CHECK_EQ(c.warnings.n, 0);
+	CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 0);
+	cfg_free(&c);
+	OK(XHEAD XMEM XOS "<seclabel type='static' model='xen'><label>x</label></seclabel>\n"
+	   "<cpu mode='host-passthrough'/>\n<devices>\n"
+	   "<disk type='file' device='disk'/>\n<interface type='bridge'/>\n"
+	   "<graphics type='vnc'/>\n<hostdev mode='subsystem' type='pci'/>\n"
+	   "<console type='file'/>\n<serial type='tcp'/>\n<controller type='usb'/>\n"
+	   "</devices></domain>\n", &c, &e);
+	CHECK_EQ(count_warn(&c, "t.cfg:5: element <seclabel> is not acted on by xbuild"), 1);
+	CHECK_EQ(count_warn(&c, "t.cfg:6: element <cpu> is not acted on by xbuild"), 1);
+	CHECK_EQ(c.warnings.n, 2);
+	CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 7);
+	CHECK_STR(dev, "<disk> (line 8), <interface> (line 9), <graphics> (line 10), "
+		  "<hostdev> (line 11), <console> (line 12), <serial> (line 13), "
+		  "<controller> (line 14)");
+	REQUIRE(cfg_warn_devices(&c, "", &e) == 0);
+	CHECK_STR(xb_warning_key(&c.warnings, 2), "devices:<devices>");
+	cfg_free(&c);
+}
+
+/* check --resolved: every key, its value and where it came from. */
+static void t_items(void)
+{
+	struct cfg_item it[CFG_ITEMS_MAX];
+	struct dom_config c;
+	struct xb_err e;
+	const char *ov = "memory=256";
+	size_t n;
+
+	REQUIRE(with_overrides("name = 'g'\nfirmware = 'pvgrub64'\nroot = '/dev/xvda'\n"
+			       "extra = 'quiet'\nmax_event_channels = 2047\n", &ov, 1,
+			       &c, &e) == 0);
+	n = cfg_items(&c, it, CFG_ITEMS_MAX);
+	CHECK_EQ(n, 19);
+	CHECK_STR(it[0].key, "name");
+	CHECK_EQ(it[0].from, CFG_FROM_FILE);
+	CHECK_EQ(it[0].line, 1);
+	CHECK_STR(it[0].file, "t.cfg");
+	CHECK_STR(it[1].key, "type");
+	CHECK_EQ(it[1].from, CFG_FROM_DEFAULT);
+	CHECK_STR(it[2].key, "memory");
+	CHECK_EQ(it[2].num, 256);
+	CHECK_STR(it[2].unit, "MiB");
+	CHECK_EQ(it[2].from, CFG_FROM_OVERRIDE);
+	CHECK_STR(it[2].arg, "memory=256");
+	CHECK_STR(it[3].key, "maxmem");
+	CHECK_EQ(it[3].from, CFG_FROM_DEFAULT);
+	CHECK_STR(it[3].via, "= memory");
+	CHECK_STR(it[6].key, "kernel");
+	CHECK_STR(it[6].str, "/usr/lib/grub-xen/grub-x86_64-xen.bin");
+	CHECK_EQ(it[6].line, 2);
+	CHECK_STR(it[6].via, "firmware = \"pvgrub64\"");
+	CHECK_STR(it[7].key, "ramdisk");
+	CHECK_EQ(it[7].type, CFG_VNONE);
+	CHECK_STR(it[8].key, "cmdline");
+	CHECK_STR(it[8].str, "root=/dev/xvda quiet");
+	CHECK_EQ(it[8].line, 4);
+	CHECK_STR(it[8].via, "root and extra");
+	CHECK_STR(it[9].key, "uuid");
+	CHECK_EQ(it[9].type, CFG_VNONE);
+	CHECK_STR(it[13].key, "ramdisk_decompress");
+	CHECK_EQ(it[13].type, CFG_VBOOL);
+	CHECK_EQ(it[13].num, 1);
+	CHECK_STR(it[18].key, "max_event_channels");
+	CHECK_EQ(it[18].num, 2047);
+	CHECK_EQ(it[18].line, 5);
+	CHECK_STR(it[17].key, "max_maptrack_frames");
+	CHECK_EQ(it[17].type, CFG_VNONE);
+	cfg_free(&c);
+}
+
 const struct test tests[] = {
 	{ "config_grammar_values", t_grammar_values },
 	{ "config_numbers", t_numbers },
@@ -1221,5 +1584,10 @@ const struct test tests[] = {
 	{ "config_xml_depth", t_xml_depth },
 	{ "config_finish", t_finish },
 	{ "config_dispatch", t_dispatch },
+	{ "config_python", t_python },
+	{ "config_overrides", t_overrides },
+	{ "config_firmware", t_firmware },
+	{ "config_xml_devices", t_xml_devices },
+	{ "config_items", t_items },
 	{ NULL, NULL },
 };
