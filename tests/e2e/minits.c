@@ -19,7 +19,9 @@
  *
  * Standard output: the domid on success.  Standard error: one "minits: ..."
  * line per step, including "minits: control: <line>" for what xbuild wrote
- * on fd 3 and "minits: destroyed domain N" on failure.
+ * on fd 3, "minits: build S s, peak RSS K KiB" (xbuild's wall time from
+ * fork to exit and its ru_maxrss, for tests/bench) and "minits: destroyed
+ * domain N" on failure.
  * Exit: 0 success; xbuild's own exit status when it failed (or 124 when it
  * exited 0 without a result line, 125 when it was killed by a signal);
  * 126 for a failure of minits itself (domain destroyed in every case).
@@ -31,6 +33,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -201,6 +204,8 @@ int main(int argc, char **argv)
 	pid_t pid;
 	uint64_t store_mfn = 0, cons_mfn = 0;
 	int have_result = 0, have_error = 0;
+	struct timespec t0, t1;
+	struct rusage ru;
 
 	while ((opt = getopt(argc, argv, "+n:m:o:p")) != -1) {
 		switch (opt) {
@@ -287,6 +292,7 @@ int main(int argc, char **argv)
 		fail(EXIT_OWN);
 	}
 	fflush(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	pid = fork();
 	if (pid < 0) {
 		msg("fork: %s", strerror(errno));
@@ -341,11 +347,16 @@ int main(int argc, char **argv)
 			got += (size_t)n;
 	ctl[got] = 0;
 	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0)
+	while (wait4(pid, &status, 0, &ru) < 0)
 		if (errno != EINTR) {
-			msg("waitpid: %s", strerror(errno));
+			msg("wait4: %s", strerror(errno));
 			fail(EXIT_OWN);
 		}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	/* For tests/bench: the builder step alone, fork to exit. */
+	msg("build %.6f s, peak RSS %ld KiB",
+	    (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9,
+	    ru.ru_maxrss);
 
 	for (char *line = strtok(ctl, "\n"); line; line = strtok(NULL, "\n")) {
 		char abi[32];
