@@ -36,6 +36,11 @@ xenconsoled --log=guest --log-dir=/var/log/xen/console --pid-file=/run/xenconsol
 e2e_rc=0
 if [ "$E2E_MODE" = demo ]; then
 	demo || e2e_rc=$?
+elif [ "$E2E_MODE" = bench ]; then
+	# make bench-xen: tests/bench/dom0-bench.sh
+	# shellcheck source=/dev/null
+	. /etc/e2e/bench.sh
+	bench_main || e2e_rc=$?
 else
 	run_cases || e2e_rc=$?
 fi

@@ -4,6 +4,9 @@
 # with xbuild (or xl) and checks them.  Usage:
 #   tests/e2e/run.sh          run the cases (make e2e)
 #   tests/e2e/run.sh --demo   one guest started by `xbuild run`, its console shown
+#   tests/e2e/run.sh --bench  the benchmarks on real Xen (make bench-xen, through
+#                             tests/bench/bench-xen.sh: tests/bench/prep-dom0.sh
+#                             adds its files, dom0 runs tests/bench/dom0-bench.sh)
 # Environment:
 #   XBUILD=path        the xbuild binary (default ./xbuild)
 #   XBUILD_TEST=path   the test binary, with --test-bad-pte (make test-bin;
@@ -19,6 +22,10 @@
 #                      domain) bad-pte grub (GRUB's 64-bit PV image boots)
 #                      grub32 (its 32-bit PAE image is refused cleanly)
 #   E2E_TIMEOUT=s      QEMU wall-clock limit (default 540)
+#   E2E_QEMU_MEM=MiB   QEMU's memory (default 2048)
+#   E2E_DOM0_MEM=size  dom0_mem for Xen (default 512M)
+#   E2E_XEN_ARGS=...   more options for Xen's command line
+#   E2E_QEMU_ARGS=...  more options for QEMU
 #   E2E_NO_DEPS=1      do not run scripts/deps.sh
 #   E2E_VERBOSE=1      show the console of passing guests too
 #   GRUB_DIR=dir       grub-x86_64-xen.bin and grub-i386-xen.bin (default: from
@@ -32,6 +39,7 @@ here=$top/tests/e2e
 cache=$top/.cache/e2e
 mode="test"
 [ "${1:-}" = --demo ] && mode=demo
+[ "${1:-}" = --bench ] && mode=bench
 XBUILD=${XBUILD:-$top/xbuild}
 XBUILD_TEST=${XBUILD_TEST:-$top/build-test/xbuild}
 GUEST_DIR=${GUEST_DIR:-$top/build/guest}
@@ -44,6 +52,10 @@ all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g x
 [ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked"
 E2E_CASES=${E2E_CASES:-$all_cases}
 E2E_TIMEOUT=${E2E_TIMEOUT:-540}
+E2E_QEMU_MEM=${E2E_QEMU_MEM:-2048}
+E2E_DOM0_MEM=${E2E_DOM0_MEM:-512M}
+E2E_XEN_ARGS=${E2E_XEN_ARGS:-}
+E2E_QEMU_ARGS=${E2E_QEMU_ARGS:-}
 case $E2E_LAUNCHER in
 xl | xbuild) ;;
 *) echo "e2e: E2E_LAUNCHER must be xl or xbuild" >&2; exit 2 ;;
@@ -305,26 +317,32 @@ E2E_COMPARE_B='$E2E_LAUNCHER'
 E2E_VERBOSE='${E2E_VERBOSE:-0}'
 EOF
 cp "$here/cases.sh" "$d/etc/e2e/cases.sh"
+# shellcheck source=../bench/prep-dom0.sh
+[ "$mode" = bench ] && . "$top/tests/bench/prep-dom0.sh"
 cp "$here/dom0-init.sh" "$d/init"
 chmod +x "$d/init"
 mknod -m 600 "$d/dev/console" c 5 1 2>/dev/null || true
 mkdir -p "$d/etc/xen"
 : >"$d/etc/xen/xl.conf"
 (cd "$d" && find . | cpio -o -H newc --quiet | gzip -1) >"$cache/dom0.cpio.gz"
+[ "$mode" = bench ] && bench_append_cpio "$cache/dom0.cpio.gz"
 say "initramfs $(($(wc -c <"$cache/dom0.cpio.gz") / 1024)) KiB, kernel $kver, launcher: $launcher_cmd, setup $(($(date +%s) - t_start))s"
 
 # ---- boot (XEN-IN-QEMU.md): TCG, smap=0, dom0 powers off at the end
 log=$cache/serial.log
-xen_args='console=com1 com1=115200,8n1 dom0_mem=512M,max:512M dom0_max_vcpus=1 loglvl=all guest_loglvl=all smap=0'
+xen_args="console=com1 com1=115200,8n1 dom0_mem=$E2E_DOM0_MEM,max:$E2E_DOM0_MEM dom0_max_vcpus=1 loglvl=all guest_loglvl=all smap=0${E2E_XEN_ARGS:+ $E2E_XEN_ARGS}"
 say "booting Xen 4.17 + dom0 under QEMU (TCG); this takes a minute or two"
 t_boot=$(date +%s)
 set +e
-timeout -k 5 "$E2E_TIMEOUT" qemu-system-x86_64 -machine accel=tcg -cpu max -smp 2 -m 2048 \
+# shellcheck disable=SC2086 # E2E_QEMU_ARGS: word splitting wanted
+timeout -k 5 "$E2E_TIMEOUT" qemu-system-x86_64 -machine accel=tcg -cpu max -smp 2 -m "$E2E_QEMU_MEM" $E2E_QEMU_ARGS \
 	-nographic -no-reboot -nodefaults -serial stdio -monitor none -vga none \
 	-kernel "$xen" -append "$xen_args" \
 	-initrd "$vmlinuz console=hvc0 earlyprintk=xen loglevel=4,$cache/dom0.cpio.gz" </dev/null |
 	tr -d '\r' | tee "$log" | if [ "$mode" = demo ]; then
 		sed -n '/^E2E-BEGIN/,/^E2E-END/p'
+	elif [ "$mode" = bench ]; then
+		grep -a --line-buffered -E '^(E2E|e2e:|BENCH|  \| )'
 	else
 		grep -a --line-buffered -E '^(E2E|e2e:|  \| |[0-9]+ passed, )'
 	fi
