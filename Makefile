@@ -41,7 +41,7 @@ endif
 # need none.
 PKGS := xencontrol xenforeignmemory xenguest xenstore xentoollog zlib liblzma \
         libxml-2.0 libzstd liblz4 lzo2
-NOPKG_GOALS := clean deps check e2e demo e2e-prep uninstall format-check man-check
+NOPKG_GOALS := clean deps check e2e demo e2e-prep bench-xen uninstall format-check man-check
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(shell command -v pkg-config),)
 $(error pkg-config not found: run scripts/deps.sh build)
