@@ -1,0 +1,356 @@
+#!/usr/bin/env python3
+"""The timing half of `make bench` (tests/bench/bench.sh prepares the data).
+
+Decode: for each format, `xbuild inspect FILE` (A) against the reference tool
+decompressing the same FILE to /dev/null (B), in alternating pairs
+A B A B ...; the cost of one run is the CPU time (user + system) of the
+process, from wait4(), so that other load on the machine's shared cores does
+not count.  Printed: the median of the per-pair ratios A/B, their spread
+(lowest-highest), and the medians of A and B for scale.
+
+Plan: `xbuild plan` of a guest of each size against the same plan at
+128 MiB (the peer), alternating; CPU time ratio, and peak RSS (ru_maxrss).
+"""
+import argparse
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+MIB = 1 << 20
+# memory in MiB: 128 MiB .. 16 TiB (src/config.h XB_MEMORY_MAX_MB)
+SIZES = [128, 512, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216]
+MAX_MB = 16777216
+
+
+def run(cmd):
+    """One run: (cpu seconds, peak RSS KiB, exit code, stdout)."""
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+        _, status, ru = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        text = out.read(1 << 16).decode(errors="replace")
+    return ru.ru_utime + ru.ru_stime, ru.ru_maxrss, p.returncode, text
+
+
+def must(cmd, what):
+    cpu, rss, rc, text = run(cmd)
+    if rc != 0:
+        sys.exit("bench: FAILED: %s: %s exited %d: %s" % (what, " ".join(cmd), rc, text[:400]))
+    return cpu, rss, text
+
+
+def pairs(a, b, n, what):
+    """n alternating pairs; per-pair ratios a/b."""
+    must(a, what)  # warm the page cache and the binaries
+    must(b, what)
+    ra, rb, ratios, rss_a = [], [], [], []
+    for _ in range(n):
+        ca, sa, _ = must(a, what)
+        cb, _, _ = must(b, what)
+        ra.append(ca)
+        rb.append(cb)
+        rss_a.append(sa)
+        ratios.append(ca / cb if cb > 0 else float("inf"))
+    return {
+        "ratio": statistics.median(ratios),
+        "lo": min(ratios),
+        "hi": max(ratios),
+        "a": statistics.median(ra),
+        "b": statistics.median(rb),
+        "rss": max(rss_a),
+    }
+
+
+def fmt_ms(s):
+    return "%.1f" % (s * 1000)
+
+
+def decode_rows(args):
+    d = args.data
+    elf_len = os.path.getsize(os.path.join(d, "vmlinux"))
+    rows = [
+        ("gzip", "vmlinux.gz", ["gzip", "-dc"]),
+        ("bzip2", "vmlinux.bz2", ["bzip2", "-dc"]),
+        ("xz", "vmlinux.xz", ["xz", "-dc"]),
+        ("lzma", "vmlinux.lzma", ["xz", "--format=lzma", "-dc"]),
+        ("lzo", "vmlinux.lzo", ["lzop", "-dc"]),
+        ("lz4", "vmlinux.lz4", ["lz4", "-dc"]),
+        ("zstd", "vmlinux.zst", ["zstd", "-dc"]),
+    ]
+    out = []
+    for name, f, tool in rows:
+        path = os.path.join(d, f)
+        a = [args.xbuild, "inspect", path]
+        b = tool + [path]
+        # The bench measures a real decode: xbuild must see the whole ELF.
+        _, _, text = must(a, name)
+        if "ELF size       %d " % elf_len not in text:
+            sys.exit("bench: FAILED: %s: xbuild inspect does not report the %d-byte ELF:\n%s"
+                     % (name, elf_len, text[:400]))
+        r = pairs(a, b, args.pairs, name)
+        r.update(name=name, file=f, size=os.path.getsize(path), tool=" ".join(tool))
+        out.append(r)
+        print("  %-6s xbuild/%s = %.3f (%.3f-%.3f)" % (name, tool[0], r["ratio"], r["lo"], r["hi"]),
+              flush=True)
+    # Debian's vmlinuz as it is: the bzImage path (payload + size trailer)
+    # against xz on exactly the payload's xz stream.
+    a = [args.xbuild, "inspect", args.kernel]
+    b = ["xz", "-dc", os.path.join(d, "payload.xz")]
+    r = pairs(a, b, args.pairs, "bzImage")
+    r.update(name="xz bzImage", file=os.path.basename(os.path.realpath(args.kernel)),
+             size=os.path.getsize(args.kernel), tool="xz -dc (its payload)")
+    print("  %-6s xbuild/xz = %.3f (%.3f-%.3f)" % ("bzImage", r["ratio"], r["lo"], r["hi"]), flush=True)
+    out.append(r)
+    return out, elf_len
+
+
+def decode_table(rows, elf_len):
+    t = ["| format | file (bytes) | reference | xbuild / reference (median) | spread | "
+         "xbuild ms | reference ms |",
+         "|---|---|---|---|---|---|---|"]
+    for r in rows:
+        t.append("| %s | %s (%d) | `%s` | **%.3f** | %.3f-%.3f | %s | %s |" % (
+            r["name"], r["file"], r["size"], r["tool"], r["ratio"], r["lo"], r["hi"],
+            fmt_ms(r["a"]), fmt_ms(r["b"])))
+    t.append("")
+    t.append("Every file decompresses to the same %d-byte ELF; CPU time (user + system) "
+             "per process, medians of the runs." % elf_len)
+    return "\n".join(t)
+
+
+def plan_cfg(tmp, kernel, mb):
+    path = os.path.join(tmp, "plan-%d.cfg" % mb)
+    with open(path, "w") as f:
+        f.write('name = "bench"\nmemory = %d\nkernel = "%s"\n' % (mb, os.path.abspath(kernel)))
+    return path
+
+
+def classic_limit(args, tmp, kernel):
+    """The largest memory (MiB) the classic kernel plans at: bisect on exit 2."""
+    def ok(mb):
+        _, _, rc, text = run([args.xbuild, "plan", plan_cfg(tmp, kernel, mb)])
+        if rc not in (0, 2):
+            sys.exit("bench: FAILED: plan at %d MiB exited %d: %s" % (mb, rc, text[:300]))
+        return rc == 0
+    lo, hi = 128, MAX_MB + 1
+    if not ok(lo):
+        sys.exit("bench: FAILED: the classic kernel does not plan at 128 MiB")
+    if ok(MAX_MB):
+        return MAX_MB
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (mid, hi) if ok(mid) else (lo, mid)
+    return lo
+
+
+def plan_rows(args, tmp, kernel, sizes, label):
+    rows = []
+    peer = [args.xbuild, "plan", plan_cfg(tmp, kernel, 128)]
+    for mb in sizes:
+        a = [args.xbuild, "plan", plan_cfg(tmp, kernel, mb)]
+        r = pairs(a, peer, args.pairs, "plan %s %d MiB" % (label, mb))
+        r.update(mb=mb)
+        rows.append(r)
+        print("  plan %-8s %9d MiB: %s ms, x%.3f of 128 MiB (%.3f-%.3f), peak RSS %.1f MiB" % (
+            label, mb, fmt_ms(r["a"]), r["ratio"], r["lo"], r["hi"], r["rss"] / 1024), flush=True)
+    return rows
+
+
+def human(mb):
+    if mb >= 1 << 20 and mb % (1 << 20) == 0:
+        return "%d TiB" % (mb >> 20)
+    if mb >= 1024 and mb % 1024 == 0:
+        return "%d GiB" % (mb >> 10)
+    return "%d MiB" % mb
+
+
+def plan_table(rows):
+    t = ["| guest memory | plan CPU ms (median) | / plan at 128 MiB (median) | spread | "
+         "peak RSS MiB |",
+         "|---|---|---|---|---|"]
+    for r in rows:
+        t.append("| %s | %s | %.3f | %.3f-%.3f | %.1f |" % (
+            human(r["mb"]), fmt_ms(r["a"]), r["ratio"], r["lo"], r["hi"], r["rss"] / 1024))
+    return "\n".join(t)
+
+
+def plot(args, deb, classic, png):
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, rows in (("deb", deb), ("classic", classic)):
+            with open(os.path.join(tmp, name + ".dat"), "w") as f:
+                for r in rows:
+                    f.write("%g %g %g\n" % (r["mb"] / 1024, r["a"] * 1000, r["rss"] / 1024))
+        script = """
+set terminal pngcairo size 900,700 font ",10"
+set output '%s'
+set multiplot layout 2,1 title "xbuild plan: CPU time and peak RSS against guest memory"
+set logscale x 4
+set format x "%%g"
+set xlabel "guest memory (GiB)"
+set key left top
+set grid
+set ylabel "CPU time (ms, user+system)"
+plot '%s/deb.dat' using 1:2 with linespoints title "Debian 6.1 vmlinuz (xz, INIT_P2M)", \\
+     '%s/classic.dat' using 1:2 with linespoints title "classic test kernel (no INIT_P2M)"
+set ylabel "peak RSS (MiB)"
+plot '%s/deb.dat' using 1:3 with linespoints title "Debian 6.1 vmlinuz (xz, INIT_P2M)", \\
+     '%s/classic.dat' using 1:3 with linespoints title "classic test kernel (no INIT_P2M)"
+unset multiplot
+""" % (png, tmp, tmp, tmp, tmp)
+        try:
+            subprocess.run(["gnuplot"], input=script.encode(), check=True)
+        except (OSError, subprocess.CalledProcessError) as ex:
+            print("bench: no plot (%s): apt-get install gnuplot-nox" % ex)
+            return False
+    return True
+
+
+def sh(cmd):
+    try:
+        return subprocess.run(cmd, shell=True, capture_output=True, text=True).stdout.strip()
+    except OSError:
+        return "?"
+
+
+def machine(args):
+    cpu = sh("lscpu | sed -n 's/^Model name: *//p' | head -n 1")
+    lines = [
+        "- CPU: %s, %s logical CPUs (shared with other work: CPU time, not wall time, is measured)"
+        % (cpu, os.cpu_count()),
+        "- OS: Debian %s, Linux %s, %s" % (sh("cat /etc/debian_version"), platform.release(),
+                                           platform.machine()),
+        "- load average when the bench started: %s" % sh("cut -d' ' -f1-3 /proc/loadavg"),
+        "- xbuild: commit %s (`%s`), built with %s" % (
+            sh("git describe --always --dirty"), os.path.relpath(args.xbuild),
+            sh("cc --version | head -n 1")),
+        "- libraries (pkg-config): zlib %s, libdeflate %s, liblzma %s, libzstd %s, liblz4 %s, lzo2 %s, "
+        "libbz2 (Debian %s)" % (
+            sh("pkg-config --modversion zlib"), sh("pkg-config --modversion libdeflate"),
+            sh("pkg-config --modversion liblzma"), sh("pkg-config --modversion libzstd"),
+            sh("pkg-config --modversion liblz4"), sh("pkg-config --modversion lzo2"),
+            sh("dpkg-query -W -f='${Version}' libbz2-dev")),
+        "- tools: %s; %s; %s; %s; %s; %s" % (
+            sh("gzip --version | head -n 1"), sh("bzip2 --help 2>&1 | head -n 1"),
+            sh("xz --version | head -n 1"), sh("lzop --version 2>&1 | sed -n 's/^lzop *//p' | head -n 1"),
+            sh("lz4 --version 2>&1 | head -n 1"), sh("zstd --version")),
+    ]
+    return "\n".join(lines)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", required=True)
+    ap.add_argument("--xbuild", required=True)
+    ap.add_argument("--mkkernel", required=True)
+    ap.add_argument("--kernel", required=True)
+    ap.add_argument("--pairs", type=int, default=7)
+    ap.add_argument("--only", default="")
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    if args.pairs < 5:
+        sys.exit("bench: BENCH_PAIRS must be at least 5")
+    started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    mach = machine(args)
+    print(mach)
+    dec = deb = classic = None
+    limit = elf_len = 0
+    if args.only in ("", "decode"):
+        print("bench: decoding: xbuild inspect FILE against the reference tool, %d pairs each"
+              % args.pairs, flush=True)
+        dec, elf_len = decode_rows(args)
+        print()
+        print(decode_table(dec, elf_len))
+        print()
+    if args.only in ("", "plan"):
+        with tempfile.TemporaryDirectory() as tmp:
+            classic_k = os.path.join(tmp, "classic.elf")
+            subprocess.run([args.mkkernel, classic_k], check=True)
+            print("bench: plan, Debian's kernel (%s), %d pairs per size" % (args.kernel, args.pairs),
+                  flush=True)
+            deb = plan_rows(args, tmp, args.kernel, SIZES, "debian")
+            limit = classic_limit(args, tmp, classic_k)
+            sizes = [s for s in SIZES if s < limit] + [limit]
+            print("bench: plan, classic test kernel (no INIT_P2M), up to %d MiB, its limit" % limit,
+                  flush=True)
+            classic = plan_rows(args, tmp, classic_k, sizes, "classic")
+        print()
+        print("Debian's kernel:")
+        print(plan_table(deb))
+        print()
+        print("Classic test kernel:")
+        print(plan_table(classic))
+    if not args.write:
+        return
+    if dec is None or deb is None:
+        sys.exit("bench: BENCH_WRITE needs both halves (no BENCH_ONLY)")
+    png = "BENCHMARKS-plan.png"
+    have_png = plot(args, deb, classic, png)
+    doc = """# xbuild benchmarks
+
+Regenerate everything on this page with `make bench BENCH_WRITE=1` (about five
+minutes; `make bench` alone prints the tables). It needs Debian's kernel
+(`tests/fetch-kernel.sh`, which `make check` runs); without it the bench
+says SKIPPED and fails, it never passes empty. Written %s.
+
+## Machine and versions
+%s
+
+## Method
+- Every cost is the CPU time (user + system) of one process, from
+  `wait4()`, so that other work on the machine's shared cores is not
+  counted. Runs alternate A, B, A, B, ... (%d pairs per row, after one
+  warm-up run of each); a row shows the **median of the per-pair ratios
+  A/B** and their spread (lowest-highest); the medians of A and B are there
+  for scale only.
+- Inputs: Debian's `linux-image-6.1.0-56-amd64` vmlinuz. Its xz payload as it
+  is (the size trailer cut off) is the `xz` row; the ELF inside it, decompressed
+  by `xz`, recompressed the way Linux's build compresses a payload
+  (`gzip -n -9`, `bzip2 -9`, `xz --format=lzma -9`, `lzop -9`, `lz4 -l -9`,
+  `zstd -22 --ultra`) is every other row (`tests/bench/bench.sh`, cached in
+  `.cache/bench/`).
+- A is `xbuild inspect FILE`, the release binary on the compressed vmlinux:
+  it maps the file, probes it, decompresses the whole ELF into memory,
+  parses it and prints about 25 lines (to a file). B is the reference tool on
+  the **same file** with its output to /dev/null. Both are whole processes
+  started the same way, so each pays its own start-up (xbuild's is larger: it
+  links libxenctrl and libxml2) and each must produce every byte: the tool
+  streams through a small buffer, xbuild keeps the whole image, which it needs
+  to load the kernel. The bench checks that inspect reports the ELF's full
+  size, so nothing is skipped.
+- `xz bzImage` is `xbuild inspect` on Debian's vmlinuz itself (the bzImage
+  path, with the payload's size trailer) against `xz -dc` on its payload.
+- Plan: `xbuild plan` of a config with `memory = N` and the kernel only,
+  against the same plan at 128 MiB (the peer: the ratio shows what the size
+  adds); peak RSS is the largest of the A runs. The classic kernel is
+  `build/tests/mkkernel` with no INIT_P2M note: its p2m list must be mapped, so
+  it plans up to %s (found by bisection on the exit code) and exits 2 above.
+
+## Decoding: xbuild against the reference tools
+%s
+
+## plan: CPU time and peak RSS against guest memory
+Debian's kernel (xz bzImage, INIT_P2M: the p2m is mapped apart, the
+page-table count stays the same):
+
+%s
+
+Classic test kernel (no INIT_P2M), up to its limit:
+
+%s
+
+%s
+""" % (started, mach, args.pairs, human(limit), decode_table(dec, elf_len), plan_table(deb),
+       plan_table(classic),
+       "![plan CPU time and peak RSS against guest memory](%s)" % png if have_png else "(no plot: gnuplot missing)")
+    with open("BENCHMARKS.md", "w") as f:
+        f.write(doc)
+    print("bench: wrote BENCHMARKS.md%s" % (" and " + png if have_png else ""))
+
+
+if __name__ == "__main__":
+    main()
