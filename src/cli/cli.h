@@ -69,10 +69,14 @@ void timing(const struct cli *c, const char *phase);
 /* dom.phase callback: ctx is the struct cli. */
 void timing_phase(void *ctx, const char *phase);
 
-/* A file's bytes, read at the edge and handed to the builder. */
+/* A file's bytes, read at the edge and handed to the builder: mapped
+ * read-only (mapped) or, where mapping fails, read into malloc'd memory.
+ * Whatever points into buf (a plain ELF kernel image, an initrd loaded as
+ * it is) must be dropped before xb_file_free(). */
 struct cli_file {
-	uint8_t *buf;
+	const uint8_t *buf;
 	size_t len;
+	bool mapped;
 };
 
 /* Everything one command holds while it runs. */
@@ -92,10 +96,15 @@ int cmd_inspect(struct cli *c);
 
 /* ---- input.c: reading at the edge ---- */
 
-/* Read a whole regular file, refusing anything larger than cap bytes and
- * anything that is not a regular file (FIFOs, devices, directories). */
-int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
+/* A whole regular file into *f (mapped read-only, MAP_PRIVATE, else read),
+ * refusing anything larger than cap bytes and anything that is not a
+ * regular file (FIFOs, devices, directories).  On failure *f holds nothing;
+ * on success free it with xb_file_free().  Like libxenguest's mapped
+ * kernel files, a file truncated by someone else while it is mapped makes
+ * the next access to the lost pages fault (SIGBUS). */
+int xb_read_file(const char *path, size_t cap, struct cli_file *f,
 		 struct xb_err *e);
+void xb_file_free(struct cli_file *f);
 /* Standard input, for the config "-": at most cap bytes, whatever it is
  * (a pipe, a file, a terminal); messages name it "<stdin>". */
 int xb_read_stdin(size_t cap, uint8_t **buf, size_t *len, struct xb_err *e);

@@ -4,7 +4,6 @@
  */
 #include "cli.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 #include "print.h"
@@ -46,29 +45,28 @@ int cmd_inspect(struct cli *c)
 	struct loader_opts lo = { .max_decompressed = c->max_dec_mb << 20 };
 	struct kernel_image k;
 	char kver[KVER_MAX], h1[32], h2[32], t[32];
+	struct cli_file f;
 	uint64_t t0;
-	uint8_t *buf;
-	size_t len;
 	int rc;
 
 	if (!lo.max_decompressed)
 		lo.max_decompressed = XB_DEFAULT_MAX_DECOMP;
 	t0 = cli_now();
-	rc = xb_read_file(c->arg, lo.max_decompressed, &buf, &len, &c->err);
+	rc = xb_read_file(c->arg, lo.max_decompressed, &f, &c->err);
 	if (rc < 0)
 		return rc;
-	say(c, "read kernel %s (%s) in %s", c->arg, human_size(len, h1, sizeof(h1)),
+	say(c, "read kernel %s (%s) in %s", c->arg, human_size(f.len, h1, sizeof(h1)),
 	    human_time(cli_now() - t0, t, sizeof(t)));
 	t0 = cli_now();
-	rc = kernel_parse(c->arg, buf, len, &lo, &k, &c->err);
+	rc = kernel_parse(c->arg, f.buf, f.len, &lo, &k, &c->err);
 	if (rc == 0) {
 		say(c, "loaded: %s, %s, %s ELF in %s", k.format, k.compression,
 		    human_size(k.elf_len, h2, sizeof(h2)),
 		    human_time(cli_now() - t0, t, sizeof(t)));
 		print_inspect(c, &k, strcmp(k.format, "bzImage") ? NULL :
-			      bz_kernel_version(buf, len, kver));
+			      bz_kernel_version(f.buf, f.len, kver));
 		kernel_image_free(&k);
 	}
-	free(buf);
+	xb_file_free(&f);
 	return rc;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -21,16 +22,43 @@
 #include "../hv/hv_xen.h"
 #include "print.h"
 
-int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
+/* The read() fallback: the whole file into malloc'd memory. */
+static int read_whole(const char *path, int fd, size_t size, struct cli_file *f,
+		      struct xb_err *e)
+{
+	uint8_t *b = malloc(size ? size : 1);
+	size_t got = 0;
+
+	if (!b)
+		return xb_fail(e, XB_EINTERNAL, "%s: out of memory (%zu bytes)",
+			       path, size);
+	while (got < size) {
+		ssize_t r = read(fd, b + got, size - got);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0) {
+			int err = r < 0 ? errno : EIO;
+
+			free(b);
+			return xb_fail(e, XB_EINPUT, "%s: read failed: %s",
+				       path, strerror(err));
+		}
+		got += (size_t)r;
+	}
+	f->buf = b;
+	f->len = got;
+	return 0;
+}
+
+int xb_read_file(const char *path, size_t cap, struct cli_file *f,
 		 struct xb_err *e)
 {
 	struct stat st;
-	uint8_t *b;
-	size_t got = 0;
-	int fd;
+	void *p;
+	int fd, rc;
 
-	*buf = NULL;
-	*len = 0;
+	memset(f, 0, sizeof(*f));
 	/* O_NONBLOCK so that opening a FIFO cannot hang; checked below. */
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
 	if (fd < 0)
@@ -51,31 +79,36 @@ int xb_read_file(const char *path, size_t cap, uint8_t **buf, size_t *len,
 			       "%s: file too large (%lld bytes > limit %zu)",
 			       path, (long long)st.st_size, cap);
 	}
-	b = malloc(st.st_size ? (size_t)st.st_size : 1);
-	if (!b) {
-		close(fd);
-		return xb_fail(e, XB_EINTERNAL, "%s: out of memory (%lld bytes)",
-			       path, (long long)st.st_size);
-	}
-	while (got < (size_t)st.st_size) {
-		ssize_t r = read(fd, b + got, (size_t)st.st_size - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0) {
-			int err = r < 0 ? errno : EIO;
-
-			free(b);
+	/*
+	 * Map it: no copy into fresh memory, pages straight from the page
+	 * cache (the perf profile of `inspect` on an lz4 vmlinux spent a fifth
+	 * of its time copying the file in read() and faulting the buffer;
+	 * mapping took 16% off its CPU time; MAP_POPULATE made no measurable
+	 * difference on top).  An empty file (mmap refuses length 0) or a file
+	 * system that cannot map is read.
+	 */
+	if (st.st_size > 0) {
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		if (p != MAP_FAILED) {
 			close(fd);
-			return xb_fail(e, XB_EINPUT, "%s: read failed: %s",
-				       path, strerror(err));
+			f->buf = p;
+			f->len = (size_t)st.st_size;
+			f->mapped = true;
+			return 0;
 		}
-		got += (size_t)r;
 	}
+	rc = read_whole(path, fd, (size_t)st.st_size, f, e);
 	close(fd);
-	*buf = b;
-	*len = got;
-	return 0;
+	return rc;
+}
+
+void xb_file_free(struct cli_file *f)
+{
+	if (f->mapped)
+		munmap((void *)(uintptr_t)f->buf, f->len);
+	else
+		free((void *)(uintptr_t)f->buf);
+	memset(f, 0, sizeof(*f));
 }
 
 /* The devices a config names (the toolstack's to set up), for a command:
@@ -106,16 +139,19 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 	if (c->arg) {
 		/* "-": the config on standard input, as xl create - */
 		bool in = !strcmp(c->arg, "-");
+		struct cli_file f = { 0 };
 		uint8_t *buf;
-		size_t len;
 
-		rc = in ? xb_read_stdin(XB_CONFIG_MAX, &buf, &len, &c->err) :
-			xb_read_file(c->arg, XB_CONFIG_MAX, &buf, &len, &c->err);
+		if (in && (rc = xb_read_stdin(XB_CONFIG_MAX, &buf, &f.len,
+					      &c->err)) == 0)
+			f.buf = buf;
+		else if (!in)
+			rc = xb_read_file(c->arg, XB_CONFIG_MAX, &f, &c->err);
 		if (rc < 0)
 			return rc;
-		rc = cfg_read(in ? "<stdin>" : c->arg, (const char *)buf, len, cfg,
-			      &c->err);
-		free(buf);
+		rc = cfg_read(in ? "<stdin>" : c->arg, (const char *)f.buf, f.len,
+			      cfg, &c->err);
+		xb_file_free(&f);
 		if (rc < 0)
 			return rc;
 	} else {
@@ -204,7 +240,7 @@ static int read_input(struct cli *c, const char *what, const char *path,
 {
 	uint64_t t0 = cli_now();
 	char h[32], t[32];
-	int rc = xb_read_file(path, cap, &f->buf, &f->len, &c->err);
+	int rc = xb_read_file(path, cap, f, &c->err);
 
 	if (rc == 0)
 		say(c, "read %s %s (%s) in %s", what, path,
@@ -370,9 +406,11 @@ int session_end(struct cli *c, struct session *s, int rc)
 	/* Config and file errors are on c->err, build errors on d.err. */
 	if (rc < 0 && s->d.err.code)
 		c->err = s->d.err;
+	/* After dom_free: the kernel image and the initrd may point into the
+	 * files' bytes. */
 	dom_free(&s->d);
-	free(s->kernel.buf);
-	free(s->initrd.buf);
+	xb_file_free(&s->kernel);
+	xb_file_free(&s->initrd);
 	cfg_free(&s->cfg);
 	return rc;
 }

@@ -1033,11 +1033,11 @@ static double now(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static bool read_kernel(const char *path, uint8_t **b, size_t *len)
+static bool read_kernel(const char *path, struct cli_file *f)
 {
 	struct xb_err e = { 0 };
 
-	return access(path, R_OK) == 0 && xb_read_file(path, 1 << 30, b, len, &e) == 0;
+	return access(path, R_OK) == 0 && xb_read_file(path, 1 << 30, f, &e) == 0;
 }
 
 /* Properties every PV-capable Linux kernel has. */
@@ -1058,17 +1058,16 @@ static void check_linux_props(const struct kernel_image *img)
 
 static void test_real_kernel_ref(void)
 {
-	uint8_t *b;
-	size_t len;
+	struct cli_file f;
 	struct parsed p;
 	double t0, t1;
 
-	if (!read_kernel(".cache/kernel/vmlinuz-ref", &b, &len))
+	if (!read_kernel(".cache/kernel/vmlinuz-ref", &f))
 		SKIP_DOWNLOAD("no .cache/kernel/vmlinuz-ref (tests/fetch-kernel.sh)");
 	t0 = now();
-	parse_buf(&p, b, len, 0);
+	parse_buf(&p, f.buf, f.len, 0);
 	t1 = now();
-	printf("  vmlinuz-ref: %zu bytes, parsed in %.3f s\n", len, t1 - t0);
+	printf("  vmlinuz-ref: %zu bytes, parsed in %.3f s\n", f.len, t1 - t0);
 	if (p.rc)
 		printf("  %s\n", p.e.msg);
 	REQUIRE(p.rc == 0);
@@ -1086,18 +1085,17 @@ static void test_real_kernel_ref(void)
 	CHECK_EQ(p.img.virt_hypercall, UINT64_MAX);
 	CHECK_EQ(p.img.paddr_offset, 0);
 	kernel_image_free(&p.img);
-	free(b);
+	xb_file_free(&f);
 }
 
 static void test_real_kernel_current(void)
 {
-	uint8_t *b;
-	size_t len;
+	struct cli_file f;
 	struct parsed p;
 
-	if (!read_kernel(".cache/kernel/vmlinuz-current", &b, &len))
+	if (!read_kernel(".cache/kernel/vmlinuz-current", &f))
 		SKIP_DOWNLOAD("no .cache/kernel/vmlinuz-current (tests/fetch-kernel.sh)");
-	parse_buf(&p, b, len, 0);
+	parse_buf(&p, f.buf, f.len, 0);
 	if (p.rc)
 		printf("  %s\n", p.e.msg);
 	REQUIRE(p.rc == 0);
@@ -1105,9 +1103,9 @@ static void test_real_kernel_current(void)
 	CHECK(dc_find(p.img.compression) != NULL);
 	/* too small a cap is refused with the numbers */
 	kernel_image_free(&p.img);
-	parse_buf(&p, b, len, 1u << 20);
+	parse_buf(&p, f.buf, f.len, 1u << 20);
 	CHECK_FAILS(&p, "exceeds limit (1048576 bytes)");
-	free(b);
+	xb_file_free(&f);
 }
 
 const struct test tests[] = {
