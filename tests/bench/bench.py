@@ -26,19 +26,21 @@ SIZES = [128, 512, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216]
 MAX_MB = 16777216
 
 
-def run(cmd):
-    """One run: (cpu seconds, peak RSS KiB, exit code, stdout)."""
-    with tempfile.TemporaryFile() as out:
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.STDOUT)
+def run(cmd, keep=False):
+    """One run: (cpu seconds, peak RSS KiB, exit code, output).  Timed runs
+    write to /dev/null (keep=False), as the reference tools are meant to."""
+    with tempfile.TemporaryFile() as err:
+        out = err if keep else subprocess.DEVNULL
+        p = subprocess.Popen(cmd, stdout=out, stderr=err)
         _, status, ru = os.wait4(p.pid, 0)
         p.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        text = out.read(1 << 16).decode(errors="replace")
+        err.seek(0)
+        text = err.read(1 << 16).decode(errors="replace")
     return ru.ru_utime + ru.ru_stime, ru.ru_maxrss, p.returncode, text
 
 
-def must(cmd, what):
-    cpu, rss, rc, text = run(cmd)
+def must(cmd, what, keep=False):
+    cpu, rss, rc, text = run(cmd, keep)
     if rc != 0:
         sys.exit("bench: FAILED: %s: %s exited %d: %s" % (what, " ".join(cmd), rc, text[:400]))
     return cpu, rss, text
@@ -88,7 +90,7 @@ def decode_rows(args):
         a = [args.xbuild, "inspect", path]
         b = tool + [path]
         # The bench measures a real decode: xbuild must see the whole ELF.
-        _, _, text = must(a, name)
+        _, _, text = must(a, name, keep=True)
         if "ELF size       %d " % elf_len not in text:
             sys.exit("bench: FAILED: %s: xbuild inspect does not report the %d-byte ELF:\n%s"
                      % (name, elf_len, text[:400]))
@@ -315,8 +317,8 @@ says SKIPPED and fails, it never passes empty. Written %s.
   `.cache/bench/`).
 - A is `xbuild inspect FILE`, the release binary on the compressed vmlinux:
   it maps the file, probes it, decompresses the whole ELF into memory,
-  parses it and prints about 25 lines (to a file). B is the reference tool on
-  the **same file** with its output to /dev/null. Both are whole processes
+  parses it and prints about 25 lines. B is the reference tool on the **same
+  file**. Both write to /dev/null. Both are whole processes
   started the same way, so each pays its own start-up (xbuild's is larger: it
   links libxenctrl and libxml2) and each must produce every byte: the tool
   streams through a small buffer, xbuild keeps the whole image, which it needs
