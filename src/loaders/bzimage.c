@@ -64,13 +64,14 @@ int bz_parse(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
 			       name, pl[0], pl[1], pl[2], pl[3]);
 	/* Linux appends the decompressed size (LE32) to every payload (for
 	 * gzip it is the gzip trailer's ISIZE).  Refuse early when it is over
-	 * the cap; the decoder enforces the cap on the real output anyway. */
+	 * the cap; the decoder enforces the cap on the real output anyway and
+	 * takes it only as the size of its output buffer. */
 	declared = xb_le32(pl + plen - 4);
 	if (declared > cap)
 		return xb_fail(e, XB_EINPUT,
 			       "%s: bzImage: %s: declared decompressed size %u exceeds limit (%llu bytes)",
 			       name, fmt->name, declared, (unsigned long long)cap);
-	rc = fmt->decompress(name, pl, (size_t)plen, cap, &out, &out_len, e);
+	rc = dc_decompress(fmt, name, pl, (size_t)plen, cap, declared, &out, &out_len, e);
 	if (rc < 0)
 		return rc;
 	if (out_len != declared) {

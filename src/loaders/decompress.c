@@ -1,9 +1,9 @@
 /*
  * decompress.c - the decompressor table: every format Linux can compress a
  * kernel payload or an initrd with (lib/decompress.c's list), each run
- * incrementally into an output buffer that grows geometrically up to the
- * cap and never beyond it (+1 byte, which is how "more than the cap" is
- * detected without trusting any size the input declares).
+ * into an output buffer that never grows beyond the cap (+1 byte, which is
+ * how "more than the cap" is detected without trusting any size the input
+ * declares).
  *
  * Every format has one decoder, run in one of two modes:
  *  - one stream (dc_stream, dc_run_one): decode the stream that starts the
@@ -14,10 +14,18 @@
  *    separated by zero padding.  Anything else after the last complete
  *    stream is ignored: a bzImage payload ends with a 4-byte size that is
  *    not part of the stream.
+ *
+ * When a size is known before decoding (the bzImage trailer, gzip's ISIZE,
+ * a zstd frame's content size, the xz index, the lzma header), the output
+ * buffer is allocated once at that size, never beyond the cap; else it
+ * grows geometrically.  The field is untrusted: it sizes memory and picks a
+ * faster path (libdeflate, zstd's one-shot decoder), and whatever it says,
+ * the streaming decoders decide what the data is, with the same messages.
  */
 #include "loader_int.h"
 
 #include <bzlib.h>
+#include <libdeflate.h>
 #include <limits.h>
 #include <lz4.h>
 #include <lz4frame.h>
@@ -25,6 +33,7 @@
 #include <lzo/lzo1x.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <zlib.h>
 #include <zstd.h>
 #include <zstd_errors.h>
@@ -38,8 +47,13 @@
 #define DC_ZSTD_WLOG_MIN 27
 #define DC_ZSTD_WLOG_MAX 31
 #define DC_MIN_ALLOC (64u << 10)
+/* Room past a known size, so that a decoder that checks for the end of its
+ * stream with output space left finds some without the buffer doubling. */
+#define DC_SLACK 4096u
 
 /* ---- output buffer ---- */
+
+static void dc_out_huge(struct dc_out *o);
 
 void dc_out_init(struct dc_out *o, const char *name, const char *fmt,
 		 size_t in_len, uint64_t cap, struct xb_err *e)
@@ -96,7 +110,105 @@ int dc_out_reserve(struct dc_out *o, size_t want)
 			       o->name, o->fmt, nsize);
 	o->p = np;
 	o->size = nsize;
+	dc_out_huge(o);
 	return 0;
+}
+
+/*
+ * Fault in the pages of p[len, len + n) (within the allocation) in one
+ * system call, just before a decoder writes them.  perf showed faulting
+ * fresh output pages one by one as the largest cost after the decoders
+ * themselves (70% of `inspect` on an lz4 vmlinux): MADV_POPULATE_WRITE
+ * (Linux 5.14) takes a quarter off that, on pages about to be written
+ * anyway, never beyond the allocation (so never beyond the cap).  An older
+ * kernel refuses it and the pages fault as before.
+ */
+static void dc_out_populate(struct dc_out *o, size_t n)
+{
+#ifdef MADV_POPULATE_WRITE
+	size_t from = o->len > o->populated ? o->len : o->populated;
+	size_t to = o->len + (n < o->size - o->len ? n : o->size - o->len);
+	uintptr_t a = ((uintptr_t)o->p + from + XB_PAGE_MASK) & ~(uintptr_t)XB_PAGE_MASK;
+	uintptr_t z = ((uintptr_t)o->p + to) & ~(uintptr_t)XB_PAGE_MASK;
+
+	if (to <= from)
+		return;
+	if (z > a)
+		madvise((void *)a, z - a, MADV_POPULATE_WRITE);
+	o->populated = to;
+#else
+	(void)o;
+	(void)n;
+#endif
+}
+
+/*
+ * Ask for transparent huge pages on a large buffer: where the kernel has
+ * them, one fault per 2 MiB instead of 512 (`make bench`: lz4 twice as
+ * fast); elsewhere (a Xen PV dom0 has none) a no-op.  The whole pages the
+ * allocation spans are advised, its malloc header too: advising part of a
+ * mapping splits it, and realloc() can then no longer move it with
+ * mremap() but copies it (seen as a doubled peak RSS).
+ */
+static void huge_advise(void *p, size_t n)
+{
+#ifdef MADV_HUGEPAGE
+	uintptr_t a = (uintptr_t)p & ~(uintptr_t)XB_PAGE_MASK;
+	uintptr_t z = ((uintptr_t)p + n + XB_PAGE_MASK) & ~(uintptr_t)XB_PAGE_MASK;
+
+	if (p && n >= (4u << 20))
+		madvise((void *)a, z - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
+static void dc_out_huge(struct dc_out *o)
+{
+	huge_advise(o->p, o->size);
+}
+
+/* Output room for one call of a streaming decoder: at most DC_STEP bytes,
+ * populated, so that they are written while still in the cache. */
+#define DC_STEP (1u << 20)
+static size_t dc_out_step(struct dc_out *o)
+{
+	size_t n = o->size - o->len;
+
+	if (n > DC_STEP)
+		n = DC_STEP;
+	dc_out_populate(o, n);
+	return n;
+}
+
+/*
+ * The current stream says it decompresses to n bytes: make the buffer hold
+ * that many more (and DC_SLACK) in one allocation, unless n is 0 or more
+ * than the cap leaves (the decoder will find out), or the allocation fails
+ * (a lie, or no memory: the buffer grows as it would have).  True when the
+ * room is there.
+ */
+static bool dc_out_expect(struct dc_out *o, uint64_t n)
+{
+	size_t left, want;
+	uint8_t *np;
+
+	if (n == 0 || o->len >= o->limit)
+		return false;
+	left = o->limit - o->len;
+	if (n > left)
+		return false;
+	want = (size_t)n + (left - (size_t)n > DC_SLACK ? DC_SLACK : left - (size_t)n);
+	if (o->size - o->len >= want)
+		return true;
+	np = realloc(o->p, o->len + want);
+	if (!np)
+		return false;
+	o->p = np;
+	o->size = o->len + want;
+	dc_out_huge(o);
+	return true;
 }
 
 int dc_out_append(struct dc_out *o, const void *p, size_t n)
@@ -201,6 +313,39 @@ static bool gzip_probe(const uint8_t *b, size_t len)
 	return len >= 3 && b[0] == 0x1f && b[1] == 0x8b && b[2] == 8;
 }
 
+/*
+ * The first member in one libdeflate call, when the output size is known:
+ * the container's, else the ISIZE that ends the input (the last member's
+ * size mod 2^32: right for a vmlinux.gz, a guess for an initrd member that
+ * more follow).  libdeflate decodes about twice as fast as zlib (`make
+ * bench`) but only into a buffer large enough for the whole member.  True
+ * with *ipos after the member on success; false when the size was wrong or
+ * the data is bad: zlib then decodes the member from its start, and says
+ * what is wrong with the messages it always had.
+ */
+static bool gzip_deflate(struct dc_out *o, const uint8_t *in, size_t in_len,
+			 size_t *ipos)
+{
+	struct libdeflate_decompressor *d;
+	uint64_t n = o->expect;
+	size_t in_used, out_used;
+	enum libdeflate_result r;
+
+	if (!n && in_len >= 18)	/* 10-byte header, empty deflate, trailer */
+		n = xb_le32(in + in_len - 4);
+	if (!dc_out_expect(o, n) || !(d = libdeflate_alloc_decompressor()))
+		return false;
+	dc_out_populate(o, (size_t)n);
+	r = libdeflate_gzip_decompress_ex(d, in, in_len, o->p + o->len, o->size - o->len,
+					  &in_used, &out_used);
+	libdeflate_free_decompressor(d);
+	if (r != LIBDEFLATE_SUCCESS)
+		return false;
+	o->len += out_used;
+	*ipos = in_used;
+	return true;
+}
+
 static int gzip_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		    bool one, size_t *used)
 {
@@ -208,6 +353,12 @@ static int gzip_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 	size_t ipos = 0;
 	int rc = 0, zr;
 
+	if (gzip_deflate(o, in, in_len, &ipos) &&
+	    (one || !next_stream(in, in_len, &ipos, gzip_probe))) {
+		*used = ipos;
+		return 0;
+	}
+	/* zlib: every member the first call did not take. */
 	memset(&z, 0, sizeof(z));
 	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
 		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot initialise zlib",
@@ -219,7 +370,7 @@ static int gzip_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		if (rc < 0)
 			break;
 		ain = chunk32(in_len - ipos);
-		aout = chunk32(o->size - o->len);
+		aout = (unsigned)dc_out_step(o);
 		z.next_in = (Bytef *)(uintptr_t)(in + ipos);
 		z.avail_in = ain;
 		z.next_out = o->p + o->len;
@@ -285,6 +436,67 @@ static const char *lzma_why(lzma_ret r)
 	}
 }
 
+/* The uncompressed size an .lzma header states, 0 when unknown. */
+static uint64_t lzma_alone_size(const uint8_t *in, size_t len)
+{
+	uint64_t n = len >= 13 ? xb_le64(in + 5) : 0;
+
+	return n == UINT64_MAX ? 0 : n;
+}
+
+/*
+ * The uncompressed size of the xz stream that ends the input (after any
+ * stream padding), from its footer and index; 0 when they do not parse.
+ * For one stream alone that is its size; else a guess.
+ */
+static uint64_t xz_index_size(const uint8_t *in, size_t len)
+{
+	lzma_stream_flags f;
+	lzma_index *idx = NULL;
+	uint64_t memlimit = 1u << 20, n;
+	size_t end = len, pos;
+
+	while (end >= 4 && !xb_le32(in + end - 4))
+		end -= 4;
+	if (end < 2 * LZMA_STREAM_HEADER_SIZE ||
+	    lzma_stream_footer_decode(&f, in + end - LZMA_STREAM_HEADER_SIZE) != LZMA_OK ||
+	    f.backward_size > end - 2 * LZMA_STREAM_HEADER_SIZE)
+		return 0;
+	end -= LZMA_STREAM_HEADER_SIZE;
+	pos = end - (size_t)f.backward_size;
+	if (lzma_index_buffer_decode(&idx, &memlimit, NULL, in, &pos, end) != LZMA_OK)
+		return 0;
+	n = lzma_index_uncompressed_size(idx);
+	lzma_index_end(idx, NULL);
+	return n;
+}
+
+/*
+ * liblzma decodes into a dictionary buffer as large as the stream's
+ * dictionary (32 MiB for a Linux kernel, 64 MiB for lzma -9) and copies out
+ * of it; perf showed the faults of that buffer next to those of the output.
+ * Huge pages for it too (see huge_advise).
+ */
+static void *lzma_huge_alloc(void *opaque, size_t nmemb, size_t size)
+{
+	void *p;
+
+	(void)opaque;
+	if (size && nmemb > SIZE_MAX / size)
+		return NULL;
+	p = malloc(nmemb * size);
+	huge_advise(p, nmemb * size);
+	return p;
+}
+
+static void lzma_huge_free(void *opaque, void *p)
+{
+	(void)opaque;
+	free(p);
+}
+
+static const lzma_allocator lzma_huge = { lzma_huge_alloc, lzma_huge_free, NULL };
+
 static int lzma_common(struct dc_out *o, bool alone, const uint8_t *in,
 		       size_t in_len, bool one, size_t *used)
 {
@@ -294,7 +506,11 @@ static int lzma_common(struct dc_out *o, bool alone, const uint8_t *in,
 	lzma_ret lr;
 	int rc = 0;
 
+	dc_out_expect(o, o->expect ? o->expect :
+			 alone ? lzma_alone_size(in, in_len) : xz_index_size(in, in_len));
+
 restart:
+	s.allocator = &lzma_huge;
 	lr = alone ? lzma_alone_decoder(&s, memlimit)
 		   : lzma_stream_decoder(&s, memlimit, 0);
 	if (lr != LZMA_OK) {
@@ -310,7 +526,7 @@ restart:
 		if (rc < 0)
 			break;
 		ain = in_len - ipos;
-		aout = o->size - o->len;
+		aout = dc_out_step(o);
 		s.next_in = in + ipos;
 		s.avail_in = ain;
 		s.next_out = o->p + o->len;
@@ -395,7 +611,7 @@ restart:
 		if (rc < 0)
 			break;
 		ain = chunk32(in_len - ipos);
-		aout = chunk32(o->size - o->len);
+		aout = (unsigned)dc_out_step(o);
 		s.next_in = (char *)(uintptr_t)(in + ipos);
 		s.avail_in = ain;
 		s.next_out = (char *)(o->p + o->len);
@@ -468,12 +684,48 @@ static bool zstd_window(const uint8_t *b, size_t len, uint64_t *w)
 	return true;
 }
 
+/*
+ * The frame at in[0] in one call straight into the output, when its size is
+ * known (the frame's content size, else for the first frame the
+ * container's) and its window within the limit.  The streaming decoder
+ * copies every byte through a window buffer as large as the frame's window
+ * (64 MiB for Linux's zstd -22 --ultra), which perf showed as page faults
+ * and copies.  True with *took = the frame's bytes on success; false for
+ * the streaming decoder to decode the frame from its start and say what is
+ * wrong.
+ */
+static bool zstd_oneshot(struct dc_out *o, ZSTD_DCtx *dc, const uint8_t *in,
+			 size_t len, int wlog, bool first, size_t *took)
+{
+	unsigned long long n = ZSTD_getFrameContentSize(in, len);
+	uint64_t w;
+	size_t csize, r;
+
+	if (n == ZSTD_CONTENTSIZE_ERROR)
+		return false;
+	if (n == ZSTD_CONTENTSIZE_UNKNOWN)
+		n = first ? o->expect : 0;
+	if (!zstd_window(in, len, &w) || w > (1ULL << wlog))
+		return false;
+	csize = ZSTD_findFrameCompressedSize(in, len);
+	if (ZSTD_isError(csize) || !dc_out_expect(o, n))
+		return false;
+	dc_out_populate(o, (size_t)n);
+	r = ZSTD_decompressDCtx(dc, o->p + o->len, o->size - o->len, in, csize);
+	if (ZSTD_isError(r))
+		return false;
+	o->len += r;
+	*took = csize;
+	return true;
+}
+
 static int zstd_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		    bool one, size_t *used)
 {
 	ZSTD_DStream *ds;
-	size_t ipos = 0, frame = 0;
+	size_t ipos = 0, frame = 0, took;
 	int rc = 0, wlog = DC_ZSTD_WLOG_MIN;
+	bool fresh = true;	/* at the start of a frame */
 
 	/* The window bounds the decoder's memory: zstd's default (128 MiB,
 	 * enough for Linux's zstd -22 --ultra), or the cap when larger. */
@@ -496,6 +748,19 @@ static int zstd_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		ZSTD_outBuffer ob;
 		size_t r;
 
+		if (fresh) {
+			fresh = false;
+			if (zstd_oneshot(o, ds, in + ipos, in_len - ipos, wlog, ipos == 0,
+					 &took)) {
+				ipos += took;
+				if (one || !next_stream(in, in_len, &ipos, zstd_probe))
+					break;
+				frame = ipos;
+				fresh = true;
+				continue;
+			}
+			ZSTD_DCtx_reset(ds, ZSTD_reset_session_only);
+		}
 		rc = dc_out_reserve(o, 1);
 		if (rc < 0)
 			break;
@@ -503,7 +768,7 @@ static int zstd_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		ib.size = in_len;
 		ib.pos = ipos;
 		ob.dst = o->p;
-		ob.size = o->size;
+		ob.size = o->len + dc_out_step(o);
 		ob.pos = o->len;
 		r = ZSTD_decompressStream(ds, &ob, &ib);
 		ipos = ib.pos;
@@ -528,6 +793,7 @@ static int zstd_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 			if (one || !next_stream(in, in_len, &ipos, zstd_probe))
 				break;
 			frame = ipos;
+			fresh = true;
 			continue;	/* the context starts the next frame */
 		}
 		if (ipos == in_len && ob.pos < ob.size) {
@@ -575,6 +841,31 @@ static bool member_next(const uint8_t *b, size_t len)
  * it), or where a block size cannot be one (too large or not decodable)
  * and zero padding, another member's magic or the end stands instead.
  */
+/*
+ * An upper bound of what the legacy blocks from in[4] decompress to: a whole
+ * block per block header, up to the first that cannot be one (zero
+ * padding, a size beyond the bound or the input).  Block headers are a few
+ * per 8 MiB, so the walk is cheap; the result only sizes the buffer.
+ */
+static uint64_t lz4_legacy_bound(const uint8_t *in, size_t in_len, size_t bound)
+{
+	uint64_t n = 0;
+	size_t pos = 4;
+
+	while (in_len - pos >= 4) {
+		uint32_t csize = xb_le32(in + pos);
+
+		pos += 4;
+		if (csize == LZ4_LEGACY_MAGIC)
+			continue;
+		if (csize == 0 || csize > bound || csize > in_len - pos)
+			break;
+		pos += csize;
+		n += LZ4_LEGACY_BLOCK;
+	}
+	return n;
+}
+
 static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 		      bool one, size_t *used)
 {
@@ -583,9 +874,11 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 	const size_t bound = (size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
 
 	*used = 4;
+	if (!o->expect)
+		dc_out_expect(o, lz4_legacy_bound(in, in_len, bound));
 	while (in_len - ipos >= 4) {
 		uint32_t csize = xb_le32(in + ipos);
-		size_t room;
+		size_t room, want;
 		int n;
 
 		if (csize == LZ4_LEGACY_MAGIC && !(one && nblocks)) {
@@ -615,15 +908,37 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 				       csize > bound ? "the block bound" : "the input",
 				       csize > bound ? bound : in_len - ipos);
 		}
-		if (dc_out_reserve(o, LZ4_LEGACY_BLOCK) < 0) {
+		/* A whole block's room, or with a declared size only what
+		 * it leaves (the last block is short): a buffer of the exact
+		 * size does not double for it. */
+		want = LZ4_LEGACY_BLOCK;
+		if (o->expect > o->len - o->base &&
+		    o->expect - (o->len - o->base) < LZ4_LEGACY_BLOCK - DC_SLACK)
+			want = (size_t)(o->expect - (o->len - o->base)) + DC_SLACK;
+		if (dc_out_reserve(o, want) < 0) {
 			*used = ipos;
 			return -o->e->code;
 		}
 		room = o->size - o->len;
 		if (room > LZ4_LEGACY_BLOCK)
 			room = LZ4_LEGACY_BLOCK;
+		/* Every block but the last fills a whole block. */
+		if (want < LZ4_LEGACY_BLOCK || in_len - ipos - csize >= 4)
+			dc_out_populate(o, want < room ? want : room);
 		n = LZ4_decompress_safe((const char *)in + ipos, (char *)o->p + o->len,
 					(int)csize, (int)room);
+		if (n < 0 && room < LZ4_LEGACY_BLOCK && want < LZ4_LEGACY_BLOCK) {
+			/* The declared size was wrong: a whole block's room. */
+			if (dc_out_reserve(o, LZ4_LEGACY_BLOCK) < 0) {
+				*used = ipos;
+				return -o->e->code;
+			}
+			room = o->size - o->len;
+			if (room > LZ4_LEGACY_BLOCK)
+				room = LZ4_LEGACY_BLOCK;
+			n = LZ4_decompress_safe((const char *)in + ipos,
+						(char *)o->p + o->len, (int)csize, (int)room);
+		}
 		if (n < 0) {
 			if (one && nblocks && member_next(in + ipos - 4, in_len - ipos + 4)) {
 				ipos -= 4;
@@ -817,6 +1132,30 @@ static int lzop_header(struct dc_out *o, struct rd *r, uint32_t *flags)
 	return 0;
 }
 
+/*
+ * The sum of the uncompressed sizes the blocks from r->pos declare, up to
+ * the end marker or the first block header that does not fit the input:
+ * only the size of the output buffer (the blocks are checked as they are
+ * decoded).  lzop's 256 KiB blocks make this a walk of a few hundred
+ * headers.
+ */
+static uint64_t lzop_total(const struct rd *at, uint32_t flags)
+{
+	struct rd r = *at;
+	size_t dsums = (flags & LZOP_ADLER32_D ? 4 : 0) + (flags & LZOP_CRC32_D ? 4 : 0);
+	size_t csums = (flags & LZOP_ADLER32_C ? 4 : 0) + (flags & LZOP_CRC32_C ? 4 : 0);
+	const uint8_t *p;
+	uint32_t dlen, clen;
+	uint64_t n = 0;
+
+	while (rd_be32(&r, &dlen) && dlen != 0 && dlen <= LZOP_MAX_BLOCK &&
+	       rd_be32(&r, &clen) && clen != 0 && clen <= dlen &&
+	       rd_take(&r, dsums + (clen < dlen ? csums : 0), &p) &&
+	       rd_take(&r, clen, &p))
+		n += dlen;
+	return n;
+}
+
 static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		   bool one, size_t *used)
 {
@@ -834,6 +1173,8 @@ static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 	if (!lzo_probe(in, in_len))
 		return dc_corrupt(o, "bad magic", 0);
 	rc = lzop_header(o, &r, &flags);
+	if (rc == 0 && !o->expect)
+		dc_out_expect(o, lzop_total(&r, flags));
 	for (; rc == 0; nblock++) {
 		const uint8_t *dsum_at, *data;
 		size_t dsum_pos, blk = r.pos;
@@ -894,6 +1235,7 @@ static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		rc = dc_out_reserve(o, dlen);
 		if (rc < 0)
 			break;
+		dc_out_populate(o, dlen);
 		if (clen == dlen) {
 			memcpy(o->p + o->len, data, dlen);	/* stored block */
 		} else {
@@ -924,17 +1266,27 @@ static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 
 /* ---- the table ---- */
 
+/* Decode all of in with run; expect: the declared size or 0. */
+static int dc_whole(dc_run_fn run, const char *fmt, const char *name,
+		    const uint8_t *in, size_t in_len, uint64_t cap, uint64_t expect,
+		    uint8_t **out, size_t *out_len, struct xb_err *e)
+{
+	struct dc_out o;
+	size_t used;
+
+	dc_out_init(&o, name, fmt, in_len, cap, e);
+	o.expect = expect;
+	dc_out_expect(&o, expect);
+	return dc_out_finish(&o, run(&o, in, in_len, false, &used), out, out_len);
+}
+
 #define DC_WHOLE(f)							\
 static int f##_decompress(const char *name, const uint8_t *in,		\
 			  size_t in_len, uint64_t cap, uint8_t **out,	\
 			  size_t *out_len, struct xb_err *e)		\
 {									\
-	struct dc_out o;						\
-	size_t used;							\
-									\
-	dc_out_init(&o, name, #f, in_len, cap, e);			\
-	return dc_out_finish(&o, f##_run(&o, in, in_len, false, &used),	\
-			     out, out_len);				\
+	return dc_whole(f##_run, #f, name, in, in_len, cap, 0, out,	\
+			out_len, e);					\
 }
 DC_WHOLE(gzip)
 DC_WHOLE(xz)
@@ -979,20 +1331,39 @@ const struct dc_format *dc_find(const char *name)
 	return NULL;
 }
 
+/* The decoder of f, or NULL. */
+static dc_run_fn dc_run_of(const struct dc_format *f)
+{
+	for (size_t i = 0; i < XB_ARRAY_SIZE(dc_runs); i++)
+		if (&dc_formats[i] == f)
+			return dc_runs[i];
+	return NULL;
+}
+
+int dc_decompress(const struct dc_format *f, const char *name, const uint8_t *in,
+		  size_t in_len, uint64_t cap, uint64_t expect, uint8_t **out,
+		  size_t *out_len, struct xb_err *e)
+{
+	dc_run_fn run = dc_run_of(f);
+
+	if (!run)
+		return xb_fail(e, XB_EINTERNAL, "%s: unknown decompressor", name);
+	return dc_whole(run, f->name, name, in, in_len, cap, expect, out, out_len, e);
+}
+
 int dc_run_one(const struct dc_format *f, struct dc_out *o, const uint8_t *in,
 	       size_t in_len, size_t *used)
 {
-	size_t i = 0;
+	dc_run_fn run = dc_run_of(f);
 
 	*used = 0;
-	while (i < XB_ARRAY_SIZE(dc_runs) && &dc_formats[i] != f)
-		i++;
-	if (i == XB_ARRAY_SIZE(dc_runs))
+	if (!run)
 		return xb_fail(o->e, XB_EINTERNAL, "%s: unknown decompressor", o->name);
 	o->fmt = f->name;
 	o->base = o->len;
 	o->over_cap = false;
-	return dc_runs[i](o, in, in_len, true, used);
+	o->expect = 0;
+	return run(o, in, in_len, true, used);
 }
 
 int dc_stream(const struct dc_format *f, const char *name, const uint8_t *in,

@@ -146,6 +146,16 @@ struct dc_format {
 };
 
 /*
+ * f->decompress with a size the container declares: expect is the
+ * decompressed size a bzImage payload's trailer states (0: unknown).  It
+ * only sizes the output buffer once instead of growing it, never beyond
+ * cap; a wrong value costs time, not correctness.
+ */
+int dc_decompress(const struct dc_format *f, const char *name, const uint8_t *in,
+		  size_t in_len, uint64_t cap, uint64_t expect, uint8_t **out,
+		  size_t *out_len, struct xb_err *e);
+
+/*
  * Decompress the ONE stream of format f that starts in[0] (a gzip member,
  * an xz stream, a zstd frame, a bzip2 stream, an lzop file, an lz4 frame,
  * or a legacy lz4 frame up to a repeated magic, zero padding or another

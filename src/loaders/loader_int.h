@@ -56,8 +56,13 @@ struct dc_out {
 	size_t len;	/* bytes produced */
 	size_t base;	/* len when the current stream started */
 	size_t size;	/* bytes allocated */
+	size_t populated;	/* p[0, populated) is faulted in already */
 	size_t limit;	/* cap + 1 */
 	size_t hint;	/* first allocation: a guess from the input size */
+	/* The decompressed size the container declares (the bzImage payload's
+	 * trailer), 0 when unknown.  Untrusted: it sizes the first allocation
+	 * (never beyond the cap), nothing else. */
+	uint64_t expect;
 	uint64_t cap;
 	bool over_cap;	/* the last failure was the cap */
 	const char *name, *fmt;
