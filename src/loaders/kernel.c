@@ -126,7 +126,7 @@ int kernel_load_part(const struct kernel_image *img, uint8_t *dst,
 		     uint64_t off, uint64_t len, struct xb_err *e)
 {
 	unsigned order[XB_MAX_SEGS];
-	uint64_t span, pos = 0, end;
+	uint64_t span, pos = 0, end, z;
 	unsigned n = img->nsegs;
 
 	if (n == 0 || n > XB_MAX_SEGS || img->pend < img->pstart)
@@ -147,8 +147,10 @@ int kernel_load_part(const struct kernel_image *img, uint8_t *dst,
 		order[j] = i;
 	}
 	/* Gaps between segments, p_memsz beyond p_filesz and everything past
-	 * the kernel are zero: the guest must not see stale bytes. */
-	memset(dst, 0, (size_t)len);
+	 * the kernel are zero: the guest must not see stale bytes.  Only those
+	 * are zeroed (z: the window is written below it), not the bytes the
+	 * segments' file data then overwrites. */
+	z = off;
 	for (unsigned k = 0; k < n; k++) {
 		const struct kernel_seg *s = &img->segs[order[k]];
 		uint64_t soff = s->paddr - img->pstart, from, to;
@@ -165,10 +167,15 @@ int kernel_load_part(const struct kernel_image *img, uint8_t *dst,
 		/* The file bytes of this segment that fall in the window. */
 		from = soff > off ? soff : off;
 		to = soff + s->filesz < end ? soff + s->filesz : end;
-		if (from < to)
+		if (from < to) {
+			/* from >= z: segments in p_paddr order do not overlap. */
+			memset(dst + (z - off), 0, (size_t)(from - z));
 			memcpy(dst + (from - off), img->elf + s->offset + (from - soff),
 			       (size_t)(to - from));
+			z = to;
+		}
 	}
+	memset(dst + (z - off), 0, (size_t)(end - z));
 	return 0;
 }
 

@@ -627,6 +627,29 @@ static void test_kernel_load(void)
 	}
 	CHECK_EQ(bad, 0);
 	CHECK_EQ(dst[span], 0xee);	/* nothing written past the kernel */
+	/* Windows of every alignment, also past the kernel's end: each byte
+	 * written (stale bytes replaced) and equal to the whole load. */
+	{
+		uint64_t whole = span + 0x2000;
+		uint8_t *ref = calloc(1, whole), *w = malloc(whole + 1);
+		static const uint64_t lens[] = { 1, 0x7f, 0x1000, 0x2345, 0x9000 };
+
+		REQUIRE(ref && w);
+		memcpy(ref, dst, span);
+		bad = 0;
+		for (uint64_t off = 0; off < whole; off += 0x3e1) {
+			for (unsigned k = 0; k < XB_ARRAY_SIZE(lens); k++) {
+				uint64_t len = lens[k] < whole - off ? lens[k] : whole - off;
+
+				memset(w, 0xee, len + 1);
+				REQUIRE(kernel_load_part(&p.img, w, off, len, &e) == 0);
+				bad += memcmp(w, ref + off, len) != 0 || w[len] != 0xee;
+			}
+		}
+		CHECK_EQ(bad, 0);
+		free(ref);
+		free(w);
+	}
 	free(dst);
 	kernel_image_free(&p.img);
 	free(o.b);
