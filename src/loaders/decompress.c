@@ -145,7 +145,8 @@ static void dc_out_populate(struct dc_out *o, size_t n)
 /*
  * Ask for transparent huge pages on a large buffer: where the kernel has
  * them, one fault per 2 MiB instead of 512 (`make bench`: lz4 twice as
- * fast); elsewhere (a Xen PV dom0 has none) a no-op.  The whole pages the
+ * fast, zstd and gzip a quarter faster); elsewhere (a Xen PV dom0 has
+ * none) a no-op.  The whole pages the
  * allocation spans are advised, its malloc header too: advising part of a
  * mapping splits it, and realloc() can then no longer move it with
  * mremap() but copies it (seen as a doubled peak RSS).
@@ -166,7 +167,33 @@ static void huge_advise(void *p, size_t n)
 
 static void dc_out_huge(struct dc_out *o)
 {
-	huge_advise(o->p, o->size);
+	if (o->huge)
+		huge_advise(o->p, o->size);
+}
+
+/* A decoder that writes its output in large pieces at once (one-shot
+ * calls, blocks of up to 8 MiB): huge pages for it.  Streaming decoders
+ * (zlib, bzip2, liblzma) write slowly; a 2 MiB page zeroed in one go is out
+ * of the cache before they reach its end (`make bench`: bzip2 and xz a few
+ * per cent slower with it), so they keep small pages. */
+static void dc_out_want_huge(struct dc_out *o)
+{
+	o->huge = true;
+	dc_out_huge(o);
+}
+
+/*
+ * Before a one-shot decoder writes the n bytes an untrusted field announces
+ * from in_len bytes of input: populate no more than DC_RATIO times the
+ * input (kernels compress 4:1 to 8:1), so that a lying field cannot make
+ * memory resident before the data shows it (the rest faults as usual).
+ */
+#define DC_RATIO 64u
+static void dc_out_populate_for(struct dc_out *o, uint64_t n, size_t in_len)
+{
+	uint64_t most = (uint64_t)in_len * DC_RATIO;
+
+	dc_out_populate(o, (size_t)(n < most ? n : most));
 }
 
 /* Output room for one call of a streaming decoder: at most DC_STEP bytes,
@@ -333,9 +360,13 @@ static bool gzip_deflate(struct dc_out *o, const uint8_t *in, size_t in_len,
 
 	if (!n && in_len >= 18)	/* 10-byte header, empty deflate, trailer */
 		n = xb_le32(in + in_len - 4);
-	if (!dc_out_expect(o, n) || !(d = libdeflate_alloc_decompressor()))
+	/* Deflate expands at most 1032:1 (a 258-byte match in 2 bits): a
+	 * larger size is not this member's. */
+	if (n / 1032 > in_len || !dc_out_expect(o, n) ||
+	    !(d = libdeflate_alloc_decompressor()))
 		return false;
-	dc_out_populate(o, (size_t)n);
+	dc_out_want_huge(o);
+	dc_out_populate_for(o, n, in_len);
 	r = libdeflate_gzip_decompress_ex(d, in, in_len, o->p + o->len, o->size - o->len,
 					  &in_used, &out_used);
 	libdeflate_free_decompressor(d);
@@ -471,32 +502,6 @@ static uint64_t xz_index_size(const uint8_t *in, size_t len)
 	return n;
 }
 
-/*
- * liblzma decodes into a dictionary buffer as large as the stream's
- * dictionary (32 MiB for a Linux kernel, 64 MiB for lzma -9) and copies out
- * of it; perf showed the faults of that buffer next to those of the output.
- * Huge pages for it too (see huge_advise).
- */
-static void *lzma_huge_alloc(void *opaque, size_t nmemb, size_t size)
-{
-	void *p;
-
-	(void)opaque;
-	if (size && nmemb > SIZE_MAX / size)
-		return NULL;
-	p = malloc(nmemb * size);
-	huge_advise(p, nmemb * size);
-	return p;
-}
-
-static void lzma_huge_free(void *opaque, void *p)
-{
-	(void)opaque;
-	free(p);
-}
-
-static const lzma_allocator lzma_huge = { lzma_huge_alloc, lzma_huge_free, NULL };
-
 static int lzma_common(struct dc_out *o, bool alone, const uint8_t *in,
 		       size_t in_len, bool one, size_t *used)
 {
@@ -510,7 +515,6 @@ static int lzma_common(struct dc_out *o, bool alone, const uint8_t *in,
 			 alone ? lzma_alone_size(in, in_len) : xz_index_size(in, in_len));
 
 restart:
-	s.allocator = &lzma_huge;
 	lr = alone ? lzma_alone_decoder(&s, memlimit)
 		   : lzma_stream_decoder(&s, memlimit, 0);
 	if (lr != LZMA_OK) {
@@ -710,7 +714,8 @@ static bool zstd_oneshot(struct dc_out *o, ZSTD_DCtx *dc, const uint8_t *in,
 	csize = ZSTD_findFrameCompressedSize(in, len);
 	if (ZSTD_isError(csize) || !dc_out_expect(o, n))
 		return false;
-	dc_out_populate(o, (size_t)n);
+	dc_out_want_huge(o);
+	dc_out_populate_for(o, n, csize);
 	r = ZSTD_decompressDCtx(dc, o->p + o->len, o->size - o->len, in, csize);
 	if (ZSTD_isError(r))
 		return false;
@@ -924,7 +929,7 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 			room = LZ4_LEGACY_BLOCK;
 		/* Every block but the last fills a whole block. */
 		if (want < LZ4_LEGACY_BLOCK || in_len - ipos - csize >= 4)
-			dc_out_populate(o, want < room ? want : room);
+			dc_out_populate_for(o, want < room ? want : room, csize);
 		n = LZ4_decompress_safe((const char *)in + ipos, (char *)o->p + o->len,
 					(int)csize, (int)room);
 		if (n < 0 && room < LZ4_LEGACY_BLOCK && want < LZ4_LEGACY_BLOCK) {
@@ -1025,6 +1030,7 @@ static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len,
 static int lz4_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		   bool one, size_t *used)
 {
+	dc_out_want_huge(o);
 	if (in_len >= 4 && xb_le32(in) == LZ4_LEGACY_MAGIC)
 		return lz4_legacy(o, in, in_len, one, used);
 	return lz4_frame(o, in, in_len, one, used);
@@ -1167,6 +1173,7 @@ static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 
 	(void)one;	/* one lzop file either way; what follows is ignored */
 	*used = 0;
+	dc_out_want_huge(o);
 	if (lzo_init() != LZO_E_OK)
 		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot initialise liblzo2",
 			       o->name, o->fmt);
@@ -1235,7 +1242,7 @@ static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		rc = dc_out_reserve(o, dlen);
 		if (rc < 0)
 			break;
-		dc_out_populate(o, dlen);
+		dc_out_populate_for(o, dlen, clen);
 		if (clen == dlen) {
 			memcpy(o->p + o->len, data, dlen);	/* stored block */
 		} else {

@@ -65,6 +65,7 @@ struct dc_out {
 	uint64_t expect;
 	uint64_t cap;
 	bool over_cap;	/* the last failure was the cap */
+	bool huge;	/* a decoder that wants huge pages wrote into it */
 	const char *name, *fmt;
 	struct xb_err *e;
 };

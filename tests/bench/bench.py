@@ -373,10 +373,10 @@ What stands between xbuild and the tools (perf, `tests/bench`):
   it); the tools write through a small buffer they reuse. Faulting fresh
   pages in was the largest cost after the decoders themselves (70%% of the lz4
   run before this work). xbuild faults each step of output in with
-  `MADV_POPULATE_WRITE` and asks for transparent huge pages on large buffers
-  (and on liblzma's dictionary): where the kernel has THP (this machine), one
-  fault per 2 MiB; a Xen PV dom0 has no THP: the "without THP" column is
-  that case.
+  `MADV_POPULATE_WRITE`, and asks for transparent huge pages where a decoder
+  writes large pieces at once (libdeflate, zstd's one-shot decoder, lz4 and
+  lzo blocks): where the kernel has THP (this machine), one fault per 2 MiB.
+  A Xen PV dom0 has no THP: the "without THP" column is that case.
 - xz, lzma and bzip2 run the same library code as their tools; liblzma
   decodes into its dictionary and copies out, into memory xbuild keeps.
 - xbuild's start-up (26 shared libraries, libxenctrl and libxml2 with ICU

@@ -33,4 +33,24 @@ peak "xbuild: @T@/bomb.gz: gzip: decompressed size exceeds limit (67108864 bytes
 peak "xbuild: @T@/bomb.xz: xz: decompressed size exceeds limit (8388608 bytes)" \
 	"$XBUILD" inspect --max-decompressed 8 "$T/bomb.xz"
 [ "$r" -lt $((8 * 1024 + allow)) ] || fail "xz bomb at 8 MiB: peak $r KiB"
+# A size field that lies sizes the buffer only (virtual memory): a zstd
+# frame of 16 MiB of zeros whose content size says 1000 MiB is refused with
+# a peak RSS far below 1000 MiB.
+if command -v zstd >/dev/null; then
+	head -c 16M /dev/zero >"$T/z"	# a file: zstd then writes the content size
+	zstd -q -3 -f "$T/z" -o "$T/z.zst" && rm -f "$T/z"
+	python3 - "$T/z.zst" <<'PY' || fail "cannot patch the zstd frame's content size"
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+fhd = b[4]
+at = 5 + (0 if fhd & 0x20 else 1) + (0, 1, 2, 4)[fhd & 3]
+n = (0 if not fhd & 0x20 else 1, 2, 4, 8)[fhd >> 6]
+assert n == 4 and struct.unpack_from("<I", b, at)[0] == 16 << 20, (fhd, n)
+struct.pack_into("<I", b, at, 1000 << 20)
+open(sys.argv[1], "wb").write(b)
+PY
+	peak "xbuild: @T@/z.zst: zstd: corrupt data at input offset @N@ (@*@)" \
+		"$XBUILD" inspect "$T/z.zst"
+	[ "$r" -lt $((16 * 1024 + allow)) ] || fail "zstd content size lie: peak $r KiB"
+fi
 finish
