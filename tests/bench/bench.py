@@ -403,8 +403,17 @@ xz decoding.
 """ % (started, mach, args.pairs, human(limit), decode_table(dec, elf_len), plan_table(deb),
        plan_table(classic),
        "![plan CPU time and peak RSS against guest memory](%s)" % png if have_png else "(no plot: gnuplot missing)")
+    # Keep the section `make bench-xen` writes (between its markers).
+    keep = ""
+    try:
+        old = open("BENCHMARKS.md").read()
+        b, e = old.find("<!-- bench-xen begin"), old.find("<!-- bench-xen end -->")
+        if 0 <= b < e:
+            keep = "\n" + old[b:e + len("<!-- bench-xen end -->")] + "\n"
+    except FileNotFoundError:
+        pass
     with open("BENCHMARKS.md", "w") as f:
-        f.write(doc)
+        f.write(doc.rstrip("\n") + "\n" + keep)
     print("bench: wrote BENCHMARKS.md%s" % (" and " + png if have_png else ""))
 
 
