@@ -37,8 +37,17 @@ static int read_whole(const char *path, int fd, size_t size, struct cli_file *f,
 
 		if (r < 0 && errno == EINTR)
 			continue;
-		if (r <= 0) {
-			int err = r < 0 ? errno : EIO;
+		if (r == 0) {
+			/* sysfs attributes say 4096 bytes and hold a few */
+			free(b);
+			return xb_fail(e, XB_EINPUT,
+				       "%s: the file ended after %zu of the %zu bytes its size "
+				       "promised (a file that changes as it is read, as in /sys "
+				       "or /proc, is no kernel, initrd or config)",
+				       path, got, size);
+		}
+		if (r < 0) {
+			int err = errno;
 
 			free(b);
 			return xb_fail(e, XB_EINPUT, "%s: read failed: %s",

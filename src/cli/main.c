@@ -378,6 +378,21 @@ static void on_signal(int sig)
 	_exit(128 + sig);
 }
 
+/*
+ * Input files are mapped (input.c): if one shrinks while xbuild reads it,
+ * the access faults.  Say so and exit 2; a domain already created keeps
+ * its builder's mark, so the next `xbuild gc` or `run` removes it.
+ */
+static void on_sigbus(int sig)
+{
+	static const char msg[] =
+		"xbuild: an input file shrank while xbuild was reading it (SIGBUS)\n";
+
+	(void)sig;
+	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	_exit(XB_EINPUT);
+}
+
 static void catch_signals(const struct cli *c)
 {
 	struct sigaction sa;
@@ -396,6 +411,8 @@ static void catch_signals(const struct cli *c)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_sigbus;
+	sigaction(SIGBUS, &sa, NULL);
 }
 
 static int (*const run_cmd[C_COUNT])(struct cli *c) = {
