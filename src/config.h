@@ -11,31 +11,32 @@
 #include "xb.h"
 
 #define XB_NAME_MAX 64
-#define XB_CMDLINE_MAX 1024	/* start_info.cmd_line incl. its NUL */
-#define XB_MEMORY_MAX_MB 16777216ULL	/* 16 TiB, for memory/maxmem */
+#define XB_CMDLINE_MAX 1024 /* start_info.cmd_line incl. its NUL */
+#define XB_MEMORY_MAX_MB 16777216ULL /* 16 TiB, for memory/maxmem */
 #define XB_VCPUS_MAX 512
-#define XB_CONFIG_MAX (1u << 20)	/* config files larger than 1 MiB are refused */
-#define XB_ACTION_MAX 24	/* on_*: longest is "coredump-restart" */
+#define XB_CONFIG_MAX \
+	(1u << 20) /* config files larger than 1 MiB are refused */
+#define XB_ACTION_MAX 24 /* on_*: longest is "coredump-restart" */
 #define XB_MEMORY_DEFAULT_MB 128
 /* The one default cap on any decompressed kernel or initrd (1 GiB).  The
  * same text as the older copy in src/loaders/loader.h, which can go. */
 #define XB_DEFAULT_MAX_DECOMP (1ULL << 30)
 
-struct cfg_origin;		/* src/cli/config_int.h */
+struct cfg_origin; /* src/cli/config_int.h */
 
 struct dom_config {
-	char *source;		/* the config's file name, for messages */
-	char name[XB_NAME_MAX];	/* required, [A-Za-z0-9_.-], < 64 chars */
-	uint64_t memory_mb;	/* "memory", default 128 */
-	uint64_t maxmem_mb;	/* "maxmem", default = memory */
-	unsigned vcpus;		/* "vcpus", default 1 */
-	unsigned maxvcpus;	/* "maxvcpus", default = vcpus */
-	char *kernel;		/* required path */
-	char *ramdisk;		/* optional path, NULL when absent */
+	char *source; /* the config's file name, for messages */
+	char name[XB_NAME_MAX]; /* required, [A-Za-z0-9_.-], < 64 chars */
+	uint64_t memory_mb; /* "memory", default 128 */
+	uint64_t maxmem_mb; /* "maxmem", default = memory */
+	unsigned vcpus; /* "vcpus", default 1 */
+	unsigned maxvcpus; /* "maxvcpus", default = vcpus */
+	char *kernel; /* required path */
+	char *ramdisk; /* optional path, NULL when absent */
 	/* The guest command line after xl's rules: cmdline, else
 	 * "root=ROOT EXTRA".  NULL when none.  Checked < 1024 bytes. */
 	char *cmdline;
-	bool ramdisk_decompress;/* "ramdisk_decompress", default true */
+	bool ramdisk_decompress; /* "ramdisk_decompress", default true */
 	bool has_uuid;
 	uint8_t uuid[16];
 	char on_poweroff[XB_ACTION_MAX]; /* "destroy", "restart", "preserve", ... */
@@ -49,7 +50,7 @@ struct dom_config {
 	/* Domain creation limits, as xl.cfg's keys; 0: xl's default (the
 	 * highest grant version the hypervisor offers, its default grant
 	 * and maptrack frames, 1023 event channels). */
-	unsigned max_grant_version;	/* 1 or 2 */
+	unsigned max_grant_version; /* 1 or 2 */
 	unsigned max_grant_frames;
 	unsigned max_maptrack_frames;
 	unsigned max_event_channels;

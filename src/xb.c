@@ -19,7 +19,7 @@ void xb_shorten(char *dst, size_t cap, const char *s)
 		snprintf(dst, cap, "%s", s);
 		return;
 	}
-	keep = cap - sizeof(cut);	/* bytes of s kept, NUL counted */
+	keep = cap - sizeof(cut); /* bytes of s kept, NUL counted */
 	head = keep / 2;
 	memcpy(dst, s, head);
 	memcpy(dst + head, cut, sizeof(cut) - 1);
@@ -31,8 +31,8 @@ void xb_shorten(char *dst, size_t cap, const char *s)
 /* Format into e->msg; a message too long for it loses its middle, never
  * its end, which says what went wrong (a long path must not hide
  * "File name too long"). */
-__attribute__((format(printf, 2, 0)))
-static void set_msg(struct xb_err *e, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void
+set_msg(struct xb_err *e, const char *fmt, va_list ap)
 	__attribute__((format(printf, 2, 0)));
 static void set_msg(struct xb_err *e, const char *fmt, va_list ap)
 {
@@ -56,7 +56,7 @@ int xb_fail(struct xb_err *e, int code, const char *fmt, ...)
 
 	if (!e)
 		return -code;
-	if (e->code)		/* keep the innermost cause */
+	if (e->code) /* keep the innermost cause */
 		return -e->code;
 	e->code = code;
 	va_start(ap, fmt);
@@ -90,19 +90,20 @@ void xb_err_clear(struct xb_err *e)
  * count suffix, so that a repeat only rewrites the suffix in place.
  */
 #define WARN_MSG_MAX 512
-#define WARN_SUFFIX_MAX 48	/* " (and 18,446,744,073,709,551,615 more times)" */
+#define WARN_SUFFIX_MAX 48 /* " (and 18,446,744,073,709,551,615 more times)" */
 #define WARN_KEY_MAX 96
 
 struct xb_warn_meta {
-	char key[WARN_KEY_MAX];	/* "" when not coalesced */
-	size_t base;		/* length of the message without the suffix */
+	char key[WARN_KEY_MAX]; /* "" when not coalesced */
+	size_t base; /* length of the message without the suffix */
 	uint64_t times;
 };
 
 const char *xb_fmt_count(uint64_t n, char *buf, size_t size)
 {
 	char digits[24];
-	int nd = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
+	int nd =
+		snprintf(digits, sizeof(digits), "%llu", (unsigned long long)n);
 	size_t o = 0;
 
 	for (int i = 0; i < nd && o + 2 < size; i++) {
@@ -122,7 +123,8 @@ static void warn_render(struct xb_warnings *w, size_t i)
 
 	w->v[i][m->base] = '\0';
 	if (m->times > 1)
-		snprintf(w->v[i] + m->base, WARN_SUFFIX_MAX, " (and %s more time%s)",
+		snprintf(w->v[i] + m->base, WARN_SUFFIX_MAX,
+			 " (and %s more time%s)",
 			 xb_fmt_count(m->times - 1, num, sizeof(num)),
 			 m->times == 2 ? "" : "s");
 }
@@ -171,7 +173,8 @@ static int warn_drop(struct xb_warnings *w, uint64_t times)
 
 	if (xb_add_ovf(w->dropped, times, &w->dropped))
 		w->dropped = UINT64_MAX;
-	snprintf(text, sizeof(text), "... and %s more warning%s (only the first "
+	snprintf(text, sizeof(text),
+		 "... and %s more warning%s (only the first "
 		 "%d distinct ones are shown)",
 		 xb_fmt_count(w->dropped, num, sizeof(num)),
 		 w->dropped == 1 ? "" : "s", XB_WARN_KEEP);
@@ -185,7 +188,8 @@ static int warn_drop(struct xb_warnings *w, uint64_t times)
 }
 
 static int vwarn(struct xb_warnings *w, const char *key, uint64_t times,
-		 const char *fmt, va_list ap) __attribute__((format(printf, 4, 0)));
+		 const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
 
 static int vwarn(struct xb_warnings *w, const char *key, uint64_t times,
 		 const char *fmt, va_list ap)
@@ -265,7 +269,7 @@ int xb_parse_u64(const char *s, size_t len, unsigned flags, uint64_t max,
 			base = 16;
 			i = 2;
 			if (len == 2)
-				return XB_NUM_SYNTAX;	/* "0x" */
+				return XB_NUM_SYNTAX; /* "0x" */
 		} else {
 			base = 8;
 			i = 1;
@@ -286,7 +290,8 @@ int xb_parse_u64(const char *s, size_t len, unsigned flags, uint64_t max,
 		if (d >= base)
 			return XB_NUM_SYNTAX;
 		/* Keep reading after an overflow: "99...9x" is a syntax error. */
-		if (xb_mul_ovf(r, (uint64_t)base, &r) || xb_add_ovf(r, (uint64_t)d, &r))
+		if (xb_mul_ovf(r, (uint64_t)base, &r) ||
+		    xb_add_ovf(r, (uint64_t)d, &r))
 			range = true;
 	}
 	if (range || r > max)
@@ -370,7 +375,9 @@ bool xb_uuid_parse(const char *s, uint8_t uuid[16])
 
 void xb_uuid_str(const uint8_t u[16], char out[37])
 {
-	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
-		 "%02x%02x%02x%02x%02x%02x", u[0], u[1], u[2], u[3], u[4], u[5],
-		 u[6], u[7], u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+	snprintf(out, 37,
+		 "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-"
+		 "%02x%02x%02x%02x%02x%02x",
+		 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7], u[8], u[9],
+		 u[10], u[11], u[12], u[13], u[14], u[15]);
 }

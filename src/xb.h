@@ -17,17 +17,18 @@
 /* Exit codes, stable (documented in xbuild(1)). */
 enum xb_exit {
 	XB_OK = 0,
-	XB_EUSAGE = 1,    /* the command line was wrong */
-	XB_EINPUT = 2,    /* bad config, kernel or initrd: input the user must fix */
-	XB_EHV = 3,       /* the hypervisor refused or failed */
+	XB_EUSAGE = 1, /* the command line was wrong */
+	XB_EINPUT =
+		2, /* bad config, kernel or initrd: input the user must fix */
+	XB_EHV = 3, /* the hypervisor refused or failed */
 	XB_EINTERNAL = 4, /* a bug or a host resource failure (out of memory) */
 };
 
 #define XB_MSG_MAX 1024
 
 struct xb_err {
-	int code;		/* an enum xb_exit value, 0 while no error */
-	char msg[XB_MSG_MAX];	/* "file: what: field (numbers)" */
+	int code; /* an enum xb_exit value, 0 while no error */
+	char msg[XB_MSG_MAX]; /* "file: what: field (numbers)" */
 };
 
 /*
@@ -55,14 +56,14 @@ void xb_shorten(char *dst, size_t cap, const char *s);
  */
 #define XB_WARN_KEEP 100
 
-struct xb_warn_meta;		/* xb.c */
+struct xb_warn_meta; /* xb.c */
 struct xb_warnings {
-	char **v;		/* the messages, NUL-terminated */
+	char **v; /* the messages, NUL-terminated */
 	size_t n;
 	/* internal to xb.c */
-	struct xb_warn_meta *meta;	/* per message: key, repeat count */
+	struct xb_warn_meta *meta; /* per message: key, repeat count */
 	size_t cap;
-	uint64_t dropped;	/* warnings beyond XB_WARN_KEEP distinct ones */
+	uint64_t dropped; /* warnings beyond XB_WARN_KEEP distinct ones */
 };
 /* Record a warning that is not coalesced.  0 or -XB_EINTERNAL (no memory). */
 int xb_warn(struct xb_warnings *w, const char *fmt, ...)
@@ -74,8 +75,7 @@ int xb_warn(struct xb_warnings *w, const char *fmt, ...)
  * format fmt.  key NULL: as xb_warn().  0 or -XB_EINTERNAL.
  */
 int xb_warn_key(struct xb_warnings *w, const char *key, uint64_t times,
-		const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+		const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 void xb_warnings_free(struct xb_warnings *w);
 /* The key message i was recorded with (xb_warn_key), NULL when none
  * (xb_warn, the summary of dropped warnings).  For --json output. */
@@ -96,9 +96,9 @@ const char *xb_warning_key(const struct xb_warnings *w, size_t i);
 #define XB_NUM_DEC 0u
 #define XB_NUM_C 1u
 enum xb_num_err {
-	XB_NUM_EMPTY = -1,	/* no characters */
-	XB_NUM_SYNTAX = -2,	/* not a number of the accepted form */
-	XB_NUM_RANGE = -3,	/* a number, larger than max */
+	XB_NUM_EMPTY = -1, /* no characters */
+	XB_NUM_SYNTAX = -2, /* not a number of the accepted form */
+	XB_NUM_RANGE = -3, /* a number, larger than max */
 };
 int xb_parse_u64(const char *s, size_t len, unsigned flags, uint64_t max,
 		 uint64_t *out);

@@ -14,7 +14,7 @@
 
 #include "pagetable.h"
 
-#define DEFAULT_EVTCHN_PORTS 1023	/* xl's max_event_channels */
+#define DEFAULT_EVTCHN_PORTS 1023 /* xl's max_event_channels */
 
 void dom_init(struct dom *d, const struct dom_config *cfg)
 {
@@ -58,7 +58,8 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 		return 0;
 	if (initrd->len == 0)
 		return xb_fail(&d->err, XB_EINPUT,
-			       "%s: the ramdisk is empty (0 bytes)", initrd->name);
+			       "%s: the ramdisk is empty (0 bytes)",
+			       initrd->name);
 	d->has_initrd = true;
 	d->initrd_file_len = initrd->len;
 	d->initrd = initrd->buf;
@@ -70,7 +71,8 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 				   c->max_decompressed, &ii, &d->err);
 		if (rc < 0)
 			return rc;
-		snprintf(d->initrd_format, sizeof(d->initrd_format), "%s", ii.format);
+		snprintf(d->initrd_format, sizeof(d->initrd_format), "%s",
+			 ii.format);
 		d->initrd_owned = ii.owned;
 		d->initrd = ii.data;
 		d->initrd_len = ii.len;
@@ -110,7 +112,7 @@ int dom_choose_uuid(struct dom *d)
 	} else if (getrandom(d->uuid, sizeof(d->uuid), 0) != sizeof(d->uuid)) {
 		return xb_fail(&d->err, XB_EINTERNAL, "getrandom failed");
 	} else {
-		d->uuid[6] = (d->uuid[6] & 0x0f) | 0x40;	/* version 4 */
+		d->uuid[6] = (d->uuid[6] & 0x0f) | 0x40; /* version 4 */
 		d->uuid[8] = (d->uuid[8] & 0x3f) | 0x80;
 	}
 	d->has_uuid = true;
@@ -144,8 +146,9 @@ int dom_create(struct dom *d)
 		.pae = d->gp->addr32,
 		.max_vcpus = c->maxvcpus ? c->maxvcpus : 1,
 		/* As xl: absent keys leave Xen's defaults (0 here). */
-		.max_evtchn_port = c->max_event_channels ? c->max_event_channels
-							 : DEFAULT_EVTCHN_PORTS,
+		.max_evtchn_port = c->max_event_channels ?
+					   c->max_event_channels :
+					   DEFAULT_EVTCHN_PORTS,
 		.max_grant_frames = c->max_grant_frames,
 		.max_maptrack_frames = c->max_maptrack_frames,
 		.max_grant_version = c->max_grant_version,
@@ -162,8 +165,10 @@ int dom_create(struct dom *d)
 		return rc;
 	d->created = true;
 	return hv_set_max_mem(d->hv, d->domid,
-				  (c->maxmem_mb > c->memory_mb ? c->maxmem_mb :
-				   c->memory_mb) << 10, &d->err);
+			      (c->maxmem_mb > c->memory_mb ? c->maxmem_mb :
+							     c->memory_mb)
+				      << 10,
+			      &d->err);
 }
 
 /* ---- writing guest memory ---- */
@@ -191,8 +196,9 @@ static uint8_t *map_pfns(struct dom *d, uint64_t pfn, uint64_t pages,
 {
 	if (pages == 0 || pfn > d->layout.nr_pages ||
 	    pages > d->layout.nr_pages - pfn || pages > d->hv->map_chunk) {
-		xb_fail(&d->err, XB_EINTERNAL, "map: pfns %#" PRIx64 "+%" PRIu64
-			" outside the guest", pfn, pages);
+		xb_fail(&d->err, XB_EINTERNAL,
+			"map: pfns %#" PRIx64 "+%" PRIu64 " outside the guest",
+			pfn, pages);
 		return NULL;
 	}
 	return hv_map_pfns(d->hv, d->domid, pfn, pages, use, &d->err);
@@ -289,7 +295,8 @@ static int fill_p2m(struct dom *d, uint8_t *p, uint64_t first, uint64_t pages)
  * follow them). */
 static uint64_t p2m_list_pages(const struct layout *l)
 {
-	return l->p2m.pages - (l->p2m_base != XB_UNSET ? l->maps[1].pgtables : 0);
+	return l->p2m.pages -
+	       (l->p2m_base != XB_UNSET ? l->maps[1].pgtables : 0);
 }
 
 static int write_p2m(struct dom *d)
@@ -310,11 +317,11 @@ struct pt_ctx {
 	struct dom *d;
 	struct pt_area {
 		uint64_t pfn, pages, piece0;
-		uint8_t *win;		/* the current mapping */
+		uint8_t *win; /* the current mapping */
 		uint64_t win_pfn, win_pages;
 	} area[2];
 	unsigned nareas;
-	uint8_t *zeroed;	/* per piece: zeroed already */
+	uint8_t *zeroed; /* per piece: zeroed already */
 	uint64_t npieces;
 	uint64_t mfn_pfn, mfn_n, mfns[512];
 };
@@ -406,14 +413,16 @@ static int write_tables(struct dom *d)
 		/* Test-only: make the L1 entry that maps the root table
 		 * writable, which Xen must refuse when pinning. */
 		uint64_t off = l->pgtables.pfn;
-		uint64_t *l1 = pt_frame(&c, l->maps[0].lvls[0].pfn + (off >> 9));
+		uint64_t *l1 =
+			pt_frame(&c, l->maps[0].lvls[0].pfn + (off >> 9));
 
 		if (l1)
 			l1[off & 511] |= PT_RW;
 	}
 	/* Every table frame is written, even one no entry went into. */
 	for (unsigned a = 0; rc == 0 && a < c.nareas; a++)
-		for (uint64_t k = 0; rc == 0 && k * chunk < c.area[a].pages; k++)
+		for (uint64_t k = 0; rc == 0 && k * chunk < c.area[a].pages;
+		     k++)
 			if (!c.zeroed[c.area[a].piece0 + k] &&
 			    !pt_map_piece(&c, &c.area[a], k))
 				rc = -d->err.code;
@@ -450,8 +459,7 @@ static void fill_start_info(struct dom *d)
 }
 
 /* start_info first, then the zeroed xenstore and console pages. */
-static int fill_magic(struct dom *d, uint8_t *p, uint64_t first,
-		      uint64_t pages)
+static int fill_magic(struct dom *d, uint8_t *p, uint64_t first, uint64_t pages)
 {
 	memset(p, 0, pages << XB_PAGE_SHIFT);
 	if (first == 0)
@@ -459,8 +467,7 @@ static int fill_magic(struct dom *d, uint8_t *p, uint64_t first,
 	return 0;
 }
 
-static int fill_zero(struct dom *d, uint8_t *p, uint64_t first,
-		     uint64_t pages)
+static int fill_zero(struct dom *d, uint8_t *p, uint64_t first, uint64_t pages)
 {
 	(void)d;
 	(void)first;
@@ -507,7 +514,7 @@ static void vcpu_context(struct dom *d, uint64_t root)
 	v->rip = l->virt_entry;
 	v->rsp = l->virt_base + ((l->stack.pfn + 1) << XB_PAGE_SHIFT);
 	v->rsi = l->virt_base + (l->start_info.pfn << XB_PAGE_SHIFT);
-	v->rflags = 1 << 9;	/* IF */
+	v->rflags = 1 << 9; /* IF */
 	v->cs = gp->cs;
 	v->ss = gp->ss;
 	v->ds = v->es = v->fs = v->gs = gp->ds;
@@ -537,7 +544,7 @@ int dom_build(struct dom *d)
 	    (rc = mfn_of(d, l->pgtables.pfn, &root)) < 0)
 		return rc;
 	if ((rc = hv_shared_info_mfn(d->hv, d->domid, &d->shared_info_mfn,
-					 &d->err)) < 0)
+				     &d->err)) < 0)
 		return rc;
 	phase(d, "populate");
 	if ((rc = dom_check_stop(d)) < 0 || (rc = load_kernel(d)) < 0 ||
@@ -554,7 +561,8 @@ int dom_build(struct dom *d)
 		return rc;
 	phase(d, "start info");
 	if (l->virt_hypercall != XB_UNSET) {
-		uint64_t pfn = (l->virt_hypercall - l->virt_base) >> XB_PAGE_SHIFT;
+		uint64_t pfn = (l->virt_hypercall - l->virt_base) >>
+			       XB_PAGE_SHIFT;
 		uint64_t mfn;
 
 		if ((rc = mfn_of(d, pfn, &mfn)) < 0 ||
@@ -562,8 +570,8 @@ int dom_build(struct dom *d)
 			return rc;
 	}
 	/* All builder mappings of page-table frames are gone: pin. */
-	if ((rc = hv_pin_root(d->hv, d->domid, d->gp->levels, root,
-				  &d->err)) < 0)
+	if ((rc = hv_pin_root(d->hv, d->domid, d->gp->levels, root, &d->err)) <
+	    0)
 		return rc;
 	phase(d, "pin");
 	if ((rc = init_shared_info(d)) < 0)
@@ -572,8 +580,8 @@ int dom_build(struct dom *d)
 	if ((rc = hv_set_vcpu(d->hv, d->domid, 0, &d->vcpu, &d->err)) < 0)
 		return rc;
 	if ((rc = hv_seed_grants(d->hv, d->domid, d->console_mfn,
-				 d->console_domid, d->store_mfn,
-				 d->store_domid, &d->err)) < 0)
+				 d->console_domid, d->store_mfn, d->store_domid,
+				 &d->err)) < 0)
 		return rc;
 	phase(d, "vcpu");
 	return 0;

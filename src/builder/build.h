@@ -50,26 +50,27 @@ struct dom {
 	const struct dom_config *cfg;
 
 	/* inputs */
-	struct kernel_image kernel;	/* may point into the kernel's bytes */
+	struct kernel_image kernel; /* may point into the kernel's bytes */
 	bool has_initrd;
-	const uint8_t *initrd;		/* bytes to load */
+	const uint8_t *initrd; /* bytes to load */
 	size_t initrd_len;
-	uint8_t *initrd_owned;		/* decompressed copy, or NULL */
+	uint8_t *initrd_owned; /* decompressed copy, or NULL */
 	uint64_t initrd_file_len;
-	char initrd_format[XB_INITRD_FORMAT_MAX]; /* "none", "gzip", "cpio+zstd", ... */
+	char initrd_format
+		[XB_INITRD_FORMAT_MAX]; /* "none", "gzip", "cpio+zstd", ... */
 
 	struct layout layout;
-	const struct guest_params *gp;	/* the guest kind, from the kernel */
+	const struct guest_params *gp; /* the guest kind, from the kernel */
 
 	/* hypervisor */
-	struct hv *hv;			/* the backend, opened by the caller */
+	struct hv *hv; /* the backend, opened by the caller */
 	uint32_t domid;
-	uint8_t uuid[16];		/* given in the config or made at create */
-	bool has_uuid;			/* uuid chosen (dom_choose_uuid) */
-	bool pending_mark;		/* XB_PENDING_DIR/UUID written */
-	bool created;			/* a domain exists that dom_abort must remove */
-	bool destroyed;			/* dom_abort removed it */
-	bool xs_written;		/* dom_write_xenstore wrote keys */
+	uint8_t uuid[16]; /* given in the config or made at create */
+	bool has_uuid; /* uuid chosen (dom_choose_uuid) */
+	bool pending_mark; /* XB_PENDING_DIR/UUID written */
+	bool created; /* a domain exists that dom_abort must remove */
+	bool destroyed; /* dom_abort removed it */
+	bool xs_written; /* dom_write_xenstore wrote keys */
 	/* pfn -> mfn: the backend's (hv_mfns), never a host array here */
 	uint64_t shared_info_mfn;
 	uint32_t store_domid, console_domid;
@@ -102,7 +103,7 @@ struct dom {
 };
 
 void dom_init(struct dom *d, const struct dom_config *cfg);
-void dom_free(struct dom *d);	/* host memory only; not the domain */
+void dom_free(struct dom *d); /* host memory only; not the domain */
 
 /* Parse the kernel and take the initrd (initrd NULL: none), decompressing
  * it when the config asks to. */

@@ -19,29 +19,32 @@
 
 /* The same fields for both layouts; the 32-bit one narrows (the layout
  * keeps every value of a PAE guest below 4 GiB). */
-#define SI_FILL(dst, si) do {						\
-	memcpy((dst)->magic, (si)->magic, sizeof((dst)->magic));	\
-	(dst)->nr_pages = (si)->nr_pages;				\
-	(dst)->shared_info = (si)->shared_info;				\
-	(dst)->flags = (si)->flags;					\
-	(dst)->store_mfn = (si)->store_mfn;				\
-	(dst)->store_evtchn = (si)->store_evtchn;			\
-	(dst)->console.domU.mfn = (si)->console_mfn;			\
-	(dst)->console.domU.evtchn = (si)->console_evtchn;		\
-	(dst)->pt_base = (si)->pt_base;					\
-	(dst)->nr_pt_frames = (si)->nr_pt_frames;			\
-	(dst)->mfn_list = (si)->mfn_list;				\
-	(dst)->mod_start = (si)->mod_start;				\
-	(dst)->mod_len = (si)->mod_len;					\
-	memcpy((dst)->cmd_line, (si)->cmd_line, sizeof((dst)->cmd_line)); \
-	(dst)->first_p2m_pfn = (si)->first_p2m_pfn;			\
-	(dst)->nr_p2m_frames = (si)->nr_p2m_frames;			\
-} while (0)
+#define SI_FILL(dst, si)                                                 \
+	do {                                                             \
+		memcpy((dst)->magic, (si)->magic, sizeof((dst)->magic)); \
+		(dst)->nr_pages = (si)->nr_pages;                        \
+		(dst)->shared_info = (si)->shared_info;                  \
+		(dst)->flags = (si)->flags;                              \
+		(dst)->store_mfn = (si)->store_mfn;                      \
+		(dst)->store_evtchn = (si)->store_evtchn;                \
+		(dst)->console.domU.mfn = (si)->console_mfn;             \
+		(dst)->console.domU.evtchn = (si)->console_evtchn;       \
+		(dst)->pt_base = (si)->pt_base;                          \
+		(dst)->nr_pt_frames = (si)->nr_pt_frames;                \
+		(dst)->mfn_list = (si)->mfn_list;                        \
+		(dst)->mod_start = (si)->mod_start;                      \
+		(dst)->mod_len = (si)->mod_len;                          \
+		memcpy((dst)->cmd_line, (si)->cmd_line,                  \
+		       sizeof((dst)->cmd_line));                         \
+		(dst)->first_p2m_pfn = (si)->first_p2m_pfn;              \
+		(dst)->nr_p2m_frames = (si)->nr_p2m_frames;              \
+	} while (0)
 
 _Static_assert(sizeof(((start_info_x86_64_t *)0)->cmd_line) == XB_CMDLINE_MAX,
 	       "start_info.cmd_line is XB_CMDLINE_MAX bytes");
 _Static_assert(sizeof(((start_info_x86_64_t *)0)->magic) ==
-	       sizeof(((struct dom_start_info *)0)->magic), "magic size");
+		       sizeof(((struct dom_start_info *)0)->magic),
+	       "magic size");
 
 static void si_write_64(void *page, const struct dom_start_info *si)
 {
@@ -55,7 +58,7 @@ static void si_write_32(void *page, const struct dom_start_info *si)
 
 static void p2m_write_64(void *dst, const uint64_t *p2m, uint64_t n)
 {
-	if (dst != (const void *)p2m)	/* the builder may look up in place */
+	if (dst != (const void *)p2m) /* the builder may look up in place */
 		memcpy(dst, p2m, n * sizeof(*p2m));
 }
 

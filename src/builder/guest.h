@@ -26,16 +26,16 @@ struct dom_start_info {
 
 struct guest_params {
 	enum xb_guest_type type;
-	const char *magic;	/* start_info.magic, a xen_caps word */
-	const char *abi;	/* the result: line's ABI ("x86_64-abi") */
-	bool addr32;		/* domain address size 32 (PAE) */
+	const char *magic; /* start_info.magic, a xen_caps word */
+	const char *abi; /* the result: line's ABI ("x86_64-abi") */
+	bool addr32; /* domain address size 32 (PAE) */
 	/* Paging. */
-	unsigned levels;	/* 4 or 3 */
-	unsigned pte_size;	/* 8 */
-	unsigned pfn_size;	/* p2m entry size: 8 or 4 */
-	uint64_t vaddr_mask;	/* 48 or 32 bits */
-	uint64_t lvl_prot[XB_PT_MAX_LEVELS];	/* entry flags per level, L1 first */
-	bool p2m_base_supported;/* INIT_P2M honoured */
+	unsigned levels; /* 4 or 3 */
+	unsigned pte_size; /* 8 */
+	unsigned pfn_size; /* p2m entry size: 8 or 4 */
+	uint64_t vaddr_mask; /* 48 or 32 bits */
+	uint64_t lvl_prot[XB_PT_MAX_LEVELS]; /* entry flags per level, L1 first */
+	bool p2m_base_supported; /* INIT_P2M honoured */
 	/* Guest-usable virtual ranges: [0, low_end) and, when high_start is
 	 * not 0, [high_start, 2^64) (x86.h). */
 	uint64_t low_end, high_start;

@@ -19,7 +19,7 @@
 struct alloc {
 	struct layout *l;
 	struct xb_err *e;
-	uint64_t max_mapping;	/* layout_in.max_mapping */
+	uint64_t max_mapping; /* layout_in.max_mapping */
 };
 
 static int too_small(struct alloc *a, const char *what, uint64_t pages)
@@ -27,9 +27,11 @@ static int too_small(struct alloc *a, const char *what, uint64_t pages)
 	const struct layout *l = a->l;
 
 	return xb_fail(a->e, XB_EINPUT,
-		       "memory too small: %s needs %" PRIu64 " pages at pfn %#" PRIx64
-		       ", but the guest has %" PRIu64 " pages (%" PRIu64 " MiB); "
-		       "raise memory", what, pages, l->pfn_alloc_end, l->nr_pages,
+		       "memory too small: %s needs %" PRIu64
+		       " pages at pfn %#" PRIx64 ", but the guest has %" PRIu64
+		       " pages (%" PRIu64 " MiB); "
+		       "raise memory",
+		       what, pages, l->pfn_alloc_end, l->nr_pages,
 		       l->nr_pages >> (20 - XB_PAGE_SHIFT));
 }
 
@@ -39,7 +41,8 @@ static int take_pages(struct alloc *a, const char *what, uint64_t pages)
 	struct layout *l = a->l;
 	uint64_t va;
 
-	if (l->pfn_alloc_end > l->nr_pages || pages > l->nr_pages - l->pfn_alloc_end)
+	if (l->pfn_alloc_end > l->nr_pages ||
+	    pages > l->nr_pages - l->pfn_alloc_end)
 		return too_small(a, what, pages);
 	/* Past the start-of-day mapping (unmapped initrd, INIT_P2M list)
 	 * virtual addresses do not matter: only pfns are handed out. */
@@ -61,10 +64,12 @@ static int pad_to(struct alloc *a, const char *what, uint64_t boundary)
 	struct layout *l = a->l;
 
 	if (boundary & XB_PAGE_MASK)
-		return xb_fail(a->e, XB_EINPUT, "%s: start %#" PRIx64
-			       " is not page aligned", what, boundary);
+		return xb_fail(a->e, XB_EINPUT,
+			       "%s: start %#" PRIx64 " is not page aligned",
+			       what, boundary);
 	if (boundary < l->virt_alloc_end)
-		return xb_fail(a->e, XB_EINPUT, "%s: start %#" PRIx64
+		return xb_fail(a->e, XB_EINPUT,
+			       "%s: start %#" PRIx64
 			       " lies below the allocation front %#" PRIx64,
 			       what, boundary, l->virt_alloc_end);
 	/* Padding from virt_base alone larger than the guest: the cause is
@@ -72,15 +77,21 @@ static int pad_to(struct alloc *a, const char *what, uint64_t boundary)
 	if (l->pfn_alloc_end == 0 &&
 	    (boundary - l->virt_alloc_end) >> XB_PAGE_SHIFT >= l->nr_pages)
 		return xb_fail(a->e, XB_EINPUT,
-			       "%s starts at %#" PRIx64 ", %" PRIu64 " bytes (%" PRIu64
-			       " MiB) above VIRT_BASE %#" PRIx64 ": the pfns below it "
-			       "are padding, %" PRIu64 " pages, and the guest has %" PRIu64
-			       " pages (%" PRIu64 " MiB); check the kernel's VIRT_BASE "
+			       "%s starts at %#" PRIx64 ", %" PRIu64
+			       " bytes (%" PRIu64
+			       " MiB) above VIRT_BASE %#" PRIx64
+			       ": the pfns below it "
+			       "are padding, %" PRIu64
+			       " pages, and the guest has %" PRIu64
+			       " pages (%" PRIu64
+			       " MiB); check the kernel's VIRT_BASE "
 			       "(and PADDR_OFFSET) notes, or raise memory",
 			       what, boundary, boundary - l->virt_alloc_end,
-			       (boundary - l->virt_alloc_end) >> 20, l->virt_alloc_end,
+			       (boundary - l->virt_alloc_end) >> 20,
+			       l->virt_alloc_end,
 			       (boundary - l->virt_alloc_end) >> XB_PAGE_SHIFT,
-			       l->nr_pages, l->nr_pages >> (20 - XB_PAGE_SHIFT));
+			       l->nr_pages,
+			       l->nr_pages >> (20 - XB_PAGE_SHIFT));
 	return take_pages(a, what,
 			  (boundary - l->virt_alloc_end) >> XB_PAGE_SHIFT);
 }
@@ -96,8 +107,8 @@ static int alloc_seg(struct alloc *a, struct layout_seg *s, const char *what,
 	if (vstart && (rc = pad_to(a, what, vstart)) < 0)
 		return rc;
 	if (len > UINT64_MAX - XB_PAGE_MASK)
-		return xb_fail(a->e, XB_EINPUT, "%s: size %#" PRIx64
-			       " too large", what, len);
+		return xb_fail(a->e, XB_EINPUT,
+			       "%s: size %#" PRIx64 " too large", what, len);
 	pages = xb_pages(len);
 	s->vstart = l->virt_alloc_end;
 	s->pfn = l->pfn_alloc_end;
@@ -137,8 +148,9 @@ static int count_pgtables(struct alloc *a, uint64_t from, uint64_t to,
 			       "memory too small: the initial mapping %#" PRIx64
 			       "-%#" PRIx64 " needs pfns up to %#" PRIx64
 			       " but the guest has %" PRIu64 " pages (%" PRIu64
-			       " MiB); raise memory", from, to, pfn_end,
-			       l->nr_pages, l->nr_pages >> (20 - XB_PAGE_SHIFT));
+			       " MiB); raise memory",
+			       from, to, pfn_end, l->nr_pages,
+			       l->nr_pages >> (20 - XB_PAGE_SHIFT));
 	/* Earlier maps hold canonical-less (vaddr_mask) addresses: compare
 	 * this one the same way, or an upper-half kernel's mapping is never
 	 * seen.  Both ends are inclusive. */
@@ -216,7 +228,8 @@ static int alloc_pgtables(struct alloc *a)
 
 		if (xb_add_ovf(l->virt_alloc_end, pages << XB_PAGE_SHIFT, &end))
 			goto wrap;
-		try_end = end | xb_mask_bits(22);	/* last byte, 4 MiB aligned end */
+		try_end = end |
+			  xb_mask_bits(22); /* last byte, 4 MiB aligned end */
 		if (try_end == UINT64_MAX)
 			goto wrap;
 		if ((rc = count_pgtables(a, l->virt_base, try_end, 0)) < 0)
@@ -225,8 +238,9 @@ static int alloc_pgtables(struct alloc *a)
 		if (l->virt_alloc_end + (pages << XB_PAGE_SHIFT) <= try_end + 1)
 			break;
 		if (iter == 63)
-			return xb_fail(a->e, XB_EINTERNAL,
-				       "layout: page-table count does not settle");
+			return xb_fail(
+				a->e, XB_EINTERNAL,
+				"layout: page-table count does not settle");
 	}
 	l->maps[0].pfn = 0;
 	l->nmaps = 1;
@@ -260,7 +274,7 @@ static int alloc_p2m(struct alloc *a)
 	size = (size + XB_PAGE_MASK) & ~XB_PAGE_MASK;
 	if (l->p2m_base == XB_UNSET) {
 		uint64_t top = usable_end(l->gp, l->virt_base);
-		uint64_t room = top - l->virt_base;	/* top 0: 2^64 */
+		uint64_t room = top - l->virt_base; /* top 0: 2^64 */
 
 		/* Classic: the list sits in the start-of-day mapping.  When
 		 * it alone cannot fit there, memory is what to change (an
@@ -269,13 +283,15 @@ static int alloc_p2m(struct alloc *a)
 			room = a->max_mapping;
 		if (top != l->virt_base && size > room)
 			return xb_fail(a->e, XB_EINPUT,
-				       "memory %" PRIu64 " MiB: its p2m list (%"
-				       PRIu64 " MiB) does not fit in the start-of-day "
-				       "mapping at %#" PRIx64 " (the kernel can map %"
-				       PRIu64 " MiB); use less memory or a kernel "
+				       "memory %" PRIu64
+				       " MiB: its p2m list (%" PRIu64
+				       " MiB) does not fit in the start-of-day "
+				       "mapping at %#" PRIx64
+				       " (the kernel can map %" PRIu64
+				       " MiB); use less memory or a kernel "
 				       "with INIT_P2M",
-				       l->nr_pages >> (20 - XB_PAGE_SHIFT), size >> 20,
-				       l->virt_alloc_end,
+				       l->nr_pages >> (20 - XB_PAGE_SHIFT),
+				       size >> 20, l->virt_alloc_end,
 				       room >> 20);
 	} else {
 		struct pt_map *map = &l->maps[l->nmaps];
@@ -283,10 +299,12 @@ static int alloc_p2m(struct alloc *a)
 		int rc;
 
 		if (xb_add_ovf(l->p2m_base, size - 1, &to))
-			return xb_fail(a->e, XB_EINPUT, "INIT_P2M %#" PRIx64
+			return xb_fail(a->e, XB_EINPUT,
+				       "INIT_P2M %#" PRIx64
 				       ": p2m list of %#" PRIx64 " bytes wraps",
 				       l->p2m_base, size);
-		if ((rc = count_pgtables(a, l->p2m_base, to, l->pfn_alloc_end)) < 0)
+		if ((rc = count_pgtables(a, l->p2m_base, to,
+					 l->pfn_alloc_end)) < 0)
 			return rc;
 		map->pfn = l->pfn_alloc_end;
 		for (unsigned lv = 0; lv < XB_PT_MAX_LEVELS; lv++)
@@ -300,8 +318,9 @@ static int alloc_p2m(struct alloc *a)
 static int alloc_initrd(struct alloc *a, const struct layout_in *in)
 {
 	struct layout *l = a->l;
-	uint64_t len = in->initrd_len > in->initrd_file_len ? in->initrd_len
-							      : in->initrd_file_len;
+	uint64_t len = in->initrd_len > in->initrd_file_len ?
+			       in->initrd_len :
+			       in->initrd_file_len;
 
 	return alloc_seg(a, &l->initrd, "initrd", 0, len);
 }
@@ -320,9 +339,10 @@ static int check_range(struct alloc *a, const char *what, uint64_t start,
 			       "%s %#" PRIx64 "-%#" PRIx64
 			       " is not in guest-usable address space",
 			       what, start, end);
-	return xb_fail(a->e, XB_EINPUT, "%s %#" PRIx64 "-%#" PRIx64
-		       " reaches Xen's area at %#" PRIx64, what, start, end,
-		       gp->low_end);
+	return xb_fail(a->e, XB_EINPUT,
+		       "%s %#" PRIx64 "-%#" PRIx64
+		       " reaches Xen's area at %#" PRIx64,
+		       what, start, end, gp->low_end);
 }
 
 int layout_compute(const struct layout_in *in, struct layout *l,
@@ -381,11 +401,13 @@ int layout_compute(const struct layout_in *in, struct layout *l,
 	if ((rc = check_range(&a, "the start-of-day mapping", l->virt_base,
 			      l->virt_pgtab_end)) < 0)
 		return rc;
-	if (in->max_mapping && l->virt_pgtab_end - l->virt_base > in->max_mapping)
+	if (in->max_mapping &&
+	    l->virt_pgtab_end - l->virt_base > in->max_mapping)
 		return xb_fail(e, XB_EINPUT,
 			       "the start-of-day mapping needs %" PRIu64
-			       " MiB (%#" PRIx64 "-%#" PRIx64 "), more than the %"
-			       PRIu64 " MiB the kernel can map; use less memory "
+			       " MiB (%#" PRIx64 "-%#" PRIx64
+			       "), more than the %" PRIu64
+			       " MiB the kernel can map; use less memory "
 			       "or a smaller initrd, or a kernel with INIT_P2M "
 			       "and MOD_START_PFN",
 			       (l->virt_pgtab_end - l->virt_base) >> 20,
@@ -402,7 +424,8 @@ int layout_compute(const struct layout_in *in, struct layout *l,
 		if ((rc = alloc_p2m(&a)) < 0)
 			return rc;
 		if ((rc = check_range(&a, "the INIT_P2M mapping", l->p2m_base,
-				      l->p2m_base + (l->p2m.pages << XB_PAGE_SHIFT))) < 0)
+				      l->p2m_base + (l->p2m.pages
+						     << XB_PAGE_SHIFT))) < 0)
 			return rc;
 		l->p2m.vend = l->p2m_base + (l->p2m.pages << XB_PAGE_SHIFT);
 		l->p2m.vstart = l->p2m_base;
@@ -421,7 +444,7 @@ int layout_compute(const struct layout_in *in, struct layout *l,
 	if (l->has_initrd) {
 		l->mod_len = l->initrd_len;
 		if (l->initrd_unmapped) {
-			l->si_flags |= 1u << 3;	/* SIF_MOD_START_PFN */
+			l->si_flags |= 1u << 3; /* SIF_MOD_START_PFN */
 			l->mod_start = l->initrd.pfn;
 		} else {
 			l->mod_start = l->initrd.vstart;

@@ -8,9 +8,14 @@
 
 #include <inttypes.h>
 
-
-static uint64_t umax(uint64_t a, uint64_t b) { return a > b ? a : b; }
-static uint64_t umin(uint64_t a, uint64_t b) { return a < b ? a : b; }
+static uint64_t umax(uint64_t a, uint64_t b)
+{
+	return a > b ? a : b;
+}
+static uint64_t umin(uint64_t a, uint64_t b)
+{
+	return a < b ? a : b;
+}
 
 /* Is pfn one of the page-table frames of any map? */
 static bool is_pt_frame(const struct layout *l, uint64_t pfn)
@@ -70,22 +75,28 @@ int pt_write(const struct layout *l, pt_mfn_fn mfn, pt_frame_fn frame,
 					continue;
 				p_s = (umax(from, lfrom) - from) >> shift;
 				p_e = (umin(to, lto) - from) >> shift;
-				pfn = ((umax(from, lfrom) - lfrom) >> shift) + lpfn;
+				pfn = ((umax(from, lfrom) - lfrom) >> shift) +
+				      lpfn;
 				for (p = p_s; p <= p_e; p++, pfn++) {
 					/* Entry p of table number p / 512. */
-					uint64_t tpfn = own->pfn + (p >> PT_LEVEL_SHIFT);
+					uint64_t tpfn = own->pfn +
+							(p >> PT_LEVEL_SHIFT);
 					uint64_t *tab = frame(ctx, tpfn), m;
 					int rc;
 
 					if (!tab || pfn >= l->nr_pages)
-						return xb_fail(e, XB_EINTERNAL,
-							       "page tables: no frame for pfn %#" PRIx64
-							       " (level %d entry %" PRIu64 ")",
-							       tab ? pfn : tpfn, lv + 1, p);
+						return xb_fail(
+							e, XB_EINTERNAL,
+							"page tables: no frame for pfn %#" PRIx64
+							" (level %d entry %" PRIu64
+							")",
+							tab ? pfn : tpfn,
+							lv + 1, p);
 					if ((rc = mfn(ctx, pfn, &m)) < 0)
 						return rc;
-					tab[p & 511] = (m << XB_PAGE_SHIFT) |
-						       prot_of(l, (unsigned)lv, pfn);
+					tab[p & 511] =
+						(m << XB_PAGE_SHIFT) |
+						prot_of(l, (unsigned)lv, pfn);
 				}
 			}
 		}
@@ -93,8 +104,8 @@ int pt_write(const struct layout *l, pt_mfn_fn mfn, pt_frame_fn frame,
 	return 0;
 }
 
-int pt_walk(unsigned levels, uint64_t root_mfn, uint64_t va,
-	    pt_mframe_fn frame, void *ctx, uint64_t *pte)
+int pt_walk(unsigned levels, uint64_t root_mfn, uint64_t va, pt_mframe_fn frame,
+	    void *ctx, uint64_t *pte)
 {
 	uint64_t mfn = root_mfn, rw = PT_RW, ent = 0;
 
@@ -104,7 +115,7 @@ int pt_walk(unsigned levels, uint64_t root_mfn, uint64_t va,
 		unsigned idx = (unsigned)(va >> shift) & 511;
 
 		if (levels == 3 && lv == 2)
-			idx &= 3;	/* PAE: 4 L3 entries */
+			idx &= 3; /* PAE: 4 L3 entries */
 		if (!tab)
 			return -1;
 		ent = tab[idx];

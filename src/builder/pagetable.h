@@ -34,7 +34,7 @@ typedef void *(*pt_mframe_fn)(void *ctx, uint64_t mfn);
  * (levels 4 or 3) like the CPU: returns 0 and the final entry (mfn |
  * flags, with RW cleared when any level lacks it) or -1 when not mapped.
  */
-int pt_walk(unsigned levels, uint64_t root_mfn, uint64_t va,
-	    pt_mframe_fn frame, void *ctx, uint64_t *pte);
+int pt_walk(unsigned levels, uint64_t root_mfn, uint64_t va, pt_mframe_fn frame,
+	    void *ctx, uint64_t *pte);
 
 #endif

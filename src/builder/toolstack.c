@@ -24,7 +24,7 @@ static int tool_domid(struct dom *d, const char *name, uint32_t *domid)
 	rc = hv_xs_read(d->hv, path, &v, &d->err);
 	if (rc < 0) {
 		if (d->err.code)
-			return rc;	/* a real failure, not absence */
+			return rc; /* a real failure, not absence */
 		*domid = 0;
 		return 0;
 	}
@@ -49,13 +49,14 @@ static int find_name(struct dom *d, const char *name, long *owner)
 
 	*owner = -1;
 	if (rc < 0)
-		return d->err.code ? rc : 0;	/* absent: no domains */
+		return d->err.code ? rc : 0; /* absent: no domains */
 	for (unsigned i = 0; i < n && rc == 0 && *owner < 0; i++) {
 		long id = strtol(ids[i], NULL, 10);
 
 		if (d->created && id == (long)d->domid)
 			continue;
-		snprintf(path, sizeof(path), "/local/domain/%.16s/name", ids[i]);
+		snprintf(path, sizeof(path), "/local/domain/%.16s/name",
+			 ids[i]);
 		if (hv_xs_read(d->hv, path, &v, &d->err) < 0) {
 			rc = d->err.code ? -d->err.code : 0;
 			continue;
@@ -114,13 +115,15 @@ int dom_claim_name(struct dom *d)
 		d->xs_written = true;
 		rc = find_name(d, d->cfg->name, &owner);
 		if (rc == 0 && owner >= 0)
-			rc = xb_fail(&d->err, XB_EINPUT,
-				     "%s: name \"%s\" is already used by domain %ld",
-				     d->cfg->source ? d->cfg->source : "config",
-				     d->cfg->name, owner);
+			rc = xb_fail(
+				&d->err, XB_EINPUT,
+				"%s: name \"%s\" is already used by domain %ld",
+				d->cfg->source ? d->cfg->source : "config",
+				d->cfg->name, owner);
 		snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
 		if (rc == 0)
-			rc = hv_xs_write(d->hv, path, d->cfg->name, perms, &d->err);
+			rc = hv_xs_write(d->hv, path, d->cfg->name, perms,
+					 &d->err);
 		snprintf(path, sizeof(path), "/local/domain/%u/" XB_MARK_KEY,
 			 d->domid);
 		if (rc == 0 && d->mark)
@@ -141,8 +144,10 @@ int dom_claim_name(struct dom *d)
 			return rc;
 		}
 	}
-	return xb_fail(&d->err, XB_EHV, "xenstore: claiming the name \"%s\" "
-		       "conflicted %d times", d->cfg->name, CLAIM_TRIES);
+	return xb_fail(&d->err, XB_EHV,
+		       "xenstore: claiming the name \"%s\" "
+		       "conflicted %d times",
+		       d->cfg->name, CLAIM_TRIES);
 }
 
 int dom_handover(struct dom *d)
@@ -156,7 +161,7 @@ int dom_handover(struct dom *d)
 }
 
 struct xs_key {
-	const char *path;	/* relative to the domain's or vm's path */
+	const char *path; /* relative to the domain's or vm's path */
 	enum { DOM, VM } base;
 	enum { P_TOOL, P_GUEST_RO0, P_GUEST } perm; /* n0,rN / nN,r0 / nN */
 };
@@ -186,15 +191,11 @@ static int xs_put(struct dom *d, const char *base, const char *rel,
 
 	snprintf(path, sizeof(path), "%s%s%s", base, *rel ? "/" : "", rel);
 	switch (perm) {
-	case P_TOOL:
-		snprintf(perms, sizeof(perms), "n0,r%u", d->domid);
-		break;
+	case P_TOOL: snprintf(perms, sizeof(perms), "n0,r%u", d->domid); break;
 	case P_GUEST_RO0:
 		snprintf(perms, sizeof(perms), "n%u,r0", d->domid);
 		break;
-	default:
-		snprintf(perms, sizeof(perms), "n%u", d->domid);
-		break;
+	default: snprintf(perms, sizeof(perms), "n%u", d->domid); break;
 	}
 	return hv_xs_write(d->hv, path, value, perms, &d->err);
 }
@@ -241,7 +242,8 @@ int dom_write_xenstore(struct dom *d)
 	    (rc = xs_put(d, dom, "vm", vm, P_TOOL)) < 0)
 		return rc;
 	snprintf(v, sizeof(v), "%" PRIu64,
-		 (c->maxmem_mb > c->memory_mb ? c->maxmem_mb : c->memory_mb) << 10);
+		 (c->maxmem_mb > c->memory_mb ? c->maxmem_mb : c->memory_mb)
+			 << 10);
 	if ((rc = xs_put(d, dom, "memory/static-max", v, P_TOOL)) < 0)
 		return rc;
 	snprintf(v, sizeof(v), "%" PRIu64, c->memory_mb << 10);
@@ -252,8 +254,9 @@ int dom_write_xenstore(struct dom *d)
 		char rel[48];
 
 		snprintf(rel, sizeof(rel), "cpu/%u/availability", i);
-		if ((rc = xs_put(d, dom, rel, i < c->vcpus ? "online" : "offline",
-				 P_TOOL)) < 0)
+		if ((rc = xs_put(d, dom, rel,
+				 i < c->vcpus ? "online" : "offline", P_TOOL)) <
+		    0)
 			return rc;
 	}
 	snprintf(v, sizeof(v), "%u", d->store_evtchn);
@@ -369,7 +372,7 @@ static int reap_pending(struct hv *hv, bool (*gone)(const char *, void *),
 	int rc = hv_xs_dir(hv, XB_PENDING_DIR, &uu, &nu, e);
 
 	if (rc < 0)
-		return e->code ? rc : 0;	/* absent: none pending */
+		return e->code ? rc : 0; /* absent: none pending */
 	for (unsigned i = 0; i < nu && rc == 0; i++) {
 		uint8_t uuid[16];
 		uint32_t domid;
@@ -391,7 +394,7 @@ static int reap_pending(struct hv *hv, bool (*gone)(const char *, void *),
 						ids[*n] = domid;
 					*n += rc == 0;
 				} else if (!e->code) {
-					rc = 0;	/* killed before it created one */
+					rc = 0; /* killed before it created one */
 				}
 			}
 		}
@@ -414,16 +417,17 @@ int dom_reap(struct hv *hv, bool (*gone)(const char *mark, void *ctx),
 		return rc;
 	rc = hv_xs_dir(hv, "/local/domain", &dom, &nd, e);
 	if (rc < 0)
-		return e->code ? rc : 0;	/* absent: no domains */
+		return e->code ? rc : 0; /* absent: no domains */
 	for (unsigned i = 0; i < nd && rc == 0; i++) {
 		char *end;
 		unsigned long id = strtoul(dom[i], &end, 10);
 
 		if (*end || id == 0 || id >= 0x7ff0)
 			continue;
-		snprintf(path, sizeof(path), "/local/domain/%lu/" XB_MARK_KEY, id);
+		snprintf(path, sizeof(path), "/local/domain/%lu/" XB_MARK_KEY,
+			 id);
 		if (hv_xs_read(hv, path, &mark, e) < 0) {
-			rc = e->code ? -e->code : 0;	/* no mark: not ours */
+			rc = e->code ? -e->code : 0; /* no mark: not ours */
 			continue;
 		}
 		if (gone(mark, ctx)) {

@@ -18,7 +18,7 @@ enum cmd { C_NONE, C_RUN, C_BUILD, C_PLAN, C_INSPECT, C_CHECK, C_GC, C_COUNT };
 static inline const char *cmd_name(enum cmd c)
 {
 	static const char *const names[C_COUNT] = {
-		[C_RUN] = "run", [C_BUILD] = "build", [C_PLAN] = "plan",
+		[C_RUN] = "run",	 [C_BUILD] = "build", [C_PLAN] = "plan",
 		[C_INSPECT] = "inspect", [C_CHECK] = "check", [C_GC] = "gc",
 	};
 
@@ -32,21 +32,21 @@ struct timings {
 		uint64_t ns;
 	} v[TIMINGS_MAX];
 	unsigned n;
-	uint64_t mark;		/* cli_now() when the last phase ended */
+	uint64_t mark; /* cli_now() when the last phase ended */
 };
 
 /* What the command line said. */
 struct cli {
 	enum cmd cmd;
-	const char *arg;	/* the config or kernel file ("-": stdin) */
+	const char *arg; /* the config or kernel file ("-": stdin) */
 	/* xl-style KEY=VALUE overrides after the config, in order. */
 	char **overrides;
 	size_t noverrides;
 	bool json, verbose, paused;
-	bool quiet;		/* -q: no warnings on stderr */
-	bool no_devices;	/* run --no-devices */
-	bool resolved;		/* check --resolved */
-	bool test_bad_pte, use_sim;	/* test builds only (XB_TEST) */
+	bool quiet; /* -q: no warnings on stderr */
+	bool no_devices; /* run --no-devices */
+	bool resolved; /* check --resolved */
+	bool test_bad_pte, use_sim; /* test builds only (XB_TEST) */
 	uint64_t memory_mb, max_dec_mb;
 	const char *kernel, *ramdisk, *cmdline;
 	long domid, store_evtchn, console_evtchn, store_domid, console_domid;
@@ -61,7 +61,6 @@ struct cli {
 	struct timings *tm, timings;
 	struct xb_err err;
 };
-
 
 /* --timings: the phase that ends now took the time since the last mark
  * (the first mark is set when the command starts).  No-op without it. */

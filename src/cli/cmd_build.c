@@ -40,9 +40,10 @@ int cmd_build(struct cli *c)
 		rc = dom_build(d);
 	}
 	if (rc == 0)
-		say(c, "build: domain %u, %" PRIu64 " pages, store mfn %" PRIu64
-		    ", console mfn %" PRIu64 " in %s", d->domid, d->layout.nr_pages,
-		    d->store_mfn, d->console_mfn,
+		say(c,
+		    "build: domain %u, %" PRIu64 " pages, store mfn %" PRIu64
+		    ", console mfn %" PRIu64 " in %s",
+		    d->domid, d->layout.nr_pages, d->store_mfn, d->console_mfn,
 		    human_time(cli_now() - t0, t, sizeof(t)));
 	if (rc == 0)
 		print_build(c, &s);

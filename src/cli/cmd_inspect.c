@@ -8,7 +8,7 @@
 
 #include "print.h"
 
-#define KVER_MAX 512	/* Linux's string is about 150 bytes */
+#define KVER_MAX 512 /* Linux's string is about 150 bytes */
 
 /*
  * The kernel_version string of a Linux bzImage (Documentation/arch/x86/
@@ -55,7 +55,8 @@ int cmd_inspect(struct cli *c)
 	rc = xb_read_file(c->arg, lo.max_decompressed, &f, &c->err);
 	if (rc < 0)
 		return rc;
-	say(c, "read kernel %s (%s) in %s", c->arg, human_size(f.len, h1, sizeof(h1)),
+	say(c, "read kernel %s (%s) in %s", c->arg,
+	    human_size(f.len, h1, sizeof(h1)),
 	    human_time(cli_now() - t0, t, sizeof(t)));
 	t0 = cli_now();
 	rc = kernel_parse(c->arg, f.buf, f.len, &lo, &k, &c->err);
@@ -63,8 +64,10 @@ int cmd_inspect(struct cli *c)
 		say(c, "loaded: %s, %s, %s ELF in %s", k.format, k.compression,
 		    human_size(k.elf_len, h2, sizeof(h2)),
 		    human_time(cli_now() - t0, t, sizeof(t)));
-		print_inspect(c, &k, strcmp(k.format, "bzImage") ? NULL :
-			      bz_kernel_version(f.buf, f.len, kver));
+		print_inspect(c, &k,
+			      strcmp(k.format, "bzImage") ?
+				      NULL :
+				      bz_kernel_version(f.buf, f.len, kver));
 		kernel_image_free(&k);
 	}
 	xb_file_free(&f);

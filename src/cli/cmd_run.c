@@ -25,7 +25,8 @@ static void what_backends(const struct dom *d, char *buf, size_t len)
 static void what_create(const struct dom *d, char *buf, size_t len)
 {
 	snprintf(buf, len, "domain %u (%u vCPU%s, %" PRIu64 " MiB)", d->domid,
-		 d->cfg->maxvcpus, d->cfg->maxvcpus == 1 ? "" : "s", d->cfg->maxmem_mb);
+		 d->cfg->maxvcpus, d->cfg->maxvcpus == 1 ? "" : "s",
+		 d->cfg->maxmem_mb);
 }
 
 static void what_name(const struct dom *d, char *buf, size_t len)
@@ -41,7 +42,9 @@ static void what_evtchns(const struct dom *d, char *buf, size_t len)
 
 static void what_build(const struct dom *d, char *buf, size_t len)
 {
-	snprintf(buf, len, "%" PRIu64 " pages, store mfn %" PRIu64 ", console mfn %" PRIu64,
+	snprintf(buf, len,
+		 "%" PRIu64 " pages, store mfn %" PRIu64
+		 ", console mfn %" PRIu64,
 		 d->layout.nr_pages, d->store_mfn, d->console_mfn);
 }
 
@@ -52,12 +55,14 @@ static void what_domain(const struct dom *d, char *buf, size_t len)
 
 static void what_mark(const struct dom *d, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", d->mark ? "the builder's mark written" : "no mark");
+	snprintf(buf, len, "%s",
+		 d->mark ? "the builder's mark written" : "no mark");
 }
 
 static void what_handover(const struct dom *d, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", d->mark ? "the builder's mark removed" : "done");
+	snprintf(buf, len, "%s",
+		 d->mark ? "the builder's mark removed" : "done");
 }
 
 /*
@@ -110,7 +115,8 @@ static int create_steps_run(const struct cli *c, struct dom *d)
 	/* dom_find_backends creates nothing; after it, a failure aborts. */
 	if ((rc = run_steps(c, d, create_steps, 1)) < 0)
 		return rc;
-	if ((rc = run_steps(c, d, create_steps + 1, XB_ARRAY_SIZE(create_steps) - 1)) < 0)
+	if ((rc = run_steps(c, d, create_steps + 1,
+			    XB_ARRAY_SIZE(create_steps) - 1)) < 0)
 		dom_abort(d);
 	return rc;
 }
@@ -156,8 +162,10 @@ int reap_orphans(struct cli *c, struct hv *hv, unsigned *n)
 	int rc = dom_reap(hv, host_builder_gone, NULL, ids, XB_ARRAY_SIZE(ids),
 			  n, &c->err);
 
-	for (unsigned i = 0; c->verbose && i < *n && i < XB_ARRAY_SIZE(ids); i++)
-		fprintf(stderr, "xbuild: destroyed domain %u: its builder is gone\n",
+	for (unsigned i = 0; c->verbose && i < *n && i < XB_ARRAY_SIZE(ids);
+	     i++)
+		fprintf(stderr,
+			"xbuild: destroyed domain %u: its builder is gone\n",
 			ids[i]);
 	return rc;
 }

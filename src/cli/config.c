@@ -17,11 +17,12 @@
 
 /* xl.cfg(5) "Event actions"; libvirt accepts the same names. */
 static const char *const actions[] = {
-	"destroy", "restart", "rename-restart", "preserve",
+	"destroy",	    "restart",		"rename-restart", "preserve",
 	"coredump-destroy", "coredump-restart", "soft-reset",
 };
-const char cfg_actions_list[] = "destroy, restart, rename-restart, preserve, "
-				"coredump-destroy, coredump-restart, soft-reset";
+const char cfg_actions_list[] =
+	"destroy, restart, rename-restart, preserve, "
+	"coredump-destroy, coredump-restart, soft-reset";
 
 /*
  * xl_parse.c compares type and builder case-sensitively ("PV" is "Invalid
@@ -64,38 +65,41 @@ static const char *os_type_check(const char *s)
 #define MEM_MAX (XB_MEMORY_MAX_MB << 20)
 
 const struct cfg_keydef cfg_keys[CK_NR] = {
-	[CK_NAME] = { "name", "<name>", CT_NAME, DC(name), 0, 0, CKF_BOOT, NULL },
+	[CK_NAME] = { "name", "<name>", CT_NAME, DC(name), 0, 0, CKF_BOOT,
+		      NULL },
 	[CK_TYPE] = { "type", NULL, CT_CHOICE, 0, 0, 0, CKF_BOOT, type_check },
-	[CK_BUILDER] = { "builder", NULL, CT_CHOICE, 0, 0, 0, CKF_BOOT, builder_check },
+	[CK_BUILDER] = { "builder", NULL, CT_CHOICE, 0, 0, 0, CKF_BOOT,
+			 builder_check },
 	[CK_OS] = { NULL, "<os>", CT_NONE, 0, 0, 0, CKF_BOOT, NULL },
-	[CK_OS_TYPE] = { NULL, "<os><type>", CT_CHOICE, 0, 0, 0, CKF_BOOT, os_type_check },
+	[CK_OS_TYPE] = { NULL, "<os><type>", CT_CHOICE, 0, 0, 0, CKF_BOOT,
+			 os_type_check },
 	[CK_MEMORY] = { "memory", "<currentMemory>", CT_MIB, DC(memory_mb),
 			MEM_MIN, MEM_MAX, CKF_BOOT, NULL },
-	[CK_MAXMEM] = { "maxmem", "<memory>", CT_MIB, DC(maxmem_mb),
-			MEM_MIN, MEM_MAX, CKF_BOOT, NULL },
-	[CK_VCPUS] = { "vcpus", "<vcpu current>", CT_COUNT, DC(vcpus),
-		       1, XB_VCPUS_MAX, CKF_BOOT, NULL },
-	[CK_MAXVCPUS] = { "maxvcpus", "<vcpu>", CT_COUNT, DC(maxvcpus),
-			  1, XB_VCPUS_MAX, CKF_BOOT, NULL },
+	[CK_MAXMEM] = { "maxmem", "<memory>", CT_MIB, DC(maxmem_mb), MEM_MIN,
+			MEM_MAX, CKF_BOOT, NULL },
+	[CK_VCPUS] = { "vcpus", "<vcpu current>", CT_COUNT, DC(vcpus), 1,
+		       XB_VCPUS_MAX, CKF_BOOT, NULL },
+	[CK_MAXVCPUS] = { "maxvcpus", "<vcpu>", CT_COUNT, DC(maxvcpus), 1,
+			  XB_VCPUS_MAX, CKF_BOOT, NULL },
 	[CK_KERNEL] = { "kernel", "<os><kernel>", CT_STR, DC(kernel), 0, 0,
 			CKF_BOOT, NULL },
 	[CK_RAMDISK] = { "ramdisk", "<os><initrd>", CT_STR, DC(ramdisk), 0, 0,
 			 CKF_BOOT | CKF_EMPTY_NONE, NULL },
 	[CK_CMDLINE] = { "cmdline", "<os><cmdline>", CT_STR, DC(cmdline), 0, 0,
 			 CKF_BOOT, NULL },
-	[CK_ROOT] = { "root", NULL, CT_STR, OR(root), 0, 0, CKF_BOOT | CKF_ORIGIN,
-		      NULL },
-	[CK_EXTRA] = { "extra", NULL, CT_STR, OR(extra), 0, 0, CKF_BOOT | CKF_ORIGIN,
-		       NULL },
-	[CK_BOOTLOADER] = { "bootloader", "<bootloader>", CT_STR, OR(bootloader),
-			    0, 0, CKF_ORIGIN, NULL },
+	[CK_ROOT] = { "root", NULL, CT_STR, OR(root), 0, 0,
+		      CKF_BOOT | CKF_ORIGIN, NULL },
+	[CK_EXTRA] = { "extra", NULL, CT_STR, OR(extra), 0, 0,
+		       CKF_BOOT | CKF_ORIGIN, NULL },
+	[CK_BOOTLOADER] = { "bootloader", "<bootloader>", CT_STR,
+			    OR(bootloader), 0, 0, CKF_ORIGIN, NULL },
 	[CK_UUID] = { "uuid", "<uuid>", CT_UUID, 0, 0, 0, CKF_BOOT, NULL },
 	[CK_ON_POWEROFF] = { "on_poweroff", "<on_poweroff>", CT_ACTION,
 			     DC(on_poweroff), 0, 0, 0, NULL },
 	[CK_ON_REBOOT] = { "on_reboot", "<on_reboot>", CT_ACTION, DC(on_reboot),
 			   0, 0, 0, NULL },
-	[CK_ON_CRASH] = { "on_crash", "<on_crash>", CT_ACTION, DC(on_crash),
-			  0, 0, 0, NULL },
+	[CK_ON_CRASH] = { "on_crash", "<on_crash>", CT_ACTION, DC(on_crash), 0,
+			  0, 0, NULL },
 	[CK_RAMDISK_DECOMPRESS] = { "ramdisk_decompress", NULL, CT_BOOL,
 				    DC(ramdisk_decompress), 0, 1, 0, NULL },
 	[CK_MAX_DECOMPRESSED] = { "xbuild_max_decompressed", NULL, CT_BYTES,
@@ -111,8 +115,8 @@ const struct cfg_keydef cfg_keys[CK_NR] = {
 				     DC(max_maptrack_frames), 1, INT32_MAX, 0,
 				     NULL },
 	[CK_MAX_EVENT_CHANNELS] = { "max_event_channels", NULL, CT_COUNT,
-				    DC(max_event_channels), 1, (1u << 17) - 1, 0,
-				    NULL },
+				    DC(max_event_channels), 1, (1u << 17) - 1,
+				    0, NULL },
 	/* xl: a PV guest's kernel = XENFIRMWAREDIR/NAME.bin (CFG_PVGRUB*). */
 	[CK_FIRMWARE] = { "firmware", NULL, CT_STR, OR(firmware), 0, 0,
 			  CKF_BOOT | CKF_ORIGIN, NULL },
@@ -122,9 +126,9 @@ void cfg_init(struct dom_config *c)
 {
 	memset(c, 0, sizeof(*c));
 	c->memory_mb = XB_MEMORY_DEFAULT_MB;
-	c->maxmem_mb = 0;	/* 0 until set: cfg_finish() makes it memory */
+	c->maxmem_mb = 0; /* 0 until set: cfg_finish() makes it memory */
 	c->vcpus = 1;
-	c->maxvcpus = 0;	/* likewise = vcpus */
+	c->maxvcpus = 0; /* likewise = vcpus */
 	c->ramdisk_decompress = true;
 	strcpy(c->on_poweroff, "destroy");
 	strcpy(c->on_reboot, "restart");
@@ -175,7 +179,8 @@ bool cfg_name_ok(const char *s)
 	if (n == 0 || n >= XB_NAME_MAX)
 		return false;
 	for (; *s; s++)
-		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.' && *s != '-')
+		if (!isalnum((unsigned char)*s) && *s != '_' && *s != '.' &&
+		    *s != '-')
 			return false;
 	return true;
 }
@@ -215,7 +220,8 @@ const char *cfg_show(const char *s, bool quote, char *buf, size_t size)
 /* A size for people: "16 TiB", "1536 MiB", "1000 bytes". */
 static const char *fmt_size(uint64_t b, char *buf, size_t size)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const units[] = { "KiB", "MiB", "GiB",
+					     "TiB", "PiB", "EiB" };
 	int u = -1;
 
 	while (u + 1 < (int)XB_ARRAY_SIZE(units) && b && !(b & 1023)) {
@@ -230,7 +236,8 @@ static const char *fmt_size(uint64_t b, char *buf, size_t size)
 const char *cfg_key_name(const struct cfg_ctx *x, enum cfg_key k)
 {
 	const struct cfg_keydef *d = &cfg_keys[k];
-	const char *n = x->o && x->o->syntax == CFG_XML && !x->cmdline ? d->xml : d->xl;
+	const char *n =
+		x->o && x->o->syntax == CFG_XML && !x->cmdline ? d->xml : d->xl;
 
 	return n ? n : d->xl ? d->xl : d->xml;
 }
@@ -241,7 +248,7 @@ static const char *at_origin(const char *fname, const struct cfg_origin *o,
 {
 	if (line > 0) {
 		snprintf(buf, size, "%s:%d", fname, line);
-	} else if (line < 0 && o && (size_t)-(line + 1) < o->nsrc) {
+	} else if (line < 0 && o && (size_t) - (line + 1) < o->nsrc) {
 		const char *s = o->src[-(line + 1)];
 
 		/* An option ("--memory") names itself; an override is quoted
@@ -288,21 +295,28 @@ int cfg_begin(struct cfg_ctx *x, enum cfg_syntax syntax, const char *fname,
 	x->o = c->origin;
 	x->o->syntax = syntax;
 	if (len > XB_CONFIG_MAX)
-		return xb_fail(e, XB_EINPUT, "%s: config is %zu bytes, the limit "
-			       "is %u", fname, len, XB_CONFIG_MAX);
+		return xb_fail(e, XB_EINPUT,
+			       "%s: config is %zu bytes, the limit "
+			       "is %u",
+			       fname, len, XB_CONFIG_MAX);
 	/* Editors on Windows save "Unicode" as UTF-16 (or 32), with or
 	 * without a byte order mark; every character then has NUL bytes. */
-	if (len >= 4 && ((!memcmp(b, "\xff\xfe\0\0", 4)) ||
-			 !memcmp(b, "\0\0\xfe\xff", 4)))
+	if (len >= 4 &&
+	    ((!memcmp(b, "\xff\xfe\0\0", 4)) || !memcmp(b, "\0\0\xfe\xff", 4)))
 		enc = "UTF-32";
-	else if (len >= 2 && (!memcmp(b, "\xff\xfe", 2) || !memcmp(b, "\xfe\xff", 2)))
+	else if (len >= 2 &&
+		 (!memcmp(b, "\xff\xfe", 2) || !memcmp(b, "\xfe\xff", 2)))
 		enc = "UTF-16";
-	else if (len >= 4 && ((b[0] && b[0] < 0x80 && !b[1] && b[2] && b[2] < 0x80 && !b[3]) ||
-			      (!b[0] && b[1] && b[1] < 0x80 && !b[2] && b[3] && b[3] < 0x80)))
+	else if (len >= 4 && ((b[0] && b[0] < 0x80 && !b[1] && b[2] &&
+			       b[2] < 0x80 && !b[3]) ||
+			      (!b[0] && b[1] && b[1] < 0x80 && !b[2] && b[3] &&
+			       b[3] < 0x80)))
 		enc = "UTF-16";
 	if (enc)
-		return xb_fail(e, XB_EINPUT, "%s: the config is %s encoded; save "
-			       "it as UTF-8 or ASCII", fname, enc);
+		return xb_fail(e, XB_EINPUT,
+			       "%s: the config is %s encoded; save "
+			       "it as UTF-8 or ASCII",
+			       fname, enc);
 	return 0;
 }
 
@@ -315,18 +329,21 @@ int cfg_repeat(struct cfg_ctx *x, enum cfg_key k, int first, int again,
 
 	cfg_at(x, again, at, sizeof(at));
 	if (cfg_keys[k].flags & CKF_BOOT)
-		return xb_fail(x->e, XB_EINPUT, "%s: %s%s%s is %s twice (lines "
+		return xb_fail(x->e, XB_EINPUT,
+			       "%s: %s%s%s is %s twice (lines "
 			       "%d and %d): it decides what is booted, so xbuild "
-			       "does not pick one; keep one", at,
-			       xml ? "" : "key '", n, xml ? "" : "'",
+			       "does not pick one; keep one",
+			       at, xml ? "" : "key '", n, xml ? "" : "'",
 			       xml ? "given" : "set", first, again);
 	snprintf(key, sizeof(key), "again:%s", n);
-	if (xb_warn_key(&x->c->warnings, key, times, "%s: %s%s%s %s again "
-			"(first on line %d)%s", at,
-			xml ? "element " : "key '", n, xml ? "" : "'",
+	if (xb_warn_key(&x->c->warnings, key, times,
+			"%s: %s%s%s %s again "
+			"(first on line %d)%s",
+			at, xml ? "element " : "key '", n, xml ? "" : "'",
 			xml ? "given" : "set", first,
-			cfg_keys[k].type == CT_NONE ? "" :
-			", the last value is used") < 0)
+			cfg_keys[k].type == CT_NONE ?
+				"" :
+				", the last value is used") < 0)
 		return xb_fail(x->e, XB_EINTERNAL, "out of memory");
 	return 0;
 }
@@ -380,8 +397,10 @@ static int set_num(struct cfg_ctx *x, enum cfg_key k, const struct cfg_val *v,
 	cfg_at(x, v->line, at, sizeof(at));
 	r = xb_parse_u64(v->s, strlen(v->s), v->numfmt, UINT64_MAX, &num);
 	if (r == XB_NUM_EMPTY || r == XB_NUM_SYNTAX)
-		return xb_fail(x->e, XB_EINPUT, "%s: %s = %s: expected a %s"
-			       "number%s%s%s", at, n, sv,
+		return xb_fail(x->e, XB_EINPUT,
+			       "%s: %s = %s: expected a %s"
+			       "number%s%s%s",
+			       at, n, sv,
 			       v->numfmt == XB_NUM_C ? "" : "decimal ",
 			       *unit ? " (" : "", unit, *unit ? ")" : "");
 	if (r || xb_mul_ovf(num, scale, &val))
@@ -395,9 +414,11 @@ static int set_num(struct cfg_ctx *x, enum cfg_key k, const struct cfg_val *v,
 			goto range;
 		snprintf(key, sizeof(key), "rounded:%s", n);
 		if (val % MiB &&
-		    xb_warn_key(&x->c->warnings, key, 1, "%s: %s = %s %s is "
-				"not a whole number of MiB, rounded up to %llu MiB",
-				at, n, sv, unit, (unsigned long long)mb) < 0)
+		    xb_warn_key(
+			    &x->c->warnings, key, 1,
+			    "%s: %s = %s %s is "
+			    "not a whole number of MiB, rounded up to %llu MiB",
+			    at, n, sv, unit, (unsigned long long)mb) < 0)
 			return xb_fail(x->e, XB_EINTERNAL, "out of memory");
 		*(uint64_t *)field = mb;
 		return 0;
@@ -419,15 +440,19 @@ range:
 		snprintf(lo, sizeof(lo), "%llu", (unsigned long long)d->min);
 		snprintf(hi, sizeof(hi), "%llu", (unsigned long long)d->max);
 	}
-	return xb_fail(x->e, XB_EINPUT, "%s: %s = %s%s%s: out of range (%s "
-		       "to %s)", at, n, sv, *unit ? " " : "", unit, lo, hi);
+	return xb_fail(x->e, XB_EINPUT,
+		       "%s: %s = %s%s%s: out of range (%s "
+		       "to %s)",
+		       at, n, sv, *unit ? " " : "", unit, lo, hi);
 }
 
 int cfg_set(struct cfg_ctx *x, enum cfg_key k, const struct cfg_val *v)
 {
 	const struct cfg_keydef *d = &cfg_keys[k];
 	const char *n = cfg_key_name(x, k), *why;
-	void *field = (char *)((d->flags & CKF_ORIGIN) ? (void *)x->o : (void *)x->c) + d->off;
+	void *field = (char *)((d->flags & CKF_ORIGIN) ? (void *)x->o :
+							 (void *)x->c) +
+		      d->off;
 	char buf[80], at[160];
 	const char *sv = v->shown ? v->shown : cfg_show(v->s, false, buf, 60);
 	int r;
@@ -442,31 +467,35 @@ int cfg_set(struct cfg_ctx *x, enum cfg_key k, const struct cfg_val *v)
 	x->o->line[k] = v->line;
 	cfg_at(x, v->line, at, sizeof(at));
 	switch (d->type) {
-	case CT_NONE:
-		return 0;
+	case CT_NONE: return 0;
 	case CT_CHOICE:
 		if ((why = d->check(v->s)))
-			return xb_fail(x->e, XB_EINPUT, "%s: %s = %s: %s", at, n,
-				       sv, why);
+			return xb_fail(x->e, XB_EINPUT, "%s: %s = %s: %s", at,
+				       n, sv, why);
 		return 0;
 	case CT_NAME:
 		if (!cfg_name_ok(v->s))
-			return xb_fail(x->e, XB_EINPUT, "%s: %s = %s: must be 1 "
+			return xb_fail(x->e, XB_EINPUT,
+				       "%s: %s = %s: must be 1 "
 				       "to %d characters of [A-Za-z0-9_.-]",
 				       at, n, sv, XB_NAME_MAX - 1);
-		strcpy(field, v->s);	/* cfg_name_ok(): short */
+		strcpy(field, v->s); /* cfg_name_ok(): short */
 		return 0;
 	case CT_ACTION:
 		if (!cfg_action_ok(v->s))
-			return xb_fail(x->e, XB_EINPUT, "%s: %s = %s: not an "
-				       "action (%s)", at, n, sv, cfg_actions_list);
-		strcpy(field, v->s);	/* cfg_action_ok(): short */
+			return xb_fail(x->e, XB_EINPUT,
+				       "%s: %s = %s: not an "
+				       "action (%s)",
+				       at, n, sv, cfg_actions_list);
+		strcpy(field, v->s); /* cfg_action_ok(): short */
 		return 0;
 	case CT_UUID:
 		if (!xb_uuid_parse(v->s, x->c->uuid))
-			return xb_fail(x->e, XB_EINPUT, "%s: %s = %s: expected "
-				       "xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex)",
-				       at, n, sv);
+			return xb_fail(
+				x->e, XB_EINPUT,
+				"%s: %s = %s: expected "
+				"xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx (hex)",
+				at, n, sv);
 		x->c->has_uuid = true;
 		return 0;
 	case CT_STR:
@@ -481,10 +510,10 @@ int cfg_set(struct cfg_ctx *x, enum cfg_key k, const struct cfg_val *v)
 	case CT_MIB:
 	case CT_BYTES:
 	case CT_COUNT:
-	case CT_BOOL:
-		return set_num(x, k, v, field);
+	case CT_BOOL: return set_num(x, k, v, field);
 	}
-	return xb_fail(x->e, XB_EINTERNAL, "%s: key %d has no type", x->fname, k);
+	return xb_fail(x->e, XB_EINTERNAL, "%s: key %d has no type", x->fname,
+		       k);
 }
 
 /* The origin (cfg_origin.line) of the later of two keys; 0 when neither
@@ -500,8 +529,8 @@ static int fail_at(struct cfg_ctx *x, int line, const char *what)
 {
 	char at[160];
 
-	return xb_fail(x->e, XB_EINPUT, "%s: %s", cfg_at(x, line, at, sizeof(at)),
-		       what);
+	return xb_fail(x->e, XB_EINPUT, "%s: %s",
+		       cfg_at(x, line, at, sizeof(at)), what);
 }
 
 /* bootloader: refused, because xbuild would load a dom0 file instead. */
@@ -517,17 +546,22 @@ static int check_bootloader(struct cfg_ctx *x)
 	cfg_at(x, x->o->line[CK_BOOTLOADER], at, sizeof(at));
 	if (c->kernel && c->kernel[0]) {
 		cfg_show(c->kernel, false, sk, 200);
-		return xb_fail(x->e, XB_EINPUT, "%s: %s = %s: the bootloader "
-			       "runs inside the guest's disk image, where %s "
-			       "\"%s\" names a file; xbuild never runs bootloaders "
-			       "and would load dom0's %s instead; remove %s or "
-			       "use %s without it", at, cfg_key_name(x, CK_BOOTLOADER),
-			       sb, kn, sk, sk, bl, xml ? kn : "kernel=");
+		return xb_fail(
+			x->e, XB_EINPUT,
+			"%s: %s = %s: the bootloader "
+			"runs inside the guest's disk image, where %s "
+			"\"%s\" names a file; xbuild never runs bootloaders "
+			"and would load dom0's %s instead; remove %s or "
+			"use %s without it",
+			at, cfg_key_name(x, CK_BOOTLOADER), sb, kn, sk, sk, bl,
+			xml ? kn : "kernel=");
 	}
-	return xb_fail(x->e, XB_EINPUT, "%s: %s = %s: the bootloader runs "
+	return xb_fail(x->e, XB_EINPUT,
+		       "%s: %s = %s: the bootloader runs "
 		       "inside the guest's disk image and xbuild never runs "
 		       "bootloaders; remove %s and give %s (and %s) as files "
-		       "in dom0", at, cfg_key_name(x, CK_BOOTLOADER), sb, bl, kn,
+		       "in dom0",
+		       at, cfg_key_name(x, CK_BOOTLOADER), sb, bl, kn,
 		       cfg_key_name(x, CK_RAMDISK));
 }
 
@@ -548,28 +582,36 @@ static int map_firmware(struct cfg_ctx *x)
 	if (!o->firmware || o->kernel_is_firmware)
 		return 0;
 	cfg_show(o->firmware, true, sf, 60);
-	if (strcmp(o->firmware, "pvgrub32") && strcmp(o->firmware, "pvgrub64")) {
-		snprintf(what, sizeof(what), "firmware = %s: xl loads PV GRUB "
+	if (strcmp(o->firmware, "pvgrub32") &&
+	    strcmp(o->firmware, "pvgrub64")) {
+		snprintf(what, sizeof(what),
+			 "firmware = %s: xl loads PV GRUB "
 			 "only (\"pvgrub32\" or \"pvgrub64\") as a PV guest's "
-			 "firmware", sf);
+			 "firmware",
+			 sf);
 		return fail_at(x, fl, what);
 	}
 	if (kl) {
 		char kat[160];
 
 		if (fl > 0 && kl > 0) {
-			snprintf(what, sizeof(what), "firmware = %s and kernel "
+			snprintf(what, sizeof(what),
+				 "firmware = %s and kernel "
 				 "(line %d) are both set: the firmware is the "
-				 "kernel xl loads; keep one", sf, kl);
+				 "kernel xl loads; keep one",
+				 sf, kl);
 			return fail_at(x, fl, what);
 		}
 		if (rank(kl) > rank(fl)) {
 			/* --kernel or an override of kernel wins. */
-			if (xb_warn_key(&c->warnings, "ignored:firmware", 1, "%s: "
+			if (xb_warn_key(&c->warnings, "ignored:firmware", 1,
+					"%s: "
 					"firmware = %s is ignored: the kernel is "
-					"given by %s", cfg_at(x, fl, what, 160), sf,
+					"given by %s",
+					cfg_at(x, fl, what, 160), sf,
 					cfg_at(x, kl, kat, sizeof(kat))) < 0)
-				return xb_fail(x->e, XB_EINTERNAL, "out of memory");
+				return xb_fail(x->e, XB_EINTERNAL,
+					       "out of memory");
 			o->kernel_is_firmware = false;
 			free(o->firmware);
 			o->firmware = NULL;
@@ -598,12 +640,15 @@ static int join_cmdline(struct cfg_ctx *x)
 	if (!o->root && !o->extra)
 		return 0;
 	if (o->line[CK_CMDLINE]) {
-		if (xb_warn_key(&c->warnings, "ignored:cmdline", 1, "%s: cmdline "
+		if (xb_warn_key(&c->warnings, "ignored:cmdline", 1,
+				"%s: cmdline "
 				"is set, so root and extra are ignored",
-				cfg_at(x, o->line[CK_CMDLINE], at, sizeof(at))) < 0)
+				cfg_at(x, o->line[CK_CMDLINE], at,
+				       sizeof(at))) < 0)
 			r = xb_fail(x->e, XB_EINTERNAL, "out of memory");
 	} else if (o->root) {
-		size_t n = strlen(o->root) + (o->extra ? strlen(o->extra) + 1 : 0) + 6;
+		size_t n = strlen(o->root) +
+			   (o->extra ? strlen(o->extra) + 1 : 0) + 6;
 
 		free(c->cmdline);
 		c->cmdline = malloc(n);
@@ -632,7 +677,9 @@ int cfg_finish(struct dom_config *c, struct xb_err *e)
 {
 	struct cfg_ctx x = {
 		.fname = c->source ? c->source : "(config)",
-		.c = c, .o = c->origin, .e = e,
+		.c = c,
+		.o = c->origin,
+		.e = e,
 	};
 	struct cfg_origin *o = c->origin;
 	bool xml = o && o->syntax == CFG_XML;
@@ -644,14 +691,19 @@ int cfg_finish(struct dom_config *c, struct xb_err *e)
 	if (o && (r = map_firmware(&x)))
 		return r;
 	if (!c->name[0])
-		return xb_fail(e, XB_EINPUT, "%s: the domain name is required "
-			       "(name = \"...\" or <name>)", x.fname);
+		return xb_fail(e, XB_EINPUT,
+			       "%s: the domain name is required "
+			       "(name = \"...\" or <name>)",
+			       x.fname);
 	if (!c->kernel || !c->kernel[0])
-		return xb_fail(e, XB_EINPUT, "%s: the kernel is required "
+		return xb_fail(e, XB_EINPUT,
+			       "%s: the kernel is required "
 			       "(kernel = \"/path/to/vmlinuz\", <os><kernel> or "
-			       "--kernel)", x.fname);
+			       "--kernel)",
+			       x.fname);
 	if (xml && !o->line[CK_OS_TYPE])
-		return fail_at(&x, o->line[CK_OS], "<os>: <type>linux</type> "
+		return fail_at(&x, o->line[CK_OS],
+			       "<os>: <type>linux</type> "
 			       "is required");
 	if (xml && !o->line[CK_MAXMEM])
 		return fail_at(&x, 0, "<memory> is required");
@@ -662,9 +714,12 @@ int cfg_finish(struct dom_config *c, struct xb_err *e)
 
 		/* The command line's keys have their xl names. */
 		x.cmdline = l < 0;
-		snprintf(what, sizeof(what), "%s (%llu MiB) is less than %s (%llu MiB)",
-			 cfg_key_name(&x, CK_MAXMEM), (unsigned long long)c->maxmem_mb,
-			 cfg_key_name(&x, CK_MEMORY), (unsigned long long)c->memory_mb);
+		snprintf(what, sizeof(what),
+			 "%s (%llu MiB) is less than %s (%llu MiB)",
+			 cfg_key_name(&x, CK_MAXMEM),
+			 (unsigned long long)c->maxmem_mb,
+			 cfg_key_name(&x, CK_MEMORY),
+			 (unsigned long long)c->memory_mb);
 		return fail_at(&x, l, what);
 	}
 	if (!c->maxvcpus)
@@ -686,9 +741,10 @@ int cfg_finish(struct dom_config *c, struct xb_err *e)
 		size_t n = strlen(c->cmdline);
 
 		if (n >= XB_CMDLINE_MAX)
-			return xb_fail(e, XB_EINPUT, "%s: the kernel command line "
-				       "is %zu bytes, the limit is %d", x.fname, n,
-				       XB_CMDLINE_MAX - 1);
+			return xb_fail(e, XB_EINPUT,
+				       "%s: the kernel command line "
+				       "is %zu bytes, the limit is %d",
+				       x.fname, n, XB_CMDLINE_MAX - 1);
 		if (n == 0) {
 			free(c->cmdline);
 			c->cmdline = NULL;
@@ -752,12 +808,14 @@ int cfg_cmdline_begin(struct cfg_ctx *x, struct dom_config *c, const char *text,
 	x->o = o;
 	x->fname = c->source;
 	if (o->nsrc == CFG_SRC_MAX)
-		return xb_fail(e, XB_EINPUT, "command line: more than %d "
-			       "overrides and options", CFG_SRC_MAX);
+		return xb_fail(e, XB_EINPUT,
+			       "command line: more than %d "
+			       "overrides and options",
+			       CFG_SRC_MAX);
 	if (!(s = strdup(text)))
 		return xb_fail(e, XB_EINTERNAL, "out of memory");
 	o->src[o->nsrc++] = s;
-	*line = -(int)o->nsrc;	/* the origin of what it sets */
+	*line = -(int)o->nsrc; /* the origin of what it sets */
 	return 0;
 }
 
@@ -796,7 +854,9 @@ void cfg_firmware_paths(struct dom_config *c, const char *pvgrub32,
 
 const char *cfg_firmware(const struct dom_config *c)
 {
-	return c->origin && c->origin->kernel_is_firmware ? c->origin->firmware : NULL;
+	return c->origin && c->origin->kernel_is_firmware ?
+		       c->origin->firmware :
+		       NULL;
 }
 
 /* ---- devices ---------------------------------------------------------- */
@@ -817,14 +877,17 @@ size_t cfg_devices(const struct dom_config *c, char *buf, size_t size)
 		if (d->line > 0)
 			snprintf(at, sizeof(at), "line %d", d->line);
 		else
-			at_origin(c->source ? c->source : "", o, d->line, at, sizeof(at));
+			at_origin(c->source ? c->source : "", o, d->line, at,
+				  sizeof(at));
 		if (d->times > 1)
-			snprintf(item, sizeof(item), "%s (%s, %s times)", d->key, at,
+			snprintf(item, sizeof(item), "%s (%s, %s times)",
+				 d->key, at,
 				 xb_fmt_count(d->times, num, sizeof(num)));
 		else
 			snprintf(item, sizeof(item), "%s (%s)", d->key, at);
 		if (n < size)
-			n += (size_t)snprintf(buf + n, size - n, "%s%s", i ? ", " : "", item);
+			n += (size_t)snprintf(buf + n, size - n, "%s%s",
+					      i ? ", " : "", item);
 	}
 	if (o->dev_more && n < size) {
 		char num[32];
@@ -843,9 +906,13 @@ int cfg_warn_devices(struct dom_config *c, const char *why, struct xb_err *e)
 	if (!cfg_devices(c, list, sizeof(list)))
 		return 0;
 	at_origin(c->source, o, o->dev[0].line, at, sizeof(at));
-	if (xb_warn_key(&c->warnings, o->syntax == CFG_XML ? "devices:<devices>" :
-			"devices:devices", 1, "%s: xbuild does not set up devices: "
-			"%s%s", at, list, why) < 0)
+	if (xb_warn_key(&c->warnings,
+			o->syntax == CFG_XML ? "devices:<devices>" :
+					       "devices:devices",
+			1,
+			"%s: xbuild does not set up devices: "
+			"%s%s",
+			at, list, why) < 0)
 		return xb_fail(e, XB_EINTERNAL, "out of memory");
 	return 0;
 }
@@ -866,9 +933,12 @@ static const char *shown_value(const struct dom_config *c, enum cfg_key k,
 			       bool quote, char *buf, size_t size)
 {
 	const struct cfg_keydef *d = &cfg_keys[k];
-	const char *base = (d->flags & CKF_ORIGIN) ? (const char *)c->origin : (const char *)c;
+	const char *base = (d->flags & CKF_ORIGIN) ? (const char *)c->origin :
+						     (const char *)c;
 	const char *s = d->type == CT_STR ? *(char *const *)(base + d->off) :
-		d->type == CT_NAME || d->type == CT_ACTION ? base + d->off : NULL;
+			d->type == CT_NAME || d->type == CT_ACTION ?
+					    base + d->off :
+					    NULL;
 
 	if (!s)
 		return NULL;
@@ -897,10 +967,12 @@ const char *cfg_where(const struct dom_config *c, const char *key, char *buf,
 		snprintf(buf, size, "%s: firmware = %s", at,
 			 cfg_show(o->firmware, true, val, 60));
 	} else {
-		const char *v = shown_value(c, (enum cfg_key)k, !xml, val, sizeof(val));
+		const char *v =
+			shown_value(c, (enum cfg_key)k, !xml, val, sizeof(val));
 
 		snprintf(buf, size, "%s: %s%s%s", at,
-			 xml && cfg_keys[k].xml ? cfg_keys[k].xml : cfg_keys[k].xl,
+			 xml && cfg_keys[k].xml ? cfg_keys[k].xml :
+						  cfg_keys[k].xl,
 			 v ? " = " : "", v ? v : "");
 	}
 	return buf;
@@ -916,20 +988,35 @@ static void item_from(const struct dom_config *c, struct cfg_item *it, int line)
 		it->from = CFG_FROM_FILE;
 		it->file = c->source;
 		it->line = line;
-	} else if (line < 0 && o && (size_t)-(line + 1) < o->nsrc) {
+	} else if (line < 0 && o && (size_t) - (line + 1) < o->nsrc) {
 		it->arg = o->src[-(line + 1)];
-		it->from = strncmp(it->arg, "--", 2) ? CFG_FROM_OVERRIDE : CFG_FROM_OPTION;
+		it->from = strncmp(it->arg, "--", 2) ? CFG_FROM_OVERRIDE :
+						       CFG_FROM_OPTION;
 	}
 }
 
 size_t cfg_items(const struct dom_config *c, struct cfg_item *out, size_t max)
 {
 	static const enum cfg_key keys[] = {
-		CK_NAME, CK_TYPE, CK_MEMORY, CK_MAXMEM, CK_VCPUS, CK_MAXVCPUS,
-		CK_KERNEL, CK_RAMDISK, CK_CMDLINE, CK_UUID, CK_ON_POWEROFF,
-		CK_ON_REBOOT, CK_ON_CRASH, CK_RAMDISK_DECOMPRESS,
-		CK_MAX_DECOMPRESSED, CK_MAX_GRANT_VERSION, CK_MAX_GRANT_FRAMES,
-		CK_MAX_MAPTRACK_FRAMES, CK_MAX_EVENT_CHANNELS,
+		CK_NAME,
+		CK_TYPE,
+		CK_MEMORY,
+		CK_MAXMEM,
+		CK_VCPUS,
+		CK_MAXVCPUS,
+		CK_KERNEL,
+		CK_RAMDISK,
+		CK_CMDLINE,
+		CK_UUID,
+		CK_ON_POWEROFF,
+		CK_ON_REBOOT,
+		CK_ON_CRASH,
+		CK_RAMDISK_DECOMPRESS,
+		CK_MAX_DECOMPRESSED,
+		CK_MAX_GRANT_VERSION,
+		CK_MAX_GRANT_FRAMES,
+		CK_MAX_MAPTRACK_FRAMES,
+		CK_MAX_EVENT_CHANNELS,
 	};
 	const struct cfg_origin *o = c->origin;
 	size_t n = 0;
@@ -965,9 +1052,7 @@ size_t cfg_items(const struct dom_config *c, struct cfg_item *out, size_t max)
 			if (!line)
 				it->via = "= memory";
 			break;
-		case CK_VCPUS:
-			it->num = c->vcpus;
-			break;
+		case CK_VCPUS: it->num = c->vcpus; break;
 		case CK_MAXVCPUS:
 			it->num = c->maxvcpus;
 			if (!line)
@@ -976,15 +1061,16 @@ size_t cfg_items(const struct dom_config *c, struct cfg_item *out, size_t max)
 		case CK_KERNEL:
 		case CK_RAMDISK:
 		case CK_CMDLINE: {
-			const char *s = k == CK_KERNEL ? c->kernel : k == CK_RAMDISK ?
-				c->ramdisk : c->cmdline;
+			const char *s = k == CK_KERNEL	? c->kernel :
+					k == CK_RAMDISK ? c->ramdisk :
+							  c->cmdline;
 
 			it->type = s ? CFG_VSTR : CFG_VNONE;
 			it->str = s;
 			it->none = "none";
 			if (k == CK_KERNEL && o && o->kernel_is_firmware) {
-				snprintf(it->vbuf, sizeof(it->vbuf), "firmware = \"%s\"",
-					 o->firmware);
+				snprintf(it->vbuf, sizeof(it->vbuf),
+					 "firmware = \"%s\"", o->firmware);
 				it->via = it->vbuf;
 			}
 			if (k == CK_CMDLINE && o && !line && o->cmdline_line) {
@@ -999,10 +1085,12 @@ size_t cfg_items(const struct dom_config *c, struct cfg_item *out, size_t max)
 			if (c->has_uuid) {
 				const uint8_t *u = c->uuid;
 
-				snprintf(it->buf, sizeof(it->buf), "%02x%02x%02x%02x-%02x%02x-"
+				snprintf(it->buf, sizeof(it->buf),
+					 "%02x%02x%02x%02x-%02x%02x-"
 					 "%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-					 u[0], u[1], u[2], u[3], u[4], u[5], u[6], u[7],
-					 u[8], u[9], u[10], u[11], u[12], u[13], u[14], u[15]);
+					 u[0], u[1], u[2], u[3], u[4], u[5],
+					 u[6], u[7], u[8], u[9], u[10], u[11],
+					 u[12], u[13], u[14], u[15]);
 				it->str = it->buf;
 			}
 			break;
@@ -1021,15 +1109,18 @@ size_t cfg_items(const struct dom_config *c, struct cfg_item *out, size_t max)
 			it->unit = "MiB";
 			break;
 		default: {
-			unsigned v = *(const unsigned *)((const char *)c + cfg_keys[k].off);
+			unsigned v = *(const unsigned *)((const char *)c +
+							 cfg_keys[k].off);
 
 			it->num = v;
 			if (!v) {
 				it->type = CFG_VNONE;
-				it->none = k == CK_MAX_EVENT_CHANNELS ? "1023, as xl" :
+				it->none =
+					k == CK_MAX_EVENT_CHANNELS ?
+						"1023, as xl" :
 					k == CK_MAX_GRANT_VERSION ?
-					"the highest Xen offers, as xl" :
-					"Xen's default, as xl";
+						"the highest Xen offers, as xl" :
+						"Xen's default, as xl";
 			}
 			break;
 		}

@@ -84,21 +84,26 @@ const char *cfg_where(const struct dom_config *c, const char *key, char *buf,
 
 /* One key of the resolved config (xbuild check --resolved). */
 enum cfg_vtype { CFG_VSTR, CFG_VNUM, CFG_VBOOL, CFG_VNONE };
-enum cfg_from { CFG_FROM_DEFAULT, CFG_FROM_FILE, CFG_FROM_OVERRIDE, CFG_FROM_OPTION };
+enum cfg_from {
+	CFG_FROM_DEFAULT,
+	CFG_FROM_FILE,
+	CFG_FROM_OVERRIDE,
+	CFG_FROM_OPTION
+};
 struct cfg_item {
-	const char *key;	/* the xl.cfg name */
+	const char *key; /* the xl.cfg name */
 	enum cfg_vtype type;
-	const char *str;	/* CFG_VSTR */
-	uint64_t num;		/* CFG_VNUM, CFG_VBOOL (0 or 1) */
-	const char *unit;	/* CFG_VNUM: "MiB" or NULL */
-	const char *none;	/* CFG_VNONE: what absent means ("none") */
+	const char *str; /* CFG_VSTR */
+	uint64_t num; /* CFG_VNUM, CFG_VBOOL (0 or 1) */
+	const char *unit; /* CFG_VNUM: "MiB" or NULL */
+	const char *none; /* CFG_VNONE: what absent means ("none") */
 	enum cfg_from from;
-	const char *file;	/* FILE: the config's name */
-	int line;		/* FILE: its line */
-	const char *arg;	/* OVERRIDE: "memory=512"; OPTION: "--memory" */
-	const char *via;	/* how it was made, or NULL: "firmware =
+	const char *file; /* FILE: the config's name */
+	int line; /* FILE: its line */
+	const char *arg; /* OVERRIDE: "memory=512"; OPTION: "--memory" */
+	const char *via; /* how it was made, or NULL: "firmware =
 				 * "pvgrub64"", "root and extra", "= memory" */
-	char buf[40], vbuf[48];	/* storage for str (a UUID) and via */
+	char buf[40], vbuf[48]; /* storage for str (a UUID) and via */
 };
 #define CFG_ITEMS_MAX 24
 /* The resolved config after cfg_finish(): every key xbuild acts on, its

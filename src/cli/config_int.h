@@ -18,40 +18,60 @@
 /* ---- keys ---------------------------------------------------------- */
 
 enum cfg_key {
-	CK_NAME, CK_TYPE, CK_BUILDER, CK_OS, CK_OS_TYPE,
-	CK_MEMORY, CK_MAXMEM, CK_VCPUS, CK_MAXVCPUS,
-	CK_KERNEL, CK_RAMDISK, CK_CMDLINE, CK_ROOT, CK_EXTRA, CK_BOOTLOADER,
-	CK_UUID, CK_ON_POWEROFF, CK_ON_REBOOT, CK_ON_CRASH,
-	CK_RAMDISK_DECOMPRESS, CK_MAX_DECOMPRESSED, CK_DEVICES,
-	CK_MAX_GRANT_VERSION, CK_MAX_GRANT_FRAMES, CK_MAX_MAPTRACK_FRAMES,
-	CK_MAX_EVENT_CHANNELS, CK_FIRMWARE,
+	CK_NAME,
+	CK_TYPE,
+	CK_BUILDER,
+	CK_OS,
+	CK_OS_TYPE,
+	CK_MEMORY,
+	CK_MAXMEM,
+	CK_VCPUS,
+	CK_MAXVCPUS,
+	CK_KERNEL,
+	CK_RAMDISK,
+	CK_CMDLINE,
+	CK_ROOT,
+	CK_EXTRA,
+	CK_BOOTLOADER,
+	CK_UUID,
+	CK_ON_POWEROFF,
+	CK_ON_REBOOT,
+	CK_ON_CRASH,
+	CK_RAMDISK_DECOMPRESS,
+	CK_MAX_DECOMPRESSED,
+	CK_DEVICES,
+	CK_MAX_GRANT_VERSION,
+	CK_MAX_GRANT_FRAMES,
+	CK_MAX_MAPTRACK_FRAMES,
+	CK_MAX_EVENT_CHANNELS,
+	CK_FIRMWARE,
 	CK_NR
 };
 
 enum cfg_type {
-	CT_NONE,	/* a container (<os>, <devices>): nothing stored */
-	CT_CHOICE,	/* checked by .check(), not stored (type, builder) */
-	CT_NAME,	/* char[XB_NAME_MAX], cfg_name_ok() */
-	CT_ACTION,	/* char[XB_ACTION_MAX], cfg_action_ok() */
-	CT_UUID,	/* uuid[16] and has_uuid */
-	CT_STR,		/* char *, replaced */
-	CT_MIB,		/* uint64_t MiB; value bytes in [min, max], rounded up */
-	CT_BYTES,	/* uint64_t bytes in [min, max] */
-	CT_COUNT,	/* unsigned in [min, max] */
-	CT_BOOL,	/* bool, 0 or 1 */
+	CT_NONE, /* a container (<os>, <devices>): nothing stored */
+	CT_CHOICE, /* checked by .check(), not stored (type, builder) */
+	CT_NAME, /* char[XB_NAME_MAX], cfg_name_ok() */
+	CT_ACTION, /* char[XB_ACTION_MAX], cfg_action_ok() */
+	CT_UUID, /* uuid[16] and has_uuid */
+	CT_STR, /* char *, replaced */
+	CT_MIB, /* uint64_t MiB; value bytes in [min, max], rounded up */
+	CT_BYTES, /* uint64_t bytes in [min, max] */
+	CT_COUNT, /* unsigned in [min, max] */
+	CT_BOOL, /* bool, 0 or 1 */
 };
 
 /* cfg_key.flags */
-#define CKF_BOOT 1u	/* decides what is booted: set twice is an error */
-#define CKF_ORIGIN 2u	/* .off is into struct cfg_origin, not dom_config */
-#define CKF_EMPTY_NONE 4u	/* "" means not set (ramdisk) */
+#define CKF_BOOT 1u /* decides what is booted: set twice is an error */
+#define CKF_ORIGIN 2u /* .off is into struct cfg_origin, not dom_config */
+#define CKF_EMPTY_NONE 4u /* "" means not set (ramdisk) */
 
 struct cfg_keydef {
-	const char *xl;		/* xl.cfg key, NULL if none */
-	const char *xml;	/* libvirt element as messages show it, NULL if none */
+	const char *xl; /* xl.cfg key, NULL if none */
+	const char *xml; /* libvirt element as messages show it, NULL if none */
 	enum cfg_type type;
-	size_t off;		/* offsetof the field (see CKF_ORIGIN) */
-	uint64_t min, max;	/* CT_MIB, CT_BYTES: bytes; CT_COUNT: the value */
+	size_t off; /* offsetof the field (see CKF_ORIGIN) */
+	uint64_t min, max; /* CT_MIB, CT_BYTES: bytes; CT_COUNT: the value */
 	unsigned flags;
 	/* CT_CHOICE: NULL when s is accepted, else what the user is told */
 	const char *(*check)(const char *s);
@@ -67,8 +87,8 @@ enum cfg_syntax { CFG_XL, CFG_XML };
 
 /* A kind of device the config names (xl key or XML element), coalesced. */
 struct cfg_dev {
-	char key[72];		/* "disk", "<interface>" */
-	int line;		/* where first named (see cfg_origin.line) */
+	char key[72]; /* "disk", "<interface>" */
+	int line; /* where first named (see cfg_origin.line) */
 	uint64_t times;
 };
 
@@ -82,20 +102,20 @@ struct cfg_origin {
 	 * written ("memory=512") and options ("--memory"). */
 	char *src[CFG_SRC_MAX];
 	size_t nsrc;
-	char *root, *extra;	/* xl's root= and extra=, until cfg_finish() */
-	char *bootloader;	/* the bootloader key, for cfg_finish()'s refusal */
-	char *firmware;		/* "pvgrub32" or "pvgrub64" */
+	char *root, *extra; /* xl's root= and extra=, until cfg_finish() */
+	char *bootloader; /* the bootloader key, for cfg_finish()'s refusal */
+	char *firmware; /* "pvgrub32" or "pvgrub64" */
 	/* The files firmware= loads (NULL: CFG_PVGRUB32/64); not owned. */
 	const char *pvgrub[2];
-	bool kernel_is_firmware;/* cfg_finish() made kernel the firmware's file */
+	bool kernel_is_firmware; /* cfg_finish() made kernel the firmware's file */
 	/* How cfg_finish() made the command line: the origin (as line[]) of
 	 * the key it came from, and which keys ("root and extra"); 0/NULL
 	 * when cmdline was set itself. */
 	int cmdline_line;
 	const char *cmdline_via;
-	struct cfg_dev dev[CFG_DEV_MAX];	/* devices, in order of first use */
+	struct cfg_dev dev[CFG_DEV_MAX]; /* devices, in order of first use */
 	size_t ndev;
-	uint64_t dev_more;	/* device kinds past CFG_DEV_MAX */
+	uint64_t dev_more; /* device kinds past CFG_DEV_MAX */
 };
 
 /* Debian's grub-xen-host (xl maps firmware= to XENFIRMWAREDIR/NAME.bin,
@@ -137,11 +157,11 @@ int cfg_begin(struct cfg_ctx *x, enum cfg_syntax syntax, const char *fname,
 
 /* A key's value as the config wrote it. */
 struct cfg_val {
-	const char *s;		/* the text (NUL-terminated) */
-	const char *shown;	/* for messages (quoted, cut); NULL: s */
-	const char *unit;	/* CT_MIB/CT_BYTES: the unit as written ("MiB") */
-	uint64_t scale;		/* CT_MIB/CT_BYTES: bytes per unit */
-	unsigned numfmt;	/* XB_NUM_C (xl) or XB_NUM_DEC (XML) */
+	const char *s; /* the text (NUL-terminated) */
+	const char *shown; /* for messages (quoted, cut); NULL: s */
+	const char *unit; /* CT_MIB/CT_BYTES: the unit as written ("MiB") */
+	uint64_t scale; /* CT_MIB/CT_BYTES: bytes per unit */
+	unsigned numfmt; /* XB_NUM_C (xl) or XB_NUM_DEC (XML) */
 	int line;
 };
 
@@ -178,26 +198,26 @@ enum xlv_type { XLV_STRING, XLV_NUMBER, XLV_LIST };
 
 struct xl_value {
 	enum xlv_type type;
-	char *s;		/* STRING: dequoted text; NUMBER: the token */
-	struct xl_value *items;	/* LIST */
+	char *s; /* STRING: dequoted text; NUMBER: the token */
+	struct xl_value *items; /* LIST */
 	size_t n, cap;
-	int line, col;		/* where the value starts */
+	int line, col; /* where the value starts */
 };
 
 /* One key with its value after every statement that set it. */
 struct xl_setting {
 	char *name;
 	struct xl_value v;
-	int line, col;		/* of the key, in its last statement */
-	int first_line;		/* of its first statement */
-	int again_line;		/* of the first "=" that replaced a value; 0 */
-	uint64_t nset;		/* statements that gave it a value with "=" (a
+	int line, col; /* of the key, in its last statement */
+	int first_line; /* of its first statement */
+	int again_line; /* of the first "=" that replaced a value; 0 */
+	uint64_t nset; /* statements that gave it a value with "=" (a
 				 * first "+=" counts as one) */
-	bool add;		/* last statement was "+=" */
+	bool add; /* last statement was "+=" */
 };
 
 struct xl_file {
-	struct xl_setting *v;	/* one entry per key, in order of first use */
+	struct xl_setting *v; /* one entry per key, in order of first use */
 	size_t n, cap;
 };
 
@@ -209,14 +229,15 @@ struct xl_file {
  * ...") or -XB_EINTERNAL.  *f must be freed with xl_file_free() in every
  * case.  Never prints, never warns.
  */
-int xl_parse(const char *fname, const char *buf, size_t len,
-	     struct xl_file *f, struct xb_err *e);
+int xl_parse(const char *fname, const char *buf, size_t len, struct xl_file *f,
+	     struct xb_err *e);
 /* The same for one line of text given on the command line: messages say
  * "WHERE: syntax error at column N, ..." (no line number). */
 int xl_parse_line(const char *where, const char *text, struct xl_file *f,
 		  struct xb_err *e);
 /* The hint every syntax error that looks like Python ends with. */
-#define XL_NOT_PYTHON "(xl.cfg is not Python: no variables, expressions, calls or imports)"
+#define XL_NOT_PYTHON \
+	"(xl.cfg is not Python: no variables, expressions, calls or imports)"
 void xl_file_free(struct xl_file *f);
 const struct xl_setting *xl_find(const struct xl_file *f, const char *name);
 

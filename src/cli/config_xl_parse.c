@@ -32,19 +32,28 @@
 #define XL_KEYS_MAX 1024
 
 enum tok {
-	T_EOF, T_NL, T_SEMI, T_EQ, T_ADD, T_LBR, T_RBR, T_COMMA,
-	T_IDENT, T_NUMBER, T_STRING,
+	T_EOF,
+	T_NL,
+	T_SEMI,
+	T_EQ,
+	T_ADD,
+	T_LBR,
+	T_RBR,
+	T_COMMA,
+	T_IDENT,
+	T_NUMBER,
+	T_STRING,
 };
 
 struct lexer {
 	const char *fname;
 	const char *p, *end;
-	int line, col;		/* of *p */
-	enum tok t;		/* the current token */
-	char *text;		/* IDENT, NUMBER, STRING: malloc'd, may be taken */
+	int line, col; /* of *p */
+	enum tok t; /* the current token */
+	char *text; /* IDENT, NUMBER, STRING: malloc'd, may be taken */
 	int tline, tcol;
 	struct xb_err *e;
-	bool one_line;		/* xl_parse_line(): no line numbers */
+	bool one_line; /* xl_parse_line(): no line numbers */
 };
 
 /* Python's operators and brackets: where xl.cfg has none, a config that
@@ -59,9 +68,10 @@ static bool python_char(int ch)
 static bool python_word(const char *w)
 {
 	static const char *const words[] = {
-		"import", "from", "def", "if", "elif", "else", "for", "while",
-		"try", "except", "with", "class", "return", "print", "global",
-		"lambda", "del", "pass", "assert", "exec", "raise",
+		"import", "from",  "def",    "if",     "elif", "else",
+		"for",	  "while", "try",    "except", "with", "class",
+		"return", "print", "global", "lambda", "del",  "pass",
+		"assert", "exec",  "raise",
 	};
 
 	for (size_t i = 0; i < XB_ARRAY_SIZE(words); i++)
@@ -86,8 +96,9 @@ static void adv(struct lexer *lx)
 static int lex_err(struct lexer *lx, int line, int col, const char *what)
 {
 	if (lx->one_line)
-		return xb_fail(lx->e, XB_EINPUT, "%s: syntax error at column %d, %s",
-			       lx->fname, col, what);
+		return xb_fail(lx->e, XB_EINPUT,
+			       "%s: syntax error at column %d, %s", lx->fname,
+			       col, what);
 	return xb_fail(lx->e, XB_EINPUT, "%s:%d:%d: syntax error, %s",
 		       lx->fname, line, col, what);
 }
@@ -98,8 +109,9 @@ static int bad_char(struct lexer *lx)
 	char what[160];
 
 	if (ch > 0x20 && ch < 0x7f)
-		snprintf(what, sizeof(what), "unexpected character '%c'%s%s", ch,
-			 python_char(ch) ? " " : "", python_char(ch) ? XL_NOT_PYTHON : "");
+		snprintf(what, sizeof(what), "unexpected character '%c'%s%s",
+			 ch, python_char(ch) ? " " : "",
+			 python_char(ch) ? XL_NOT_PYTHON : "");
 	else
 		snprintf(what, sizeof(what), "unexpected byte 0x%02x", ch);
 	return lex_err(lx, lx->line, lx->col, what);
@@ -141,7 +153,9 @@ static int lex_string(struct lexer *lx)
 		ch = (unsigned char)*lx->p;
 		adv(lx);
 		switch (ch) {
-		case '"': case '\'': case '\\': break;
+		case '"':
+		case '\'':
+		case '\\': break;
 		case 'a': ch = '\a'; break;
 		case 'b': ch = '\b'; break;
 		case 'f': ch = '\f'; break;
@@ -152,14 +166,18 @@ static int lex_string(struct lexer *lx)
 		case 'x': {
 			int d, v = 0, k;
 
-			for (k = 0; k < 2 && (d = xb_hex_digit((unsigned char)*lx->p)) >= 0; k++) {
+			for (k = 0;
+			     k < 2 &&
+			     (d = xb_hex_digit((unsigned char)*lx->p)) >= 0;
+			     k++) {
 				v = v * 16 + d;
 				adv(lx);
 			}
 			if (!k) {
 				free(out);
-				return lex_err(lx, lx->line, ecol,
-					       "\\x needs one or two hex digits");
+				return lex_err(
+					lx, lx->line, ecol,
+					"\\x needs one or two hex digits");
 			}
 			ch = v;
 			break;
@@ -168,22 +186,26 @@ static int lex_string(struct lexer *lx)
 			if (ch >= '0' && ch <= '7') {
 				int v = ch - '0';
 
-				for (int k = 1; k < 3 && *lx->p >= '0' && *lx->p <= '7'; k++) {
+				for (int k = 1;
+				     k < 3 && *lx->p >= '0' && *lx->p <= '7';
+				     k++) {
 					v = v * 8 + (*lx->p - '0');
 					adv(lx);
 				}
 				if (v > 0377) {
 					free(out);
-					return lex_err(lx, lx->line, ecol,
-						       "octal escape above \\377");
+					return lex_err(
+						lx, lx->line, ecol,
+						"octal escape above \\377");
 				}
 				ch = v;
 				break;
 			}
 			free(out);
-			return lex_err(lx, lx->line, ecol,
-				       "unknown escape in a string (\\\\ \\\" \\' "
-				       "\\a \\b \\f \\n \\r \\t \\v \\xHH \\NNN)");
+			return lex_err(
+				lx, lx->line, ecol,
+				"unknown escape in a string (\\\\ \\\" \\' "
+				"\\a \\b \\f \\n \\r \\t \\v \\xHH \\NNN)");
 		}
 		if (ch == 0) {
 			free(out);
@@ -192,7 +214,7 @@ static int lex_string(struct lexer *lx)
 		}
 		out[n++] = (char)ch;
 	}
-	adv(lx);		/* the closing quote */
+	adv(lx); /* the closing quote */
 	out[n] = '\0';
 	lx->t = T_STRING;
 	lx->text = out;
@@ -201,7 +223,8 @@ static int lex_string(struct lexer *lx)
 
 static bool is_ident0(int ch)
 {
-	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || ch == '_';
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+	       ch == '_';
 }
 
 static bool is_alnum_(int ch)
@@ -230,8 +253,10 @@ static int lex_word(struct lexer *lx, enum tok t)
 		    XB_NUM_SYNTAX) {
 			char what[96];
 
-			snprintf(what, sizeof(what), "invalid number '%.40s' "
-				 "(decimal, 0 octal or 0x hex)", lx->text);
+			snprintf(what, sizeof(what),
+				 "invalid number '%.40s' "
+				 "(decimal, 0 octal or 0x hex)",
+				 lx->text);
 			return lex_err(lx, lx->tline, lx->tcol, what);
 		}
 	}
@@ -276,8 +301,7 @@ static int lex_next(struct lexer *lx)
 		}
 		return bad_char(lx);
 	case '"':
-	case '\'':
-		return lex_string(lx);
+	case '\'': return lex_string(lx);
 	default: {
 		int ch = (unsigned char)*lx->p;
 
@@ -364,7 +388,8 @@ static int skip_nl(struct lexer *lx)
 	return r;
 }
 
-static int list_push(struct xl_value *l, struct xl_value *item, struct xb_err *e)
+static int list_push(struct xl_value *l, struct xl_value *item,
+		     struct xb_err *e)
 {
 	if (l->n == l->cap) {
 		size_t nc = l->cap ? l->cap * 2 : 4;
@@ -398,7 +423,8 @@ static int parse_value(struct lexer *lx, struct xl_value *v, int depth)
 		return unexpected(lx, "a value (string, number or [list])",
 				  lx->t == T_IDENT);
 	if (depth >= XL_DEPTH_MAX)
-		return lex_err(lx, lx->tline, lx->tcol, "lists nested too deeply");
+		return lex_err(lx, lx->tline, lx->tcol,
+			       "lists nested too deeply");
 	v->type = XLV_LIST;
 	r = lex_next(lx);
 	if (!r)
@@ -421,7 +447,7 @@ static int parse_value(struct lexer *lx, struct xl_value *v, int depth)
 			r = skip_nl(lx);
 	}
 	if (!r)
-		r = lex_next(lx);	/* past ']' */
+		r = lex_next(lx); /* past ']' */
 	return r;
 }
 
@@ -431,14 +457,17 @@ static bool is_atom(const struct xl_value *v)
 }
 
 /* xl's "+=": prev := prev + add (string to string, list to list). */
-static int concat(struct lexer *lx, struct xl_setting *set, struct xl_value *add)
+static int concat(struct lexer *lx, struct xl_setting *set,
+		  struct xl_value *add)
 {
 	struct xl_value *prev = &set->v;
 
 	if (is_atom(prev) != is_atom(add))
-		return xb_fail(lx->e, XB_EINPUT, "%s:%d:%d: key '%s': += cannot "
-			       "add a %s to a %s", lx->fname, add->line, add->col,
-			       set->name, is_atom(add) ? "string" : "list",
+		return xb_fail(lx->e, XB_EINPUT,
+			       "%s:%d:%d: key '%s': += cannot "
+			       "add a %s to a %s",
+			       lx->fname, add->line, add->col, set->name,
+			       is_atom(add) ? "string" : "list",
 			       is_atom(prev) ? "string" : "list");
 	if (is_atom(prev)) {
 		size_t a = strlen(prev->s), b = strlen(add->s);
@@ -523,8 +552,13 @@ static int parse(const char *fname, const char *buf, size_t len, bool one_line,
 		 struct xl_file *f, struct xb_err *e)
 {
 	struct lexer lx = {
-		.fname = fname, .p = buf, .end = buf + len,
-		.line = 1, .col = 1, .e = e, .one_line = one_line,
+		.fname = fname,
+		.p = buf,
+		.end = buf + len,
+		.line = 1,
+		.col = 1,
+		.e = e,
+		.one_line = one_line,
 	};
 	int r;
 
@@ -554,8 +588,8 @@ static int parse(const char *fname, const char *buf, size_t len, bool one_line,
 		col = lx.tcol;
 		r = lex_next(&lx);
 		if (!r && lx.t != T_EQ && lx.t != T_ADD)
-			r = unexpected(&lx, "'=' or '+='", python_word(name) ||
-				       lx.t == T_IDENT);
+			r = unexpected(&lx, "'=' or '+='",
+				       python_word(name) || lx.t == T_IDENT);
 		if (r) {
 			free(name);
 			break;
@@ -565,8 +599,9 @@ static int parse(const char *fname, const char *buf, size_t len, bool one_line,
 		if (!r)
 			r = parse_value(&lx, &v, 0);
 		if (!r && lx.t != T_NL && lx.t != T_SEMI && lx.t != T_EOF)
-			r = unexpected(&lx, "end of line or ';'", lx.t == T_IDENT ||
-				       lx.t == T_STRING || lx.t == T_LBR);
+			r = unexpected(&lx, "end of line or ';'",
+				       lx.t == T_IDENT || lx.t == T_STRING ||
+					       lx.t == T_LBR);
 		if (r) {
 			value_free(&v);
 			free(name);
@@ -579,9 +614,8 @@ static int parse(const char *fname, const char *buf, size_t len, bool one_line,
 	return r;
 }
 
-
-int xl_parse(const char *fname, const char *buf, size_t len,
-	     struct xl_file *f, struct xb_err *e)
+int xl_parse(const char *fname, const char *buf, size_t len, struct xl_file *f,
+	     struct xb_err *e)
 {
 	return parse(fname, buf, len, false, f, e);
 }

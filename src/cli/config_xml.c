@@ -32,7 +32,7 @@
 #include <libxml/xmlerror.h>
 
 struct xctx {
-	struct cfg_ctx cx;	/* fname, config, origin, error */
+	struct cfg_ctx cx; /* fname, config, origin, error */
 	const char *fname;
 	struct xb_err *e;
 	/* the first libxml2 error */
@@ -61,18 +61,22 @@ static void record_error(struct xctx *x, xb_xml_err_t err)
 	if ((hint = strstr(m, "Excessive depth in document"))) {
 		/* libxml2's own limit; its advice (XML_PARSE_HUGE) is for
 		 * programmers, not for the user. */
-		long depth = strtol(hint + strlen("Excessive depth in document:"),
-				    NULL, 10);
+		long depth =
+			strtol(hint + strlen("Excessive depth in document:"),
+			       NULL, 10);
 
-		snprintf(x->emsg, sizeof(x->emsg), "elements are nested more than "
+		snprintf(x->emsg, sizeof(x->emsg),
+			 "elements are nested more than "
 			 "%ld deep, the XML parser's limit (a domain XML needs "
-			 "about 4 levels)", depth > 0 ? depth : 256L);
+			 "about 4 levels)",
+			 depth > 0 ? depth : 256L);
 		return;
 	}
 	snprintf(x->emsg, sizeof(x->emsg), "XML error: %s", m);
 	if ((hint = strstr(x->emsg, " use XML_PARSE_HUGE option")) ||
 	    (hint = strstr(x->emsg, "XML_PARSE_HUGE")))
-		snprintf(x->emsg + (hint - x->emsg), sizeof(x->emsg) - (size_t)(hint - x->emsg),
+		snprintf(x->emsg + (hint - x->emsg),
+			 sizeof(x->emsg) - (size_t)(hint - x->emsg),
 			 " (a limit of the XML parser)");
 	n = strlen(x->emsg);
 	while (n && isspace((unsigned char)x->emsg[n - 1]))
@@ -87,7 +91,7 @@ static void xml_error(void *data, xb_xml_err_t err)
 #else
 static void xml_error(void *data, xb_xml_err_t err)
 {
-	xmlParserCtxtPtr ctxt = data;	/* ctxt->userData is the context */
+	xmlParserCtxtPtr ctxt = data; /* ctxt->userData is the context */
 
 	record_error(ctxt->_private, err);
 }
@@ -100,7 +104,8 @@ static long line_of(xmlNodePtr n)
 
 static bool is(xmlNodePtr n, const char *name)
 {
-	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+	return n->type == XML_ELEMENT_NODE &&
+	       !strcmp((const char *)n->name, name);
 }
 
 /*
@@ -114,14 +119,21 @@ static int text_of(struct xctx *x, xmlNodePtr n, char **out)
 
 	*out = NULL;
 	for (xmlNodePtr k = n->children; k; k = k->next) {
-		if (k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) {
-			size_t l = k->content ? strlen((const char *)k->content) : 0;
+		if (k->type == XML_TEXT_NODE ||
+		    k->type == XML_CDATA_SECTION_NODE) {
+			size_t l = k->content ?
+					   strlen((const char *)k->content) :
+					   0;
 
 			if (xb_add_ovf(len, l, &len))
-				return xb_fail(x->e, XB_EINPUT, "%s: too long", x->fname);
-		} else if (k->type != XML_COMMENT_NODE && k->type != XML_PI_NODE) {
-			return xb_fail(x->e, XB_EINPUT, "%s:%ld: <%.32s>: expected "
-				       "text only", x->fname, line_of(n),
+				return xb_fail(x->e, XB_EINPUT, "%s: too long",
+					       x->fname);
+		} else if (k->type != XML_COMMENT_NODE &&
+			   k->type != XML_PI_NODE) {
+			return xb_fail(x->e, XB_EINPUT,
+				       "%s:%ld: <%.32s>: expected "
+				       "text only",
+				       x->fname, line_of(n),
 				       (const char *)n->name);
 		}
 	}
@@ -130,7 +142,8 @@ static int text_of(struct xctx *x, xmlNodePtr n, char **out)
 		return xb_fail(x->e, XB_EINTERNAL, "out of memory");
 	len = 0;
 	for (xmlNodePtr k = n->children; k; k = k->next)
-		if ((k->type == XML_TEXT_NODE || k->type == XML_CDATA_SECTION_NODE) &&
+		if ((k->type == XML_TEXT_NODE ||
+		     k->type == XML_CDATA_SECTION_NODE) &&
 		    k->content) {
 			size_t l = strlen((const char *)k->content);
 
@@ -156,14 +169,14 @@ static char *attr(xmlNodePtr n, const char *name)
 
 /* What each element of <domain> (and of <os>) means to xbuild. */
 enum xe_kind {
-	XE_VALUE,	/* text, into cfg_set() */
-	XE_UUID,	/* text; libvirt also takes 32 digits without dashes */
-	XE_SIZE,	/* text and unit='...' (KiB by default) */
-	XE_VCPU,	/* <vcpu current='N' cpuset='...'>MAX</vcpu> */
-	XE_OS,		/* <os>: the os_elems below */
-	XE_DEVICES,	/* each child is a device (cfg_device), but those below */
-	XE_SECLABEL,	/* <seclabel type='none'> quiet, a label warned */
-	XE_QUIET,	/* for people and other tools: not even a warning */
+	XE_VALUE, /* text, into cfg_set() */
+	XE_UUID, /* text; libvirt also takes 32 digits without dashes */
+	XE_SIZE, /* text and unit='...' (KiB by default) */
+	XE_VCPU, /* <vcpu current='N' cpuset='...'>MAX</vcpu> */
+	XE_OS, /* <os>: the os_elems below */
+	XE_DEVICES, /* each child is a device (cfg_device), but those below */
+	XE_SECLABEL, /* <seclabel type='none'> quiet, a label warned */
+	XE_QUIET, /* for people and other tools: not even a warning */
 };
 
 struct xml_elem {
@@ -206,9 +219,12 @@ static const struct xml_elem domain_elems[] = {
  * type='xenbus'> the bus every PV guest has.  type: the type attribute
  * that makes one quiet, NULL for any.
  */
-static const struct { const char *name, *type; } quiet_devices[] = {
-	{ "console", "pty" }, { "serial", "pty" }, { "input", NULL },
-	{ "video", NULL }, { "memballoon", NULL }, { "emulator", NULL },
+static const struct {
+	const char *name, *type;
+} quiet_devices[] = {
+	{ "console", "pty" },	    { "serial", "pty" },
+	{ "input", NULL },	    { "video", NULL },
+	{ "memballoon", NULL },	    { "emulator", NULL },
 	{ "controller", "xenbus" },
 };
 
@@ -225,7 +241,7 @@ static bool quiet_device(xmlNodePtr d)
 		type = attr(d, "type");
 		/* A console without a type is libvirt's pty. */
 		quiet = type ? !strcmp(type, quiet_devices[i].type) :
-			!strcmp(quiet_devices[i].name, "console");
+			       !strcmp(quiet_devices[i].name, "console");
 		xmlFree(type);
 		return quiet;
 	}
@@ -247,7 +263,8 @@ static int warn_elem(struct xctx *x, xmlNodePtr n, const char *path,
 
 	snprintf(what, sizeof(what), "element %s<%.64s%s>", path, name,
 		 strlen(name) > 64 ? "..." : "");
-	return cfg_warn_ignored(&x->cx, what + 8, what, (int)line_of(n), 1, why);
+	return cfg_warn_ignored(&x->cx, what + 8, what, (int)line_of(n), 1,
+				why);
 }
 
 static int set_text(struct xctx *x, xmlNodePtr n, enum cfg_key k)
@@ -283,7 +300,7 @@ static int do_uuid(struct xctx *x, xmlNodePtr n)
 		}
 		hex[k] = '\0';
 		v.s = hex;
-		v.shown = t;	/* as written */
+		v.shown = t; /* as written */
 	}
 	r = cfg_set(&x->cx, CK_UUID, &v);
 	free(t);
@@ -300,14 +317,16 @@ static int do_size(struct xctx *x, xmlNodePtr n, enum cfg_key k)
 	if (r)
 		goto out;
 	v.s = t;
-	v.unit = "KiB";		/* libvirt's default */
+	v.unit = "KiB"; /* libvirt's default */
 	v.scale = 1024;
 	if (u && *u) {
 		cfg_show(u, false, su, 24);
 		if (!xb_unit_scale(u, strlen(u), &v.scale)) {
-			r = xb_fail(x->e, XB_EINPUT, "%s:%d: <%s unit='%s'>: unknown "
+			r = xb_fail(x->e, XB_EINPUT,
+				    "%s:%d: <%s unit='%s'>: unknown "
 				    "unit (b, KiB, MiB, GiB, TiB, KB, MB, ...)",
-				    x->fname, v.line, (const char *)n->name, su);
+				    x->fname, v.line, (const char *)n->name,
+				    su);
 			goto out;
 		}
 		v.unit = su;
@@ -325,7 +344,8 @@ static int do_vcpu(struct xctx *x, xmlNodePtr n)
 	int r = set_text(x, n, CK_MAXVCPUS);
 
 	if (!r && cur) {
-		struct cfg_val v = { .s = cur, .numfmt = XB_NUM_DEC,
+		struct cfg_val v = { .s = cur,
+				     .numfmt = XB_NUM_DEC,
 				     .line = (int)line_of(n) };
 
 		r = cfg_set(&x->cx, CK_VCPUS, &v);
@@ -351,17 +371,15 @@ static int do_elem(struct xctx *x, xmlNodePtr n, const struct xml_elem *el)
 	int r = 0;
 
 	switch (el->kind) {
-	case XE_VALUE:
-		return set_text(x, n, el->ck);
-	case XE_UUID:
-		return do_uuid(x, n);
-	case XE_SIZE:
-		return do_size(x, n, el->ck);
-	case XE_VCPU:
-		return do_vcpu(x, n);
+	case XE_VALUE: return set_text(x, n, el->ck);
+	case XE_UUID: return do_uuid(x, n);
+	case XE_SIZE: return do_size(x, n, el->ck);
+	case XE_VCPU: return do_vcpu(x, n);
 	case XE_OS:
 		r = cfg_set(&x->cx, el->ck, &none);
-		return r ? r : walk(x, n, os_elems, XB_ARRAY_SIZE(os_elems), "<os>");
+		return r ? r :
+			   walk(x, n, os_elems, XB_ARRAY_SIZE(os_elems),
+				"<os>");
 	case XE_DEVICES:
 		r = cfg_set(&x->cx, el->ck, &none);
 		for (xmlNodePtr d = n->children; d && !r; d = d->next) {
@@ -380,10 +398,11 @@ static int do_elem(struct xctx *x, xmlNodePtr n, const struct xml_elem *el)
 		bool unlabelled = type && !strcmp(type, "none");
 
 		xmlFree(type);
-		return unlabelled ? 0 : warn_elem(x, n, "", "is not acted on by xbuild");
+		return unlabelled ?
+			       0 :
+			       warn_elem(x, n, "", "is not acted on by xbuild");
 	}
-	case XE_QUIET:
-		return 0;
+	case XE_QUIET: return 0;
 	}
 	return 0;
 }
@@ -402,8 +421,8 @@ static int walk(struct xctx *x, xmlNodePtr parent, const struct xml_elem *tab,
 		for (size_t i = 0; i < ntab && !el; i++)
 			if (is(n, tab[i].name))
 				el = &tab[i];
-		r = el ? do_elem(x, n, el) : warn_elem(x, n, path,
-						       "is not acted on by xbuild");
+		r = el ? do_elem(x, n, el) :
+			 warn_elem(x, n, path, "is not acted on by xbuild");
 	}
 	return r;
 }
@@ -415,9 +434,11 @@ static int do_domain(struct xctx *x, xmlNodePtr dom)
 	int r = 0;
 
 	if (!type || strcmp(type, "xen"))
-		r = xb_fail(x->e, XB_EINPUT, "%s:%ld: <domain type='%s'>: xbuild "
-			    "builds Xen PV guests (type='xen')", x->fname,
-			    line_of(dom), cfg_show(type ? type : "", false, st, 24));
+		r = xb_fail(x->e, XB_EINPUT,
+			    "%s:%ld: <domain type='%s'>: xbuild "
+			    "builds Xen PV guests (type='xen')",
+			    x->fname, line_of(dom),
+			    cfg_show(type ? type : "", false, st, 24));
 	xmlFree(type);
 	if (!r)
 		r = walk(x, dom, domain_elems, XB_ARRAY_SIZE(domain_elems), "");
@@ -458,21 +479,26 @@ int cfg_parse_xml(const char *fname, const char *buf, size_t len,
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, fname, NULL, opts);
 	if (!doc || x.have_err) {
 		if (x.have_err)
-			r = xb_fail(e, XB_EINPUT, "%s:%d:%d: %s", fname, x.eline,
-				    x.ecol, x.emsg);
+			r = xb_fail(e, XB_EINPUT, "%s:%d:%d: %s", fname,
+				    x.eline, x.ecol, x.emsg);
 		else
-			r = xb_fail(e, XB_EINPUT, "%s: not well-formed XML", fname);
+			r = xb_fail(e, XB_EINPUT, "%s: not well-formed XML",
+				    fname);
 		goto out;
 	}
 	if (doc->intSubset || doc->extSubset) {
-		r = xb_fail(e, XB_EINPUT, "%s: a <!DOCTYPE> is not accepted in a "
-			    "domain XML", fname);
+		r = xb_fail(e, XB_EINPUT,
+			    "%s: a <!DOCTYPE> is not accepted in a "
+			    "domain XML",
+			    fname);
 		goto out;
 	}
 	root = xmlDocGetRootElement(doc);
 	if (!root || !is(root, "domain")) {
-		r = xb_fail(e, XB_EINPUT, "%s: the root element must be <domain "
-			    "type='xen'>", fname);
+		r = xb_fail(e, XB_EINPUT,
+			    "%s: the root element must be <domain "
+			    "type='xen'>",
+			    fname);
 		goto out;
 	}
 	r = do_domain(&x, root);

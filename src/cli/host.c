@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #define XL_CONF "/etc/xen/xl.conf"
-#define XL_LOCKFILE "/var/lock/xl"	/* xl.conf(5): lockfile's default */
+#define XL_LOCKFILE "/var/lock/xl" /* xl.conf(5): lockfile's default */
 
 /* lockfile="PATH" from xl.conf, else xl's default. */
 static void lockfile_path(char *buf, size_t len)
@@ -67,8 +67,8 @@ int host_lock(int *fd, struct xb_err *e)
 			continue;
 		close(*fd);
 		*fd = -1;
-		return xb_fail(e, XB_EHV, "cannot take xl's lock %s: %s",
-			       path, strerror(err));
+		return xb_fail(e, XB_EHV, "cannot take xl's lock %s: %s", path,
+			       strerror(err));
 	}
 	return 0;
 }
@@ -124,8 +124,9 @@ int host_mark(char *buf, size_t len, struct xb_err *e)
 	char boot[64];
 
 	if (!start_time((long)getpid(), &t) || !boot_id(boot, sizeof(boot)))
-		return xb_fail(e, XB_EINTERNAL,
-			       "cannot read this process's start time or the boot id from /proc");
+		return xb_fail(
+			e, XB_EINTERNAL,
+			"cannot read this process's start time or the boot id from /proc");
 	snprintf(buf, len, "%ld %llu %s", (long)getpid(), t, boot);
 	return 0;
 }
@@ -138,8 +139,8 @@ bool host_builder_gone(const char *mark, void *ctx)
 
 	(void)ctx;
 	if (sscanf(mark, "%ld %llu %63s", &pid, &mt, mboot) != 3 || pid <= 0)
-		return true;	/* not a mark xbuild writes: nobody builds */
+		return true; /* not a mark xbuild writes: nobody builds */
 	if (!boot_id(boot, sizeof(boot)))
-		return false;	/* cannot tell: leave it */
+		return false; /* cannot tell: leave it */
 	return strcmp(boot, mboot) || !start_time(pid, &t) || t != mt;
 }

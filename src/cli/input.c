@@ -40,11 +40,12 @@ static int read_whole(const char *path, int fd, size_t size, struct cli_file *f,
 		if (r == 0) {
 			/* sysfs attributes say 4096 bytes and hold a few */
 			free(b);
-			return xb_fail(e, XB_EINPUT,
-				       "%s: the file ended after %zu of the %zu bytes its size "
-				       "promised (a file that changes as it is read, as in /sys "
-				       "or /proc, is no kernel, initrd or config)",
-				       path, got, size);
+			return xb_fail(
+				e, XB_EINPUT,
+				"%s: the file ended after %zu of the %zu bytes its size "
+				"promised (a file that changes as it is read, as in /sys "
+				"or /proc, is no kernel, initrd or config)",
+				path, got, size);
 		}
 		if (r < 0) {
 			int err = errno;
@@ -97,7 +98,8 @@ int xb_read_file(const char *path, size_t cap, struct cli_file *f,
 	 * system that cannot map is read.
 	 */
 	if (st.st_size > 0) {
-		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+		p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd,
+			 0);
 		if (p != MAP_FAILED) {
 			close(fd);
 			f->buf = p;
@@ -130,14 +132,20 @@ static int check_devices(struct cli *c, struct dom_config *cfg)
 	if (!cfg_devices(cfg, list, sizeof(list)) || c->cmd == C_BUILD)
 		return 0;
 	if (c->cmd == C_RUN && !c->no_devices)
-		return xb_fail(&c->err, XB_EINPUT, "%s: xbuild run does not set up "
-			       "devices: %s; use --no-devices to start the guest "
-			       "without them, or let a toolstack run `xbuild build`",
-			       cfg->source, list);
-	return cfg_warn_devices(cfg, c->cmd == C_RUN ? "; the guest starts "
-				"without them (--no-devices)" : " (a toolstack's "
-				"job; xbuild run refuses them without --no-devices)",
-				&c->err);
+		return xb_fail(
+			&c->err, XB_EINPUT,
+			"%s: xbuild run does not set up "
+			"devices: %s; use --no-devices to start the guest "
+			"without them, or let a toolstack run `xbuild build`",
+			cfg->source, list);
+	return cfg_warn_devices(
+		cfg,
+		c->cmd == C_RUN ?
+			"; the guest starts "
+			"without them (--no-devices)" :
+			" (a toolstack's "
+			"job; xbuild run refuses them without --no-devices)",
+		&c->err);
 }
 
 static int load_config(struct cli *c, struct dom_config *cfg)
@@ -158,8 +166,8 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 			rc = xb_read_file(c->arg, XB_CONFIG_MAX, &f, &c->err);
 		if (rc < 0)
 			return rc;
-		rc = cfg_read(in ? "<stdin>" : c->arg, (const char *)f.buf, f.len,
-			      cfg, &c->err);
+		rc = cfg_read(in ? "<stdin>" : c->arg, (const char *)f.buf,
+			      f.len, cfg, &c->err);
 		xb_file_free(&f);
 		if (rc < 0)
 			return rc;
@@ -177,18 +185,20 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 			return rc;
 	if ((c->kernel && (rc = cfg_option(cfg, "kernel", c->kernel, "--kernel",
 					   &c->err)) < 0) ||
-	    (c->ramdisk && (rc = cfg_option(cfg, "ramdisk", c->ramdisk, "--ramdisk",
-					    &c->err)) < 0) ||
-	    (c->cmdline && (rc = cfg_option(cfg, "cmdline", c->cmdline, "--cmdline",
-					    &c->err)) < 0))
+	    (c->ramdisk && (rc = cfg_option(cfg, "ramdisk", c->ramdisk,
+					    "--ramdisk", &c->err)) < 0) ||
+	    (c->cmdline && (rc = cfg_option(cfg, "cmdline", c->cmdline,
+					    "--cmdline", &c->err)) < 0))
 		return rc;
 	if (c->memory_mb) {
 		snprintf(num, sizeof(num), "%" PRIu64, c->memory_mb);
-		if ((rc = cfg_option(cfg, "memory", num, "--memory", &c->err)) < 0)
+		if ((rc = cfg_option(cfg, "memory", num, "--memory", &c->err)) <
+		    0)
 			return rc;
 		/* --memory raises a lower maxmem to it. */
 		if (cfg->maxmem_mb && cfg->maxmem_mb < cfg->memory_mb &&
-		    (rc = cfg_option(cfg, "maxmem", num, "--memory", &c->err)) < 0)
+		    (rc = cfg_option(cfg, "maxmem", num, "--memory", &c->err)) <
+			    0)
 			return rc;
 	}
 	if (c->max_dec_mb) {
@@ -197,7 +207,8 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 				     "--max-decompressed", &c->err)) < 0)
 			return rc;
 	}
-	cfg_firmware_paths(cfg, getenv("XBUILD_PVGRUB32"), getenv("XBUILD_PVGRUB64"));
+	cfg_firmware_paths(cfg, getenv("XBUILD_PVGRUB32"),
+			   getenv("XBUILD_PVGRUB64"));
 	if ((rc = cfg_finish(cfg, &c->err)) < 0)
 		return rc;
 	return check_devices(c, cfg);
@@ -226,15 +237,16 @@ static int name_file(struct cli *c, const struct dom_config *cfg,
 	/* The path as it resolves, unless "KEY = VALUE" showed it already. */
 	show = rel || !strstr(where, path);
 	if (fw && !strcmp(key, "kernel"))
-		snprintf(hint, sizeof(hint), " (Debian's grub-xen-host installs "
+		snprintf(hint, sizeof(hint),
+			 " (Debian's grub-xen-host installs "
 			 "it; XBUILD_PVGRUB%s names another file)",
 			 strcmp(fw, "pvgrub64") ? "32" : "64");
 	if (!(msg = malloc(cap)))
 		return rc;
 	if (rest)
 		snprintf(msg, cap, "%s: %s%s%s%s%s", where, rel ? cwd : "",
-			 rel ? "/" : "", show ? path : "", show ? rest : rest + 2,
-			 hint);
+			 rel ? "/" : "", show ? path : "",
+			 show ? rest : rest + 2, hint);
 	else
 		snprintf(msg, cap, "%s: %s%s", where, c->err.msg, hint);
 	/* Long paths are cut in the middle: the reason stays at the end. */
@@ -268,7 +280,8 @@ static void say_loaded(const struct cli *c, const struct dom *d, uint64_t ns)
 		return;
 	if (d->has_initrd)
 		snprintf(rd, sizeof(rd), "; initrd %s, %s loaded as %s",
-			 d->initrd_format, human_size(d->initrd_file_len, h2, sizeof(h2)),
+			 d->initrd_format,
+			 human_size(d->initrd_file_len, h2, sizeof(h2)),
 			 human_size(d->initrd_len, h3, sizeof(h3)));
 	say(c, "loaded: %s, %s, %s ELF (%s)%s in %s", k->format, k->compression,
 	    human_size(k->elf_len, h1, sizeof(h1)), d->gp->magic, rd,
@@ -281,11 +294,14 @@ static void say_layout(const struct cli *c, const struct dom *d, uint64_t ns)
 	const struct layout *l = &d->layout;
 	char h[32], t[32];
 
-	say(c, "layout: %" PRIu64 " pages (%s), kernel at pfn %#" PRIx64 " (%" PRIu64
-	    " pages), %" PRIu64 " page tables, mapped %#" PRIx64 "-%#" PRIx64 "%s in %s",
+	say(c,
+	    "layout: %" PRIu64 " pages (%s), kernel at pfn %#" PRIx64
+	    " (%" PRIu64 " pages), %" PRIu64 " page tables, mapped %#" PRIx64
+	    "-%#" PRIx64 "%s in %s",
 	    l->nr_pages, human_size(l->nr_pages << XB_PAGE_SHIFT, h, sizeof(h)),
 	    l->kernel.pfn, l->kernel.pages, l->nr_pt_frames, l->virt_base,
-	    l->virt_pgtab_end, l->p2m_base != XB_UNSET ? ", p2m at INIT_P2M" : "",
+	    l->virt_pgtab_end,
+	    l->p2m_base != XB_UNSET ? ", p2m at INIT_P2M" : "",
 	    human_time(ns, t, sizeof(t)));
 }
 
@@ -311,10 +327,13 @@ int session_prepare(struct cli *c, struct session *s)
 	if ((rc = load_config(c, &s->cfg)) < 0)
 		return rc;
 	timing(c, "config");
-	say(c, "config %s: name %s, %" PRIu64 " MiB, %u vCPU%s, %zu warning%s in %s",
+	say(c,
+	    "config %s: name %s, %" PRIu64
+	    " MiB, %u vCPU%s, %zu warning%s in %s",
 	    cfg->source ? cfg->source : "(none)", cfg->name, cfg->memory_mb,
 	    cfg->vcpus, cfg->vcpus == 1 ? "" : "s", cfg->warnings.n,
-	    cfg->warnings.n == 1 ? "" : "s", human_time(cli_now() - t0, t, sizeof(t)));
+	    cfg->warnings.n == 1 ? "" : "s",
+	    human_time(cli_now() - t0, t, sizeof(t)));
 	if (!cfg->kernel)
 		return xb_fail(&c->err, XB_EINPUT, "%s: no kernel given",
 			       cfg->source ? cfg->source : "config");
@@ -326,8 +345,10 @@ int session_prepare(struct cli *c, struct session *s)
 			     &s->initrd)) < 0)
 		return name_file(c, cfg, "ramdisk", cfg->ramdisk, rc);
 	timing(c, "read");
-	kernel = (struct dom_input){ cfg->kernel, s->kernel.buf, s->kernel.len };
-	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf, s->initrd.len };
+	kernel =
+		(struct dom_input){ cfg->kernel, s->kernel.buf, s->kernel.len };
+	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf,
+				     s->initrd.len };
 	t0 = cli_now();
 	if ((rc = dom_load(&s->d, &kernel, cfg->ramdisk ? &initrd : NULL)) < 0)
 		return rc;
@@ -361,7 +382,9 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 	 * anything else one line per operation. */
 	const char *t = getenv("XBUILD_HV_TRACE");
 	struct hv_xen_opts xo = {
-		.trace = !t || !*t || !strcmp(t, "0") ? 0 : !strcmp(t, "2") ? 2 : 1,
+		.trace = !t || !*t || !strcmp(t, "0") ? 0 :
+			 !strcmp(t, "2")	      ? 2 :
+							1,
 		.log = hv_trace_line,
 	};
 	uint64_t t0 = cli_now();
@@ -393,7 +416,8 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 		so.fail_op = getenv("XBUILD_SIM_FAIL_OP");
 		if (fc && !xb_parse_u64(fc, strlen(fc), XB_NUM_C, INT_MAX, &v))
 			so.fail_call = (int)v;
-		if (mp && !xb_parse_u64(mp, strlen(mp), XB_NUM_C, UINT64_MAX, &v))
+		if (mp &&
+		    !xb_parse_u64(mp, strlen(mp), XB_NUM_C, UINT64_MAX, &v))
 			so.max_pages = v;
 #endif
 
@@ -403,7 +427,8 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 	}
 	timing(c, "open backend");
 	if (rc == 0)
-		say(c, "backend: %s opened in %s", sim ? "the simulated hypervisor" : "Xen",
+		say(c, "backend: %s opened in %s",
+		    sim ? "the simulated hypervisor" : "Xen",
 		    human_time(cli_now() - t0, tm, sizeof(tm)));
 	return rc;
 }

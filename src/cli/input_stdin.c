@@ -29,12 +29,15 @@ int xb_read_stdin(size_t cap, uint8_t **buf, size_t *len, struct xb_err *e)
 
 			if (ns == size) {
 				free(b);
-				return xb_fail(e, XB_EINPUT, "<stdin>: config is more "
-					       "than %zu bytes, the limit", cap);
+				return xb_fail(e, XB_EINPUT,
+					       "<stdin>: config is more "
+					       "than %zu bytes, the limit",
+					       cap);
 			}
 			if (!(nb = realloc(b, ns))) {
 				free(b);
-				return xb_fail(e, XB_EINTERNAL, "<stdin>: out of memory");
+				return xb_fail(e, XB_EINTERNAL,
+					       "<stdin>: out of memory");
 			}
 			b = nb;
 			size = ns;

@@ -43,8 +43,14 @@ void json_end(struct json *j)
 	j->depth = 0;
 }
 
-void json_obj(struct json *j, const char *key) { open_(j, key, '{'); }
-void json_arr(struct json *j, const char *key) { open_(j, key, '['); }
+void json_obj(struct json *j, const char *key)
+{
+	open_(j, key, '{');
+}
+void json_arr(struct json *j, const char *key)
+{
+	open_(j, key, '[');
+}
 
 void json_close(struct json *j, char c)
 {
@@ -68,7 +74,7 @@ void json_str(struct json *j, const char *key, const char *v)
 			fputs("\\n", j->f);
 		else if (*p == '\t')
 			fputs("\\t", j->f);
-		else if (*p < 0x20 || *p >= 0x7f)	/* keeps the output ASCII */
+		else if (*p < 0x20 || *p >= 0x7f) /* keeps the output ASCII */
 			fprintf(j->f, "\\u%04x", *p);
 		else
 			fputc(*p, j->f);
@@ -123,5 +129,6 @@ void json_hex_opt(struct json *j, const char *key, bool has, uint64_t v)
 void json_fixed2(struct json *j, const char *key, uint64_t hundredths)
 {
 	sep(j, key);
-	fprintf(j->f, "%" PRIu64 ".%02" PRIu64, hundredths / 100, hundredths % 100);
+	fprintf(j->f, "%" PRIu64 ".%02" PRIu64, hundredths / 100,
+		hundredths % 100);
 }

@@ -46,11 +46,28 @@ static const struct {
 };
 
 enum {
-	O_HELP = 'h', O_VERSION = 'V', O_VERBOSE = 'v', O_PAUSED = 'p',
+	O_HELP = 'h',
+	O_VERSION = 'V',
+	O_VERBOSE = 'v',
+	O_PAUSED = 'p',
 	O_QUIET = 'q',
-	O_JSON = 256, O_NO_DEVICES, O_RESOLVED, O_MEMORY, O_MAXDEC, O_DOMID, O_STORE_EVTCHN,
-	O_CONSOLE_EVTCHN, O_STORE_DOMID, O_CONSOLE_DOMID, O_CONTROL_FD,
-	O_KERNEL, O_RAMDISK, O_CMDLINE, O_BACKEND, O_TEST_BAD_PTE, O_TIMINGS,
+	O_JSON = 256,
+	O_NO_DEVICES,
+	O_RESOLVED,
+	O_MEMORY,
+	O_MAXDEC,
+	O_DOMID,
+	O_STORE_EVTCHN,
+	O_CONSOLE_EVTCHN,
+	O_STORE_DOMID,
+	O_CONSOLE_DOMID,
+	O_CONTROL_FD,
+	O_KERNEL,
+	O_RAMDISK,
+	O_CMDLINE,
+	O_BACKEND,
+	O_TEST_BAD_PTE,
+	O_TIMINGS,
 };
 
 /* One table drives getopt_long and --help. */
@@ -63,50 +80,67 @@ static const struct opt {
 } opts[] = {
 	{ "help", no_argument, O_HELP, M_ALL, NULL, "show this help" },
 	{ "version", no_argument, O_VERSION, M_ALL, NULL, "show the version" },
-	{ "verbose", no_argument, O_VERBOSE, M_ALL, NULL, "say each phase, with sizes and times" },
+	{ "verbose", no_argument, O_VERBOSE, M_ALL, NULL,
+	  "say each phase, with sizes and times" },
 	{ "timings", no_argument, O_TIMINGS, M_RUN | M_BUILD | M_PLAN, NULL,
 	  "the time of each phase, at the end (stderr, or \"timings\" in --json)" },
-	{ "quiet", no_argument, O_QUIET, M_ALL, NULL, "no warnings on stderr (errors still)" },
-	{ "json", no_argument, O_JSON, M_ALL, NULL, "one JSON document on stdout (errors too)" },
-	{ "paused", no_argument, O_PAUSED, M_RUN, NULL, "leave the domain paused" },
+	{ "quiet", no_argument, O_QUIET, M_ALL, NULL,
+	  "no warnings on stderr (errors still)" },
+	{ "json", no_argument, O_JSON, M_ALL, NULL,
+	  "one JSON document on stdout (errors too)" },
+	{ "paused", no_argument, O_PAUSED, M_RUN, NULL,
+	  "leave the domain paused" },
 	{ "no-devices", no_argument, O_NO_DEVICES, M_RUN, NULL,
 	  "start the guest without the devices the config names" },
 	{ "resolved", no_argument, O_RESOLVED, M_CHECK, NULL,
 	  "print every key's value and where it came from" },
-	{ "memory", required_argument, O_MEMORY, M_CFG, "MiB", "override the config's memory" },
+	{ "memory", required_argument, O_MEMORY, M_CFG, "MiB",
+	  "override the config's memory" },
 	{ "max-decompressed", required_argument, O_MAXDEC, M_ALL, "MiB",
 	  "cap on any decompressed size (default 1024)" },
-	{ "kernel", required_argument, O_KERNEL, M_CFG, "FILE", "override the config's kernel" },
-	{ "ramdisk", required_argument, O_RAMDISK, M_CFG, "FILE", "override the config's ramdisk" },
-	{ "cmdline", required_argument, O_CMDLINE, M_CFG, "TEXT", "override the guest command line" },
-	{ "domid", required_argument, O_DOMID, M_BUILD, "N", "the domain to build into" },
-	{ "store-evtchn", required_argument, O_STORE_EVTCHN, M_BUILD, "P", "xenstore event channel" },
-	{ "console-evtchn", required_argument, O_CONSOLE_EVTCHN, M_BUILD, "Q", "console event channel" },
-	{ "store-domid", required_argument, O_STORE_DOMID, M_BUILD, "N", "xenstored's domain (default 0)" },
-	{ "console-domid", required_argument, O_CONSOLE_DOMID, M_BUILD, "N", "xenconsoled's domain (default 0)" },
+	{ "kernel", required_argument, O_KERNEL, M_CFG, "FILE",
+	  "override the config's kernel" },
+	{ "ramdisk", required_argument, O_RAMDISK, M_CFG, "FILE",
+	  "override the config's ramdisk" },
+	{ "cmdline", required_argument, O_CMDLINE, M_CFG, "TEXT",
+	  "override the guest command line" },
+	{ "domid", required_argument, O_DOMID, M_BUILD, "N",
+	  "the domain to build into" },
+	{ "store-evtchn", required_argument, O_STORE_EVTCHN, M_BUILD, "P",
+	  "xenstore event channel" },
+	{ "console-evtchn", required_argument, O_CONSOLE_EVTCHN, M_BUILD, "Q",
+	  "console event channel" },
+	{ "store-domid", required_argument, O_STORE_DOMID, M_BUILD, "N",
+	  "xenstored's domain (default 0)" },
+	{ "console-domid", required_argument, O_CONSOLE_DOMID, M_BUILD, "N",
+	  "xenconsoled's domain (default 0)" },
 	{ "control-fd", required_argument, O_CONTROL_FD, M_BUILD, "FD",
 	  "write 'result:STORE CONSOLE x86_64-abi' or 'error:MSG' to FD" },
 #ifdef XB_TEST
 	/* Test builds only (build-test/xbuild): never in the release binary. */
-	{ "backend", required_argument, O_BACKEND, M_RUN | M_BUILD | M_GC, "xen|sim",
+	{ "backend", required_argument, O_BACKEND, M_RUN | M_BUILD | M_GC,
+	  "xen|sim",
 	  "test build: hypervisor backend (default xen; sim for tests)" },
-	{ "test-bad-pte", no_argument, O_TEST_BAD_PTE, M_RUN | M_BUILD | M_PLAN, NULL,
-	  "test build: corrupt one page-table entry before pinning" },
+	{ "test-bad-pte", no_argument, O_TEST_BAD_PTE, M_RUN | M_BUILD | M_PLAN,
+	  NULL, "test build: corrupt one page-table entry before pinning" },
 #endif
 };
 
-
 static void usage(FILE *f, enum cmd c)
 {
-	fprintf(f, "usage: xbuild %s\n\n", c ? cmds[c].usage : "COMMAND [OPTIONS] ARG");
+	fprintf(f, "usage: xbuild %s\n\n",
+		c ? cmds[c].usage : "COMMAND [OPTIONS] ARG");
 	if (!c) {
 		fprintf(f, "commands:\n");
 		for (unsigned i = 1; i < XB_ARRAY_SIZE(cmds); i++)
-			fprintf(f, "  %-8s %s\n", cmd_name((enum cmd)i), cmds[i].help);
-		fprintf(f, "  %-8s %s\n", "help", "show this help, or a command's");
+			fprintf(f, "  %-8s %s\n", cmd_name((enum cmd)i),
+				cmds[i].help);
+		fprintf(f, "  %-8s %s\n", "help",
+			"show this help, or a command's");
 		fprintf(f, "\n");
 	} else if (c != C_INSPECT && c != C_GC) {
-		fprintf(f, "DOMAIN.CFG is an xl.cfg or libvirt XML file, - for standard "
+		fprintf(f,
+			"DOMAIN.CFG is an xl.cfg or libvirt XML file, - for standard "
 			"input; KEY=VALUE\n(xl.cfg syntax) overrides a key of it.  "
 			"Options may come anywhere; -- ends them.\n\n");
 	}
@@ -123,12 +157,13 @@ static void usage(FILE *f, enum cmd c)
 		else
 			snprintf(lhs, sizeof(lhs), "    ");
 		snprintf(lhs + 4, sizeof(lhs) - 4, "--%s%s%s", opts[i].name,
-			 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+			 opts[i].arg ? " " : "",
+			 opts[i].arg ? opts[i].arg : "");
 		fprintf(f, "  %-30s %s\n", lhs, opts[i].help);
 	}
 	fprintf(f, "\nexit codes: 0 ok, 1 usage, 2 bad config/kernel/initrd, "
-		"3 hypervisor failure, 4 internal error, 128+N signal N.\n"
-		"See xbuild(1), and xbuild.cfg(5) for the config keys.\n");
+		   "3 hypervisor failure, 4 internal error, 128+N signal N.\n"
+		   "See xbuild(1), and xbuild.cfg(5) for the config keys.\n");
 }
 
 static int usage_error(struct cli *c, const char *fmt, ...)
@@ -184,7 +219,8 @@ static int positional(struct cli *c, char *arg)
 	bool cfg = c->cmd != C_INSPECT && c->cmd != C_GC;
 
 	if (cfg && cfg_is_override(arg)) {
-		char **n = realloc(c->overrides, (c->noverrides + 1) * sizeof(*n));
+		char **n =
+			realloc(c->overrides, (c->noverrides + 1) * sizeof(*n));
 
 		if (!n)
 			return usage_error(c, "out of memory");
@@ -233,7 +269,8 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			enum cmd h = argc > 2 ? find_cmd(argv[2]) : C_NONE;
 
 			if (argc > 3 || (argc > 2 && !h))
-				return usage_error(c, "unknown command '%s'", argv[2]);
+				return usage_error(c, "unknown command '%s'",
+						   argv[2]);
 			usage(stdout, h);
 			exit(0);
 		}
@@ -248,9 +285,13 @@ static int parse_args(struct cli *c, int argc, char **argv)
 
 		if (ch == 1) {
 			if (!c->cmd)
-				return usage_error(c, find_cmd(optarg) ? "'%s': the command "
-						   "comes first" : "unknown command '%s'",
-						   optarg);
+				return usage_error(
+					c,
+					find_cmd(optarg) ?
+						"'%s': the command "
+						"comes first" :
+						"unknown command '%s'",
+					optarg);
 			if ((rc = positional(c, optarg)))
 				return rc;
 			continue;
@@ -259,9 +300,11 @@ static int parse_args(struct cli *c, int argc, char **argv)
 			if (opts[i].val == ch)
 				o = &opts[i];
 		if (ch == '?' || !o)
-			return usage_error(c, "unknown option '%s'", argv[optind - 1]);
+			return usage_error(c, "unknown option '%s'",
+					   argv[optind - 1]);
 		if (c->cmd && !(o->cmds & (1u << c->cmd)))
-			return usage_error(c, "--%s does not apply here", o->name);
+			return usage_error(c, "--%s does not apply here",
+					   o->name);
 		switch (ch) {
 		case O_HELP: usage(stdout, c->cmd); exit(0);
 		case O_VERSION: print_version(c); exit(0);
@@ -279,35 +322,48 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case O_TEST_BAD_PTE: c->test_bad_pte = true; break;
 		case O_BACKEND:
 			if (strcmp(optarg, "xen") && strcmp(optarg, "sim"))
-				return usage_error(c, "--backend: '%s' is not xen or sim", optarg);
+				return usage_error(
+					c, "--backend: '%s' is not xen or sim",
+					optarg);
 			c->use_sim = !strcmp(optarg, "sim");
 			break;
 #endif
 		case O_MEMORY:
 		case O_MAXDEC:
 			if (!parse_num(optarg, 16L << 20, &n) || n == 0)
-				return usage_error(c, "bad size in MiB: '%s'", optarg);
-			*(ch == O_MEMORY ? &c->memory_mb : &c->max_dec_mb) = (uint64_t)n;
+				return usage_error(c, "bad size in MiB: '%s'",
+						   optarg);
+			*(ch == O_MEMORY ? &c->memory_mb : &c->max_dec_mb) =
+				(uint64_t)n;
 			break;
 		case O_CONTROL_FD:
 			if (!parse_num(optarg, INT_MAX, &n))
-				return usage_error(c, "bad file descriptor '%s'", optarg);
+				return usage_error(c,
+						   "bad file descriptor '%s'",
+						   optarg);
 			c->control_fd = (int)n;
 			break;
 		default:
 			if (!parse_num(optarg, 0x7fef, &n))
-				return usage_error(c, "bad number '%s'", optarg);
-			if (ch == O_DOMID) c->domid = n;
-			else if (ch == O_STORE_EVTCHN) c->store_evtchn = n;
-			else if (ch == O_CONSOLE_EVTCHN) c->console_evtchn = n;
-			else if (ch == O_STORE_DOMID) c->store_domid = n;
-			else c->console_domid = n;
+				return usage_error(c, "bad number '%s'",
+						   optarg);
+			if (ch == O_DOMID)
+				c->domid = n;
+			else if (ch == O_STORE_EVTCHN)
+				c->store_evtchn = n;
+			else if (ch == O_CONSOLE_EVTCHN)
+				c->console_evtchn = n;
+			else if (ch == O_STORE_DOMID)
+				c->store_domid = n;
+			else
+				c->console_domid = n;
 			break;
 		}
 	}
 	if (!c->cmd) {
 		if (c->json)
-			return usage_error(c, "no command given (run, build, plan, "
+			return usage_error(c,
+					   "no command given (run, build, plan, "
 					   "inspect, check, gc)");
 		usage(stderr, C_NONE);
 		return XB_EUSAGE;
@@ -317,11 +373,14 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		if ((rc = positional(c, argv[optind])))
 			return rc;
 	if (!c->arg && c->cmd != C_GC && !(c->cmd == C_BUILD && c->kernel))
-		return usage_error(c, "%s needs a file argument", cmd_name(c->cmd));
-	if (c->cmd == C_BUILD && (c->domid < 0 || c->store_evtchn < 0 ||
-				  c->console_evtchn < 0))
-		return usage_error(c, "%s needs --domid, --store-evtchn and --console-evtchn",
-				   "build");
+		return usage_error(c, "%s needs a file argument",
+				   cmd_name(c->cmd));
+	if (c->cmd == C_BUILD &&
+	    (c->domid < 0 || c->store_evtchn < 0 || c->console_evtchn < 0))
+		return usage_error(
+			c,
+			"%s needs --domid, --store-evtchn and --console-evtchn",
+			"build");
 	return 0;
 }
 
@@ -354,7 +413,8 @@ static size_t put_num(char *buf, int n)
 static void on_signal(int sig)
 {
 	static const char msg[] = "xbuild: interrupted by signal ";
-	static const char mid[] = ",\"class\":\"signal\",\"message\":\"interrupted by signal ";
+	static const char mid[] =
+		",\"class\":\"signal\",\"message\":\"interrupted by signal ";
 	char num[4];
 	size_t l;
 
@@ -398,11 +458,14 @@ static void catch_signals(const struct cli *c)
 	struct sigaction sa;
 
 	if (c->json) {
-		int n = snprintf(json_sig_head, sizeof(json_sig_head),
-				 "{\"version\":%d,\"command\":\"%s\",\"error\":{\"code\":",
-				 XB_JSON_VERSION, cmd_name(c->cmd));
+		int n = snprintf(
+			json_sig_head, sizeof(json_sig_head),
+			"{\"version\":%d,\"command\":\"%s\",\"error\":{\"code\":",
+			XB_JSON_VERSION, cmd_name(c->cmd));
 
-		json_sig_len = n > 0 && (size_t)n < sizeof(json_sig_head) ? (size_t)n : 0;
+		json_sig_len = n > 0 && (size_t)n < sizeof(json_sig_head) ?
+				       (size_t)n :
+				       0;
 	}
 
 	memset(&sa, 0, sizeof(sa));
@@ -416,12 +479,8 @@ static void catch_signals(const struct cli *c)
 }
 
 static int (*const run_cmd[C_COUNT])(struct cli *c) = {
-	[C_RUN] = cmd_run,
-	[C_BUILD] = cmd_build,
-	[C_PLAN] = cmd_plan,
-	[C_INSPECT] = cmd_inspect,
-	[C_CHECK] = cmd_check,
-	[C_GC] = cmd_gc,
+	[C_RUN] = cmd_run,	   [C_BUILD] = cmd_build, [C_PLAN] = cmd_plan,
+	[C_INSPECT] = cmd_inspect, [C_CHECK] = cmd_check, [C_GC] = cmd_gc,
 };
 
 int main(int argc, char **argv)
@@ -441,7 +500,8 @@ int main(int argc, char **argv)
 	rc = run_cmd[c.cmd](&c);
 	if (rc < 0) {
 		if (!c.err.code)
-			xb_fail(&c.err, XB_EINTERNAL, "failed without a message");
+			xb_fail(&c.err, XB_EINTERNAL,
+				"failed without a message");
 		rc = stop_signal ? 128 + stop_signal : c.err.code;
 		print_error(&c, &c.err, rc);
 		free(c.overrides);

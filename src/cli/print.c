@@ -81,7 +81,8 @@ void print_version(const struct cli *c)
 
 const char *human_size(uint64_t b, char *buf, size_t len)
 {
-	static const char *const units[] = { "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+	static const char *const units[] = { "KiB", "MiB", "GiB",
+					     "TiB", "PiB", "EiB" };
 	unsigned u = 0;
 	uint64_t div = 1024, t;
 
@@ -96,13 +97,14 @@ const char *human_size(uint64_t b, char *buf, size_t len)
 		u++;
 	}
 	t = b / div * 10 + ((b % div) * 10 + div / 2) / div;
-	snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " %s", t / 10, t % 10, units[u]);
+	snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " %s", t / 10, t % 10,
+		 units[u]);
 	return buf;
 }
 
 const char *human_time(uint64_t ns, char *buf, size_t len)
 {
-	if (ns < 10000000)		/* below 10 ms: one decimal */
+	if (ns < 10000000) /* below 10 ms: one decimal */
 		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 " ms", ns / 1000000,
 			 ns / 100000 % 10);
 	else if (ns < 1000000000)
@@ -248,8 +250,10 @@ void print_build(const struct cli *c, const struct session *s)
 }
 
 static const char *const from_names[] = {
-	[CFG_FROM_DEFAULT] = "default", [CFG_FROM_FILE] = "file",
-	[CFG_FROM_OVERRIDE] = "override", [CFG_FROM_OPTION] = "option",
+	[CFG_FROM_DEFAULT] = "default",
+	[CFG_FROM_FILE] = "file",
+	[CFG_FROM_OVERRIDE] = "override",
+	[CFG_FROM_OPTION] = "option",
 };
 
 /* check --resolved, text: one line a key, "KEY VALUE ORIGIN", like xl -N
@@ -263,16 +267,18 @@ static void resolved_text(const struct dom_config *cfg)
 		char val[SAFE_MAX + 2], from[SAFE_MAX + 64], s1[SAFE_MAX];
 
 		if (it[i].type == CFG_VSTR)
-			snprintf(val, sizeof(val), "\"%s\"", safe(s1, sizeof(s1), it[i].str));
+			snprintf(val, sizeof(val), "\"%s\"",
+				 safe(s1, sizeof(s1), it[i].str));
 		else if (it[i].type == CFG_VNONE)
 			snprintf(val, sizeof(val), "(%s)", it[i].none);
 		else
 			snprintf(val, sizeof(val), "%" PRIu64 "%s%s", it[i].num,
-				 it[i].unit ? " " : "", it[i].unit ? it[i].unit : "");
+				 it[i].unit ? " " : "",
+				 it[i].unit ? it[i].unit : "");
 		switch (it[i].from) {
 		case CFG_FROM_FILE:
-			snprintf(from, sizeof(from), "%s:%d", safe(s1, sizeof(s1), it[i].file),
-				 it[i].line);
+			snprintf(from, sizeof(from), "%s:%d",
+				 safe(s1, sizeof(s1), it[i].file), it[i].line);
 			break;
 		case CFG_FROM_OVERRIDE:
 			snprintf(from, sizeof(from), "command line: %s",
@@ -281,9 +287,7 @@ static void resolved_text(const struct dom_config *cfg)
 		case CFG_FROM_OPTION:
 			snprintf(from, sizeof(from), "%s", it[i].arg);
 			break;
-		default:
-			snprintf(from, sizeof(from), "default");
-			break;
+		default: snprintf(from, sizeof(from), "default"); break;
 		}
 		if (it[i].via) {
 			size_t l = strlen(from);
@@ -315,7 +319,8 @@ static void resolved_json(struct json *j, const struct dom_config *cfg)
 			json_null(j, "value");
 		json_str(j, "unit", it[i].unit);
 		json_str(j, "source", from_names[it[i].from]);
-		json_str(j, "file", it[i].from == CFG_FROM_FILE ? it[i].file : NULL);
+		json_str(j, "file",
+			 it[i].from == CFG_FROM_FILE ? it[i].file : NULL);
 		if (it[i].from == CFG_FROM_FILE)
 			json_u64(j, "line", (uint64_t)it[i].line);
 		else
@@ -339,10 +344,10 @@ void print_check(const struct cli *c, const struct session *s)
 		if (c->resolved)
 			resolved_text(&s->cfg);
 		printf("%s: ok: %s, %s kernel (%s, %s), %" PRIu64 " MiB\n",
-		       safe(arg, sizeof(arg), s->cfg.source ? s->cfg.source : "command line"),
-		       s->cfg.name,
-		       d->gp->magic, d->kernel.format, d->kernel.compression,
-		       s->cfg.memory_mb);
+		       safe(arg, sizeof(arg),
+			    s->cfg.source ? s->cfg.source : "command line"),
+		       s->cfg.name, d->gp->magic, d->kernel.format,
+		       d->kernel.compression, s->cfg.memory_mb);
 		return;
 	}
 	json_doc(&j, stdout, "check");
@@ -372,7 +377,7 @@ void print_gc(const struct cli *c, unsigned destroyed)
 
 /* ---- plan ---- */
 
-#define SIF_MOD_START_PFN (1u << 3)	/* xen/xen.h: mod_start is a pfn */
+#define SIF_MOD_START_PFN (1u << 3) /* xen/xen.h: mod_start is a pfn */
 
 struct seg_row {
 	const char *name;
@@ -409,8 +414,8 @@ static void pt_levels(const struct dom *d, char *buf, size_t len)
 
 	buf[0] = '\0';
 	for (int lv = (int)d->gp->levels - 1; lv >= 0 && off < len; lv--)
-		off += (size_t)snprintf(buf + off, len - off, "%s%" PRIu64 " %s",
-					off ? ", " : "",
+		off += (size_t)snprintf(buf + off, len - off,
+					"%s%" PRIu64 " %s", off ? ", " : "",
 					d->layout.maps[0].lvls[lv].pgtables,
 					names[lv]);
 }
@@ -497,15 +502,20 @@ static void plan_text(const struct cli *c, const struct session *s)
 	       l->nr_pages >> 8, l->nr_pages);
 	printf("virt_base    %#" PRIx64 "\nentry        %#" PRIx64 "\n",
 	       l->virt_base, l->virt_entry);
-	printf("kernel       %#" PRIx64 "-%#" PRIx64 "\n\n", l->virt_kstart, l->virt_kend);
-	printf("%-12s %-18s %-18s %10s %8s\n", "segment", "vstart", "vend", "pfn", "pages");
+	printf("kernel       %#" PRIx64 "-%#" PRIx64 "\n\n", l->virt_kstart,
+	       l->virt_kend);
+	printf("%-12s %-18s %-18s %10s %8s\n", "segment", "vstart", "vend",
+	       "pfn", "pages");
 	for (size_t i = 0; i < n; i++) {
 		if (rows[i].mapped)
-			printf("%-12s %#-18" PRIx64 " %#-18" PRIx64, rows[i].name,
-			       rows[i].s->vstart, rows[i].s->vend);
+			printf("%-12s %#-18" PRIx64 " %#-18" PRIx64,
+			       rows[i].name, rows[i].s->vstart,
+			       rows[i].s->vend);
 		else
-			printf("%-12s %-18s %-18s", rows[i].name, "(unmapped)", "");
-		printf(" %#10" PRIx64 " %8" PRIu64 "\n", rows[i].s->pfn, rows[i].s->pages);
+			printf("%-12s %-18s %-18s", rows[i].name, "(unmapped)",
+			       "");
+		printf(" %#10" PRIx64 " %8" PRIu64 "\n", rows[i].s->pfn,
+		       rows[i].s->pages);
 	}
 	pt_levels(d, lv, sizeof(lv));
 	printf("\nvirt_alloc_end  %#" PRIx64 "\nvirt_pgtab_end  %#" PRIx64 "\n",
@@ -525,7 +535,8 @@ static void plan_text(const struct cli *c, const struct session *s)
 	printf("  nr_p2m_frames  %" PRIu64 "\n", si->nr_p2m_frames);
 	printf("  store_mfn      %#" PRIx64 " (simulated)\n", si->store_mfn);
 	printf("  console_mfn    %#" PRIx64 " (simulated)\n", si->console_mfn);
-	printf("  cmd_line       \"%s\"\n", safe(line, sizeof(line), si->cmd_line));
+	printf("  cmd_line       \"%s\"\n",
+	       safe(line, sizeof(line), si->cmd_line));
 }
 
 void print_plan(const struct cli *c, const struct session *s)
@@ -540,7 +551,8 @@ void print_plan(const struct cli *c, const struct session *s)
 
 /* What the kernel can run as: the PV kind its notes and class give, and
  * PVH when it has a PHYS32_ENTRY (xen/elfnote.h). */
-static size_t runs_as(const struct kernel_image *k, const char **v, const char **text)
+static size_t runs_as(const struct kernel_image *k, const char **v,
+		      const char **text)
 {
 	size_t n = 0;
 
@@ -609,7 +621,8 @@ static void inspect_json(const struct cli *c, const struct kernel_image *k,
 	json_hex_opt(&j, "entry", n->has_entry, n->entry);
 	json_hex_opt(&j, "virt_base", n->has_virt_base, n->virt_base);
 	json_hex_opt(&j, "paddr_offset", n->has_paddr_offset, n->paddr_offset);
-	json_hex_opt(&j, "hypercall_page", n->has_hypercall_page, n->hypercall_page);
+	json_hex_opt(&j, "hypercall_page", n->has_hypercall_page,
+		     n->hypercall_page);
 	json_hex_opt(&j, "init_p2m", n->has_init_p2m, n->init_p2m);
 	json_bool(&j, "mod_start_pfn", n->mod_start_pfn);
 	json_hex_opt(&j, "hv_start_low", n->has_hv_start_low, n->hv_start_low);
@@ -630,7 +643,8 @@ static void inspect_json(const struct cli *c, const struct kernel_image *k,
 	json_str_opt(&j, "bsd_symtab", n->bsd_symtab);
 	json_str_opt(&j, "info", n->info);
 	json_arr(&j, "other_types");
-	for (unsigned i = 0; i < n->nr_other && i < XB_ARRAY_SIZE(n->other_types); i++)
+	for (unsigned i = 0;
+	     i < n->nr_other && i < XB_ARRAY_SIZE(n->other_types); i++)
 		json_u64(&j, NULL, n->other_types[i]);
 	json_close(&j, ']');
 	json_close(&j, '}');
@@ -674,63 +688,81 @@ static void inspect_text(const struct cli *c, const struct kernel_image *k,
 	char line[SAFE_MAX], h1[32], h2[32], c1[32], c2[32];
 
 	printf("file           %s\n", safe(line, sizeof(line), c->arg));
-	printf("format         %s, compression %s\n", k->format, k->compression);
+	printf("format         %s, compression %s\n", k->format,
+	       k->compression);
 	if (kver)
 		printf("kernel version %s\n", safe(line, sizeof(line), kver));
-	printf("file size      %s bytes (%s)\n", xb_fmt_count(k->file_len, c1, sizeof(c1)),
+	printf("file size      %s bytes (%s)\n",
+	       xb_fmt_count(k->file_len, c1, sizeof(c1)),
 	       human_size(k->file_len, h1, sizeof(h1)));
-	printf("ELF size       %s bytes (%s), ELF%d", xb_fmt_count(k->elf_len, c2, sizeof(c2)),
+	printf("ELF size       %s bytes (%s), ELF%d",
+	       xb_fmt_count(k->elf_len, c2, sizeof(c2)),
 	       human_size(k->elf_len, h2, sizeof(h2)), k->elf_class);
 	if (strcmp(k->compression, "none"))
-		printf(", compression ratio %" PRIu64 ".%02" PRIu64 ":1", r / 100, r % 100);
+		printf(", compression ratio %" PRIu64 ".%02" PRIu64 ":1",
+		       r / 100, r % 100);
 	printf("\nguest type     %s\nruns as        ", gp ? gp->magic : "?");
 	for (size_t i = 0; i < nk; i++)
 		printf("%s%s", i ? ", " : "", text[i]);
 	printf("\nvirt_base      %#" PRIx64 "\nentry          %#" PRIx64 "\n",
 	       k->virt_base, k->virt_entry);
-	printf("kernel         %#" PRIx64 "-%#" PRIx64 " (%" PRIu64 " pages, %s)\n",
+	printf("kernel         %#" PRIx64 "-%#" PRIx64 " (%" PRIu64
+	       " pages, %s)\n",
 	       k->virt_kstart, k->virt_kend, xb_pages(kbytes),
 	       human_size(kbytes, h1, sizeof(h1)));
 	printf("features       supported %#" PRIx32 ", required %#" PRIx32 "\n",
 	       n->feat_supported[0], n->feat_required[0]);
 	printf("notes (%s):\n", n->source ? n->source : "none");
-	if (n->xen_version[0]) note_line("XEN_VERSION", n->xen_version);
-	if (n->guest_os[0]) note_line("GUEST_OS", n->guest_os);
-	if (n->guest_version[0]) note_line("GUEST_VERSION", n->guest_version);
-	if (n->loader[0]) note_line("LOADER", n->loader);
-	if (n->pae_mode[0]) note_line("PAE_MODE", n->pae_mode);
-	if (n->features[0]) note_line("FEATURES", n->features);
+	if (n->xen_version[0])
+		note_line("XEN_VERSION", n->xen_version);
+	if (n->guest_os[0])
+		note_line("GUEST_OS", n->guest_os);
+	if (n->guest_version[0])
+		note_line("GUEST_VERSION", n->guest_version);
+	if (n->loader[0])
+		note_line("LOADER", n->loader);
+	if (n->pae_mode[0])
+		note_line("PAE_MODE", n->pae_mode);
+	if (n->features[0])
+		note_line("FEATURES", n->features);
 	note_hex("ENTRY", n->has_entry, n->entry);
 	note_hex("VIRT_BASE", n->has_virt_base, n->virt_base);
 	note_hex("PADDR_OFFSET", n->has_paddr_offset, n->paddr_offset);
 	note_hex("HYPERCALL_PAGE", n->has_hypercall_page, n->hypercall_page);
 	note_hex("INIT_P2M", n->has_init_p2m, n->init_p2m);
-	if (n->mod_start_pfn) note_line("MOD_START_PFN", "1");
+	if (n->mod_start_pfn)
+		note_line("MOD_START_PFN", "1");
 	note_hex("HV_START_LOW", n->has_hv_start_low, n->hv_start_low);
 	if (n->has_l1_mfn_valid)
-		printf("  %-18s mask %#" PRIx64 ", value %#" PRIx64 "%s\n", "L1_MFN_VALID",
-		       n->l1_mfn_valid[0], n->l1_mfn_valid[1],
+		printf("  %-18s mask %#" PRIx64 ", value %#" PRIx64 "%s\n",
+		       "L1_MFN_VALID", n->l1_mfn_valid[0], n->l1_mfn_valid[1],
 		       n->l1_mfn_valid_pairs > 1 ? " (and more pairs)" : "");
 	if (n->has_suspend_cancel)
-		printf("  %-18s %" PRIu64 "\n", "SUSPEND_CANCEL", n->suspend_cancel);
+		printf("  %-18s %" PRIu64 "\n", "SUSPEND_CANCEL",
+		       n->suspend_cancel);
 	note_hex("PHYS32_ENTRY", n->has_phys32_entry, n->phys32_entry);
-	if (n->bsd_symtab[0]) note_line("BSD_SYMTAB", n->bsd_symtab);
-	if (n->info[0]) note_line("INFO", n->info);
+	if (n->bsd_symtab[0])
+		note_line("BSD_SYMTAB", n->bsd_symtab);
+	if (n->info[0])
+		note_line("INFO", n->info);
 	if (n->nr_other) {
 		printf("  other types       ");
-		for (unsigned i = 0; i < n->nr_other && i < XB_ARRAY_SIZE(n->other_types); i++)
+		for (unsigned i = 0;
+		     i < n->nr_other && i < XB_ARRAY_SIZE(n->other_types); i++)
 			printf("%s%" PRIu32, i ? ", " : " ", n->other_types[i]);
 		if (n->nr_other > XB_ARRAY_SIZE(n->other_types))
 			printf(" (%u in all)", n->nr_other);
 		printf("\n");
 	}
-	printf("segments:\n  %-18s %-18s %10s %10s %s\n", "paddr", "vaddr", "filesz",
-	       "memsz", "flags");
+	printf("segments:\n  %-18s %-18s %10s %10s %s\n", "paddr", "vaddr",
+	       "filesz", "memsz", "flags");
 	for (unsigned i = 0; i < k->nsegs; i++)
-		printf("  %#-18" PRIx64 " %#-18" PRIx64 " %10" PRIu64 " %10" PRIu64 " %c%c%c\n",
+		printf("  %#-18" PRIx64 " %#-18" PRIx64 " %10" PRIu64
+		       " %10" PRIu64 " %c%c%c\n",
 		       k->segs[i].paddr, k->segs[i].vaddr, k->segs[i].filesz,
 		       k->segs[i].memsz, k->segs[i].flags & 4 ? 'r' : '-',
-		       k->segs[i].flags & 2 ? 'w' : '-', k->segs[i].flags & 1 ? 'x' : '-');
+		       k->segs[i].flags & 2 ? 'w' : '-',
+		       k->segs[i].flags & 1 ? 'x' : '-');
 }
 
 void print_inspect(const struct cli *c, const struct kernel_image *k,

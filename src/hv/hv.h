@@ -48,12 +48,12 @@ enum hv_map_use {
 };
 
 struct hv_create {
-	bool pae;		/* 32-bit PAE PV guest (address size 32) */
+	bool pae; /* 32-bit PAE PV guest (address size 32) */
 	uint32_t max_vcpus;
 	uint32_t max_evtchn_port;
 	uint32_t max_grant_frames;
-	uint32_t max_maptrack_frames;	/* 0: the hypervisor's default */
-	uint32_t max_grant_version;	/* 0: the highest it offers */
+	uint32_t max_maptrack_frames; /* 0: the hypervisor's default */
+	uint32_t max_grant_version; /* 0: the highest it offers */
 	uint8_t uuid[16];
 };
 
@@ -61,14 +61,14 @@ struct hv_create {
 struct hv_vcpu {
 	bool is64;
 	uint64_t rip, rsp, rsi, rflags;
-	uint64_t cr3_mfn;	/* MFN of the root page table */
+	uint64_t cr3_mfn; /* MFN of the root page table */
 	uint16_t cs, ss, ds, es, fs, gs;
 	uint64_t kernel_ss, kernel_sp;
-	uint32_t flags;		/* VGCF_* */
+	uint32_t flags; /* VGCF_* */
 };
 
 struct hv_ops {
-	const char *name;	/* "xen", "sim" */
+	const char *name; /* "xen", "sim" */
 
 	/* The guest types the hypervisor runs (xen_caps: "xen-3.0-x86_64
 	 * hvm-3.0-x86_32 ..."), NUL-terminated in buf. */
@@ -92,8 +92,8 @@ struct hv_ops {
 		    uint64_t *mfns, struct xb_err *e);
 	/* Map pfns [pfn, pfn + n) at consecutive host addresses,
 	 * read-write; n <= hv->map_chunk.  NULL with e set on failure. */
-	void *(*map_pfns)(struct hv *hv, uint32_t domid, uint64_t pfn,
-			  size_t n, enum hv_map_use use, struct xb_err *e);
+	void *(*map_pfns)(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
+			  enum hv_map_use use, struct xb_err *e);
 	/* Map n machine frames (any order; frames outside the p2m such as
 	 * shared info), read-write, as HV_MAP_BOOT.  NULL with e set. */
 	void *(*map)(struct hv *hv, uint32_t domid, const uint64_t *mfns,
@@ -115,14 +115,15 @@ struct hv_ops {
 			   uint32_t console_domid, uint64_t store_mfn,
 			   uint32_t store_domid, struct xb_err *e);
 	/* An unbound event channel in domid for remote_domid. */
-	int (*evtchn_alloc)(struct hv *hv, uint32_t domid, uint32_t remote_domid,
-			    uint32_t *port, struct xb_err *e);
+	int (*evtchn_alloc)(struct hv *hv, uint32_t domid,
+			    uint32_t remote_domid, uint32_t *port,
+			    struct xb_err *e);
 	int (*unpause)(struct hv *hv, uint32_t domid, struct xb_err *e);
 	int (*destroy)(struct hv *hv, uint32_t domid, struct xb_err *e);
 
 	/* xenstore.  perms in xenstore-ls -p notation: "n0,r5". */
 	int (*xs_read)(struct hv *hv, const char *path, char **value,
-		       struct xb_err *e);	/* -XB_EHV, e unset, if absent */
+		       struct xb_err *e); /* -XB_EHV, e unset, if absent */
 	/* The children of path: *names is one malloc'd block (the array and
 	 * its strings), freed with free(*names).  -XB_EHV, e unset, if the
 	 * path is absent. */
@@ -143,35 +144,43 @@ struct hv_ops {
 };
 
 /* The calls, one per operation. */
-static inline int hv_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e)
+static inline int hv_caps(struct hv *hv, char *buf, size_t len,
+			  struct xb_err *e)
 {
 	return hv->ops->caps(hv, buf, len, e);
 }
-static inline int hv_domain_create(struct hv *hv, const struct hv_create *c, uint32_t *domid, struct xb_err *e)
+static inline int hv_domain_create(struct hv *hv, const struct hv_create *c,
+				   uint32_t *domid, struct xb_err *e)
 {
 	return hv->ops->domain_create(hv, c, domid, e);
 }
-static inline int hv_domain_by_uuid(struct hv *hv, const uint8_t uuid[16], uint32_t *domid, struct xb_err *e)
+static inline int hv_domain_by_uuid(struct hv *hv, const uint8_t uuid[16],
+				    uint32_t *domid, struct xb_err *e)
 {
 	return hv->ops->domain_by_uuid(hv, uuid, domid, e);
 }
-static inline int hv_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb, struct xb_err *e)
+static inline int hv_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
+				 struct xb_err *e)
 {
 	return hv->ops->set_max_mem(hv, domid, kb, e);
 }
-static inline int hv_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages, struct xb_err *e)
+static inline int hv_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
+			      struct xb_err *e)
 {
 	return hv->ops->populate(hv, domid, nr_pages, e);
 }
-static inline int hv_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n, uint64_t *mfns, struct xb_err *e)
+static inline int hv_mfns(struct hv *hv, uint32_t domid, uint64_t pfn,
+			  uint64_t n, uint64_t *mfns, struct xb_err *e)
 {
 	return hv->ops->mfns(hv, domid, pfn, n, mfns, e);
 }
-static inline void *hv_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n, enum hv_map_use use, struct xb_err *e)
+static inline void *hv_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn,
+				size_t n, enum hv_map_use use, struct xb_err *e)
 {
 	return hv->ops->map_pfns(hv, domid, pfn, n, use, e);
 }
-static inline void *hv_map(struct hv *hv, uint32_t domid, const uint64_t *mfns, size_t n, struct xb_err *e)
+static inline void *hv_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
+			   size_t n, struct xb_err *e)
 {
 	return hv->ops->map(hv, domid, mfns, n, e);
 }
@@ -179,27 +188,37 @@ static inline void hv_unmap(struct hv *hv, void *addr, size_t n)
 {
 	hv->ops->unmap(hv, addr, n);
 }
-static inline int hv_pin_root(struct hv *hv, uint32_t domid, unsigned levels, uint64_t mfn, struct xb_err *e)
+static inline int hv_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
+			      uint64_t mfn, struct xb_err *e)
 {
 	return hv->ops->pin_root(hv, domid, levels, mfn, e);
 }
-static inline int hv_shared_info_mfn(struct hv *hv, uint32_t domid, uint64_t *mfn, struct xb_err *e)
+static inline int hv_shared_info_mfn(struct hv *hv, uint32_t domid,
+				     uint64_t *mfn, struct xb_err *e)
 {
 	return hv->ops->shared_info_mfn(hv, domid, mfn, e);
 }
-static inline int hv_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn, struct xb_err *e)
+static inline int hv_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn,
+				    struct xb_err *e)
 {
 	return hv->ops->hypercall_init(hv, domid, mfn, e);
 }
-static inline int hv_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu, const struct hv_vcpu *v, struct xb_err *e)
+static inline int hv_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu,
+			      const struct hv_vcpu *v, struct xb_err *e)
 {
 	return hv->ops->set_vcpu(hv, domid, vcpu, v, e);
 }
-static inline int hv_seed_grants(struct hv *hv, uint32_t domid, uint64_t console_mfn, uint32_t console_domid, uint64_t store_mfn, uint32_t store_domid, struct xb_err *e)
+static inline int hv_seed_grants(struct hv *hv, uint32_t domid,
+				 uint64_t console_mfn, uint32_t console_domid,
+				 uint64_t store_mfn, uint32_t store_domid,
+				 struct xb_err *e)
 {
-	return hv->ops->seed_grants(hv, domid, console_mfn, console_domid, store_mfn, store_domid, e);
+	return hv->ops->seed_grants(hv, domid, console_mfn, console_domid,
+				    store_mfn, store_domid, e);
 }
-static inline int hv_evtchn_alloc(struct hv *hv, uint32_t domid, uint32_t remote_domid, uint32_t *port, struct xb_err *e)
+static inline int hv_evtchn_alloc(struct hv *hv, uint32_t domid,
+				  uint32_t remote_domid, uint32_t *port,
+				  struct xb_err *e)
 {
 	return hv->ops->evtchn_alloc(hv, domid, remote_domid, port, e);
 }
@@ -211,15 +230,19 @@ static inline int hv_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 {
 	return hv->ops->destroy(hv, domid, e);
 }
-static inline int hv_xs_read(struct hv *hv, const char *path, char **value, struct xb_err *e)
+static inline int hv_xs_read(struct hv *hv, const char *path, char **value,
+			     struct xb_err *e)
 {
 	return hv->ops->xs_read(hv, path, value, e);
 }
-static inline int hv_xs_dir(struct hv *hv, const char *path, char ***names, unsigned *n, struct xb_err *e)
+static inline int hv_xs_dir(struct hv *hv, const char *path, char ***names,
+			    unsigned *n, struct xb_err *e)
 {
 	return hv->ops->xs_dir(hv, path, names, n, e);
 }
-static inline int hv_xs_write(struct hv *hv, const char *path, const char *value, const char *perms, struct xb_err *e)
+static inline int hv_xs_write(struct hv *hv, const char *path,
+			      const char *value, const char *perms,
+			      struct xb_err *e)
 {
 	return hv->ops->xs_write(hv, path, value, perms, e);
 }
@@ -235,7 +258,9 @@ static inline int hv_xs_end(struct hv *hv, bool abort, struct xb_err *e)
 {
 	return hv->ops->xs_end(hv, abort, e);
 }
-static inline int hv_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn, uint32_t store_evtchn, struct xb_err *e)
+static inline int hv_xs_introduce(struct hv *hv, uint32_t domid,
+				  uint64_t store_mfn, uint32_t store_evtchn,
+				  struct xb_err *e)
 {
 	return hv->ops->xs_introduce(hv, domid, store_mfn, store_evtchn, e);
 }

@@ -30,33 +30,38 @@ int hv_perms_parse(const char *s, struct hv_perm out[HV_PERMS_MAX], size_t *n,
 		size_t at = (size_t)(p - s);
 
 		if (k == HV_PERMS_MAX)
-			return xb_fail(e, XB_EINTERNAL,
-				       "xenstore permissions \"%s\": more than %d entries",
-				       s, HV_PERMS_MAX);
+			return xb_fail(
+				e, XB_EINTERNAL,
+				"xenstore permissions \"%s\": more than %d entries",
+				s, HV_PERMS_MAX);
 		if (perm_letter(*p, &out[k].perm) < 0)
-			return xb_fail(e, XB_EINTERNAL,
-				       "xenstore permissions \"%s\": entry at offset %zu: expected one of n, r, w, b",
-				       s, at);
+			return xb_fail(
+				e, XB_EINTERNAL,
+				"xenstore permissions \"%s\": entry at offset %zu: expected one of n, r, w, b",
+				s, at);
 		p++;
 		while (*p >= '0' && *p <= '9') {
 			id = id * 10 + (uint32_t)(*p - '0');
 			if (++digits > 5 || id > 65535)
-				return xb_fail(e, XB_EINTERNAL,
-					       "xenstore permissions \"%s\": entry at offset %zu: domain id out of range",
-					       s, at);
+				return xb_fail(
+					e, XB_EINTERNAL,
+					"xenstore permissions \"%s\": entry at offset %zu: domain id out of range",
+					s, at);
 			p++;
 		}
 		if (!digits)
-			return xb_fail(e, XB_EINTERNAL,
-				       "xenstore permissions \"%s\": entry at offset %zu: missing domain id",
-				       s, at);
+			return xb_fail(
+				e, XB_EINTERNAL,
+				"xenstore permissions \"%s\": entry at offset %zu: missing domain id",
+				s, at);
 		out[k++].domid = id;
 		if (*p == '\0')
 			break;
 		if (*p != ',')
-			return xb_fail(e, XB_EINTERNAL,
-				       "xenstore permissions \"%s\": unexpected '%c' at offset %zu",
-				       s, *p, (size_t)(p - s));
+			return xb_fail(
+				e, XB_EINTERNAL,
+				"xenstore permissions \"%s\": unexpected '%c' at offset %zu",
+				s, *p, (size_t)(p - s));
 		p++;
 	}
 	*n = k;

@@ -23,11 +23,11 @@ enum {
 };
 
 struct hv_perm {
-	uint32_t domid;		/* 0 .. 65535 */
-	unsigned perm;		/* HV_PERM_* bits */
+	uint32_t domid; /* 0 .. 65535 */
+	unsigned perm; /* HV_PERM_* bits */
 };
 
-#define HV_PERMS_MAX 32		/* entries in one permission string */
+#define HV_PERMS_MAX 32 /* entries in one permission string */
 
 /*
  * Parse s ("n0,r5", no spaces) into out[0..*n).  out[0] is the owner entry.
@@ -39,7 +39,6 @@ int hv_perms_parse(const char *s, struct hv_perm out[HV_PERMS_MAX], size_t *n,
 		   struct xb_err *e);
 
 /* Format out[0..n) back into buf (NUL-terminated, truncated to size). */
-void hv_perms_format(const struct hv_perm *p, size_t n, char *buf,
-		     size_t size);
+void hv_perms_format(const struct hv_perm *p, size_t n, char *buf, size_t size);
 
 #endif

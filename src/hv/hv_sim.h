@@ -10,9 +10,9 @@
 
 /* Options of the simulated hypervisor. */
 struct hv_sim_opts {
-	uint64_t max_pages;	/* refuse populate beyond this; 0 = no limit */
-	int fail_call;		/* fault injection: fail the k-th call (1-based), 0 = never */
-	const char *fail_op;	/* fault injection: fail the first call of this op */
+	uint64_t max_pages; /* refuse populate beyond this; 0 = no limit */
+	int fail_call; /* fault injection: fail the k-th call (1-based), 0 = never */
+	const char *fail_op; /* fault injection: fail the first call of this op */
 	/*
 	 * Lean mode, for `xbuild plan`: host memory stays bounded whatever
 	 * the guest's size.  What the builder writes through HV_MAP_DATA
@@ -22,7 +22,7 @@ struct hv_sim_opts {
 	 * written frame is kept as it is (the build tests walk the guest).
 	 */
 	bool lean;
-	size_t map_chunk;	/* hv.h map_chunk; 0: 16384 pages, lean 256 */
+	size_t map_chunk; /* hv.h map_chunk; 0: 16384 pages, lean 256 */
 };
 int hv_sim_open(const struct hv_sim_opts *o, struct hv **hv, struct xb_err *e);
 

@@ -49,7 +49,7 @@ _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t),
 	       "xen_pfn_t must be 64 bits (x86_64 host)");
 
 #define PRIVCMD_DEV "/dev/xen/privcmd"
-#define PRIVCMD_PROC "/proc/xen/privcmd"	/* xenfs, used by libxencall too */
+#define PRIVCMD_PROC "/proc/xen/privcmd" /* xenfs, used by libxencall too */
 
 /*
  * libxl raises a domain's maxmem by LIBXL_MAXMEM_CONSTANT (1 MiB) above the
@@ -68,7 +68,7 @@ _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t),
 #define XEN_MAP_CHUNK 16384
 
 /* Defaults when struct hv_create leaves a limit 0, as libxl does. */
-#define DEFAULT_MAX_EVTCHN_PORT 1023	/* libxl: event_channels = 1023 */
+#define DEFAULT_MAX_EVTCHN_PORT 1023 /* libxl: event_channels = 1023 */
 
 /*
  * A quiet xentoollog logger: libxc would otherwise print its own errors on
@@ -76,8 +76,8 @@ _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t),
  * recorded error can quote it, and hands messages to the trace.
  */
 struct hv_log {
-	xentoollog_logger vtable;	/* first: libxc calls us through it */
-	const struct hv_xen_opts *o;	/* the trace settings of struct xen */
+	xentoollog_logger vtable; /* first: libxc calls us through it */
+	const struct hv_xen_opts *o; /* the trace settings of struct xen */
 	char last[256];
 };
 
@@ -85,19 +85,19 @@ struct hv_log {
 struct xen_p2m {
 	uint32_t domid;
 	uint64_t nr_pages;
-	uint64_t *mfn;		/* nr_pages entries */
+	uint64_t *mfn; /* nr_pages entries */
 };
 
 struct xen {
-	struct hv hv;		/* first: the interface view of this state */
+	struct hv hv; /* first: the interface view of this state */
 	xc_interface *xch;
 	xenforeignmemory_handle *fmem;
-	struct xs_handle *xsh;		/* opened on the first xs_* call */
-	xs_transaction_t xst;		/* XBT_NULL outside xs_begin/xs_end */
+	struct xs_handle *xsh; /* opened on the first xs_* call */
+	xs_transaction_t xst; /* XBT_NULL outside xs_begin/xs_end */
 	struct hv_log log;
-	struct hv_xen_opts o;	/* trace level and callback (hv_xen.h) */
+	struct hv_xen_opts o; /* trace level and callback (hv_xen.h) */
 	/* Extents used by the last populate, for tracing and benchmarks. */
-	uint64_t populated[3];		/* order 18, 9, 0 */
+	uint64_t populated[3]; /* order 18, 9, 0 */
 	char populate_stats[128];
 	/* The domains populated through this handle (usually one). */
 	struct xen_p2m *p2m;
@@ -120,8 +120,8 @@ static bool tracing(const struct hv_xen_opts *o, int min)
 /* One trace line to the caller's callback; formatted in full even when
  * long (xenstore values), truncated only if memory runs out.  errno is
  * kept: libxc logs from inside calls whose errno the caller reads next. */
-__attribute__((format(printf, 2, 3)))
-static void trace_to(const struct hv_xen_opts *o, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void
+trace_to(const struct hv_xen_opts *o, const char *fmt, ...)
 {
 	char buf[512], *big = NULL;
 	int n, saved_errno = errno;
@@ -146,16 +146,15 @@ static void trace_to(const struct hv_xen_opts *o, const char *fmt, ...)
 	errno = saved_errno;
 }
 
-__attribute__((format(printf, 5, 0)))
-static void log_vmessage(xentoollog_logger *logger, xentoollog_level level,
-			 int errnoval, const char *context, const char *fmt,
-			 va_list al)
+__attribute__((format(printf, 5, 0))) static void
+log_vmessage(xentoollog_logger *logger, xentoollog_level level, int errnoval,
+	     const char *context, const char *fmt, va_list al)
 {
 	struct hv_log *lg = (struct hv_log *)logger;
 	char msg[sizeof(lg->last)];
 	size_t len;
 
-	(void)errnoval;		/* our own message carries errno */
+	(void)errnoval; /* our own message carries errno */
 	vsnprintf(msg, sizeof(msg), fmt, al);
 	len = strlen(msg);
 	while (len && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
@@ -171,13 +170,17 @@ static void log_progress(xentoollog_logger *logger, const char *context,
 			 const char *doing_what, int percent,
 			 unsigned long done, unsigned long total)
 {
-	(void)logger; (void)context; (void)doing_what;
-	(void)percent; (void)done; (void)total;
+	(void)logger;
+	(void)context;
+	(void)doing_what;
+	(void)percent;
+	(void)done;
+	(void)total;
 }
 
 static void log_destroy(xentoollog_logger *logger)
 {
-	(void)logger;		/* embedded in struct xen, freed with it */
+	(void)logger; /* embedded in struct xen, freed with it */
 }
 
 /* trace(h, fmt, ...): one trace line of this backend. */
@@ -194,9 +197,8 @@ static void call_begin(struct xen *h)
  * Record "<what>: <strerror(err)>" (+ libxc's message) as -XB_EHV.  err is
  * the errno saved right after the failing call.
  */
-__attribute__((format(printf, 4, 5)))
-static int fail_errno(struct xen *h, struct xb_err *e, int err,
-		      const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int
+fail_errno(struct xen *h, struct xb_err *e, int err, const char *fmt, ...)
 {
 	char what[512];
 	const char *why = err ? strerror(err) : "failed (no error code)";
@@ -240,15 +242,17 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	struct xen *h = xen_of(hv);
 	struct xen_domctl_createdomain cfg;
 	struct xen_domctl dc;
-	uint32_t id = 0;	/* 0: let Xen pick a free domid */
+	uint32_t id = 0; /* 0: let Xen pick a free domid */
 	unsigned addr_bits = c->pae ? 32 : 64;
 	int err;
 
 	if (c->max_grant_frames > INT32_MAX ||
 	    c->max_maptrack_frames > INT32_MAX)
-		return xb_fail(e, XB_EINTERNAL,
-			       "xc_domain_create: grant limits out of range (%" PRIu32 ", %" PRIu32 ")",
-			       c->max_grant_frames, c->max_maptrack_frames);
+		return xb_fail(
+			e, XB_EINTERNAL,
+			"xc_domain_create: grant limits out of range (%" PRIu32
+			", %" PRIu32 ")",
+			c->max_grant_frames, c->max_maptrack_frames);
 
 	memset(&cfg, 0, sizeof(cfg));
 	/*
@@ -259,13 +263,13 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	cfg.ssidref = 0;
 	memcpy(cfg.handle, c->uuid, sizeof(cfg.handle));
 	cfg.max_vcpus = c->max_vcpus;
-	cfg.max_evtchn_port = c->max_evtchn_port ? c->max_evtchn_port
-						 : DEFAULT_MAX_EVTCHN_PORT;
+	cfg.max_evtchn_port = c->max_evtchn_port ? c->max_evtchn_port :
+						   DEFAULT_MAX_EVTCHN_PORT;
 	/* < 0 means "the hypervisor's default" (domctl.h); 0 asks for it. */
-	cfg.max_grant_frames = c->max_grant_frames ?
-		(int32_t)c->max_grant_frames : -1;
-	cfg.max_maptrack_frames = c->max_maptrack_frames ?
-		(int32_t)c->max_maptrack_frames : -1;
+	cfg.max_grant_frames =
+		c->max_grant_frames ? (int32_t)c->max_grant_frames : -1;
+	cfg.max_maptrack_frames =
+		c->max_maptrack_frames ? (int32_t)c->max_maptrack_frames : -1;
 	/*
 	 * The highest grant-table version the guest may switch to: as xl,
 	 * by default the highest this Xen offers (sysctl physinfo's
@@ -273,7 +277,8 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	 * is what xc_dom_gnttab_seed writes.
 	 */
 	cfg.grant_opts = XEN_DOMCTL_GRANT_version(c->max_grant_version ?
-		c->max_grant_version : max_grant_version(h));
+							  c->max_grant_version :
+							  max_grant_version(h));
 	cfg.arch.emulation_flags = 0;
 
 	call_begin(h);
@@ -281,8 +286,10 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 		return fail_errno(h, e, errno,
 				  "xc_domain_create(PV, %" PRIu32 " vCPUs)",
 				  c->max_vcpus);
-	trace(h, "xc_domain_create -> dom %" PRIu32 " (PV%s, %" PRIu32 " vCPUs, evtchn port max %" PRIu32
-	      ", grant frames %" PRId32 ", maptrack frames %" PRId32 ", grant version <= %u)",
+	trace(h,
+	      "xc_domain_create -> dom %" PRIu32 " (PV%s, %" PRIu32
+	      " vCPUs, evtchn port max %" PRIu32 ", grant frames %" PRId32
+	      ", maptrack frames %" PRId32 ", grant version <= %u)",
 	      id, c->pae ? " PAE" : "", c->max_vcpus, cfg.max_evtchn_port,
 	      cfg.max_grant_frames, cfg.max_maptrack_frames,
 	      (unsigned)XEN_DOMCTL_GRANT_version(cfg.grant_opts));
@@ -294,7 +301,8 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	call_begin(h);
 	if (xc_domain_max_vcpus(h->xch, id, c->max_vcpus) < 0) {
 		err = errno;
-		fail_errno(h, e, err, "xc_domain_max_vcpus(dom %" PRIu32 ", %" PRIu32 ")",
+		fail_errno(h, e, err,
+			   "xc_domain_max_vcpus(dom %" PRIu32 ", %" PRIu32 ")",
 			   id, c->max_vcpus);
 		goto destroy;
 	}
@@ -310,14 +318,16 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	if (domctl_simple(h, &dc) < 0) {
 		err = errno;
 		fail_errno(h, e, err,
-			   "XEN_DOMCTL_set_address_size(dom %" PRIu32 ", %u bits)%s",
+			   "XEN_DOMCTL_set_address_size(dom %" PRIu32
+			   ", %u bits)%s",
 			   id, addr_bits,
 			   c->pae && err == EINVAL ?
-			   " (this Xen may lack 32-bit PV support)" : "");
+				   " (this Xen may lack 32-bit PV support)" :
+				   "");
 		goto destroy;
 	}
-	trace(h, "dom %" PRIu32 ": %" PRIu32 " vCPUs, address size %u",
-	      id, c->max_vcpus, addr_bits);
+	trace(h, "dom %" PRIu32 ": %" PRIu32 " vCPUs, address size %u", id,
+	      c->max_vcpus, addr_bits);
 	*domid = id;
 	return 0;
 
@@ -340,7 +350,8 @@ static int xen_domain_by_uuid(struct hv *hv, const uint8_t uuid[16],
 		for (int i = 0; i < n; i++)
 			if (!memcmp(info[i].handle, uuid, 16)) {
 				*domid = info[i].domain;
-				trace(h, "domain_by_uuid: dom %" PRIu32, *domid);
+				trace(h, "domain_by_uuid: dom %" PRIu32,
+				      *domid);
 				return 0;
 			}
 		first = info[n - 1].domain + 1;
@@ -348,7 +359,7 @@ static int xen_domain_by_uuid(struct hv *hv, const uint8_t uuid[16],
 	if (n < 0)
 		return fail_errno(h, e, errno, "xc_domain_getinfolist");
 	trace(h, "domain_by_uuid: none");
-	return -XB_EHV;		/* hv.h: e unset */
+	return -XB_EHV; /* hv.h: e unset */
 }
 
 static int xen_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
@@ -360,14 +371,18 @@ static int xen_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
 	if (xb_add_ovf(kb, (uint64_t)HV_XEN_MAXMEM_SLACK_KB, &max) ||
 	    max > ULONG_MAX)
 		return xb_fail(e, XB_EINTERNAL,
-			       "xc_domain_setmaxmem(dom %" PRIu32 "): %" PRIu64 " KiB out of range",
+			       "xc_domain_setmaxmem(dom %" PRIu32 "): %" PRIu64
+			       " KiB out of range",
 			       domid, kb);
 	call_begin(h);
 	if (xc_domain_setmaxmem(h->xch, domid, max) < 0)
 		return fail_errno(h, e, errno,
-				  "xc_domain_setmaxmem(dom %" PRIu32 ", %" PRIu64 " KiB)",
+				  "xc_domain_setmaxmem(dom %" PRIu32
+				  ", %" PRIu64 " KiB)",
 				  domid, max);
-	trace(h, "xc_domain_setmaxmem(dom %" PRIu32 ", %" PRIu64 " KiB = %" PRIu64 " + %d slack)",
+	trace(h,
+	      "xc_domain_setmaxmem(dom %" PRIu32 ", %" PRIu64 " KiB = %" PRIu64
+	      " + %d slack)",
 	      domid, max, kb, HV_XEN_MAXMEM_SLACK_KB);
 	return 0;
 }
@@ -382,15 +397,16 @@ static struct xen_p2m *p2m_of(struct xen *h, uint32_t domid)
 
 /* The table of domid, or NULL with e set when [pfn, pfn + n) is not in it. */
 static const struct xen_p2m *p2m_range(struct xen *h, uint32_t domid,
-				       uint64_t pfn, uint64_t n,
-				       const char *op, struct xb_err *e)
+				       uint64_t pfn, uint64_t n, const char *op,
+				       struct xb_err *e)
 {
 	const struct xen_p2m *p = p2m_of(h, domid);
 
 	if (!p || !xb_range_ok(pfn, n, p->nr_pages)) {
-		xb_fail(e, XB_EINTERNAL, "%s(dom %" PRIu32 "): pfns 0x%" PRIx64
-			"+%" PRIu64 " outside the %" PRIu64 " populated", op,
-			domid, pfn, n, p ? p->nr_pages : 0);
+		xb_fail(e, XB_EINTERNAL,
+			"%s(dom %" PRIu32 "): pfns 0x%" PRIx64 "+%" PRIu64
+			" outside the %" PRIu64 " populated",
+			op, domid, pfn, n, p ? p->nr_pages : 0);
 		return NULL;
 	}
 	return p;
@@ -421,7 +437,8 @@ static int populate_into(struct xen *h, uint32_t domid, uint64_t nr_pages,
 		while (nr_pages - pfn >= per) {
 			uint64_t want = (nr_pages - pfn) >> order;
 			unsigned long count = want > POPULATE_BATCH ?
-				POPULATE_BATCH : (unsigned long)want;
+						      POPULATE_BATCH :
+						      (unsigned long)want;
 			xen_pfn_t *list;
 			long done;
 
@@ -432,7 +449,8 @@ static int populate_into(struct xen *h, uint32_t domid, uint64_t nr_pages,
 				if (!ext && !(ext = malloc(POPULATE_BATCH *
 							   sizeof(*ext))))
 					return xb_fail(e, XB_EINTERNAL,
-						       "populate(dom %" PRIu32 "): out of memory",
+						       "populate(dom %" PRIu32
+						       "): out of memory",
 						       domid);
 				list = ext;
 			}
@@ -441,34 +459,48 @@ static int populate_into(struct xen *h, uint32_t domid, uint64_t nr_pages,
 
 			call_begin(h);
 			if (order == 0) {
-				if (xc_domain_populate_physmap_exact(
-					    h->xch, domid, count, 0, 0, list) < 0) {
+				if (xc_domain_populate_physmap_exact(h->xch,
+								     domid,
+								     count, 0,
+								     0, list) <
+				    0) {
 					int err = errno;
 
 					free(ext);
-					return fail_errno(h, e, err,
-							  "xc_domain_populate_physmap_exact(dom %" PRIu32 ", order 0, %lu pages at pfn 0x%" PRIx64 ")",
-							  domid, count, pfn);
+					return fail_errno(
+						h, e, err,
+						"xc_domain_populate_physmap_exact(dom %" PRIu32
+						", order 0, %lu pages at pfn 0x%" PRIx64
+						")",
+						domid, count, pfn);
 				}
 				done = (long)count;
 			} else {
-				done = xc_domain_populate_physmap(
-					h->xch, domid, count, order, 0, list);
+				done = xc_domain_populate_physmap(h->xch, domid,
+								  count, order,
+								  0, list);
 				if (done <= 0) {
-					trace(h, "dom %" PRIu32 ": order %u refused at pfn 0x%" PRIx64 " (%s); falling back",
+					trace(h,
+					      "dom %" PRIu32
+					      ": order %u refused at pfn 0x%" PRIx64
+					      " (%s); falling back",
 					      domid, order, pfn,
-					      done < 0 ? strerror(errno) : "0 extents");
+					      done < 0 ? strerror(errno) :
+							 "0 extents");
 					break;
 				}
 				for (long i = 0; i < done; i++)
 					for (uint64_t j = 0; j < per; j++)
-						mfns[pfn + ((uint64_t)i << order) + j] =
-							ext[i] + j;
+						mfns[pfn +
+						     ((uint64_t)i << order) +
+						     j] = ext[i] + j;
 			}
 			h->populated[k] += (uint64_t)done;
 			pfn += (uint64_t)done << order;
 			if ((unsigned long)done < count) {
-				trace(h, "dom %" PRIu32 ": order %u: %ld of %lu extents; falling back",
+				trace(h,
+				      "dom %" PRIu32
+				      ": order %u: %ld of %lu extents; falling back",
 				      domid, order, done, count);
 				break;
 			}
@@ -476,7 +508,8 @@ static int populate_into(struct xen *h, uint32_t domid, uint64_t nr_pages,
 	}
 	free(ext);
 	snprintf(h->populate_stats, sizeof(h->populate_stats),
-		 "%" PRIu64 " x 1 GiB, %" PRIu64 " x 2 MiB, %" PRIu64 " x 4 KiB",
+		 "%" PRIu64 " x 1 GiB, %" PRIu64 " x 2 MiB, %" PRIu64
+		 " x 4 KiB",
 		 h->populated[0], h->populated[1], h->populated[2]);
 	trace(h, "populate(dom %" PRIu32 ", %" PRIu64 " pages): %s", domid,
 	      nr_pages, h->populate_stats);
@@ -502,15 +535,18 @@ static int xen_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 
 	if (p2m_of(h, domid))
 		return xb_fail(e, XB_EINTERNAL,
-			       "populate(dom %" PRIu32 "): already populated", domid);
+			       "populate(dom %" PRIu32 "): already populated",
+			       domid);
 	if (nr_pages == 0 || nr_pages > SIZE_MAX / sizeof(*mfns))
 		return xb_fail(e, XB_EINTERNAL,
-			       "populate(dom %" PRIu32 ", %" PRIu64 " pages): bad size",
+			       "populate(dom %" PRIu32 ", %" PRIu64
+			       " pages): bad size",
 			       domid, nr_pages);
 	tab = realloc(h->p2m, (h->np2m + 1) * sizeof(*tab));
 	if (!tab)
 		return xb_fail(e, XB_EINTERNAL,
-			       "populate(dom %" PRIu32 "): out of memory", domid);
+			       "populate(dom %" PRIu32 "): out of memory",
+			       domid);
 	h->p2m = tab;
 	mfns = calloc(nr_pages, sizeof(*mfns));
 	if (!mfns)
@@ -529,7 +565,8 @@ static int xen_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 static int xen_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
 		    uint64_t *mfns, struct xb_err *e)
 {
-	const struct xen_p2m *p = p2m_range(xen_of(hv), domid, pfn, n, "mfns", e);
+	const struct xen_p2m *p =
+		p2m_range(xen_of(hv), domid, pfn, n, "mfns", e);
 
 	if (!p)
 		return -XB_EINTERNAL;
@@ -546,13 +583,15 @@ static void *xen_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 
 	if (!n) {
 		xb_fail(e, XB_EINTERNAL,
-			"xenforeignmemory_map(dom %" PRIu32 "): 0 frames", domid);
+			"xenforeignmemory_map(dom %" PRIu32 "): 0 frames",
+			domid);
 		return NULL;
 	}
 	errs = calloc(n, sizeof(*errs));
 	if (!errs) {
 		xb_fail(e, XB_EINTERNAL,
-			"xenforeignmemory_map(dom %" PRIu32 ", %zu frames): out of memory",
+			"xenforeignmemory_map(dom %" PRIu32
+			", %zu frames): out of memory",
 			domid, n);
 		return NULL;
 	}
@@ -561,7 +600,8 @@ static void *xen_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 				 (const xen_pfn_t *)mfns, errs);
 	if (!p) {
 		fail_errno(h, e, errno,
-			   "xenforeignmemory_map(dom %" PRIu32 ", %zu frames, first mfn 0x%" PRIx64 ")",
+			   "xenforeignmemory_map(dom %" PRIu32
+			   ", %zu frames, first mfn 0x%" PRIx64 ")",
 			   domid, n, mfns[0]);
 		free(errs);
 		return NULL;
@@ -574,23 +614,27 @@ static void *xen_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 
 			xenforeignmemory_unmap(h->fmem, p, n);
 			fail_errno(h, e, err,
-				   "xenforeignmemory_map(dom %" PRIu32 ", %zu frames): frame %zu (mfn 0x%" PRIx64 ")",
+				   "xenforeignmemory_map(dom %" PRIu32
+				   ", %zu frames): frame %zu (mfn 0x%" PRIx64
+				   ")",
 				   domid, n, i, mfns[i]);
 			free(errs);
 			return NULL;
 		}
 	}
 	free(errs);
-	trace(h, "map(dom %" PRIu32 ", %zu frames, first mfn 0x%" PRIx64 ") = %p",
+	trace(h,
+	      "map(dom %" PRIu32 ", %zu frames, first mfn 0x%" PRIx64 ") = %p",
 	      domid, n, mfns[0], p);
 	return p;
 }
 
 /* Xen has no use for the hint (hv.h): every mapping is the guest's memory. */
-static void *xen_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn,
-			  size_t n, enum hv_map_use use, struct xb_err *e)
+static void *xen_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
+			  enum hv_map_use use, struct xb_err *e)
 {
-	const struct xen_p2m *p = p2m_range(xen_of(hv), domid, pfn, n, "map", e);
+	const struct xen_p2m *p =
+		p2m_range(xen_of(hv), domid, pfn, n, "map", e);
 
 	(void)use;
 	return p ? xen_map(hv, domid, p->mfn + pfn, n, e) : NULL;
@@ -624,8 +668,8 @@ static int xen_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
 		name = "MMUEXT_PIN_L3_TABLE";
 	} else {
 		return xb_fail(e, XB_EINTERNAL,
-			       "pin_root(dom %" PRIu32 "): %u paging levels", domid,
-			       levels);
+			       "pin_root(dom %" PRIu32 "): %u paging levels",
+			       domid, levels);
 	}
 	op.arg1.mfn = mfn;
 	call_begin(h);
@@ -635,9 +679,12 @@ static int xen_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
 		/* Xen names the rejected entry only on its own console. */
 		trace(h, "FAILED %s(dom %" PRIu32 ", mfn 0x%" PRIx64 "): %s",
 		      name, domid, mfn, strerror(err));
-		return xb_fail(e, XB_EHV,
-			       "Xen refused to pin the page tables (root mfn 0x%" PRIx64 "): %s (%s, dom %" PRIu32 "; `xl dmesg` shows the rejected entry)",
-			       mfn, strerror(err), name, domid);
+		return xb_fail(
+			e, XB_EHV,
+			"Xen refused to pin the page tables (root mfn 0x%" PRIx64
+			"): %s (%s, dom %" PRIu32
+			"; `xl dmesg` shows the rejected entry)",
+			mfn, strerror(err), name, domid);
 	}
 	trace(h, "%s(dom %" PRIu32 ", mfn 0x%" PRIx64 ")", name, domid, mfn);
 	return 0;
@@ -651,7 +698,8 @@ static int xen_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e)
 	memset(caps, 0, sizeof(caps));
 	call_begin(h);
 	if (xc_version(h->xch, XENVER_capabilities, &caps) < 0)
-		return fail_errno(h, e, errno, "xc_version(XENVER_capabilities)");
+		return fail_errno(h, e, errno,
+				  "xc_version(XENVER_capabilities)");
 	caps[sizeof(caps) - 1] = '\0';
 	snprintf(buf, len, "%s", caps);
 	trace(h, "xen_caps: %s", buf);
@@ -671,10 +719,12 @@ static int xen_shared_info_mfn(struct hv *hv, uint32_t domid, uint64_t *mfn,
 	n = xc_domain_getinfolist(h->xch, domid, 1, &info);
 	if (n < 0)
 		return fail_errno(h, e, errno,
-				  "xc_domain_getinfolist(dom %" PRIu32 ")", domid);
+				  "xc_domain_getinfolist(dom %" PRIu32 ")",
+				  domid);
 	if (n < 1 || info.domain != domid)
 		return fail_errno(h, e, ESRCH,
-				  "xc_domain_getinfolist(dom %" PRIu32 ")", domid);
+				  "xc_domain_getinfolist(dom %" PRIu32 ")",
+				  domid);
 	*mfn = info.shared_info_frame;
 	trace(h, "dom %" PRIu32 ": shared_info mfn 0x%" PRIx64, domid, *mfn);
 	return 0;
@@ -697,9 +747,11 @@ static int xen_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn,
 	call_begin(h);
 	if (domctl_simple(h, &dc) < 0)
 		return fail_errno(h, e, errno,
-				  "XEN_DOMCTL_hypercall_init(dom %" PRIu32 ", mfn 0x%" PRIx64 ")",
+				  "XEN_DOMCTL_hypercall_init(dom %" PRIu32
+				  ", mfn 0x%" PRIx64 ")",
 				  domid, mfn);
-	trace(h, "hypercall_init(dom %" PRIu32 ", mfn 0x%" PRIx64 ")", domid, mfn);
+	trace(h, "hypercall_init(dom %" PRIu32 ", mfn 0x%" PRIx64 ")", domid,
+	      mfn);
 	return 0;
 }
 
@@ -734,9 +786,11 @@ static int xen_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu,
 		 * bits 20..31 of the mfn into its low bits. */
 		if ((v->rip | v->rsp | v->rsi | v->rflags | v->kernel_ss |
 		     v->kernel_sp | v->cr3_mfn) > UINT32_MAX)
-			return xb_fail(e, XB_EINTERNAL,
-				       "set_vcpu(dom %" PRIu32 ", vcpu %u): a 32-bit register value does not fit",
-				       domid, vcpu);
+			return xb_fail(
+				e, XB_EINTERNAL,
+				"set_vcpu(dom %" PRIu32
+				", vcpu %u): a 32-bit register value does not fit",
+				domid, vcpu);
 		c->flags = v->flags;
 		c->user_regs.eip = (uint32_t)v->rip;
 		c->user_regs.esp = (uint32_t)v->rsp;
@@ -755,9 +809,14 @@ static int xen_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu,
 	call_begin(h);
 	if (xc_vcpu_setcontext(h->xch, domid, vcpu, &ctx) < 0)
 		return fail_errno(h, e, errno,
-				  "xc_vcpu_setcontext(dom %" PRIu32 ", vcpu %u, rip 0x%" PRIx64 ", cr3 mfn 0x%" PRIx64 ")",
+				  "xc_vcpu_setcontext(dom %" PRIu32
+				  ", vcpu %u, rip 0x%" PRIx64
+				  ", cr3 mfn 0x%" PRIx64 ")",
 				  domid, vcpu, v->rip, v->cr3_mfn);
-	trace(h, "xc_vcpu_setcontext(dom %" PRIu32 ", vcpu %u, %s, rip 0x%" PRIx64 ", rsp 0x%" PRIx64 ", rsi 0x%" PRIx64 ", cr3 mfn 0x%" PRIx64 ", flags 0x%" PRIx32 ")",
+	trace(h,
+	      "xc_vcpu_setcontext(dom %" PRIu32 ", vcpu %u, %s, rip 0x%" PRIx64
+	      ", rsp 0x%" PRIx64 ", rsi 0x%" PRIx64 ", cr3 mfn 0x%" PRIx64
+	      ", flags 0x%" PRIx32 ")",
 	      domid, vcpu, v->is64 ? "x86_64" : "x86_32", v->rip, v->rsp,
 	      v->rsi, v->cr3_mfn, v->flags);
 	return 0;
@@ -773,16 +832,22 @@ static int xen_seed_grants(struct hv *hv, uint32_t domid, uint64_t console_mfn,
 	if (xc_dom_gnttab_seed(h->xch, domid, false, console_mfn, store_mfn,
 			       console_domid, store_domid) < 0)
 		return fail_errno(h, e, errno,
-				  "xc_dom_gnttab_seed(dom %" PRIu32 ", console mfn 0x%" PRIx64 " for dom %" PRIu32 ", store mfn 0x%" PRIx64 " for dom %" PRIu32 ")",
+				  "xc_dom_gnttab_seed(dom %" PRIu32
+				  ", console mfn 0x%" PRIx64 " for dom %" PRIu32
+				  ", store mfn 0x%" PRIx64 " for dom %" PRIu32
+				  ")",
 				  domid, console_mfn, console_domid, store_mfn,
 				  store_domid);
-	trace(h, "xc_dom_gnttab_seed(dom %" PRIu32 ", console 0x%" PRIx64 "/dom %" PRIu32 ", store 0x%" PRIx64 "/dom %" PRIu32 ")",
+	trace(h,
+	      "xc_dom_gnttab_seed(dom %" PRIu32 ", console 0x%" PRIx64
+	      "/dom %" PRIu32 ", store 0x%" PRIx64 "/dom %" PRIu32 ")",
 	      domid, console_mfn, console_domid, store_mfn, store_domid);
 	return 0;
 }
 
-static int xen_evtchn_alloc(struct hv *hv, uint32_t domid, uint32_t remote_domid,
-			    uint32_t *port, struct xb_err *e)
+static int xen_evtchn_alloc(struct hv *hv, uint32_t domid,
+			    uint32_t remote_domid, uint32_t *port,
+			    struct xb_err *e)
 {
 	struct xen *h = xen_of(hv);
 	xc_evtchn_port_or_error_t p;
@@ -791,10 +856,13 @@ static int xen_evtchn_alloc(struct hv *hv, uint32_t domid, uint32_t remote_domid
 	p = xc_evtchn_alloc_unbound(h->xch, domid, remote_domid);
 	if (p < 0)
 		return fail_errno(h, e, errno,
-				  "xc_evtchn_alloc_unbound(dom %" PRIu32 ", remote dom %" PRIu32 ")",
+				  "xc_evtchn_alloc_unbound(dom %" PRIu32
+				  ", remote dom %" PRIu32 ")",
 				  domid, remote_domid);
 	*port = (uint32_t)p;
-	trace(h, "xc_evtchn_alloc_unbound(dom %" PRIu32 ", remote dom %" PRIu32 ") = port %" PRIu32,
+	trace(h,
+	      "xc_evtchn_alloc_unbound(dom %" PRIu32 ", remote dom %" PRIu32
+	      ") = port %" PRIu32,
 	      domid, remote_domid, *port);
 	return 0;
 }
@@ -804,8 +872,8 @@ static int xen_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
 	struct xen *h = xen_of(hv);
 	call_begin(h);
 	if (xc_domain_unpause(h->xch, domid) < 0)
-		return fail_errno(h, e, errno, "xc_domain_unpause(dom %" PRIu32 ")",
-				  domid);
+		return fail_errno(h, e, errno,
+				  "xc_domain_unpause(dom %" PRIu32 ")", domid);
 	trace(h, "xc_domain_unpause(dom %" PRIu32 ")", domid);
 	return 0;
 }
@@ -815,8 +883,8 @@ static int xen_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 	struct xen *h = xen_of(hv);
 	call_begin(h);
 	if (xc_domain_destroy(h->xch, domid) < 0)
-		return fail_errno(h, e, errno, "xc_domain_destroy(dom %" PRIu32 ")",
-				  domid);
+		return fail_errno(h, e, errno,
+				  "xc_domain_destroy(dom %" PRIu32 ")", domid);
 	trace(h, "xc_domain_destroy(dom %" PRIu32 ")", domid);
 	p2m_drop(h, domid);
 	return 0;
@@ -834,9 +902,10 @@ static int xs_handle_get(struct xen *h, struct xb_err *e)
 		int err = errno;
 
 		trace(h, "FAILED xs_open: %s", strerror(err));
-		return xb_fail(e, XB_EHV,
-			       "xenstore is not reachable (xs_open: %s); is xenstored running?",
-			       strerror(err));
+		return xb_fail(
+			e, XB_EHV,
+			"xenstore is not reachable (xs_open: %s); is xenstored running?",
+			strerror(err));
 	}
 	trace(h, "xs_open");
 	return 0;
@@ -860,12 +929,12 @@ static int xen_xs_read(struct hv *hv, const char *path, char **value,
 
 		if (err == ENOENT) {
 			trace(h, "xs_read %s: absent", path);
-			return -XB_EHV;		/* hv.h: e unset */
+			return -XB_EHV; /* hv.h: e unset */
 		}
 		return fail_errno(h, e, err, "xs_read(%s)", path);
 	}
 	trace(h, "xs_read %s = \"%s\"", path, v);
-	*value = v;			/* NUL-terminated, malloc'd: free() */
+	*value = v; /* NUL-terminated, malloc'd: free() */
 	return 0;
 }
 
@@ -886,7 +955,7 @@ static int xen_xs_dir(struct hv *hv, const char *path, char ***names,
 
 		*n = 0;
 		if (err == ENOENT)
-			return -XB_EHV;		/* hv.h: e unset */
+			return -XB_EHV; /* hv.h: e unset */
 		return fail_errno(h, e, err, "xs_directory(%s)", path);
 	}
 	trace(h, "xs_directory %s: %u entries", path, *n);
@@ -919,11 +988,11 @@ static int xen_xs_write(struct hv *hv, const char *path, const char *value,
 	if (np) {
 		for (size_t i = 0; i < np; i++) {
 			xp[i].id = p[i].domid;
-			xp[i].perms = (p[i].perm & HV_PERM_READ ? XS_PERM_READ : 0) |
-				      (p[i].perm & HV_PERM_WRITE ? XS_PERM_WRITE : 0);
+			xp[i].perms =
+				(p[i].perm & HV_PERM_READ ? XS_PERM_READ : 0) |
+				(p[i].perm & HV_PERM_WRITE ? XS_PERM_WRITE : 0);
 		}
-		if (!xs_set_permissions(h->xsh, h->xst, path, xp,
-					(unsigned)np))
+		if (!xs_set_permissions(h->xsh, h->xst, path, xp, (unsigned)np))
 			return fail_errno(h, e, errno,
 					  "xs_set_permissions(%s, %s)", path,
 					  perms);
@@ -941,7 +1010,7 @@ static int xen_xs_rm(struct hv *hv, const char *path, struct xb_err *e)
 	if (rc)
 		return rc;
 	if (!xs_rm(h->xsh, h->xst, path)) {
-		if (errno == ENOENT) {	/* already gone: what we wanted */
+		if (errno == ENOENT) { /* already gone: what we wanted */
 			trace(h, "xs_rm %s: absent", path);
 			return 0;
 		}
@@ -974,7 +1043,8 @@ static int xen_xs_end(struct hv *hv, bool abort, struct xb_err *e)
 
 	h->xst = XBT_NULL;
 	if (t == XBT_NULL)
-		return xb_fail(e, XB_EINTERNAL, "xs_transaction_end: none open");
+		return xb_fail(e, XB_EINTERNAL,
+			       "xs_transaction_end: none open");
 	if (!xs_transaction_end(h->xsh, t, abort)) {
 		if (!abort && errno == EAGAIN) {
 			trace(h, "xs_transaction_end: conflict, retry");
@@ -997,9 +1067,13 @@ static int xen_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn,
 	if (!xs_introduce_domain(h->xsh, domid, (unsigned long)store_mfn,
 				 store_evtchn))
 		return fail_errno(h, e, errno,
-				  "xs_introduce_domain(dom %" PRIu32 ", store mfn 0x%" PRIx64 ", evtchn %" PRIu32 ")",
+				  "xs_introduce_domain(dom %" PRIu32
+				  ", store mfn 0x%" PRIx64 ", evtchn %" PRIu32
+				  ")",
 				  domid, store_mfn, store_evtchn);
-	trace(h, "xs_introduce_domain(dom %" PRIu32 ", store mfn 0x%" PRIx64 ", evtchn %" PRIu32 ")",
+	trace(h,
+	      "xs_introduce_domain(dom %" PRIu32 ", store mfn 0x%" PRIx64
+	      ", evtchn %" PRIu32 ")",
 	      domid, store_mfn, store_evtchn);
 	return 0;
 }
@@ -1054,9 +1128,9 @@ static const struct hv_ops xen_ops = {
 };
 
 /* Open failed before there was a struct xen: record and trace msg. */
-__attribute__((format(printf, 4, 5)))
-static int open_fail(const struct hv_xen_opts *o, struct xb_err *e, int code,
-		     const char *fmt, ...)
+__attribute__((format(printf, 4, 5))) static int
+open_fail(const struct hv_xen_opts *o, struct xb_err *e, int code,
+	  const char *fmt, ...)
 {
 	char msg[XB_MSG_MAX];
 	va_list ap;
@@ -1082,21 +1156,24 @@ int hv_xen_open(const struct hv_xen_opts *o, struct hv **hv, struct xb_err *e)
 	if (faccessat(AT_FDCWD, PRIVCMD_DEV, R_OK | W_OK, AT_EACCESS) < 0) {
 		int err = errno;
 
-		if (faccessat(AT_FDCWD, PRIVCMD_PROC, R_OK | W_OK,
-			      AT_EACCESS) < 0) {
+		if (faccessat(AT_FDCWD, PRIVCMD_PROC, R_OK | W_OK, AT_EACCESS) <
+		    0) {
 			if (err == EACCES || err == EPERM)
-				return open_fail(o, e, XB_EHV,
-						 "cannot use the Xen hypervisor (%s: %s): xbuild needs root in dom0; `xbuild plan` works without one",
-						 PRIVCMD_DEV, strerror(err));
-			return open_fail(o, e, XB_EHV,
-					 "no Xen hypervisor is reachable (%s: %s); `xbuild plan` works without one",
-					 PRIVCMD_DEV, strerror(err));
+				return open_fail(
+					o, e, XB_EHV,
+					"cannot use the Xen hypervisor (%s: %s): xbuild needs root in dom0; `xbuild plan` works without one",
+					PRIVCMD_DEV, strerror(err));
+			return open_fail(
+				o, e, XB_EHV,
+				"no Xen hypervisor is reachable (%s: %s); `xbuild plan` works without one",
+				PRIVCMD_DEV, strerror(err));
 		}
 	}
 
 	h = calloc(1, sizeof(*h));
 	if (!h)
-		return open_fail(o, e, XB_EINTERNAL, "hv_xen_open: out of memory");
+		return open_fail(o, e, XB_EINTERNAL,
+				 "hv_xen_open: out of memory");
 	if (o)
 		h->o = *o;
 	h->log.o = &h->o;

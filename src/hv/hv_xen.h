@@ -34,7 +34,6 @@ struct hv_xen_opts {
  * when no Xen is reachable (no /dev/xen/privcmd) or it cannot be used,
  * -XB_EINTERNAL when out of memory.  Close with hv_close().
  */
-int hv_xen_open(const struct hv_xen_opts *o, struct hv **hv,
-		struct xb_err *e);
+int hv_xen_open(const struct hv_xen_opts *o, struct hv **hv, struct xb_err *e);
 
 #endif

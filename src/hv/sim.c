@@ -18,14 +18,16 @@ int sim_enter(struct sim *h, const char *op, struct xb_err *e)
 	if (h->calls <= SIM_MAX_CALLS)
 		h->call_names[h->calls - 1] = op;
 	if (h->oom)
-		return xb_fail(e, XB_EINTERNAL, "%s: the simulated hypervisor "
-			       "ran out of host memory for guest frames", op);
+		return xb_fail(e, XB_EINTERNAL,
+			       "%s: the simulated hypervisor "
+			       "ran out of host memory for guest frames",
+			       op);
 	if ((h->o.fail_call && (unsigned)h->o.fail_call == h->calls) ||
 	    (h->o.fail_op && !strcmp(h->o.fail_op, op))) {
 		if (h->o.fail_op)
-			h->o.fail_op = NULL;	/* the first call only */
-		return xb_fail(e, XB_EHV, "%s: simulated failure (call %u)",
-			       op, h->calls);
+			h->o.fail_op = NULL; /* the first call only */
+		return xb_fail(e, XB_EHV, "%s: simulated failure (call %u)", op,
+			       h->calls);
 	}
 	return 0;
 }
@@ -109,7 +111,7 @@ static int sim_domain_by_uuid(struct hv *hv, const uint8_t uuid[16],
 			*domid = h->doms[i].domid;
 			return 0;
 		}
-	return -XB_EHV;		/* hv.h: e unset */
+	return -XB_EHV; /* hv.h: e unset */
 }
 
 static int sim_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
@@ -155,11 +157,14 @@ static int sim_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn,
 	if (!(d = sim_need_dom(h, domid, "hypercall_init", e)))
 		return -XB_EHV;
 	if (!sim_owns(h, d, mfn))
-		return xb_fail(e, XB_EHV, "hypercall_init: mfn %#" PRIx64
-			       " is not a frame of dom %u", mfn, domid);
+		return xb_fail(e, XB_EHV,
+			       "hypercall_init: mfn %#" PRIx64
+			       " is not a frame of dom %u",
+			       mfn, domid);
 	/* Xen writes 32-byte stubs; the sim writes a recognisable fill. */
 	if (!(p = sim_frame_raw(h, sim_mfn_to_idx(h, mfn))))
-		return xb_fail(e, XB_EINTERNAL, "hypercall_init: out of memory");
+		return xb_fail(e, XB_EINTERNAL,
+			       "hypercall_init: out of memory");
 	memset(p, 0xcc, XB_PAGE_SIZE);
 	d->hypercall_mfn = mfn;
 	return 0;
@@ -184,11 +189,15 @@ static int sim_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu,
 	if (vcpu != 0)
 		return xb_fail(e, XB_EHV, "set_vcpu: vcpu %u", vcpu);
 	if (!d->pinned || v->cr3_mfn != d->root_mfn)
-		return xb_fail(e, XB_EHV, "set_vcpu: cr3 mfn %#" PRIx64
-			       " is not the pinned root", v->cr3_mfn);
+		return xb_fail(e, XB_EHV,
+			       "set_vcpu: cr3 mfn %#" PRIx64
+			       " is not the pinned root",
+			       v->cr3_mfn);
 	if (v->is64 == d->pae || !canonical(v->rip) || !canonical(v->rsp))
-		return xb_fail(e, XB_EHV, "set_vcpu: bad context (rip %#" PRIx64
-			       ", rsp %#" PRIx64 ")", v->rip, v->rsp);
+		return xb_fail(e, XB_EHV,
+			       "set_vcpu: bad context (rip %#" PRIx64
+			       ", rsp %#" PRIx64 ")",
+			       v->rip, v->rsp);
 	d->vcpu = *v;
 	d->has_vcpu = true;
 	return 0;
@@ -355,8 +364,10 @@ void hv_sim_stats(struct hv *hv, struct hv_sim_stats *s)
 		s->introduced = last->introduced;
 		s->pinned_tables = last->pinned_tables;
 		s->hypercall_mfn = last->hypercall_mfn;
-		memcpy(s->grant_frame, last->grant_frame, sizeof(s->grant_frame));
-		memcpy(s->grant_domid, last->grant_domid, sizeof(s->grant_domid));
+		memcpy(s->grant_frame, last->grant_frame,
+		       sizeof(s->grant_frame));
+		memcpy(s->grant_domid, last->grant_domid,
+		       sizeof(s->grant_domid));
 	}
 	snprintf(s->last_op, sizeof(s->last_op), "%s", h->last_op);
 }
@@ -366,5 +377,6 @@ const char *hv_sim_call_name(struct hv *hv, unsigned k)
 	struct sim *h = sim_of(hv);
 
 	return k >= 1 && k <= h->calls && k <= SIM_MAX_CALLS ?
-	       h->call_names[k - 1] : NULL;
+		       h->call_names[k - 1] :
+		       NULL;
 }

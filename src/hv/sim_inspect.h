@@ -22,16 +22,16 @@ const char *hv_sim_xs(struct hv *hv, const char *path, const char **perms);
 size_t hv_sim_xs_count(struct hv *hv, const char *prefix);
 
 struct hv_sim_stats {
-	unsigned calls;		/* backend calls so far */
-	unsigned live_domains;	/* created and not destroyed */
-	unsigned mappings;	/* outstanding map() results */
-	uint64_t frames;	/* frames owned by live domains */
-	bool pinned, running, introduced;	/* of the last domain */
-	uint64_t pinned_tables;	/* page-table frames validated at pin */
-	uint64_t hypercall_mfn;	/* frame given to hypercall_init, 0 if none */
-	uint64_t grant_frame[2];/* grant entries 0 and 1 */
+	unsigned calls; /* backend calls so far */
+	unsigned live_domains; /* created and not destroyed */
+	unsigned mappings; /* outstanding map() results */
+	uint64_t frames; /* frames owned by live domains */
+	bool pinned, running, introduced; /* of the last domain */
+	uint64_t pinned_tables; /* page-table frames validated at pin */
+	uint64_t hypercall_mfn; /* frame given to hypercall_init, 0 if none */
+	uint64_t grant_frame[2]; /* grant entries 0 and 1 */
 	uint32_t grant_domid[2];
-	char last_op[32];	/* name of the last call */
+	char last_op[32]; /* name of the last call */
 	/* Host memory for guest frames: frames held, bytes of their
 	 * contents, frames whose bytes lean mode dropped. */
 	uint64_t stored_frames, stored_bytes, dropped_frames;

@@ -18,18 +18,18 @@
 
 #include "sim_inspect.h"
 
-#define SIM_BITS 34			/* 2^34 frames = 64 TiB handed out in all */
+#define SIM_BITS 34 /* 2^34 frames = 64 TiB handed out in all */
 #define SIM_CAP (1ULL << SIM_BITS)
-#define SIM_BLOCK_BITS 26		/* mfns scatter within 256 GiB blocks */
+#define SIM_BLOCK_BITS 26 /* mfns scatter within 256 GiB blocks */
 #define SIM_BLOCK_MASK ((1ULL << SIM_BLOCK_BITS) - 1)
-#define SIM_MFN_BASE (1ULL << 30)	/* above every pfn we hand out */
-#define SIM_MUL 0x9e3779b97f4a7c15ULL	/* odd: a bijection mod 2^k */
+#define SIM_MFN_BASE (1ULL << 30) /* above every pfn we hand out */
+#define SIM_MUL 0x9e3779b97f4a7c15ULL /* odd: a bijection mod 2^k */
 #define SIM_MAX_DOMS 8
 #define SIM_MAX_MAPS 64
 #define SIM_MAX_CALLS 256
-#define SIM_MAP_CHUNK 16384		/* default map_chunk: Xen's 64 MiB */
-#define SIM_LEAN_CHUNK 256		/* lean mode: a 1 MiB window */
-#define SIM_MAX_RUNS 32			/* a frame of more runs is kept raw */
+#define SIM_MAP_CHUNK 16384 /* default map_chunk: Xen's 64 MiB */
+#define SIM_LEAN_CHUNK 256 /* lean mode: a 1 MiB window */
+#define SIM_MAX_RUNS 32 /* a frame of more runs is kept raw */
 
 /* Per-frame type: the page-table level a pin validated it as, or none. */
 enum { T_NONE = 0, T_PT1 = 1, T_PT4 = 4 };
@@ -52,11 +52,11 @@ struct sim_run {
 
 /* One stored frame: the store is a hash table of these, keyed idx + 1. */
 struct sim_frame {
-	uint64_t key;		/* frame index + 1; 0 marks a free slot */
-	uint8_t type;		/* T_NONE or the level a pin validated */
-	uint8_t form;		/* F_ZERO, F_RAW, F_RUNS */
+	uint64_t key; /* frame index + 1; 0 marks a free slot */
+	uint8_t type; /* T_NONE or the level a pin validated */
+	uint8_t form; /* F_ZERO, F_RAW, F_RUNS */
 	uint16_t nruns;
-	void *data;		/* F_RAW: the 4 KiB page; F_RUNS: the runs */
+	void *data; /* F_RAW: the 4 KiB page; F_RUNS: the runs */
 };
 
 /* One outstanding map(): a private copy of n frames (written back at
@@ -65,10 +65,10 @@ struct sim_frame {
 struct sim_map {
 	uint8_t *addr;
 	size_t n;
-	bool drop;		/* lean HV_MAP_DATA: nothing is written back */
-	bool scratch;		/* addr is one of struct sim's scratch windows */
-	uint64_t idx0;		/* frames idx0 + j (map_pfns), unless idx */
-	uint64_t *idx;		/* map(): one frame index per page, or NULL */
+	bool drop; /* lean HV_MAP_DATA: nothing is written back */
+	bool scratch; /* addr is one of struct sim's scratch windows */
+	uint64_t idx0; /* frames idx0 + j (map_pfns), unless idx */
+	uint64_t *idx; /* map(): one frame index per page, or NULL */
 };
 
 /* Frame indices [from, to) whose bytes lean mode dropped. */
@@ -84,7 +84,7 @@ struct sim_dom {
 	uint64_t root_mfn, pinned_tables;
 	uint64_t shinfo_idx;
 	bool populated;
-	uint64_t base_idx;	/* pfn p is frame base_idx + p */
+	uint64_t base_idx; /* pfn p is frame base_idx + p */
 	uint64_t nr_frames;
 	uint64_t max_kb;
 	uint32_t next_port;
@@ -99,27 +99,27 @@ struct sim_xs_ent {
 };
 
 struct sim {
-	struct hv hv;		/* first: the interface view of this state */
+	struct hv hv; /* first: the interface view of this state */
 	struct hv_sim_opts o;
 	/* frames (sim_mem.c) */
-	uint64_t next_idx;	/* frames are handed out sequentially */
+	uint64_t next_idx; /* frames are handed out sequentially */
 	uint64_t mul_inv;
-	struct sim_frame *store;	/* hash table, store_cap slots */
+	struct sim_frame *store; /* hash table, store_cap slots */
 	size_t store_cap, store_n;
-	uint64_t store_bytes;	/* bytes held by frame contents */
-	struct sim_range *gone;	/* lean mode: sorted, disjoint */
+	uint64_t store_bytes; /* bytes held by frame contents */
+	struct sim_range *gone; /* lean mode: sorted, disjoint */
 	size_t ngone, capgone;
-	uint8_t *scratch[2];	/* lean mode: reusable windows of map_chunk pages */
+	uint8_t *scratch[2]; /* lean mode: reusable windows of map_chunk pages */
 	bool scratch_busy[2];
 	struct sim_map maps[SIM_MAX_MAPS];
 	unsigned nmaps;
-	bool oom;		/* unmap could not store a frame: the next call fails */
+	bool oom; /* unmap could not store a frame: the next call fails */
 	/* domains (sim.c) */
 	struct sim_dom doms[SIM_MAX_DOMS];
 	uint32_t next_domid;
 	/* xenstore (sim_xs.c) */
 	struct sim_xs_ent *xs;
-	bool in_txn;		/* between xs_begin and xs_end */
+	bool in_txn; /* between xs_begin and xs_end */
 	size_t nxs;
 	/* call accounting (sim.c) */
 	unsigned calls;
@@ -206,8 +206,8 @@ static inline uint64_t sim_map_idx(const struct sim_map *m, size_t j)
 
 /* ---- sim_pin.c ---- */
 
-int sim_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
-		 uint64_t mfn, struct xb_err *e);
+int sim_pin_root(struct hv *hv, uint32_t domid, unsigned levels, uint64_t mfn,
+		 struct xb_err *e);
 
 /* ---- sim_xs.c ---- */
 

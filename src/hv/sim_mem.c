@@ -32,7 +32,7 @@
 #include "../x86.h"
 
 #define ENTRIES (XB_PAGE_SIZE / 8)
-#define POISON 0xdb	/* what dropped bytes read as when a copy is needed */
+#define POISON 0xdb /* what dropped bytes read as when a copy is needed */
 
 uint64_t sim_mfn_to_idx(const struct sim *h, uint64_t mfn)
 {
@@ -51,8 +51,9 @@ int sim_owner_of(const struct sim *h, uint64_t idx)
 	for (int i = 0; i < SIM_MAX_DOMS; i++) {
 		const struct sim_dom *d = &h->doms[i];
 
-		if (d->used && (idx == d->shinfo_idx ||
-				(d->populated && idx - d->base_idx < d->nr_frames)))
+		if (d->used &&
+		    (idx == d->shinfo_idx ||
+		     (d->populated && idx - d->base_idx < d->nr_frames)))
 			return i;
 	}
 	return -1;
@@ -124,8 +125,10 @@ static int rebuild(struct sim *h, size_t cap, int drop)
 			continue;
 		if (drop >= 0 && sim_owner_of(h, f->key - 1) == drop) {
 			free(f->data);
-			h->store_bytes -= f->form == F_RAW ? XB_PAGE_SIZE :
-					  f->nruns * sizeof(struct sim_run);
+			h->store_bytes -=
+				f->form == F_RAW ?
+					XB_PAGE_SIZE :
+					f->nruns * sizeof(struct sim_run);
 			continue;
 		}
 		put(tab, cap, f);
@@ -231,7 +234,7 @@ static int gone_add(struct sim *h, uint64_t from, uint64_t to)
 		i--;
 	while (j < h->ngone && h->gone[j].from <= to)
 		j++;
-	if (i < j) {	/* overlaps or touches gone[i..j-1]: one range */
+	if (i < j) { /* overlaps or touches gone[i..j-1]: one range */
 		if (h->gone[i].from < from)
 			from = h->gone[i].from;
 		if (h->gone[j - 1].to > to)
@@ -251,7 +254,8 @@ static int gone_add(struct sim *h, uint64_t from, uint64_t to)
 		h->gone = g;
 		h->capgone = nc;
 	}
-	memmove(&h->gone[i + 1], &h->gone[i], (h->ngone - i) * sizeof(*h->gone));
+	memmove(&h->gone[i + 1], &h->gone[i],
+		(h->ngone - i) * sizeof(*h->gone));
 	h->gone[i] = (struct sim_range){ from, to };
 	h->ngone++;
 	return 0;
@@ -265,7 +269,8 @@ void sim_frames_release(struct sim *h, const struct sim_dom *d)
 		/* No memory for a new table: forget the types at least. */
 		for (size_t i = 0; i < h->store_cap; i++)
 			if (h->store[i].key &&
-			    sim_owner_of(h, h->store[i].key - 1) == sim_slot(h, d))
+			    sim_owner_of(h, h->store[i].key - 1) ==
+				    sim_slot(h, d))
 				h->store[i].type = T_NONE;
 	}
 	/* Dropped ranges lie inside the domain's pfns (map_pfns). */
@@ -287,8 +292,9 @@ static void decode_runs(const struct sim_run *r, unsigned n, uint64_t *w)
 			continue;
 		}
 		for (unsigned k = 0; k < r[i].count; k++)
-			w[r[i].slot + k] = (sim_idx_to_mfn(r[i].idx + k) <<
-					    XB_PAGE_SHIFT) | r[i].flags;
+			w[r[i].slot + k] = (sim_idx_to_mfn(r[i].idx + k)
+					    << XB_PAGE_SHIFT) |
+					   r[i].flags;
 	}
 }
 
@@ -311,8 +317,9 @@ static int encode_runs(const struct sim *h, const uint64_t *w,
 		if (!v)
 			continue;
 		idx = (v & PT_PRESENT) ?
-		      sim_mfn_to_idx(h, (v & PT_ADDR_MASK) >> XB_PAGE_SHIFT) :
-		      UINT64_MAX;
+			      sim_mfn_to_idx(h, (v & PT_ADDR_MASK) >>
+							XB_PAGE_SHIFT) :
+			      UINT64_MAX;
 		if (idx != UINT64_MAX && last && !last->lit &&
 		    last->slot + last->count == k && last->flags == flags &&
 		    last->idx + last->count == idx) {
@@ -322,11 +329,15 @@ static int encode_runs(const struct sim *h, const uint64_t *w,
 		if (n == SIM_MAX_RUNS)
 			return -1;
 		if (idx == UINT64_MAX)
-			r[n++] = (struct sim_run){ .slot = (uint16_t)k, .count = 1,
-						   .lit = 1, .idx = v };
+			r[n++] = (struct sim_run){ .slot = (uint16_t)k,
+						   .count = 1,
+						   .lit = 1,
+						   .idx = v };
 		else
-			r[n++] = (struct sim_run){ .slot = (uint16_t)k, .count = 1,
-						   .idx = idx, .flags = flags };
+			r[n++] = (struct sim_run){ .slot = (uint16_t)k,
+						   .count = 1,
+						   .idx = idx,
+						   .flags = flags };
 	}
 	return n;
 }
@@ -391,7 +402,7 @@ static int frame_write(struct sim *h, uint64_t idx, const uint8_t *page)
 
 	if (all_zero(page)) {
 		if (!sim_frame_find(h, idx) && !(h->ngone && in_gone(h, idx)))
-			return 0;	/* absent already reads as zeros */
+			return 0; /* absent already reads as zeros */
 		if (!(f = sim_frame_get(h, idx)))
 			return -1;
 		set_zero(h, f);
@@ -399,7 +410,8 @@ static int frame_write(struct sim *h, uint64_t idx, const uint8_t *page)
 	}
 	if (!(f = sim_frame_get(h, idx)))
 		return -1;
-	if (h->o.lean && (n = encode_runs(h, (const uint64_t *)page, runs)) >= 0) {
+	if (h->o.lean &&
+	    (n = encode_runs(h, (const uint64_t *)page, runs)) >= 0) {
 		struct sim_run *r = malloc((size_t)n * sizeof(*r));
 
 		if (!r)
@@ -440,26 +452,32 @@ int sim_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 	if (!(d = sim_need_dom(h, domid, "populate", e)))
 		return -XB_EHV;
 	if (d->populated)
-		return xb_fail(e, XB_EINTERNAL, "populate(dom %u): already "
-			       "populated", domid);
+		return xb_fail(e, XB_EINTERNAL,
+			       "populate(dom %u): already "
+			       "populated",
+			       domid);
 	if (d->max_kb && nr_pages > d->max_kb / 4)
-		return xb_fail(e, XB_EHV, "populate(dom %u, %" PRIu64
+		return xb_fail(e, XB_EHV,
+			       "populate(dom %u, %" PRIu64
 			       " pages): exceeds max memory %" PRIu64 " KiB",
 			       domid, nr_pages, d->max_kb);
 	if ((h->o.max_pages && nr_pages > h->o.max_pages) ||
 	    nr_pages > sim_frames_left(h))
-		return xb_fail(e, XB_EHV, "populate(dom %u, %" PRIu64
+		return xb_fail(e, XB_EHV,
+			       "populate(dom %u, %" PRIu64
 			       " pages): out of memory (the simulated "
-			       "hypervisor holds %llu GiB)", domid, nr_pages,
-			       SIM_CAP >> 18);
+			       "hypervisor holds %llu GiB)",
+			       domid, nr_pages, SIM_CAP >> 18);
 	/* A 32-bit guest's p2m entries are 4 bytes: its frames must lie
 	 * below 2^32 (16 TiB), as Xen hands them out. */
 	if (d->pae && nr_pages &&
 	    SIM_MFN_BASE + ((h->next_idx + nr_pages - 1) | SIM_BLOCK_MASK) >
-	    UINT32_MAX)
-		return xb_fail(e, XB_EHV, "populate(dom %u, %" PRIu64
+		    UINT32_MAX)
+		return xb_fail(e, XB_EHV,
+			       "populate(dom %u, %" PRIu64
 			       " pages): no frames below 16 TiB left for a "
-			       "32-bit guest", domid, nr_pages);
+			       "32-bit guest",
+			       domid, nr_pages);
 	d->base_idx = sim_frames_take(h, nr_pages);
 	d->nr_frames = nr_pages;
 	d->populated = true;
@@ -476,8 +494,9 @@ int sim_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
 	if (!d)
 		return -XB_EHV;
 	if (!xb_range_ok(pfn, n, d->nr_frames))
-		return xb_fail(e, XB_EINTERNAL, "mfns(dom %u): pfns %#" PRIx64
-			       "+%" PRIu64 " outside the %" PRIu64 " populated",
+		return xb_fail(e, XB_EINTERNAL,
+			       "mfns(dom %u): pfns %#" PRIx64 "+%" PRIu64
+			       " outside the %" PRIu64 " populated",
 			       domid, pfn, n, d->nr_frames);
 	base = d->base_idx + pfn;
 	for (uint64_t i = 0; i < n; i++)
@@ -500,8 +519,10 @@ static struct sim_map *map_begin(struct sim *h, uint32_t domid, size_t n,
 		return NULL;
 	}
 	if (n > h->hv.map_chunk) {
-		xb_fail(e, XB_EINTERNAL, "map(dom %u): %zu frames, more than "
-			"the %zu a mapping may have", domid, n, h->hv.map_chunk);
+		xb_fail(e, XB_EINTERNAL,
+			"map(dom %u): %zu frames, more than "
+			"the %zu a mapping may have",
+			domid, n, h->hv.map_chunk);
 		return NULL;
 	}
 	if (h->nmaps == SIM_MAX_MAPS) {
@@ -528,7 +549,8 @@ static int map_window(struct sim *h, struct sim_map *m, size_t n,
 		return 0;
 	}
 	if (!(m->addr = malloc(n << XB_PAGE_SHIFT)))
-		return xb_fail(e, XB_EINTERNAL, "map: out of memory (%zu frames)", n);
+		return xb_fail(e, XB_EINTERNAL,
+			       "map: out of memory (%zu frames)", n);
 	return 0;
 }
 
@@ -565,16 +587,21 @@ void *sim_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
 	if (!m)
 		return NULL;
 	if (!xb_range_ok(pfn, n, d->nr_frames)) {
-		xb_fail(e, XB_EHV, "map(dom %u): pfns %#" PRIx64 "+%zu outside "
-			"the %" PRIu64 " populated", domid, pfn, n, d->nr_frames);
+		xb_fail(e, XB_EHV,
+			"map(dom %u): pfns %#" PRIx64 "+%zu outside "
+			"the %" PRIu64 " populated",
+			domid, pfn, n, d->nr_frames);
 		return NULL;
 	}
 	for (size_t j = 0; j < n && h->store_n; j++) {
-		const struct sim_frame *f = sim_frame_find(h, d->base_idx + pfn + j);
+		const struct sim_frame *f =
+			sim_frame_find(h, d->base_idx + pfn + j);
 
 		if (f && f->type != T_NONE) {
-			xb_fail(e, XB_EHV, "map(dom %u): frame %zu (mfn %#" PRIx64
-				") is a pinned page table", domid, j,
+			xb_fail(e, XB_EHV,
+				"map(dom %u): frame %zu (mfn %#" PRIx64
+				") is a pinned page table",
+				domid, j,
 				sim_idx_to_mfn(d->base_idx + pfn + j));
 			return NULL;
 		}
@@ -615,8 +642,10 @@ void *sim_map(struct hv *hv, uint32_t domid, const uint64_t *mfns, size_t n,
 		else if ((f = sim_frame_find(h, idx)) && f->type != T_NONE)
 			why = "a pinned page table";
 		if (why) {
-			xb_fail(e, XB_EHV, "map(dom %u): frame %zu (mfn %#" PRIx64
-				") is %s", domid, i, mfns[i], why);
+			xb_fail(e, XB_EHV,
+				"map(dom %u): frame %zu (mfn %#" PRIx64
+				") is %s",
+				domid, i, mfns[i], why);
 			free(m->idx);
 			m->idx = NULL;
 			return NULL;
@@ -654,7 +683,9 @@ void sim_unmap(struct hv *hv, void *addr, size_t n)
 		} else {
 			for (size_t j = 0; j < n; j++)
 				if (frame_write(h, sim_map_idx(m, j),
-						m->addr + (j << XB_PAGE_SHIFT)) < 0)
+						m->addr +
+							(j << XB_PAGE_SHIFT)) <
+				    0)
 					h->oom = true;
 		}
 		map_release(h, m);
@@ -679,7 +710,8 @@ int sim_mem_open(struct sim *h, struct xb_err *e)
 		inv *= 2 - SIM_MUL * inv;
 	h->mul_inv = inv;
 	h->hv.map_chunk = h->o.map_chunk ? h->o.map_chunk :
-			  h->o.lean ? SIM_LEAN_CHUNK : SIM_MAP_CHUNK;
+			  h->o.lean	 ? SIM_LEAN_CHUNK :
+					   SIM_MAP_CHUNK;
 	return 0;
 }
 

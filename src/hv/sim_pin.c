@@ -66,18 +66,21 @@ static int pin_table(struct pin_ctx *c, uint64_t idx, unsigned lv)
 	uint64_t tab[512];
 
 	if (f && f->type == lv)
-		return 0;	/* shared table, validated already */
+		return 0; /* shared table, validated already */
 	if (f && f->type != T_NONE)
-		return xb_fail(c->e, XB_EHV, "pin: mfn %#" PRIx64
+		return xb_fail(c->e, XB_EHV,
+			       "pin: mfn %#" PRIx64
 			       " used as L%u and L%u table",
 			       sim_idx_to_mfn(idx), f->type, lv);
 	if (!sim_frame_read(h, idx, tab))
-		return xb_fail(c->e, XB_EHV, "pin: L%u table mfn %#" PRIx64
+		return xb_fail(c->e, XB_EHV,
+			       "pin: L%u table mfn %#" PRIx64
 			       ": its bytes were not kept (the lean simulator "
 			       "keeps only frames mapped as HV_MAP_BOOT)",
 			       lv, sim_idx_to_mfn(idx));
 	if (!(f = sim_frame_get(h, idx)) ||
-	    grow((void **)&c->tabs, &c->ntabs, &c->captabs, sizeof(*c->tabs)) < 0)
+	    grow((void **)&c->tabs, &c->ntabs, &c->captabs, sizeof(*c->tabs)) <
+		    0)
 		return xb_fail(c->e, XB_EINTERNAL, "pin: out of memory");
 	f->type = (uint8_t)lv;
 	c->tabs[c->ntabs++] = idx;
@@ -88,7 +91,8 @@ static int pin_table(struct pin_ctx *c, uint64_t idx, unsigned lv)
 			continue;
 		mfn = (ent & PT_ADDR_MASK) >> XB_PAGE_SHIFT;
 		tidx = sim_mfn_to_idx(h, mfn);
-		if (tidx == UINT64_MAX || sim_owner_of(h, tidx) != sim_slot(h, c->d))
+		if (tidx == UINT64_MAX ||
+		    sim_owner_of(h, tidx) != sim_slot(h, c->d))
 			return xb_fail(c->e, XB_EHV,
 				       "pin: L%u entry %u of mfn %#" PRIx64
 				       " points at mfn %#" PRIx64
@@ -96,11 +100,14 @@ static int pin_table(struct pin_ctx *c, uint64_t idx, unsigned lv)
 				       lv, i, sim_idx_to_mfn(idx), mfn);
 		if (lv > 1 && (ent & PT_PSE))
 			return xb_fail(c->e, XB_EHV,
-				       "pin: L%u entry %u is a superpage", lv, i);
+				       "pin: L%u entry %u is a superpage", lv,
+				       i);
 		if (ent & 0x7ff0000000000000ULL)
-			return xb_fail(c->e, XB_EHV,
-				       "pin: L%u entry %u has reserved bits (%#"
-				       PRIx64 ")", lv, i, ent);
+			return xb_fail(
+				c->e, XB_EHV,
+				"pin: L%u entry %u has reserved bits (%#" PRIx64
+				")",
+				lv, i, ent);
 		if (lv > 1) {
 			int rc = pin_table(c, tidx, lv - 1);
 
@@ -128,7 +135,7 @@ static bool in_ranges(const struct sim_range *r, size_t n, uint64_t idx)
 {
 	size_t lo = 0, hi = n;
 
-	while (lo < hi) {	/* the first range starting above idx */
+	while (lo < hi) { /* the first range starting above idx */
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (r[mid].from <= idx)
@@ -155,8 +162,8 @@ static size_t merge(struct sim_range *r, size_t n)
 	return k;
 }
 
-int sim_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
-		 uint64_t mfn, struct xb_err *e)
+int sim_pin_root(struct hv *hv, uint32_t domid, unsigned levels, uint64_t mfn,
+		 struct xb_err *e)
 {
 	struct sim *h = sim_of(hv);
 	struct pin_ctx c = { .h = h, .levels = levels, .e = e };
@@ -167,11 +174,13 @@ int sim_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
 	if (!(c.d = sim_need_dom(h, domid, "pin_root", e)))
 		return -XB_EHV;
 	if (levels != (c.d->pae ? 3u : 4u))
-		return xb_fail(e, XB_EHV, "pin: L%u root for a %s guest", levels,
-			       c.d->pae ? "PAE" : "64-bit");
+		return xb_fail(e, XB_EHV, "pin: L%u root for a %s guest",
+			       levels, c.d->pae ? "PAE" : "64-bit");
 	if (!sim_owns(h, c.d, mfn))
-		return xb_fail(e, XB_EHV, "pin: root mfn %#" PRIx64
-			       " is not a frame of dom %u", mfn, domid);
+		return xb_fail(e, XB_EHV,
+			       "pin: root mfn %#" PRIx64
+			       " is not a frame of dom %u",
+			       mfn, domid);
 	rc = pin_table(&c, sim_mfn_to_idx(h, mfn), levels);
 	/* A frame cannot be a page table and writable at once. */
 	if (rc == 0 && c.nrw) {
@@ -180,8 +189,9 @@ int sim_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
 	}
 	for (size_t i = 0; rc == 0 && i < c.ntabs; i++)
 		if (in_ranges(c.rw, c.nrw, c.tabs[i]))
-			rc = xb_fail(e, XB_EHV, "pin: page-table frame mfn %#"
-				     PRIx64 " (L%u) is mapped writable",
+			rc = xb_fail(e, XB_EHV,
+				     "pin: page-table frame mfn %#" PRIx64
+				     " (L%u) is mapped writable",
 				     sim_idx_to_mfn(c.tabs[i]),
 				     sim_frame_find(h, c.tabs[i])->type);
 	/* ... nor mapped by the builder (its mapping is writable). */
@@ -191,8 +201,9 @@ int sim_pin_root(struct hv *hv, uint32_t domid, unsigned levels,
 			const struct sim_frame *f = sim_frame_find(h, idx);
 
 			if (f && f->type != T_NONE)
-				rc = xb_fail(e, XB_EHV, "pin: page-table frame mfn %#"
-					     PRIx64 " is still mapped by the builder",
+				rc = xb_fail(e, XB_EHV,
+					     "pin: page-table frame mfn %#" PRIx64
+					     " is still mapped by the builder",
 					     sim_idx_to_mfn(idx));
 		}
 	if (rc < 0) {

@@ -28,8 +28,7 @@ static void xs_ent_free(struct sim_xs_ent *x)
 	free(x->perms);
 }
 
-int sim_xs_read(struct hv *hv, const char *path, char **value,
-		struct xb_err *e)
+int sim_xs_read(struct hv *hv, const char *path, char **value, struct xb_err *e)
 {
 	struct sim *h = sim_of(hv);
 	struct sim_xs_ent *x;
@@ -70,7 +69,8 @@ int sim_xs_dir(struct hv *hv, const char *path, char ***names, unsigned *n,
 		k = p + len + 1;
 		kl = strcspn(k, "/");
 		for (size_t j = 0; j < count && !seen; j++)
-			seen = !strncmp(kids[j], k, kl) && (kids[j][kl] == '/' || !kids[j][kl]);
+			seen = !strncmp(kids[j], k, kl) &&
+			       (kids[j][kl] == '/' || !kids[j][kl]);
 		if (!seen && kl) {
 			kids[count++] = k;
 			bytes += kl + 1;
@@ -114,7 +114,8 @@ int sim_xs_write(struct hv *hv, const char *path, const char *value,
 	if ((rc = sim_enter(h, "xs_write", e)) < 0)
 		return rc;
 	if (path[0] != '/')
-		return xb_fail(e, XB_EHV, "xs_write %s: not an absolute path", path);
+		return xb_fail(e, XB_EHV, "xs_write %s: not an absolute path",
+			       path);
 	if (!perms || hv_perms_parse(perms, pp, &np, e) < 0)
 		return xb_fail(e, XB_EINTERNAL, "xs_write %s: bad perms", path);
 	/* Allocate first: out of memory leaves the store as it was (an
@@ -132,7 +133,7 @@ int sim_xs_write(struct hv *hv, const char *path, const char *value,
 	if (!v || !pm || !x) {
 		free(v);
 		free(pm);
-		free(p);	/* NULL unless the entry could not be added */
+		free(p); /* NULL unless the entry could not be added */
 		return xb_fail(e, XB_EINTERNAL, "xs_write: out of memory");
 	}
 	free(x->value);
@@ -153,7 +154,8 @@ int sim_xs_rm(struct hv *hv, const char *path, struct xb_err *e)
 	for (size_t i = 0; i < h->nxs;) {
 		const char *p = h->xs[i].path;
 
-		if (!strncmp(p, path, len) && (p[len] == '\0' || p[len] == '/')) {
+		if (!strncmp(p, path, len) &&
+		    (p[len] == '\0' || p[len] == '/')) {
 			xs_ent_free(&h->xs[i]);
 			h->xs[i] = h->xs[--h->nxs];
 		} else {
@@ -204,8 +206,10 @@ int sim_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn,
 	if (!(d = sim_need_dom(h, domid, "xs_introduce", e)))
 		return -XB_EHV;
 	if (!store_evtchn || !sim_owns(h, d, store_mfn))
-		return xb_fail(e, XB_EHV, "xs_introduce(dom %u): bad store mfn %#"
-			       PRIx64 " or port %u", domid, store_mfn, store_evtchn);
+		return xb_fail(e, XB_EHV,
+			       "xs_introduce(dom %u): bad store mfn %#" PRIx64
+			       " or port %u",
+			       domid, store_mfn, store_evtchn);
 	d->introduced = true;
 	return 0;
 }

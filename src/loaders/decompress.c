@@ -106,8 +106,9 @@ int dc_out_reserve(struct dc_out *o, size_t want)
 		nsize = o->limit;
 	np = realloc(o->p, nsize);
 	if (!np)
-		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory (%zu bytes)",
-			       o->name, o->fmt, nsize);
+		return xb_fail(o->e, XB_EINTERNAL,
+			       "%s: %s: out of memory (%zu bytes)", o->name,
+			       o->fmt, nsize);
 	o->p = np;
 	o->size = nsize;
 	dc_out_huge(o);
@@ -128,7 +129,8 @@ static void dc_out_populate(struct dc_out *o, size_t n)
 #ifdef MADV_POPULATE_WRITE
 	size_t from = o->len > o->populated ? o->len : o->populated;
 	size_t to = o->len + (n < o->size - o->len ? n : o->size - o->len);
-	uintptr_t a = ((uintptr_t)o->p + from + XB_PAGE_MASK) & ~(uintptr_t)XB_PAGE_MASK;
+	uintptr_t a = ((uintptr_t)o->p + from + XB_PAGE_MASK) &
+		      ~(uintptr_t)XB_PAGE_MASK;
 	uintptr_t z = ((uintptr_t)o->p + to) & ~(uintptr_t)XB_PAGE_MASK;
 
 	if (to <= from)
@@ -155,7 +157,8 @@ static void huge_advise(void *p, size_t n)
 {
 #ifdef MADV_HUGEPAGE
 	uintptr_t a = (uintptr_t)p & ~(uintptr_t)XB_PAGE_MASK;
-	uintptr_t z = ((uintptr_t)p + n + XB_PAGE_MASK) & ~(uintptr_t)XB_PAGE_MASK;
+	uintptr_t z = ((uintptr_t)p + n + XB_PAGE_MASK) &
+		      ~(uintptr_t)XB_PAGE_MASK;
 
 	if (p && n >= (4u << 20))
 		madvise((void *)a, z - a, MADV_HUGEPAGE);
@@ -226,7 +229,8 @@ static bool dc_out_expect(struct dc_out *o, uint64_t n)
 	left = o->limit - o->len;
 	if (n > left)
 		return false;
-	want = (size_t)n + (left - (size_t)n > DC_SLACK ? DC_SLACK : left - (size_t)n);
+	want = (size_t)n +
+	       (left - (size_t)n > DC_SLACK ? DC_SLACK : left - (size_t)n);
 	if (o->size - o->len >= want)
 		return true;
 	np = realloc(o->p, o->len + want);
@@ -267,11 +271,12 @@ int dc_out_finish(struct dc_out *o, int rc, uint8_t **out, size_t *out_len)
 		o->p = NULL;
 		return dc_out_too_big(o);
 	}
-	if (!o->p) {	/* empty output: still hand back a valid pointer */
+	if (!o->p) { /* empty output: still hand back a valid pointer */
 		o->p = malloc(1);
 		if (!o->p)
-			return xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
-				       o->name, o->fmt);
+			return xb_fail(o->e, XB_EINTERNAL,
+				       "%s: %s: out of memory", o->name,
+				       o->fmt);
 	} else if (o->size > o->len + DC_MIN_ALLOC) {
 		uint8_t *np = realloc(o->p, o->len ? o->len : 1);
 
@@ -286,14 +291,16 @@ int dc_out_finish(struct dc_out *o, int rc, uint8_t **out, size_t *out_len)
 
 static int dc_truncated(struct dc_out *o)
 {
-	return xb_fail(o->e, XB_EINPUT, "%s: %s: truncated stream (%zu bytes decompressed)",
+	return xb_fail(o->e, XB_EINPUT,
+		       "%s: %s: truncated stream (%zu bytes decompressed)",
 		       o->name, o->fmt, o->len - o->base);
 }
 
 static int dc_corrupt(struct dc_out *o, const char *why, size_t in_off)
 {
-	return xb_fail(o->e, XB_EINPUT, "%s: %s: corrupt data at input offset %zu (%s)",
-		       o->name, o->fmt, in_off, why);
+	return xb_fail(o->e, XB_EINPUT,
+		       "%s: %s: corrupt data at input offset %zu (%s)", o->name,
+		       o->fmt, in_off, why);
 }
 
 /* Streaming APIs take 32-bit lengths (zlib, bzip2). */
@@ -358,7 +365,7 @@ static bool gzip_deflate(struct dc_out *o, const uint8_t *in, size_t in_len,
 	size_t in_used, out_used;
 	enum libdeflate_result r;
 
-	if (!n && in_len >= 18)	/* 10-byte header, empty deflate, trailer */
+	if (!n && in_len >= 18) /* 10-byte header, empty deflate, trailer */
 		n = xb_le32(in + in_len - 4);
 	/* Deflate expands at most 1032:1 (a 258-byte match in 2 bits): a
 	 * larger size is not this member's. */
@@ -367,8 +374,9 @@ static bool gzip_deflate(struct dc_out *o, const uint8_t *in, size_t in_len,
 		return false;
 	dc_out_want_huge(o);
 	dc_out_populate_for(o, n, in_len);
-	r = libdeflate_gzip_decompress_ex(d, in, in_len, o->p + o->len, o->size - o->len,
-					  &in_used, &out_used);
+	r = libdeflate_gzip_decompress_ex(d, in, in_len, o->p + o->len,
+					  o->size - o->len, &in_used,
+					  &out_used);
 	libdeflate_free_decompressor(d);
 	if (r != LIBDEFLATE_SUCCESS)
 		return false;
@@ -392,8 +400,9 @@ static int gzip_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 	/* zlib: every member the first call did not take. */
 	memset(&z, 0, sizeof(z));
 	if (inflateInit2(&z, 16 + MAX_WBITS) != Z_OK)
-		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot initialise zlib",
-			       o->name, o->fmt);
+		return xb_fail(o->e, XB_EINTERNAL,
+			       "%s: %s: cannot initialise zlib", o->name,
+			       o->fmt);
 	for (;;) {
 		unsigned ain, aout;
 
@@ -419,12 +428,13 @@ static int gzip_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 			continue;
 		}
 		if (zr == Z_MEM_ERROR) {
-			rc = xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
-				     o->name, o->fmt);
+			rc = xb_fail(o->e, XB_EINTERNAL,
+				     "%s: %s: out of memory", o->name, o->fmt);
 			break;
 		}
 		if (zr != Z_OK && zr != Z_BUF_ERROR) {
-			rc = dc_corrupt(o, z.msg ? z.msg : "inflate failed", ipos);
+			rc = dc_corrupt(o, z.msg ? z.msg : "inflate failed",
+					ipos);
 			break;
 		}
 		if (ipos == in_len && z.avail_out > 0) {
@@ -490,12 +500,14 @@ static uint64_t xz_index_size(const uint8_t *in, size_t len)
 	while (end >= 4 && !xb_le32(in + end - 4))
 		end -= 4;
 	if (end < 2 * LZMA_STREAM_HEADER_SIZE ||
-	    lzma_stream_footer_decode(&f, in + end - LZMA_STREAM_HEADER_SIZE) != LZMA_OK ||
+	    lzma_stream_footer_decode(&f, in + end - LZMA_STREAM_HEADER_SIZE) !=
+		    LZMA_OK ||
 	    f.backward_size > end - 2 * LZMA_STREAM_HEADER_SIZE)
 		return 0;
 	end -= LZMA_STREAM_HEADER_SIZE;
 	pos = end - (size_t)f.backward_size;
-	if (lzma_index_buffer_decode(&idx, &memlimit, NULL, in, &pos, end) != LZMA_OK)
+	if (lzma_index_buffer_decode(&idx, &memlimit, NULL, in, &pos, end) !=
+	    LZMA_OK)
 		return 0;
 	n = lzma_index_uncompressed_size(idx);
 	lzma_index_end(idx, NULL);
@@ -512,16 +524,18 @@ static int lzma_common(struct dc_out *o, bool alone, const uint8_t *in,
 	int rc = 0;
 
 	dc_out_expect(o, o->expect ? o->expect :
-			 alone ? lzma_alone_size(in, in_len) : xz_index_size(in, in_len));
+			 alone	   ? lzma_alone_size(in, in_len) :
+				     xz_index_size(in, in_len));
 
 restart:
-	lr = alone ? lzma_alone_decoder(&s, memlimit)
-		   : lzma_stream_decoder(&s, memlimit, 0);
+	lr = alone ? lzma_alone_decoder(&s, memlimit) :
+		     lzma_stream_decoder(&s, memlimit, 0);
 	if (lr != LZMA_OK) {
 		lzma_end(&s);
 		*used = ipos;
-		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot initialise liblzma",
-			       o->name, o->fmt);
+		return xb_fail(o->e, XB_EINTERNAL,
+			       "%s: %s: cannot initialise liblzma", o->name,
+			       o->fmt);
 	}
 	for (;;) {
 		size_t ain, aout;
@@ -539,25 +553,28 @@ restart:
 		ipos += ain - s.avail_in;
 		o->len += aout - s.avail_out;
 		if (lr == LZMA_STREAM_END) {
-			if (!one && !alone && next_stream(in, in_len, &ipos, xz_probe)) {
+			if (!one && !alone &&
+			    next_stream(in, in_len, &ipos, xz_probe)) {
 				lzma_end(&s);
 				goto restart;
 			}
 			break;
 		}
 		if (lr == LZMA_MEM_ERROR) {
-			rc = xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
-				     o->name, o->fmt);
+			rc = xb_fail(o->e, XB_EINTERNAL,
+				     "%s: %s: out of memory", o->name, o->fmt);
 			break;
 		}
 		if (lr == LZMA_MEMLIMIT_ERROR) {
 			/* Not corrupt: the dictionary is larger than we allow. */
-			rc = xb_fail(o->e, XB_EINPUT,
-				     "%s: %s: the stream's dictionary needs %llu MiB of "
-				     "decoder memory, more than the limit of %llu MiB (the "
-				     "larger of %llu MiB and the decompression cap): %s",
-				     o->name, o->fmt, mib_up(lzma_memusage(&s)),
-				     mib_up(memlimit), mib_up(DC_MEMLIMIT), DC_RAISE);
+			rc = xb_fail(
+				o->e, XB_EINPUT,
+				"%s: %s: the stream's dictionary needs %llu MiB of "
+				"decoder memory, more than the limit of %llu MiB (the "
+				"larger of %llu MiB and the decompression cap): %s",
+				o->name, o->fmt, mib_up(lzma_memusage(&s)),
+				mib_up(memlimit), mib_up(DC_MEMLIMIT),
+				DC_RAISE);
 			break;
 		}
 		if (lr != LZMA_OK && lr != LZMA_BUF_ERROR) {
@@ -574,8 +591,8 @@ restart:
 	return rc;
 }
 
-static int xz_run(struct dc_out *o, const uint8_t *in, size_t in_len,
-		  bool one, size_t *used)
+static int xz_run(struct dc_out *o, const uint8_t *in, size_t in_len, bool one,
+		  size_t *used)
 {
 	return lzma_common(o, false, in, in_len, one, used);
 }
@@ -605,8 +622,9 @@ restart:
 	memset(&s, 0, sizeof(s));
 	if (BZ2_bzDecompressInit(&s, 0, 0) != BZ_OK) {
 		*used = ipos;
-		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot initialise libbz2",
-			       o->name, o->fmt);
+		return xb_fail(o->e, XB_EINTERNAL,
+			       "%s: %s: cannot initialise libbz2", o->name,
+			       o->fmt);
 	}
 	for (;;) {
 		unsigned ain, aout;
@@ -624,20 +642,24 @@ restart:
 		ipos += ain - s.avail_in;
 		o->len += aout - s.avail_out;
 		if (br == BZ_STREAM_END) {
-			if (!one && next_stream(in, in_len, &ipos, bzip2_probe)) {
+			if (!one &&
+			    next_stream(in, in_len, &ipos, bzip2_probe)) {
 				BZ2_bzDecompressEnd(&s);
 				goto restart;
 			}
 			break;
 		}
 		if (br == BZ_MEM_ERROR) {
-			rc = xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
-				     o->name, o->fmt);
+			rc = xb_fail(o->e, XB_EINTERNAL,
+				     "%s: %s: out of memory", o->name, o->fmt);
 			break;
 		}
 		if (br != BZ_OK) {
-			rc = dc_corrupt(o, br == BZ_DATA_ERROR_MAGIC ? "bad magic"
-					: "data error", ipos);
+			rc = dc_corrupt(o,
+					br == BZ_DATA_ERROR_MAGIC ?
+						"bad magic" :
+						"data error",
+					ipos);
 			break;
 		}
 		if (ipos == in_len && s.avail_out > 0) {
@@ -672,7 +694,7 @@ static bool zstd_window(const uint8_t *b, size_t len, uint64_t *w)
 	if (len < 6)
 		return false;
 	fhd = b[4];
-	if (!(fhd & 0x20)) {	/* Window_Descriptor: exponent, mantissa */
+	if (!(fhd & 0x20)) { /* Window_Descriptor: exponent, mantissa */
 		uint64_t base = 1ULL << (10 + (b[5] >> 3));
 
 		*w = base + (base >> 3) * (b[5] & 7);
@@ -730,7 +752,7 @@ static int zstd_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 	ZSTD_DStream *ds;
 	size_t ipos = 0, frame = 0, took;
 	int rc = 0, wlog = DC_ZSTD_WLOG_MIN;
-	bool fresh = true;	/* at the start of a frame */
+	bool fresh = true; /* at the start of a frame */
 
 	/* The window bounds the decoder's memory: zstd's default (128 MiB,
 	 * enough for Linux's zstd -22 --ultra), or the cap when larger. */
@@ -742,11 +764,13 @@ static int zstd_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: out of memory",
 			       o->name, o->fmt);
 	}
-	if (ZSTD_isError(ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, wlog))) {
+	if (ZSTD_isError(
+		    ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, wlog))) {
 		ZSTD_freeDStream(ds);
 		*used = 0;
-		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot set the window limit",
-			       o->name, o->fmt);
+		return xb_fail(o->e, XB_EINTERNAL,
+			       "%s: %s: cannot set the window limit", o->name,
+			       o->fmt);
 	}
 	for (;;) {
 		ZSTD_inBuffer ib;
@@ -755,10 +779,11 @@ static int zstd_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 
 		if (fresh) {
 			fresh = false;
-			if (zstd_oneshot(o, ds, in + ipos, in_len - ipos, wlog, ipos == 0,
-					 &took)) {
+			if (zstd_oneshot(o, ds, in + ipos, in_len - ipos, wlog,
+					 ipos == 0, &took)) {
 				ipos += took;
-				if (one || !next_stream(in, in_len, &ipos, zstd_probe))
+				if (one ||
+				    !next_stream(in, in_len, &ipos, zstd_probe))
 					break;
 				frame = ipos;
 				fresh = true;
@@ -781,25 +806,29 @@ static int zstd_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		if (ZSTD_isError(r)) {
 			uint64_t w;
 
-			if (ZSTD_getErrorCode(r) == ZSTD_error_frameParameter_windowTooLarge &&
+			if (ZSTD_getErrorCode(r) ==
+				    ZSTD_error_frameParameter_windowTooLarge &&
 			    zstd_window(in + frame, in_len - frame, &w)) {
-				rc = xb_fail(o->e, XB_EINPUT,
-					     "%s: %s: the frame needs a window of %llu MiB, "
-					     "more than the limit of %llu MiB (the larger of "
-					     "%llu MiB and the decompression cap): %s",
-					     o->name, o->fmt, mib_up(w), mib_up(1ULL << wlog),
-					     mib_up(1ULL << DC_ZSTD_WLOG_MIN), DC_RAISE);
+				rc = xb_fail(
+					o->e, XB_EINPUT,
+					"%s: %s: the frame needs a window of %llu MiB, "
+					"more than the limit of %llu MiB (the larger of "
+					"%llu MiB and the decompression cap): %s",
+					o->name, o->fmt, mib_up(w),
+					mib_up(1ULL << wlog),
+					mib_up(1ULL << DC_ZSTD_WLOG_MIN),
+					DC_RAISE);
 				break;
 			}
 			rc = dc_corrupt(o, ZSTD_getErrorName(r), ipos);
 			break;
 		}
-		if (r == 0) {	/* a frame is complete */
+		if (r == 0) { /* a frame is complete */
 			if (one || !next_stream(in, in_len, &ipos, zstd_probe))
 				break;
 			frame = ipos;
 			fresh = true;
-			continue;	/* the context starts the next frame */
+			continue; /* the context starts the next frame */
 		}
 		if (ipos == in_len && ob.pos < ob.size) {
 			rc = dc_truncated(o);
@@ -815,7 +844,7 @@ static int zstd_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 
 #define LZ4_LEGACY_MAGIC 0x184C2102u
 #define LZ4_FRAME_MAGIC 0x184D2204u
-#define LZ4_LEGACY_BLOCK (8u << 20)	/* uncompressed bytes per legacy block */
+#define LZ4_LEGACY_BLOCK (8u << 20) /* uncompressed bytes per legacy block */
 
 static bool lz4_probe(const uint8_t *b, size_t len)
 {
@@ -831,7 +860,8 @@ static bool member_next(const uint8_t *b, size_t len)
 
 	while (z < len && b[z] == 0)
 		z++;
-	return z == len || dc_probe(b + z, len - z) || cpio_newc_magic(b + z, len - z);
+	return z == len || dc_probe(b + z, len - z) ||
+	       cpio_newc_magic(b + z, len - z);
 }
 
 /*
@@ -898,28 +928,32 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 		}
 		if (in_len - ipos == 4 && nblocks > 0) {
 			if (one && csize == (uint32_t)(o->len - o->base))
-				ipos += 4;	/* the appended size */
+				ipos += 4; /* the appended size */
 			break;
 		}
-		if (one && nblocks && (csize > bound || csize > in_len - ipos - 4) &&
+		if (one && nblocks &&
+		    (csize > bound || csize > in_len - ipos - 4) &&
 		    member_next(in + ipos, in_len - ipos))
 			break;
 		ipos += 4;
 		if (csize > bound || csize > in_len - ipos) {
 			*used = ipos;
-			return xb_fail(o->e, XB_EINPUT,
-				       "%s: %s: block %u: size %u bytes exceeds %s (%zu bytes)",
-				       o->name, o->fmt, nblocks, csize,
-				       csize > bound ? "the block bound" : "the input",
-				       csize > bound ? bound : in_len - ipos);
+			return xb_fail(
+				o->e, XB_EINPUT,
+				"%s: %s: block %u: size %u bytes exceeds %s (%zu bytes)",
+				o->name, o->fmt, nblocks, csize,
+				csize > bound ? "the block bound" : "the input",
+				csize > bound ? bound : in_len - ipos);
 		}
 		/* A whole block's room, or with a declared size only what
 		 * it leaves (the last block is short): a buffer of the exact
 		 * size does not double for it. */
 		want = LZ4_LEGACY_BLOCK;
 		if (o->expect > o->len - o->base &&
-		    o->expect - (o->len - o->base) < LZ4_LEGACY_BLOCK - DC_SLACK)
-			want = (size_t)(o->expect - (o->len - o->base)) + DC_SLACK;
+		    o->expect - (o->len - o->base) <
+			    LZ4_LEGACY_BLOCK - DC_SLACK)
+			want = (size_t)(o->expect - (o->len - o->base)) +
+			       DC_SLACK;
 		if (dc_out_reserve(o, want) < 0) {
 			*used = ipos;
 			return -o->e->code;
@@ -929,10 +963,13 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 			room = LZ4_LEGACY_BLOCK;
 		/* Every block but the last fills a whole block. */
 		if (want < LZ4_LEGACY_BLOCK || in_len - ipos - csize >= 4)
-			dc_out_populate_for(o, want < room ? want : room, csize);
-		n = LZ4_decompress_safe((const char *)in + ipos, (char *)o->p + o->len,
-					(int)csize, (int)room);
-		if (n < 0 && room < LZ4_LEGACY_BLOCK && want < LZ4_LEGACY_BLOCK) {
+			dc_out_populate_for(o, want < room ? want : room,
+					    csize);
+		n = LZ4_decompress_safe((const char *)in + ipos,
+					(char *)o->p + o->len, (int)csize,
+					(int)room);
+		if (n < 0 && room < LZ4_LEGACY_BLOCK &&
+		    want < LZ4_LEGACY_BLOCK) {
 			/* The declared size was wrong: a whole block's room. */
 			if (dc_out_reserve(o, LZ4_LEGACY_BLOCK) < 0) {
 				*used = ipos;
@@ -942,10 +979,12 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 			if (room > LZ4_LEGACY_BLOCK)
 				room = LZ4_LEGACY_BLOCK;
 			n = LZ4_decompress_safe((const char *)in + ipos,
-						(char *)o->p + o->len, (int)csize, (int)room);
+						(char *)o->p + o->len,
+						(int)csize, (int)room);
 		}
 		if (n < 0) {
-			if (one && nblocks && member_next(in + ipos - 4, in_len - ipos + 4)) {
+			if (one && nblocks &&
+			    member_next(in + ipos - 4, in_len - ipos + 4)) {
 				ipos -= 4;
 				break;
 			}
@@ -959,9 +998,11 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 
 				if (!tmp)
 					return xb_fail(o->e, XB_EINTERNAL,
-						       "%s: %s: out of memory", o->name, o->fmt);
-				m = LZ4_decompress_safe((const char *)in + ipos, tmp,
-							(int)csize, LZ4_LEGACY_BLOCK);
+						       "%s: %s: out of memory",
+						       o->name, o->fmt);
+				m = LZ4_decompress_safe((const char *)in + ipos,
+							tmp, (int)csize,
+							LZ4_LEGACY_BLOCK);
 				free(tmp);
 				if (m >= 0)
 					return dc_out_too_big(o);
@@ -997,21 +1038,23 @@ static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len,
 			break;
 		isz = in_len - ipos;
 		osz = o->size - o->len;
-		r = LZ4F_decompress(dc, o->p + o->len, &osz, in + ipos, &isz, NULL);
+		r = LZ4F_decompress(dc, o->p + o->len, &osz, in + ipos, &isz,
+				    NULL);
 		ipos += isz;
 		o->len += osz;
 		if (LZ4F_isError(r)) {
 			rc = dc_corrupt(o, LZ4F_getErrorName(r), ipos);
 			break;
 		}
-		if (r == 0) {	/* frame complete; the context is reset */
+		if (r == 0) { /* frame complete; the context is reset */
 			size_t p = ipos;
 
 			if (one)
 				break;
 			while (p < in_len && in[p] == 0)
 				p++;
-			if (in_len - p >= 4 && xb_le32(in + p) == LZ4_FRAME_MAGIC) {
+			if (in_len - p >= 4 &&
+			    xb_le32(in + p) == LZ4_FRAME_MAGIC) {
 				ipos = p;
 				continue;
 			}
@@ -1027,8 +1070,8 @@ static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len,
 	return rc;
 }
 
-static int lz4_run(struct dc_out *o, const uint8_t *in, size_t in_len,
-		   bool one, size_t *used)
+static int lz4_run(struct dc_out *o, const uint8_t *in, size_t in_len, bool one,
+		   size_t *used)
 {
 	dc_out_want_huge(o);
 	if (in_len >= 4 && xb_le32(in) == LZ4_LEGACY_MAGIC)
@@ -1038,7 +1081,8 @@ static int lz4_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 
 /* ---- lzo: the lzop file format, as Linux's unlzo reads it ---- */
 
-static const uint8_t lzop_magic[9] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
+static const uint8_t lzop_magic[9] = { 0x89, 'L',  'Z',	 'O', 0,
+				       '\r', '\n', 0x1a, '\n' };
 
 /* lzop header and block flags (lzop's conf.h). */
 #define LZOP_ADLER32_D 0x00000001u
@@ -1048,11 +1092,12 @@ static const uint8_t lzop_magic[9] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a,
 #define LZOP_CRC32_C 0x00000200u
 #define LZOP_FILTER 0x00000800u
 #define LZOP_H_CRC32 0x00001000u
-#define LZOP_MAX_BLOCK (64u << 20)	/* lzop's MAX_BLOCK_SIZE */
+#define LZOP_MAX_BLOCK (64u << 20) /* lzop's MAX_BLOCK_SIZE */
 
 static bool lzo_probe(const uint8_t *b, size_t len)
 {
-	return len >= sizeof(lzop_magic) && !memcmp(b, lzop_magic, sizeof(lzop_magic));
+	return len >= sizeof(lzop_magic) &&
+	       !memcmp(b, lzop_magic, sizeof(lzop_magic));
 }
 
 /* A bounded reader over the input. */
@@ -1087,7 +1132,8 @@ static bool lzop_sum_ok(struct rd *r, bool crc, const uint8_t *data, size_t n)
 
 	if (!rd_be32(r, &want))
 		return false;
-	got = crc ? lzo_crc32(0, data, (lzo_uint)n) : lzo_adler32(1, data, (lzo_uint)n);
+	got = crc ? lzo_crc32(0, data, (lzo_uint)n) :
+		    lzo_adler32(1, data, (lzo_uint)n);
 	return want == got;
 }
 
@@ -1106,7 +1152,7 @@ static int lzop_header(struct dc_out *o, struct rd *r, uint32_t *flags)
 	m = p[version >= 0x0940 ? 4 : 2];
 	if (m < 1 || m > 3)
 		return dc_corrupt(o, "unknown method", r->pos);
-	if (version >= 0x0940 && !rd_take(r, 1, &p))	/* level */
+	if (version >= 0x0940 && !rd_take(r, 1, &p)) /* level */
 		return dc_truncated(o);
 	if (!rd_be32(r, flags))
 		return dc_truncated(o);
@@ -1114,13 +1160,14 @@ static int lzop_header(struct dc_out *o, struct rd *r, uint32_t *flags)
 		return xb_fail(o->e, XB_EINPUT,
 			       "%s: %s: filtered lzop files are not supported",
 			       o->name, o->fmt);
-	if (!rd_take(r, version >= 0x0940 ? 12 : 8, &p))	/* mode, mtime */
+	if (!rd_take(r, version >= 0x0940 ? 12 : 8, &p)) /* mode, mtime */
 		return dc_truncated(o);
-	if (!rd_take(r, 1, &p) || !rd_take(r, p[0], &p))	/* name */
+	if (!rd_take(r, 1, &p) || !rd_take(r, p[0], &p)) /* name */
 		return dc_truncated(o);
 	if (r->len - r->pos < 4)
 		return dc_truncated(o);
-	if (!lzop_sum_ok(r, *flags & LZOP_H_CRC32, hdr, (size_t)(r->b + r->pos - hdr)))
+	if (!lzop_sum_ok(r, *flags & LZOP_H_CRC32, hdr,
+			 (size_t)(r->b + r->pos - hdr)))
 		return dc_corrupt(o, "header checksum", r->pos - 4);
 	if (*flags & LZOP_EXTRA_FIELD) {
 		uint32_t xlen;
@@ -1128,11 +1175,12 @@ static int lzop_header(struct dc_out *o, struct rd *r, uint32_t *flags)
 		if (!rd_be32(r, &xlen))
 			return dc_truncated(o);
 		if (xlen > r->len - r->pos || r->len - r->pos - xlen < 4)
-			return xb_fail(o->e, XB_EINPUT,
-				       "%s: %s: header: extra field of %u bytes (+ 4 bytes "
-				       "of checksum) runs past the end of the input "
-				       "(%zu bytes left at offset %zu)",
-				       o->name, o->fmt, xlen, r->len - r->pos, r->pos);
+			return xb_fail(
+				o->e, XB_EINPUT,
+				"%s: %s: header: extra field of %u bytes (+ 4 bytes "
+				"of checksum) runs past the end of the input "
+				"(%zu bytes left at offset %zu)",
+				o->name, o->fmt, xlen, r->len - r->pos, r->pos);
 		r->pos += (size_t)xlen + 4;
 	}
 	return 0;
@@ -1148,8 +1196,10 @@ static int lzop_header(struct dc_out *o, struct rd *r, uint32_t *flags)
 static uint64_t lzop_total(const struct rd *at, uint32_t flags)
 {
 	struct rd r = *at;
-	size_t dsums = (flags & LZOP_ADLER32_D ? 4 : 0) + (flags & LZOP_CRC32_D ? 4 : 0);
-	size_t csums = (flags & LZOP_ADLER32_C ? 4 : 0) + (flags & LZOP_CRC32_C ? 4 : 0);
+	size_t dsums = (flags & LZOP_ADLER32_D ? 4 : 0) +
+		       (flags & LZOP_CRC32_D ? 4 : 0);
+	size_t csums = (flags & LZOP_ADLER32_C ? 4 : 0) +
+		       (flags & LZOP_CRC32_C ? 4 : 0);
 	const uint8_t *p;
 	uint32_t dlen, clen;
 	uint64_t n = 0;
@@ -1162,8 +1212,8 @@ static uint64_t lzop_total(const struct rd *at, uint32_t flags)
 	return n;
 }
 
-static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
-		   bool one, size_t *used)
+static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len, bool one,
+		   size_t *used)
 {
 	struct rd r = { in, in_len, sizeof(lzop_magic) };
 	const uint8_t *p;
@@ -1171,12 +1221,13 @@ static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 	unsigned nblock = 0;
 	int rc;
 
-	(void)one;	/* one lzop file either way; what follows is ignored */
+	(void)one; /* one lzop file either way; what follows is ignored */
 	*used = 0;
 	dc_out_want_huge(o);
 	if (lzo_init() != LZO_E_OK)
-		return xb_fail(o->e, XB_EINTERNAL, "%s: %s: cannot initialise liblzo2",
-			       o->name, o->fmt);
+		return xb_fail(o->e, XB_EINTERNAL,
+			       "%s: %s: cannot initialise liblzo2", o->name,
+			       o->fmt);
 	if (!lzo_probe(in, in_len))
 		return dc_corrupt(o, "bad magic", 0);
 	rc = lzop_header(o, &r, &flags);
@@ -1191,43 +1242,54 @@ static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 			break;
 		}
 		if (dlen == 0)
-			break;	/* end of file */
+			break; /* end of file */
 		if (!rd_be32(&r, &clen)) {
 			rc = dc_truncated(o);
 			break;
 		}
 		if (dlen > LZOP_MAX_BLOCK || clen == 0 || clen > dlen) {
-			rc = xb_fail(o->e, XB_EINPUT,
-				     "%s: %s: block %u at offset %zu: %s (%u bytes -> %u bytes%s)",
-				     o->name, o->fmt, nblock, blk,
-				     dlen > LZOP_MAX_BLOCK ? "uncompressed size beyond "
-							    "lzop's 64 MiB block limit" :
-				     clen == 0 ? "compressed size 0" :
-						 "compressed size larger than uncompressed",
-				     clen, dlen,
-				     dlen > LZOP_MAX_BLOCK ? ", limit 67108864 bytes" : "");
+			rc = xb_fail(
+				o->e, XB_EINPUT,
+				"%s: %s: block %u at offset %zu: %s (%u bytes -> %u bytes%s)",
+				o->name, o->fmt, nblock, blk,
+				dlen > LZOP_MAX_BLOCK ?
+					"uncompressed size beyond "
+					"lzop's 64 MiB block limit" :
+				clen == 0 ?
+					"compressed size 0" :
+					"compressed size larger than uncompressed",
+				clen, dlen,
+				dlen > LZOP_MAX_BLOCK ?
+					", limit 67108864 bytes" :
+					"");
 			break;
 		}
 		/* Checksums of the uncompressed data, then (only for
 		 * compressed blocks) of the compressed data. */
 		dsum_pos = r.pos;
 		dsum_at = in + r.pos;
-		if (!rd_take(&r, (flags & LZOP_ADLER32_D ? 4 : 0) +
-				 (flags & LZOP_CRC32_D ? 4 : 0), &p)) {
+		if (!rd_take(&r,
+			     (flags & LZOP_ADLER32_D ? 4 : 0) +
+				     (flags & LZOP_CRC32_D ? 4 : 0),
+			     &p)) {
 			rc = dc_truncated(o);
 			break;
 		}
 		if (clen < dlen) {
 			struct rd cs = r;
 
-			if (!rd_take(&r, (flags & LZOP_ADLER32_C ? 4 : 0) +
-					 (flags & LZOP_CRC32_C ? 4 : 0), &p) ||
+			if (!rd_take(&r,
+				     (flags & LZOP_ADLER32_C ? 4 : 0) +
+					     (flags & LZOP_CRC32_C ? 4 : 0),
+				     &p) ||
 			    !rd_take(&r, clen, &data)) {
 				rc = dc_truncated(o);
 				break;
 			}
-			if (((flags & LZOP_ADLER32_C) && !lzop_sum_ok(&cs, false, data, clen)) ||
-			    ((flags & LZOP_CRC32_C) && !lzop_sum_ok(&cs, true, data, clen))) {
+			if (((flags & LZOP_ADLER32_C) &&
+			     !lzop_sum_ok(&cs, false, data, clen)) ||
+			    ((flags & LZOP_CRC32_C) &&
+			     !lzop_sum_ok(&cs, true, data, clen))) {
 				rc = dc_corrupt(o, "block checksum", dsum_pos);
 				break;
 			}
@@ -1244,12 +1306,13 @@ static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 			break;
 		dc_out_populate_for(o, dlen, clen);
 		if (clen == dlen) {
-			memcpy(o->p + o->len, data, dlen);	/* stored block */
+			memcpy(o->p + o->len, data, dlen); /* stored block */
 		} else {
 			lzo_uint got = dlen;
 
-			if (lzo1x_decompress_safe(data, clen, o->p + o->len, &got, NULL) !=
-			    LZO_E_OK || got != dlen) {
+			if (lzo1x_decompress_safe(data, clen, o->p + o->len,
+						  &got, NULL) != LZO_E_OK ||
+			    got != dlen) {
 				rc = dc_corrupt(o, "bad lzo block", dsum_pos);
 				break;
 			}
@@ -1275,8 +1338,9 @@ static int lzo_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 
 /* Decode all of in with run; expect: the declared size or 0. */
 static int dc_whole(dc_run_fn run, const char *fmt, const char *name,
-		    const uint8_t *in, size_t in_len, uint64_t cap, uint64_t expect,
-		    uint8_t **out, size_t *out_len, struct xb_err *e)
+		    const uint8_t *in, size_t in_len, uint64_t cap,
+		    uint64_t expect, uint8_t **out, size_t *out_len,
+		    struct xb_err *e)
 {
 	struct dc_out o;
 	size_t used;
@@ -1284,17 +1348,18 @@ static int dc_whole(dc_run_fn run, const char *fmt, const char *name,
 	dc_out_init(&o, name, fmt, in_len, cap, e);
 	o.expect = expect;
 	dc_out_expect(&o, expect);
-	return dc_out_finish(&o, run(&o, in, in_len, false, &used), out, out_len);
+	return dc_out_finish(&o, run(&o, in, in_len, false, &used), out,
+			     out_len);
 }
 
-#define DC_WHOLE(f)							\
-static int f##_decompress(const char *name, const uint8_t *in,		\
-			  size_t in_len, uint64_t cap, uint8_t **out,	\
-			  size_t *out_len, struct xb_err *e)		\
-{									\
-	return dc_whole(f##_run, #f, name, in, in_len, cap, 0, out,	\
-			out_len, e);					\
-}
+#define DC_WHOLE(f)                                                           \
+	static int f##_decompress(const char *name, const uint8_t *in,        \
+				  size_t in_len, uint64_t cap, uint8_t **out, \
+				  size_t *out_len, struct xb_err *e)          \
+	{                                                                     \
+		return dc_whole(f##_run, #f, name, in, in_len, cap, 0, out,   \
+				out_len, e);                                  \
+	}
 DC_WHOLE(gzip)
 DC_WHOLE(xz)
 DC_WHOLE(zstd)
@@ -1347,15 +1412,18 @@ static dc_run_fn dc_run_of(const struct dc_format *f)
 	return NULL;
 }
 
-int dc_decompress(const struct dc_format *f, const char *name, const uint8_t *in,
-		  size_t in_len, uint64_t cap, uint64_t expect, uint8_t **out,
-		  size_t *out_len, struct xb_err *e)
+int dc_decompress(const struct dc_format *f, const char *name,
+		  const uint8_t *in, size_t in_len, uint64_t cap,
+		  uint64_t expect, uint8_t **out, size_t *out_len,
+		  struct xb_err *e)
 {
 	dc_run_fn run = dc_run_of(f);
 
 	if (!run)
-		return xb_fail(e, XB_EINTERNAL, "%s: unknown decompressor", name);
-	return dc_whole(run, f->name, name, in, in_len, cap, expect, out, out_len, e);
+		return xb_fail(e, XB_EINTERNAL, "%s: unknown decompressor",
+			       name);
+	return dc_whole(run, f->name, name, in, in_len, cap, expect, out,
+			out_len, e);
 }
 
 int dc_run_one(const struct dc_format *f, struct dc_out *o, const uint8_t *in,
@@ -1365,7 +1433,8 @@ int dc_run_one(const struct dc_format *f, struct dc_out *o, const uint8_t *in,
 
 	*used = 0;
 	if (!run)
-		return xb_fail(o->e, XB_EINTERNAL, "%s: unknown decompressor", o->name);
+		return xb_fail(o->e, XB_EINTERNAL, "%s: unknown decompressor",
+			       o->name);
 	o->fmt = f->name;
 	o->base = o->len;
 	o->over_cap = false;
@@ -1382,7 +1451,8 @@ int dc_stream(const struct dc_format *f, const char *name, const uint8_t *in,
 	int rc;
 
 	dc_out_init(&o, name, f->name, in_len, cap, e);
-	rc = dc_out_finish(&o, dc_run_one(f, &o, in, in_len, &used), out, out_len);
+	rc = dc_out_finish(&o, dc_run_one(f, &o, in, in_len, &used), out,
+			   out_len);
 	if (rc == 0)
 		*in_used = used;
 	return rc;

@@ -47,8 +47,8 @@ struct elf_ctx {
 	struct ehdr eh;
 	struct xb_err *e;
 	unsigned notes_walked;
-	unsigned xen_notes;		/* Xen notes seen in the current source */
-	bool legacy_hypercall_pfn;	/* __xen_guest HYPERCALL_PAGE is a pfn */
+	unsigned xen_notes; /* Xen notes seen in the current source */
+	bool legacy_hypercall_pfn; /* __xen_guest HYPERCALL_PAGE is a pfn */
 };
 
 bool elf_probe(const uint8_t *buf, size_t len)
@@ -67,27 +67,32 @@ static int read_ehdr(struct elf_ctx *c)
 	if (c->len < EI_NIDENT || !elf_probe(b, c->len))
 		return xb_fail(c->e, XB_EINPUT, "%s: ELF: bad magic", c->name);
 	if (b[EI_CLASS] != ELFCLASS32 && b[EI_CLASS] != ELFCLASS64)
-		return xb_fail(c->e, XB_EINPUT, "%s: ELF: unknown class (EI_CLASS %u)",
-			       c->name, b[EI_CLASS]);
+		return xb_fail(c->e, XB_EINPUT,
+			       "%s: ELF: unknown class (EI_CLASS %u)", c->name,
+			       b[EI_CLASS]);
 	if (b[EI_DATA] != ELFDATA2LSB)
 		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: not little-endian (EI_DATA %u)", c->name, b[EI_DATA]);
+			       "%s: ELF: not little-endian (EI_DATA %u)",
+			       c->name, b[EI_DATA]);
 	if (b[EI_VERSION] != EV_CURRENT)
-		return xb_fail(c->e, XB_EINPUT, "%s: ELF: unknown version (EI_VERSION %u)",
+		return xb_fail(c->e, XB_EINPUT,
+			       "%s: ELF: unknown version (EI_VERSION %u)",
 			       c->name, b[EI_VERSION]);
 	h->is64 = b[EI_CLASS] == ELFCLASS64;
 	need = h->is64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr);
 	if (c->len < need)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: file too short for the ELF header (%llu bytes < %llu)",
-			       c->name, (unsigned long long)c->len, (unsigned long long)need);
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: file too short for the ELF header (%llu bytes < %llu)",
+			c->name, (unsigned long long)c->len,
+			(unsigned long long)need);
 	h->type = xb_le16(b + 16);
 	h->machine = xb_le16(b + 18);
 	if (h->is64) {
 		h->entry = xb_le64(b + 24);
 		h->phoff = xb_le64(b + 32);
 		h->shoff = xb_le64(b + 40);
-		b += 52;	/* e_ehsize onwards */
+		b += 52; /* e_ehsize onwards */
 	} else {
 		h->entry = xb_le32(b + 24);
 		h->phoff = xb_le32(b + 28);
@@ -103,40 +108,48 @@ static int read_ehdr(struct elf_ctx *c)
 
 	if (h->type != ET_EXEC && h->type != ET_DYN)
 		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: not an executable (e_type %u)", c->name, h->type);
+			       "%s: ELF: not an executable (e_type %u)",
+			       c->name, h->type);
 	if (h->is64 ? h->machine != EM_X86_64 : h->machine != EM_386)
 		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: e_machine %u is not %s for ELF%d", c->name,
-			       h->machine, h->is64 ? "EM_X86_64 (62)" : "EM_386 (3)",
+			       "%s: ELF: e_machine %u is not %s for ELF%d",
+			       c->name, h->machine,
+			       h->is64 ? "EM_X86_64 (62)" : "EM_386 (3)",
 			       h->is64 ? 64 : 32);
 	if (h->ehsize < need)
 		return xb_fail(c->e, XB_EINPUT, "%s: ELF: e_ehsize %u < %llu",
 			       c->name, h->ehsize, (unsigned long long)need);
 	/* PN_XNUM (extended numbering) has no place in a kernel. */
 	if (h->phnum == 0 || h->phnum == PN_XNUM)
-		return xb_fail(c->e, XB_EINPUT, "%s: ELF: e_phnum %u: no program headers",
+		return xb_fail(c->e, XB_EINPUT,
+			       "%s: ELF: e_phnum %u: no program headers",
 			       c->name, h->phnum);
 	need = h->is64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr);
 	if (h->phentsize != need)
-		return xb_fail(c->e, XB_EINPUT, "%s: ELF: e_phentsize %u (want %llu)",
-			       c->name, h->phentsize, (unsigned long long)need);
+		return xb_fail(c->e, XB_EINPUT,
+			       "%s: ELF: e_phentsize %u (want %llu)", c->name,
+			       h->phentsize, (unsigned long long)need);
 	/* e_phoff 0 is how ELF says "no program header table"; anything
 	 * below the ELF header's end would read the header as segments. */
 	if (h->phoff == 0)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: e_phoff 0: the file has no program header table "
-			       "(a kernel needs its PT_LOAD segments)", c->name);
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: e_phoff 0: the file has no program header table "
+			"(a kernel needs its PT_LOAD segments)",
+			c->name);
 	if (h->phoff < h->ehsize)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: e_phoff 0x%llx: the program header table overlaps "
-			       "the ELF header (%u bytes)", c->name,
-			       (unsigned long long)h->phoff, h->ehsize);
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: e_phoff 0x%llx: the program header table overlaps "
+			"the ELF header (%u bytes)",
+			c->name, (unsigned long long)h->phoff, h->ehsize);
 	tbl = (uint64_t)h->phnum * h->phentsize;
 	if (!xb_range_ok(h->phoff, tbl, c->len))
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: program header table (offset 0x%llx, %u entries of %u bytes) past end of file (%llu bytes)",
-			       c->name, (unsigned long long)h->phoff, h->phnum,
-			       h->phentsize, (unsigned long long)c->len);
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: program header table (offset 0x%llx, %u entries of %u bytes) past end of file (%llu bytes)",
+			c->name, (unsigned long long)h->phoff, h->phnum,
+			h->phentsize, (unsigned long long)c->len);
 	return 0;
 }
 
@@ -177,16 +190,18 @@ static int check_shdrs(struct elf_ctx *c, unsigned *n)
 	uint64_t need = h->is64 ? sizeof(Elf64_Shdr) : sizeof(Elf32_Shdr);
 
 	*n = 0;
-	if (h->shoff == 0 || h->shnum == 0)	/* none, or extended numbering */
+	if (h->shoff == 0 || h->shnum == 0) /* none, or extended numbering */
 		return 0;
 	if (h->shentsize != need)
-		return xb_fail(c->e, XB_EINPUT, "%s: ELF: e_shentsize %u (want %llu)",
-			       c->name, h->shentsize, (unsigned long long)need);
-	if (!xb_range_ok(h->shoff, (uint64_t)h->shnum * h->shentsize, c->len))
 		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: section header table (offset 0x%llx, %u entries of %u bytes) past end of file (%llu bytes)",
-			       c->name, (unsigned long long)h->shoff, h->shnum,
-			       h->shentsize, (unsigned long long)c->len);
+			       "%s: ELF: e_shentsize %u (want %llu)", c->name,
+			       h->shentsize, (unsigned long long)need);
+	if (!xb_range_ok(h->shoff, (uint64_t)h->shnum * h->shentsize, c->len))
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: section header table (offset 0x%llx, %u entries of %u bytes) past end of file (%llu bytes)",
+			c->name, (unsigned long long)h->shoff, h->shnum,
+			h->shentsize, (unsigned long long)c->len);
 	*n = h->shnum;
 	return 0;
 }
@@ -214,10 +229,12 @@ static void read_shdr(const struct elf_ctx *c, unsigned i, struct shdr *s)
 static int check_shdr_range(struct elf_ctx *c, unsigned i, const struct shdr *s)
 {
 	if (!xb_range_ok(s->offset, s->size, c->len))
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: section %u: range 0x%llx+0x%llx past end of file (%llu bytes)",
-			       c->name, i, (unsigned long long)s->offset,
-			       (unsigned long long)s->size, (unsigned long long)c->len);
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: section %u: range 0x%llx+0x%llx past end of file (%llu bytes)",
+			c->name, i, (unsigned long long)s->offset,
+			(unsigned long long)s->size,
+			(unsigned long long)c->len);
 	return 0;
 }
 
@@ -277,14 +294,16 @@ static int parse_features(struct elf_ctx *c, const char *s, struct xen_notes *n)
 			if (req) {
 				n->feat_required[0] |= bit;
 				if (!feat_names[i].pv_ok)
-					return xb_fail(c->e, XB_EINPUT,
-						       "%s: ELF: Xen note FEATURES: kernel requires feature %s, which a PV domU cannot have",
-						       c->name, feat_names[i].name);
+					return xb_fail(
+						c->e, XB_EINPUT,
+						"%s: ELF: Xen note FEATURES: kernel requires feature %s, which a PV domU cannot have",
+						c->name, feat_names[i].name);
 			}
 		} else if (req) {
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: Xen note FEATURES: kernel requires unknown feature \"%.*s\"",
-				       c->name, (int)(nlen > 64 ? 64 : nlen), nm);
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: Xen note FEATURES: kernel requires unknown feature \"%.*s\"",
+				c->name, (int)(nlen > 64 ? 64 : nlen), nm);
 		}
 		s += len + (end != NULL);
 	}
@@ -337,9 +356,10 @@ static int note_str(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 	size_t slen = nul ? (size_t)(nul - desc) : (size_t)scan;
 
 	if (slen >= dsize)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: Xen note %s: string too long (more than %zu bytes)",
-			       c->name, note_name(type), dsize - 1);
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: Xen note %s: string too long (more than %zu bytes)",
+			c->name, note_name(type), dsize - 1);
 	memcpy(dst, desc, slen);
 	dst[slen] = '\0';
 	return 0;
@@ -355,7 +375,8 @@ static int note_num(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 	else
 		return xb_fail(c->e, XB_EINPUT,
 			       "%s: ELF: Xen note %s: descsz %llu (want 4 or 8)",
-			       c->name, note_name(type), (unsigned long long)dlen);
+			       c->name, note_name(type),
+			       (unsigned long long)dlen);
 	return 0;
 }
 
@@ -370,7 +391,8 @@ static bool info_num(const uint8_t *desc, uint64_t dlen, uint64_t *v)
 
 /* A string of a note that is only reported: up to its NUL or the end of
  * the descriptor, cut to fit dst (never an error). */
-static void info_str(const uint8_t *desc, uint64_t dlen, char *dst, size_t dsize)
+static void info_str(const uint8_t *desc, uint64_t dlen, char *dst,
+		     size_t dsize)
 {
 	size_t scan = dlen < dsize - 1 ? (size_t)dlen : dsize - 1;
 	const uint8_t *nul = memchr(desc, 0, scan);
@@ -414,18 +436,23 @@ static int xen_note(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 		n->feat_supported[0] |= (uint32_t)v;
 		return rc;
 	case XEN_ELFNOTE_XEN_VERSION:
-		return note_str(c, type, desc, dlen, n->xen_version, sizeof(n->xen_version));
+		return note_str(c, type, desc, dlen, n->xen_version,
+				sizeof(n->xen_version));
 	case XEN_ELFNOTE_GUEST_OS:
-		return note_str(c, type, desc, dlen, n->guest_os, sizeof(n->guest_os));
+		return note_str(c, type, desc, dlen, n->guest_os,
+				sizeof(n->guest_os));
 	case XEN_ELFNOTE_GUEST_VERSION:
 		return note_str(c, type, desc, dlen, n->guest_version,
 				sizeof(n->guest_version));
 	case XEN_ELFNOTE_LOADER:
-		return note_str(c, type, desc, dlen, n->loader, sizeof(n->loader));
+		return note_str(c, type, desc, dlen, n->loader,
+				sizeof(n->loader));
 	case XEN_ELFNOTE_PAE_MODE:
-		return note_str(c, type, desc, dlen, n->pae_mode, sizeof(n->pae_mode));
+		return note_str(c, type, desc, dlen, n->pae_mode,
+				sizeof(n->pae_mode));
 	case XEN_ELFNOTE_FEATURES:
-		rc = note_str(c, type, desc, dlen, n->features, sizeof(n->features));
+		rc = note_str(c, type, desc, dlen, n->features,
+			      sizeof(n->features));
 		return rc < 0 ? rc : parse_features(c, n->features, n);
 	/* The rest do not change a PV build: recorded for inspect, never
 	 * refused (info_num, info_str). */
@@ -433,7 +460,8 @@ static int xen_note(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 		n->has_hv_start_low = info_num(desc, dlen, &n->hv_start_low);
 		return 0;
 	case XEN_ELFNOTE_SUSPEND_CANCEL:
-		n->has_suspend_cancel = info_num(desc, dlen, &n->suspend_cancel);
+		n->has_suspend_cancel =
+			info_num(desc, dlen, &n->suspend_cancel);
 		return 0;
 	case XEN_ELFNOTE_PHYS32_ENTRY:
 		/* Linux has written it as 4 and as 8 bytes. */
@@ -442,14 +470,18 @@ static int xen_note(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 	case XEN_ELFNOTE_L1_MFN_VALID: {
 		/* maddr_t-sized (8-byte) mask/value pairs; 4-byte words in
 		 * a note whose size allows only those. */
-		uint64_t w = dlen && dlen % 16 == 0 ? 8 : dlen && dlen % 8 == 0 ? 4 : 0;
+		uint64_t w = dlen && dlen % 16 == 0 ? 8 :
+			     dlen && dlen % 8 == 0  ? 4 :
+						      0;
 
 		if (!w)
 			return 0;
 		n->l1_mfn_valid[0] = w == 8 ? xb_le64(desc) : xb_le32(desc);
-		n->l1_mfn_valid[1] = w == 8 ? xb_le64(desc + 8) : xb_le32(desc + 4);
+		n->l1_mfn_valid[1] = w == 8 ? xb_le64(desc + 8) :
+					      xb_le32(desc + 4);
 		n->l1_mfn_valid_pairs = (unsigned)(dlen / (2 * w) > UINT32_MAX ?
-						   UINT32_MAX : dlen / (2 * w));
+							   UINT32_MAX :
+							   dlen / (2 * w));
 		n->has_l1_mfn_valid = true;
 		return 0;
 	}
@@ -471,9 +503,11 @@ static int xen_note(struct elf_ctx *c, uint32_t type, const uint8_t *desc,
 
 static bool note_is_string(uint32_t type)
 {
-	return type == XEN_ELFNOTE_XEN_VERSION || type == XEN_ELFNOTE_GUEST_OS ||
-	       type == XEN_ELFNOTE_GUEST_VERSION || type == XEN_ELFNOTE_LOADER ||
-	       type == XEN_ELFNOTE_PAE_MODE || type == XEN_ELFNOTE_FEATURES;
+	return type == XEN_ELFNOTE_XEN_VERSION ||
+	       type == XEN_ELFNOTE_GUEST_OS ||
+	       type == XEN_ELFNOTE_GUEST_VERSION ||
+	       type == XEN_ELFNOTE_LOADER || type == XEN_ELFNOTE_PAE_MODE ||
+	       type == XEN_ELFNOTE_FEATURES;
 }
 
 /*
@@ -484,8 +518,7 @@ static bool note_is_string(uint32_t type)
  * that does not fit is an error; fewer than 12 trailing bytes are padding.
  */
 static int walk_notes(struct elf_ctx *c, uint64_t off, uint64_t len,
-		      const char *what, unsigned idx,
-		      struct xen_notes *n)
+		      const char *what, unsigned idx, struct xen_notes *n)
 {
 	const uint8_t *p = c->b + off;
 	const uint64_t a = 4;
@@ -493,7 +526,8 @@ static int walk_notes(struct elf_ctx *c, uint64_t off, uint64_t len,
 	unsigned k;
 
 	for (k = 0; len - pos >= 12; k++) {
-		uint32_t namesz = xb_le32(p + pos), descsz = xb_le32(p + pos + 4);
+		uint32_t namesz = xb_le32(p + pos),
+			 descsz = xb_le32(p + pos + 4);
 		uint32_t type = xb_le32(p + pos + 8);
 		uint64_t name_off = pos + 12;
 		uint64_t desc_off = name_off + ((namesz + a - 1) & ~(a - 1));
@@ -501,8 +535,9 @@ static int walk_notes(struct elf_ctx *c, uint64_t off, uint64_t len,
 		int rc;
 
 		if (++c->notes_walked > ELF_MAX_NOTES)
-			return xb_fail(c->e, XB_EINPUT, "%s: ELF: more than %u notes",
-				       c->name, ELF_MAX_NOTES);
+			return xb_fail(c->e, XB_EINPUT,
+				       "%s: ELF: more than %u notes", c->name,
+				       ELF_MAX_NOTES);
 		/* No overflow: all terms are < 2^34 and len < 2^64. */
 		if (desc_off > len || descsz > len - desc_off) {
 			/* One exception, for a file cut short inside its last
@@ -516,16 +551,21 @@ static int walk_notes(struct elf_ctx *c, uint64_t off, uint64_t len,
 
 			if (off + len == c->len && namesz == 4 &&
 			    desc_off <= len && fdesc < c->len &&
-			    !memcmp(p + name_off, "Xen", 4) && note_is_string(type))
-				nul = memchr(c->b + fdesc, 0, (size_t)(c->len - fdesc <
-					     descsz ? c->len - fdesc : descsz));
+			    !memcmp(p + name_off, "Xen", 4) &&
+			    note_is_string(type))
+				nul = memchr(c->b + fdesc, 0,
+					     (size_t)(c->len - fdesc < descsz ?
+							      c->len - fdesc :
+							      descsz));
 			if (!nul)
-				return xb_fail(c->e, XB_EINPUT,
-					       "%s: ELF: %s %u: note %u (namesz %u, descsz %u) runs past the end of its container (%llu bytes)",
-					       c->name, what, idx, k, namesz, descsz,
-					       (unsigned long long)len);
+				return xb_fail(
+					c->e, XB_EINPUT,
+					"%s: ELF: %s %u: note %u (namesz %u, descsz %u) runs past the end of its container (%llu bytes)",
+					c->name, what, idx, k, namesz, descsz,
+					(unsigned long long)len);
 			return xen_note(c, type, c->b + fdesc,
-					(uint64_t)(nul - (c->b + fdesc)) + 1, n);
+					(uint64_t)(nul - (c->b + fdesc)) + 1,
+					n);
 		}
 		if (namesz == 4 && !memcmp(p + name_off, "Xen", 4)) {
 			rc = xen_note(c, type, p + desc_off, descsz, n);
@@ -549,18 +589,22 @@ static int notes_from_phdrs(struct elf_ctx *c, struct xen_notes *n)
 		if (ph.type != PT_NOTE)
 			continue;
 		if (!xb_range_ok(ph.offset, ph.filesz, c->len))
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: program header %u: PT_NOTE range 0x%llx+0x%llx past end of file (%llu bytes)",
-				       c->name, i, (unsigned long long)ph.offset,
-				       (unsigned long long)ph.filesz, (unsigned long long)c->len);
-		rc = walk_notes(c, ph.offset, ph.filesz, "program header", i, n);
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: program header %u: PT_NOTE range 0x%llx+0x%llx past end of file (%llu bytes)",
+				c->name, i, (unsigned long long)ph.offset,
+				(unsigned long long)ph.filesz,
+				(unsigned long long)c->len);
+		rc = walk_notes(c, ph.offset, ph.filesz, "program header", i,
+				n);
 		if (rc < 0)
 			return rc;
 	}
 	return 0;
 }
 
-static int notes_from_shdrs(struct elf_ctx *c, unsigned nsh, struct xen_notes *n)
+static int notes_from_shdrs(struct elf_ctx *c, unsigned nsh,
+			    struct xen_notes *n)
 {
 	for (unsigned i = 0; i < nsh; i++) {
 		struct shdr sh;
@@ -615,9 +659,10 @@ static int legacy_str(struct elf_ctx *c, const char *key, const char *v,
 		      size_t vlen, char *dst, size_t dsize)
 {
 	if (vlen >= dsize)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: __xen_guest: %s value too long (%zu bytes, max %zu)",
-			       c->name, key, vlen, dsize - 1);
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: __xen_guest: %s value too long (%zu bytes, max %zu)",
+			c->name, key, vlen, dsize - 1);
 	memcpy(dst, v, vlen);
 	dst[vlen] = '\0';
 	return 0;
@@ -628,8 +673,8 @@ static int legacy_str(struct elf_ctx *c, const char *key, const char *v,
  * comma-separated KEY=VALUE pairs (the pre-3.0.3 interface; elfnote.h lists
  * the legacy name of each note).  Numbers are strict: decimal or 0x hex.
  */
-static int notes_from_legacy(struct elf_ctx *c, unsigned nsh, struct xen_notes *n,
-			     bool *found)
+static int notes_from_legacy(struct elf_ctx *c, unsigned nsh,
+			     struct xen_notes *n, bool *found)
 {
 	struct shdr strtab, sh;
 	const char *s;
@@ -650,7 +695,8 @@ static int notes_from_legacy(struct elf_ctx *c, unsigned nsh, struct xen_notes *
 
 		read_shdr(c, i, &sh);
 		if (sh.type == SHT_NOBITS || sh.type == SHT_NULL ||
-		    sh.name >= strtab.size || strtab.size - sh.name < sizeof(want) ||
+		    sh.name >= strtab.size ||
+		    strtab.size - sh.name < sizeof(want) ||
 		    memcmp(c->b + strtab.offset + sh.name, want, sizeof(want)))
 			continue;
 		rc = check_shdr_range(c, i, &sh);
@@ -665,12 +711,14 @@ static int notes_from_legacy(struct elf_ctx *c, unsigned nsh, struct xen_notes *
 	s = (const char *)c->b + sh.offset;
 	slen = strnlen(s, (size_t)sh.size);
 	if (slen == sh.size)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: __xen_guest: string not NUL-terminated (section size %llu)",
-			       c->name, (unsigned long long)sh.size);
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: __xen_guest: string not NUL-terminated (section size %llu)",
+			c->name, (unsigned long long)sh.size);
 
 	for (size_t pos = 0; pos < slen;) {
-		const char *item = s + pos, *comma = memchr(item, ',', slen - pos);
+		const char *item = s + pos,
+			   *comma = memchr(item, ',', slen - pos);
 		size_t ilen = comma ? (size_t)(comma - item) : slen - pos;
 		const char *eq = memchr(item, '=', ilen);
 		size_t klen = eq ? (size_t)(eq - item) : ilen;
@@ -682,28 +730,33 @@ static int notes_from_legacy(struct elf_ctx *c, unsigned nsh, struct xen_notes *
 		rc = 0;
 
 #define KEY(k) (klen == sizeof(k) - 1 && !memcmp(item, k, klen))
-#define NUM(k, has, field)                                                     \
-	do {                                                                   \
-		if (!isnum)                                                    \
-			return xb_fail(c->e, XB_EINPUT,                        \
-				       "%s: ELF: __xen_guest: %s: bad number \"%.*s\"", \
-				       c->name, k, (int)(vlen > 32 ? 32 : vlen), v); \
-		n->has = true;                                                 \
-		n->field = num;                                                \
+#define NUM(k, has, field)                                                       \
+	do {                                                                     \
+		if (!isnum)                                                      \
+			return xb_fail(                                          \
+				c->e, XB_EINPUT,                                 \
+				"%s: ELF: __xen_guest: %s: bad number \"%.*s\"", \
+				c->name, k, (int)(vlen > 32 ? 32 : vlen), v);    \
+		n->has = true;                                                   \
+		n->field = num;                                                  \
 	} while (0)
 
 		if (KEY("GUEST_OS"))
-			rc = legacy_str(c, "GUEST_OS", v, vlen, n->guest_os, sizeof(n->guest_os));
+			rc = legacy_str(c, "GUEST_OS", v, vlen, n->guest_os,
+					sizeof(n->guest_os));
 		else if (KEY("GUEST_VER"))
-			rc = legacy_str(c, "GUEST_VER", v, vlen, n->guest_version,
+			rc = legacy_str(c, "GUEST_VER", v, vlen,
+					n->guest_version,
 					sizeof(n->guest_version));
 		else if (KEY("XEN_VER"))
 			rc = legacy_str(c, "XEN_VER", v, vlen, n->xen_version,
 					sizeof(n->xen_version));
 		else if (KEY("LOADER"))
-			rc = legacy_str(c, "LOADER", v, vlen, n->loader, sizeof(n->loader));
+			rc = legacy_str(c, "LOADER", v, vlen, n->loader,
+					sizeof(n->loader));
 		else if (KEY("PAE"))
-			rc = legacy_str(c, "PAE", v, vlen, n->pae_mode, sizeof(n->pae_mode));
+			rc = legacy_str(c, "PAE", v, vlen, n->pae_mode,
+					sizeof(n->pae_mode));
 		else if (KEY("FEATURES")) {
 			rc = legacy_str(c, "FEATURES", v, vlen, n->features,
 					sizeof(n->features));
@@ -718,7 +771,8 @@ static int notes_from_legacy(struct elf_ctx *c, unsigned nsh, struct xen_notes *
 		else if (KEY("HYPERCALL_PAGE")) {
 			/* A page number relative to VIRT_BASE, resolved once
 			 * every key is known (they may come in any order). */
-			NUM("HYPERCALL_PAGE", has_hypercall_page, hypercall_page);
+			NUM("HYPERCALL_PAGE", has_hypercall_page,
+			    hypercall_page);
 			c->legacy_hypercall_pfn = true;
 		}
 		/* Other keys (BSD_SYMTAB, ...) do not change a PV build. */
@@ -764,8 +818,8 @@ static int find_notes(struct elf_ctx *c, unsigned nsh, struct xen_notes *n)
 		n->source = "__xen_guest";
 		return 0;
 	}
-	return xb_fail(c->e, XB_EINPUT, "%s: not a Xen PV kernel (no Xen ELF notes)",
-		       c->name);
+	return xb_fail(c->e, XB_EINPUT,
+		       "%s: not a Xen PV kernel (no Xen ELF notes)", c->name);
 }
 
 /* ---- segments ---- */
@@ -784,23 +838,27 @@ static int read_segments(struct elf_ctx *c, struct kernel_image *img)
 		if (ph.type != PT_LOAD)
 			continue;
 		if (ph.filesz > ph.memsz)
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: program header %u: p_filesz 0x%llx > p_memsz 0x%llx",
-				       c->name, i, (unsigned long long)ph.filesz,
-				       (unsigned long long)ph.memsz);
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: program header %u: p_filesz 0x%llx > p_memsz 0x%llx",
+				c->name, i, (unsigned long long)ph.filesz,
+				(unsigned long long)ph.memsz);
 		if (!xb_range_ok(ph.offset, ph.filesz, c->len))
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: program header %u: file range 0x%llx+0x%llx past end of file (%llu bytes)",
-				       c->name, i, (unsigned long long)ph.offset,
-				       (unsigned long long)ph.filesz, (unsigned long long)c->len);
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: program header %u: file range 0x%llx+0x%llx past end of file (%llu bytes)",
+				c->name, i, (unsigned long long)ph.offset,
+				(unsigned long long)ph.filesz,
+				(unsigned long long)c->len);
 		if (xb_add_ovf(ph.paddr, ph.memsz, &end) ||
 		    (!c->eh.is64 && end > UINT32_MAX + 1ULL))
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: program header %u: p_paddr 0x%llx + p_memsz 0x%llx wraps",
-				       c->name, i, (unsigned long long)ph.paddr,
-				       (unsigned long long)ph.memsz);
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: program header %u: p_paddr 0x%llx + p_memsz 0x%llx wraps",
+				c->name, i, (unsigned long long)ph.paddr,
+				(unsigned long long)ph.memsz);
 		if (ph.memsz == 0)
-			continue;	/* loads nothing */
+			continue; /* loads nothing */
 		if (nload == XB_MAX_SEGS) {
 			unsigned total = nload;
 
@@ -808,27 +866,33 @@ static int read_segments(struct elf_ctx *c, struct kernel_image *img)
 				read_phdr(c, j, &ph);
 				total += ph.type == PT_LOAD && ph.memsz;
 			}
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: too many PT_LOAD segments (%u > %d)",
-				       c->name, total, XB_MAX_SEGS);
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: too many PT_LOAD segments (%u > %d)",
+				c->name, total, XB_MAX_SEGS);
 		}
 		/* Segments are loaded by p_paddr: they must not overlap. */
 		for (unsigned k = 0; k < nload; k++) {
 			const struct kernel_seg *o = &img->segs[k];
 
 			if (ph.paddr < o->paddr + o->memsz && o->paddr < end)
-				return xb_fail(c->e, XB_EINPUT,
-					       "%s: ELF: program headers %u and %u overlap (p_paddr 0x%llx+0x%llx and 0x%llx+0x%llx)",
-					       c->name, idx[k], i,
-					       (unsigned long long)o->paddr,
-					       (unsigned long long)o->memsz,
-					       (unsigned long long)ph.paddr,
-					       (unsigned long long)ph.memsz);
+				return xb_fail(
+					c->e, XB_EINPUT,
+					"%s: ELF: program headers %u and %u overlap (p_paddr 0x%llx+0x%llx and 0x%llx+0x%llx)",
+					c->name, idx[k], i,
+					(unsigned long long)o->paddr,
+					(unsigned long long)o->memsz,
+					(unsigned long long)ph.paddr,
+					(unsigned long long)ph.memsz);
 		}
 		idx[nload] = i;
 		img->segs[nload] = (struct kernel_seg){
-			.paddr = ph.paddr, .vaddr = ph.vaddr, .offset = ph.offset,
-			.filesz = ph.filesz, .memsz = ph.memsz, .flags = ph.flags,
+			.paddr = ph.paddr,
+			.vaddr = ph.vaddr,
+			.offset = ph.offset,
+			.filesz = ph.filesz,
+			.memsz = ph.memsz,
+			.flags = ph.flags,
 		};
 		if (nload == 0 || ph.paddr < img->pstart)
 			img->pstart = ph.paddr;
@@ -837,7 +901,8 @@ static int read_segments(struct elf_ctx *c, struct kernel_image *img)
 		nload++;
 	}
 	if (!nload)
-		return xb_fail(c->e, XB_EINPUT, "%s: ELF: no PT_LOAD segments", c->name);
+		return xb_fail(c->e, XB_EINPUT, "%s: ELF: no PT_LOAD segments",
+			       c->name);
 	img->nsegs = nload;
 	return 0;
 }
@@ -849,14 +914,17 @@ static int check_notes(struct elf_ctx *c, struct kernel_image *img)
 	const struct xen_notes *n = &img->notes;
 
 	if (strcmp(n->xen_version, "xen-3.0"))
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: Xen note XEN_VERSION is \"%s\" (want \"xen-3.0\")",
-			       c->name, n->xen_version);
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: Xen note XEN_VERSION is \"%s\" (want \"xen-3.0\")",
+			c->name, n->xen_version);
 	/* libelf compares prefixes here. */
-	if (strncmp(n->loader, "generic", 7) && strncmp(n->guest_os, "linux", 5))
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: Xen notes: neither LOADER \"generic\" nor GUEST_OS \"linux\" (LOADER \"%s\", GUEST_OS \"%s\")",
-			       c->name, n->loader, n->guest_os);
+	if (strncmp(n->loader, "generic", 7) &&
+	    strncmp(n->guest_os, "linux", 5))
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: Xen notes: neither LOADER \"generic\" nor GUEST_OS \"linux\" (LOADER \"%s\", GUEST_OS \"%s\")",
+			c->name, n->loader, n->guest_os);
 	if (c->eh.is64) {
 		img->guest = XB_GUEST_X86_64;
 		return 0;
@@ -869,9 +937,10 @@ static int check_notes(struct elf_ctx *c, struct kernel_image *img)
 		img->guest = XB_GUEST_X86_32P;
 		return 0;
 	}
-	return xb_fail(c->e, XB_EINPUT,
-		       "%s: ELF: 32-bit kernel without PAE (PAE_MODE \"%s\"): only PAE 32-bit PV guests exist",
-		       c->name, n->pae_mode);
+	return xb_fail(
+		c->e, XB_EINPUT,
+		"%s: ELF: 32-bit kernel without PAE (PAE_MODE \"%s\"): only PAE 32-bit PV guests exist",
+		c->name, n->pae_mode);
 }
 
 #define HX(v) ((unsigned long long)(v))
@@ -883,48 +952,57 @@ static int check_addresses(struct elf_ctx *c, struct kernel_image *img)
 	bool neg;
 
 	if (n->has_paddr_offset && !n->has_virt_base)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: Xen notes: PADDR_OFFSET (0x%llx) set but VIRT_BASE not",
-			       c->name, HX(n->paddr_offset));
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: Xen notes: PADDR_OFFSET (0x%llx) set but VIRT_BASE not",
+			c->name, HX(n->paddr_offset));
 	img->virt_base = n->has_virt_base ? n->virt_base : 0;
 	if (img->virt_base & XB_PAGE_MASK)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: Xen note VIRT_BASE 0x%llx is not page aligned",
-			       c->name, HX(img->virt_base));
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: Xen note VIRT_BASE 0x%llx is not page aligned",
+			c->name, HX(img->virt_base));
 	/* Old (__xen_guest) kernels have physical addresses equal to virtual
 	 * ones unless they say otherwise. */
 	if (n->has_paddr_offset)
 		img->paddr_offset = n->paddr_offset;
 	else
-		img->paddr_offset = strcmp(n->source, "__xen_guest") ? 0 : img->virt_base;
+		img->paddr_offset =
+			strcmp(n->source, "__xen_guest") ? 0 : img->virt_base;
 
 	/* virt = paddr + (virt_base - paddr_offset), the difference taken
 	 * with its sign so that no intermediate wraps. */
 	neg = img->paddr_offset > img->virt_base;
-	off = neg ? img->paddr_offset - img->virt_base : img->virt_base - img->paddr_offset;
+	off = neg ? img->paddr_offset - img->virt_base :
+		    img->virt_base - img->paddr_offset;
 	if (neg ? xb_sub_ovf(img->pstart, off, &img->virt_kstart) ||
-		  xb_sub_ovf(img->pend, off, &img->virt_kend)
-		: xb_add_ovf(img->pstart, off, &img->virt_kstart) ||
-		  xb_add_ovf(img->pend, off, &img->virt_kend))
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: kernel range 0x%llx-0x%llx + VIRT_BASE 0x%llx - PADDR_OFFSET 0x%llx wraps",
-			       c->name, HX(img->pstart), HX(img->pend), HX(img->virt_base),
-			       HX(img->paddr_offset));
+			    xb_sub_ovf(img->pend, off, &img->virt_kend) :
+		  xb_add_ovf(img->pstart, off, &img->virt_kstart) ||
+			    xb_add_ovf(img->pend, off, &img->virt_kend))
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: kernel range 0x%llx-0x%llx + VIRT_BASE 0x%llx - PADDR_OFFSET 0x%llx wraps",
+			c->name, HX(img->pstart), HX(img->pend),
+			HX(img->virt_base), HX(img->paddr_offset));
 	if (!c->eh.is64 && img->virt_kend > UINT32_MAX + 1ULL)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: 32-bit kernel ends at 0x%llx, above 4 GiB",
-			       c->name, HX(img->virt_kend));
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: 32-bit kernel ends at 0x%llx, above 4 GiB",
+			c->name, HX(img->virt_kend));
 	img->virt_entry = n->has_entry ? n->entry : c->eh.entry;
 
 	if (img->virt_base > img->virt_kstart)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: kernel start 0x%llx below VIRT_BASE 0x%llx",
-			       c->name, HX(img->virt_kstart), HX(img->virt_base));
-	if (img->virt_entry < img->virt_kstart || img->virt_entry >= img->virt_kend)
-		return xb_fail(c->e, XB_EINPUT,
-			       "%s: ELF: entry 0x%llx outside the kernel 0x%llx-0x%llx",
-			       c->name, HX(img->virt_entry), HX(img->virt_kstart),
-			       HX(img->virt_kend));
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: kernel start 0x%llx below VIRT_BASE 0x%llx",
+			c->name, HX(img->virt_kstart), HX(img->virt_base));
+	if (img->virt_entry < img->virt_kstart ||
+	    img->virt_entry >= img->virt_kend)
+		return xb_fail(
+			c->e, XB_EINPUT,
+			"%s: ELF: entry 0x%llx outside the kernel 0x%llx-0x%llx",
+			c->name, HX(img->virt_entry), HX(img->virt_kstart),
+			HX(img->virt_kend));
 
 	img->virt_hypercall = XB_UNSET;
 	if (n->has_hypercall_page) {
@@ -932,36 +1010,44 @@ static int check_addresses(struct elf_ctx *c, struct kernel_image *img)
 		if (c->legacy_hypercall_pfn &&
 		    (hc > (UINT64_MAX >> XB_PAGE_SHIFT) ||
 		     xb_add_ovf(hc << XB_PAGE_SHIFT, img->virt_base, &hc)))
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: __xen_guest: HYPERCALL_PAGE 0x%llx + VIRT_BASE wraps",
-				       c->name, HX(n->hypercall_page));
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: __xen_guest: HYPERCALL_PAGE 0x%llx + VIRT_BASE wraps",
+				c->name, HX(n->hypercall_page));
 		if (hc & XB_PAGE_MASK)
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: Xen note HYPERCALL_PAGE 0x%llx is not page aligned",
-				       c->name, HX(hc));
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: Xen note HYPERCALL_PAGE 0x%llx is not page aligned",
+				c->name, HX(hc));
 		if (hc < img->virt_kstart || hc >= img->virt_kend)
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: Xen note HYPERCALL_PAGE 0x%llx outside the kernel 0x%llx-0x%llx",
-				       c->name, HX(hc), HX(img->virt_kstart), HX(img->virt_kend));
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: Xen note HYPERCALL_PAGE 0x%llx outside the kernel 0x%llx-0x%llx",
+				c->name, HX(hc), HX(img->virt_kstart),
+				HX(img->virt_kend));
 		/* Xen writes a whole page of stubs there. */
 		if (img->virt_kend - hc < XB_PAGE_SIZE)
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: Xen note HYPERCALL_PAGE 0x%llx: the page "
-				       "0x%llx-0x%llx is cut off by the end of the kernel at "
-				       "0x%llx (%llu bytes of it past the last segment)",
-				       c->name, HX(hc), HX(hc), HX(hc + XB_PAGE_SIZE),
-				       HX(img->virt_kend), HX(hc + XB_PAGE_SIZE - img->virt_kend));
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: Xen note HYPERCALL_PAGE 0x%llx: the page "
+				"0x%llx-0x%llx is cut off by the end of the kernel at "
+				"0x%llx (%llu bytes of it past the last segment)",
+				c->name, HX(hc), HX(hc), HX(hc + XB_PAGE_SIZE),
+				HX(img->virt_kend),
+				HX(hc + XB_PAGE_SIZE - img->virt_kend));
 		img->virt_hypercall = hc;
-		n->hypercall_page = hc;	/* the address, whatever the source */
+		n->hypercall_page = hc; /* the address, whatever the source */
 	}
 
 	img->p2m_base = XB_UNSET;
 	if (n->has_init_p2m) {
-		if (n->init_p2m >= img->virt_kstart && n->init_p2m < img->virt_kend)
-			return xb_fail(c->e, XB_EINPUT,
-				       "%s: ELF: Xen note INIT_P2M 0x%llx inside the kernel 0x%llx-0x%llx",
-				       c->name, HX(n->init_p2m), HX(img->virt_kstart),
-				       HX(img->virt_kend));
+		if (n->init_p2m >= img->virt_kstart &&
+		    n->init_p2m < img->virt_kend)
+			return xb_fail(
+				c->e, XB_EINPUT,
+				"%s: ELF: Xen note INIT_P2M 0x%llx inside the kernel 0x%llx-0x%llx",
+				c->name, HX(n->init_p2m), HX(img->virt_kstart),
+				HX(img->virt_kend));
 		img->p2m_base = n->init_p2m;
 	}
 	return 0;
@@ -969,7 +1055,10 @@ static int check_addresses(struct elf_ctx *c, struct kernel_image *img)
 
 int elf_parse(const char *name, struct kernel_image *img, struct xb_err *e)
 {
-	struct elf_ctx c = { .name = name, .b = img->elf, .len = img->elf_len, .e = e };
+	struct elf_ctx c = { .name = name,
+			     .b = img->elf,
+			     .len = img->elf_len,
+			     .e = e };
 	unsigned nsh;
 	int rc;
 

@@ -33,7 +33,7 @@
 #define CPIO_FIELDS 13
 #define CPIO_FILESIZE 6
 #define CPIO_NAMESIZE 11
-#define CPIO_NAME_MAX 4096	/* Linux refuses names beyond PATH_MAX */
+#define CPIO_NAME_MAX 4096 /* Linux refuses names beyond PATH_MAX */
 
 #define HINT "`ramdisk_decompress = 0` loads the file as it is"
 
@@ -66,8 +66,9 @@ static bool hex8(const uint8_t *p, uint32_t *v)
 }
 
 static const char *const field_name[CPIO_FIELDS] = {
-	"ino", "mode", "uid", "gid", "nlink", "mtime", "filesize", "devmajor",
-	"devminor", "rdevmajor", "rdevminor", "namesize", "check",
+	"ino",	     "mode",	 "uid",	     "gid",	 "nlink",
+	"mtime",     "filesize", "devmajor", "devminor", "rdevmajor",
+	"rdevminor", "namesize", "check",
 };
 
 /*
@@ -83,20 +84,22 @@ static bool cpio_entry(const uint8_t *b, size_t len, size_t off, size_t *end,
 	uint64_t name_end, data, stop;
 
 	if (len - off < CPIO_HDR) {
-		snprintf(why, why_len, "cpio header cut short (%zu of %d bytes)",
-			 len - off, CPIO_HDR);
+		snprintf(why, why_len,
+			 "cpio header cut short (%zu of %d bytes)", len - off,
+			 CPIO_HDR);
 		return false;
 	}
 	if (!cpio_newc_magic(b + off, len - off)) {
 		snprintf(why, why_len, "no newc cpio magic (%s)",
 			 !memcmp(b + off, "070707", 6) ?
-			 "\"070707\" is the odc format: Linux reads only cpio -H newc" :
-			 "want \"070701\" or \"070702\"");
+				 "\"070707\" is the odc format: Linux reads only cpio -H newc" :
+				 "want \"070701\" or \"070702\"");
 		return false;
 	}
 	for (unsigned i = 0; i < CPIO_FIELDS; i++)
 		if (!hex8(b + off + 6 + 8 * i, &f[i])) {
-			snprintf(why, why_len, "cpio header field %s is not 8 hex digits",
+			snprintf(why, why_len,
+				 "cpio header field %s is not 8 hex digits",
 				 field_name[i]);
 			return false;
 		}
@@ -133,7 +136,8 @@ static bool cpio_entry(const uint8_t *b, size_t len, size_t off, size_t *end,
  * 4-byte aligned offset of the member's data, and zero padding; the data
  * ends after a whole entry or in padding.
  */
-static bool member_is_cpio(const uint8_t *c, size_t n, char *why, size_t why_len)
+static bool member_is_cpio(const uint8_t *c, size_t n, char *why,
+			   size_t why_len)
 {
 	size_t p = 0, end;
 	bool trailer;
@@ -146,7 +150,8 @@ static bool member_is_cpio(const uint8_t *c, size_t n, char *why, size_t why_len
 			if (p < n && (p & 3)) {
 				snprintf(why, why_len,
 					 "zero padding in its data ends at offset %zu, "
-					 "not a multiple of 4", p);
+					 "not a multiple of 4",
+					 p);
 				return false;
 			}
 			continue;
@@ -158,7 +163,8 @@ static bool member_is_cpio(const uint8_t *c, size_t n, char *why, size_t why_len
 			return false;
 		}
 		if (!cpio_entry(c, n, p, &end, &trailer, sub, sizeof(sub))) {
-			snprintf(why, why_len, "its data at offset %zu: %s", p, sub);
+			snprintf(why, why_len, "its data at offset %zu: %s", p,
+				 sub);
 			return false;
 		}
 		p = end;
@@ -172,13 +178,13 @@ struct walk {
 	size_t len;
 	uint64_t cap;
 	struct dc_out out;
-	bool copying;		/* out holds the file's image up to pos */
-	unsigned member;	/* number of the current member, from 1 */
+	bool copying; /* out holds the file's image up to pos */
+	unsigned member; /* number of the current member, from 1 */
 	unsigned ncompressed;
-	size_t first_start, first_end;	/* the first compressed member in out */
+	size_t first_start, first_end; /* the first compressed member in out */
 	char label[XB_MSG_MAX / 2];
 	char format[XB_INITRD_FORMAT_MAX];
-	char bad[XB_MSG_MAX];	/* the first compressed member that is not cpio */
+	char bad[XB_MSG_MAX]; /* the first compressed member that is not cpio */
 	struct xb_err *e;
 };
 
@@ -187,13 +193,13 @@ static void add_format(struct walk *w, const char *f)
 	size_t n = strlen(f), have = strlen(w->format);
 	const char *p = w->format;
 
-	while ((p = strstr(p, f))) {	/* already listed? */
+	while ((p = strstr(p, f))) { /* already listed? */
 		if ((p == w->format || p[-1] == '+') && (p[n] == '+' || !p[n]))
 			return;
 		p += n;
 	}
 	if (have + !!have + n >= sizeof(w->format))
-		return;	/* cannot happen: room for every format once */
+		return; /* cannot happen: room for every format once */
 	if (have)
 		w->format[have++] = '+';
 	memcpy(w->format + have, f, n + 1);
@@ -211,19 +217,21 @@ static int fail_at(struct walk *w, size_t at, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	return xb_fail(w->e, XB_EINPUT, "%s: member %u at byte offset %zu: %s; " HINT,
-		       w->name, w->member, at, what);
+	return xb_fail(w->e, XB_EINPUT,
+		       "%s: member %u at byte offset %zu: %s; " HINT, w->name,
+		       w->member, at, what);
 }
 
 /* The cap, reached by member w->member (fmt) at byte offset at. */
 static int over_cap(struct walk *w, const char *fmt, size_t at)
 {
 	xb_err_clear(w->e);
-	return xb_fail(w->e, XB_EINPUT,
-		       "%s: member %u (%s) at byte offset %zu: the members decompress "
-		       "to more than the limit (%llu bytes): raise "
-		       "xbuild_max_decompressed (--max-decompressed)",
-		       w->name, w->member, fmt, at, (unsigned long long)w->cap);
+	return xb_fail(
+		w->e, XB_EINPUT,
+		"%s: member %u (%s) at byte offset %zu: the members decompress "
+		"to more than the limit (%llu bytes): raise "
+		"xbuild_max_decompressed (--max-decompressed)",
+		w->name, w->member, fmt, at, (unsigned long long)w->cap);
 }
 
 /* Append file bytes [from, to) to the image, 4-byte aligned first when
@@ -253,8 +261,11 @@ static int plain_member(struct walk *w, size_t *pos, bool *trailer)
 
 	*trailer = false;
 	while (p < w->len && !(p & 3) && w->b[p] == '0' && !*trailer) {
-		if (!cpio_entry(w->b, w->len, p, &end, trailer, why, sizeof(why)))
-			return fail_at(w, *pos, "cpio entry at byte offset %zu: %s", p, why);
+		if (!cpio_entry(w->b, w->len, p, &end, trailer, why,
+				sizeof(why)))
+			return fail_at(w, *pos,
+				       "cpio entry at byte offset %zu: %s", p,
+				       why);
 		p = end;
 	}
 	if (w->copying && (rc = copy(w, *pos, p, true)) < 0)
@@ -263,7 +274,8 @@ static int plain_member(struct walk *w, size_t *pos, bool *trailer)
 	return 0;
 }
 
-static int compressed_member(struct walk *w, const struct dc_format *f, size_t *pos)
+static int compressed_member(struct walk *w, const struct dc_format *f,
+			     size_t *pos)
 {
 	static const uint8_t zero[4];
 	size_t used, start;
@@ -281,15 +293,18 @@ static int compressed_member(struct walk *w, const struct dc_format *f, size_t *
 	if (w->member == 1 && *pos == 0)
 		snprintf(w->label, sizeof(w->label), "%s", w->name);
 	else
-		snprintf(w->label, sizeof(w->label), "%s: member %u at byte offset %zu",
-			 w->name, w->member, *pos);
+		snprintf(w->label, sizeof(w->label),
+			 "%s: member %u at byte offset %zu", w->name, w->member,
+			 *pos);
 	w->out.name = w->label;
 	rc = dc_run_one(f, &w->out, w->b + *pos, w->len - *pos, &used);
 	/* A decoder may fill the buffer to cap + 1 bytes: that is over too. */
 	if (rc == 0 && w->out.len > w->cap)
 		rc = dc_out_too_big(&w->out);
 	if (rc < 0)
-		return w->out.over_cap && w->member > 1 ? over_cap(w, f->name, *pos) : rc;
+		return w->out.over_cap && w->member > 1 ?
+			       over_cap(w, f->name, *pos) :
+			       rc;
 	if (used == 0 || used > w->len - *pos)
 		return xb_fail(w->e, XB_EINTERNAL, "%s: %s took %zu bytes",
 			       w->label, f->name, used);
@@ -300,7 +315,8 @@ static int compressed_member(struct walk *w, const struct dc_format *f, size_t *
 	if (!w->bad[0]) {
 		char why[XB_MSG_MAX / 2];
 
-		if (!member_is_cpio(w->out.p + start, w->out.len - start, why, sizeof(why)))
+		if (!member_is_cpio(w->out.p + start, w->out.len - start, why,
+				    sizeof(why)))
 			snprintf(w->bad, sizeof(w->bad),
 				 "%s: member %u (%s) at byte offset %zu: %s, which Linux "
 				 "refuses next to another member; " HINT,
@@ -312,8 +328,8 @@ static int compressed_member(struct walk *w, const struct dc_format *f, size_t *
 
 static int walk(struct walk *w, size_t pos)
 {
-	bool after_entry = false;	/* Linux checks the padding after an entry */
-	bool in_cpio = false;		/* inside a plain archive (no trailer yet) */
+	bool after_entry = false; /* Linux checks the padding after an entry */
+	bool in_cpio = false; /* inside a plain archive (no trailer yet) */
 	const struct dc_format *f;
 	int rc;
 
@@ -326,9 +342,12 @@ static int walk(struct walk *w, size_t pos)
 			while (z < w->len && w->b[z] == 0)
 				z++;
 			if (z < w->len && after_entry && (z & 3))
-				return fail_at(w, z, "zero padding after the cpio archive "
-					       "of member %u ends at byte offset %zu, not a "
-					       "multiple of 4", w->member, z);
+				return fail_at(
+					w, z,
+					"zero padding after the cpio archive "
+					"of member %u ends at byte offset %zu, not a "
+					"multiple of 4",
+					w->member, z);
 			if (w->copying && (rc = copy(w, pos, z, false)) < 0)
 				return rc;
 			pos = z;
@@ -352,10 +371,13 @@ static int walk(struct walk *w, size_t pos)
 		f = dc_probe(p, w->len - pos);
 		w->member++;
 		if (!f)
-			return fail_at(w, pos, "neither zero padding, a cpio archive nor a "
-				       "compressed stream (bytes %02x %02x %02x %02x)",
-				       p[0], w->len - pos > 1 ? p[1] : 0,
-				       w->len - pos > 2 ? p[2] : 0, w->len - pos > 3 ? p[3] : 0);
+			return fail_at(
+				w, pos,
+				"neither zero padding, a cpio archive nor a "
+				"compressed stream (bytes %02x %02x %02x %02x)",
+				p[0], w->len - pos > 1 ? p[1] : 0,
+				w->len - pos > 2 ? p[2] : 0,
+				w->len - pos > 3 ? p[3] : 0);
 		w->ncompressed++;
 		add_format(w, f->name);
 		if ((rc = compressed_member(w, f, &pos)) < 0)
@@ -368,7 +390,11 @@ static int walk(struct walk *w, size_t pos)
 int initrd_unpack(const char *name, const uint8_t *buf, size_t len,
 		  uint64_t cap, struct initrd_image *img, struct xb_err *e)
 {
-	struct walk w = { .name = name, .b = buf, .len = len, .cap = cap, .e = e };
+	struct walk w = { .name = name,
+			  .b = buf,
+			  .len = len,
+			  .cap = cap,
+			  .e = e };
 	size_t pos = 0;
 	uint8_t *out;
 	size_t out_len;

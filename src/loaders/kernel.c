@@ -13,8 +13,8 @@ struct loader {
 	const char *name;
 	bool (*probe)(const uint8_t *buf, size_t len);
 	/* Set img->elf, elf_len, owned, format and compression. */
-	int (*parse)(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
-		     struct kernel_image *img, struct xb_err *e);
+	int (*parse)(const char *name, const uint8_t *buf, size_t len,
+		     uint64_t cap, struct kernel_image *img, struct xb_err *e);
 };
 
 static bool compressed_probe(const uint8_t *buf, size_t len)
@@ -24,7 +24,8 @@ static bool compressed_probe(const uint8_t *buf, size_t len)
 
 /* A whole-file compressed ELF (vmlinux.gz, vmlinux.xz, ...). */
 static int compressed_parse(const char *name, const uint8_t *buf, size_t len,
-			    uint64_t cap, struct kernel_image *img, struct xb_err *e)
+			    uint64_t cap, struct kernel_image *img,
+			    struct xb_err *e)
 {
 	const struct dc_format *fmt = dc_probe(buf, len);
 	char what[48];
@@ -98,9 +99,10 @@ int kernel_parse(const char *name, const void *buf, size_t len,
 		uint8_t m[4] = { 0 };
 
 		memcpy(m, b, len < 4 ? len : 4);
-		return xb_fail(e, XB_EINPUT,
-			       "%s: not a kernel: neither ELF, bzImage nor compressed ELF (first bytes %02x %02x %02x %02x, %zu bytes)",
-			       name, m[0], m[1], m[2], m[3], len);
+		return xb_fail(
+			e, XB_EINPUT,
+			"%s: not a kernel: neither ELF, bzImage nor compressed ELF (first bytes %02x %02x %02x %02x, %zu bytes)",
+			name, m[0], m[1], m[2], m[3], len);
 	}
 	rc = l->parse(name, b, len, cap, img, e);
 	if (rc == 0)
@@ -122,25 +124,28 @@ void kernel_image_free(struct kernel_image *img)
 	img->elf_len = 0;
 }
 
-int kernel_load_part(const struct kernel_image *img, uint8_t *dst,
-		     uint64_t off, uint64_t len, struct xb_err *e)
+int kernel_load_part(const struct kernel_image *img, uint8_t *dst, uint64_t off,
+		     uint64_t len, struct xb_err *e)
 {
 	unsigned order[XB_MAX_SEGS];
 	uint64_t span, pos = 0, end, z;
 	unsigned n = img->nsegs;
 
 	if (n == 0 || n > XB_MAX_SEGS || img->pend < img->pstart)
-		return xb_fail(e, XB_EINTERNAL, "kernel_load: image not parsed");
+		return xb_fail(e, XB_EINTERNAL,
+			       "kernel_load: image not parsed");
 	span = img->pend - img->pstart;
 	if (xb_add_ovf(off, len, &end))
 		return xb_fail(e, XB_EINTERNAL,
 			       "kernel_load: window 0x%llx+0x%llx wraps",
-			       (unsigned long long)off, (unsigned long long)len);
+			       (unsigned long long)off,
+			       (unsigned long long)len);
 	/* In p_paddr order, so that overlapping segments are caught. */
 	for (unsigned i = 0; i < n; i++) {
 		unsigned j = i;
 
-		while (j > 0 && img->segs[order[j - 1]].paddr > img->segs[i].paddr) {
+		while (j > 0 &&
+		       img->segs[order[j - 1]].paddr > img->segs[i].paddr) {
 			order[j] = order[j - 1];
 			j--;
 		}
@@ -157,12 +162,14 @@ int kernel_load_part(const struct kernel_image *img, uint8_t *dst,
 
 		/* Re-checked here: img is the caller's to keep intact, but a
 		 * bad one must not become a wild write. */
-		if (s->paddr < img->pstart || soff < pos || s->filesz > s->memsz ||
+		if (s->paddr < img->pstart || soff < pos ||
+		    s->filesz > s->memsz ||
 		    !xb_range_ok(soff, s->memsz, span) ||
 		    !xb_range_ok(s->offset, s->filesz, img->elf_len))
-			return xb_fail(e, XB_EINTERNAL,
-				       "kernel_load: segment %u (p_paddr 0x%llx) inconsistent with the image",
-				       order[k], (unsigned long long)s->paddr);
+			return xb_fail(
+				e, XB_EINTERNAL,
+				"kernel_load: segment %u (p_paddr 0x%llx) inconsistent with the image",
+				order[k], (unsigned long long)s->paddr);
 		pos = soff + s->memsz;
 		/* The file bytes of this segment that fall in the window. */
 		from = soff > off ? soff : off;
@@ -170,7 +177,8 @@ int kernel_load_part(const struct kernel_image *img, uint8_t *dst,
 		if (from < to) {
 			/* from >= z: segments in p_paddr order do not overlap. */
 			memset(dst + (z - off), 0, (size_t)(from - z));
-			memcpy(dst + (from - off), img->elf + s->offset + (from - soff),
+			memcpy(dst + (from - off),
+			       img->elf + s->offset + (from - soff),
 			       (size_t)(to - from));
 			z = to;
 		}
@@ -185,11 +193,13 @@ int kernel_load(const struct kernel_image *img, uint8_t *dst, uint64_t dst_len,
 	uint64_t span;
 
 	if (img->nsegs == 0 || img->pend < img->pstart)
-		return xb_fail(e, XB_EINTERNAL, "kernel_load: image not parsed");
+		return xb_fail(e, XB_EINTERNAL,
+			       "kernel_load: image not parsed");
 	span = img->pend - img->pstart;
 	if (dst_len < span)
-		return xb_fail(e, XB_EINTERNAL,
-			       "kernel_load: destination 0x%llx bytes < kernel 0x%llx bytes",
-			       (unsigned long long)dst_len, (unsigned long long)span);
+		return xb_fail(
+			e, XB_EINTERNAL,
+			"kernel_load: destination 0x%llx bytes < kernel 0x%llx bytes",
+			(unsigned long long)dst_len, (unsigned long long)span);
 	return kernel_load_part(img, dst, 0, span, e);
 }

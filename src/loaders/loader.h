@@ -12,40 +12,40 @@
 #include "../xb.h"
 
 enum xb_guest_type {
-	XB_GUEST_X86_64 = 0,	/* "xen-3.0-x86_64" */
-	XB_GUEST_X86_32P = 1,	/* "xen-3.0-x86_32p" (PAE) */
+	XB_GUEST_X86_64 = 0, /* "xen-3.0-x86_64" */
+	XB_GUEST_X86_32P = 1, /* "xen-3.0-x86_32p" (PAE) */
 };
 
 #define XB_MAX_SEGS 16
 #define XB_NOTE_STR 64
-#define XB_NR_FEAT_WORDS 1	/* XENFEAT_NR_SUBMAPS */
+#define XB_NR_FEAT_WORDS 1 /* XENFEAT_NR_SUBMAPS */
 
 /* One PT_LOAD segment, as the ELF file describes it. */
 struct kernel_seg {
-	uint64_t paddr;		/* p_paddr */
-	uint64_t vaddr;		/* p_vaddr */
-	uint64_t offset;	/* p_offset into the (decompressed) ELF */
-	uint64_t filesz;	/* p_filesz (<= memsz, checked) */
-	uint64_t memsz;		/* p_memsz */
-	uint32_t flags;		/* p_flags (PF_X/PF_W/PF_R) */
+	uint64_t paddr; /* p_paddr */
+	uint64_t vaddr; /* p_vaddr */
+	uint64_t offset; /* p_offset into the (decompressed) ELF */
+	uint64_t filesz; /* p_filesz (<= memsz, checked) */
+	uint64_t memsz; /* p_memsz */
+	uint32_t flags; /* p_flags (PF_X/PF_W/PF_R) */
 };
 
 /* The Xen ELF notes that matter to a PV build (xen/elfnote.h). */
 struct xen_notes {
-	const char *source;	/* "PT_NOTE", "SHT_NOTE", "__xen_guest" */
+	const char *source; /* "PT_NOTE", "SHT_NOTE", "__xen_guest" */
 	bool has_entry, has_hypercall_page, has_virt_base, has_paddr_offset;
 	bool has_init_p2m, mod_start_pfn, has_features;
-	uint64_t entry;		  /* XEN_ELFNOTE_ENTRY */
-	uint64_t hypercall_page;  /* XEN_ELFNOTE_HYPERCALL_PAGE */
-	uint64_t virt_base;	  /* XEN_ELFNOTE_VIRT_BASE */
-	uint64_t paddr_offset;	  /* XEN_ELFNOTE_PADDR_OFFSET */
-	uint64_t init_p2m;	  /* XEN_ELFNOTE_INIT_P2M */
+	uint64_t entry; /* XEN_ELFNOTE_ENTRY */
+	uint64_t hypercall_page; /* XEN_ELFNOTE_HYPERCALL_PAGE */
+	uint64_t virt_base; /* XEN_ELFNOTE_VIRT_BASE */
+	uint64_t paddr_offset; /* XEN_ELFNOTE_PADDR_OFFSET */
+	uint64_t init_p2m; /* XEN_ELFNOTE_INIT_P2M */
 	char xen_version[XB_NOTE_STR]; /* XEN_ELFNOTE_XEN_VERSION */
-	char guest_os[XB_NOTE_STR];    /* XEN_ELFNOTE_GUEST_OS */
+	char guest_os[XB_NOTE_STR]; /* XEN_ELFNOTE_GUEST_OS */
 	char guest_version[XB_NOTE_STR];
-	char loader[XB_NOTE_STR];      /* XEN_ELFNOTE_LOADER */
-	char pae_mode[XB_NOTE_STR];    /* XEN_ELFNOTE_PAE_MODE */
-	char features[256];	       /* XEN_ELFNOTE_FEATURES, as written */
+	char loader[XB_NOTE_STR]; /* XEN_ELFNOTE_LOADER */
+	char pae_mode[XB_NOTE_STR]; /* XEN_ELFNOTE_PAE_MODE */
+	char features[256]; /* XEN_ELFNOTE_FEATURES, as written */
 	/* Feature bitmaps (XENFEAT_*): from FEATURES ("!" = required) and
 	 * SUPPORTED_FEATURES. */
 	uint32_t feat_supported[XB_NR_FEAT_WORDS];
@@ -56,52 +56,52 @@ struct xen_notes {
 	 * the string cut). */
 	bool has_hv_start_low, has_l1_mfn_valid, has_suspend_cancel;
 	bool has_phys32_entry;
-	uint64_t hv_start_low;	  /* XEN_ELFNOTE_HV_START_LOW */
+	uint64_t hv_start_low; /* XEN_ELFNOTE_HV_START_LOW */
 	uint64_t l1_mfn_valid[2]; /* XEN_ELFNOTE_L1_MFN_VALID: first mask, value */
-	unsigned l1_mfn_valid_pairs;	/* pairs in that note */
-	uint64_t suspend_cancel;  /* XEN_ELFNOTE_SUSPEND_CANCEL */
-	uint64_t phys32_entry;	  /* XEN_ELFNOTE_PHYS32_ENTRY (PVH entry) */
-	char bsd_symtab[XB_NOTE_STR];	/* XEN_ELFNOTE_BSD_SYMTAB ("yes") */
-	char info[XB_NOTE_STR];		/* XEN_ELFNOTE_INFO (NAME=VALUE) */
+	unsigned l1_mfn_valid_pairs; /* pairs in that note */
+	uint64_t suspend_cancel; /* XEN_ELFNOTE_SUSPEND_CANCEL */
+	uint64_t phys32_entry; /* XEN_ELFNOTE_PHYS32_ENTRY (PVH entry) */
+	char bsd_symtab[XB_NOTE_STR]; /* XEN_ELFNOTE_BSD_SYMTAB ("yes") */
+	char info[XB_NOTE_STR]; /* XEN_ELFNOTE_INFO (NAME=VALUE) */
 	/* Xen notes of types xen/elfnote.h does not define: the first few. */
 	uint32_t other_types[8];
-	unsigned nr_other;	/* how many there were (may exceed 8) */
+	unsigned nr_other; /* how many there were (may exceed 8) */
 };
 
 struct kernel_image {
 	/* What the file was. */
-	char format[16];	/* "elf", "bzImage" */
-	char compression[16];	/* "none", "gzip", "xz", "bzip2", "lzma",
+	char format[16]; /* "elf", "bzImage" */
+	char compression[16]; /* "none", "gzip", "xz", "bzip2", "lzma",
 				   "lzo", "lz4", "zstd" */
-	uint64_t file_len;	/* bytes of the file as given */
+	uint64_t file_len; /* bytes of the file as given */
 	/* The ELF image (decompressed when needed).  elf points either into
 	 * the caller's buffer (owned == NULL) or into owned (malloc'd). */
 	const uint8_t *elf;
 	uint64_t elf_len;
 	uint8_t *owned;
-	int elf_class;		/* 32 or 64 */
-	uint16_t machine;	/* e_machine */
+	int elf_class; /* 32 or 64 */
+	uint16_t machine; /* e_machine */
 	enum xb_guest_type guest;
 
-	struct kernel_seg segs[XB_MAX_SEGS];	/* PT_LOAD segments */
+	struct kernel_seg segs[XB_MAX_SEGS]; /* PT_LOAD segments */
 	unsigned nsegs;
-	uint64_t pstart, pend;	/* lowest p_paddr, highest p_paddr+p_memsz */
+	uint64_t pstart, pend; /* lowest p_paddr, highest p_paddr+p_memsz */
 
 	struct xen_notes notes;
 
 	/* Derived per DESIGN.md (libelf's rules): */
-	uint64_t virt_base;	/* VIRT_BASE, 0 when absent */
-	uint64_t paddr_offset;	/* PADDR_OFFSET; default 0 with notes,
+	uint64_t virt_base; /* VIRT_BASE, 0 when absent */
+	uint64_t paddr_offset; /* PADDR_OFFSET; default 0 with notes,
 				   virt_base with __xen_guest */
-	uint64_t virt_kstart;	/* pstart + virt_base - paddr_offset */
-	uint64_t virt_kend;	/* pend + virt_base - paddr_offset */
-	uint64_t virt_entry;	/* ENTRY note, else e_entry */
-	uint64_t virt_hypercall;/* HYPERCALL_PAGE, or XB_UNSET when absent */
-	uint64_t p2m_base;	/* INIT_P2M, or XB_UNSET when absent */
+	uint64_t virt_kstart; /* pstart + virt_base - paddr_offset */
+	uint64_t virt_kend; /* pend + virt_base - paddr_offset */
+	uint64_t virt_entry; /* ENTRY note, else e_entry */
+	uint64_t virt_hypercall; /* HYPERCALL_PAGE, or XB_UNSET when absent */
+	uint64_t p2m_base; /* INIT_P2M, or XB_UNSET when absent */
 };
 
 struct loader_opts {
-	uint64_t max_decompressed;	/* cap on any decompressed size (required) */
+	uint64_t max_decompressed; /* cap on any decompressed size (required) */
 };
 
 /*
@@ -130,12 +130,12 @@ int kernel_load(const struct kernel_image *img, uint8_t *dst, uint64_t dst_len,
  * the segments, also past virt_kend) into dst[0, len).  Lets a builder
  * load a large kernel through a bounded mapping, piece by piece.
  */
-int kernel_load_part(const struct kernel_image *img, uint8_t *dst,
-		     uint64_t off, uint64_t len, struct xb_err *e);
+int kernel_load_part(const struct kernel_image *img, uint8_t *dst, uint64_t off,
+		     uint64_t len, struct xb_err *e);
 
 /* ---- decompressors (dc_): one ordered const table ---- */
 struct dc_format {
-	const char *name;	/* "gzip", "xz", ... */
+	const char *name; /* "gzip", "xz", ... */
 	/* true when buf starts with this format's magic */
 	bool (*probe)(const uint8_t *buf, size_t len);
 	/* Decompress all of in; refuse (-XB_EINPUT) output beyond cap bytes,
@@ -151,9 +151,10 @@ struct dc_format {
  * only sizes the output buffer once instead of growing it, never beyond
  * cap; a wrong value costs time, not correctness.
  */
-int dc_decompress(const struct dc_format *f, const char *name, const uint8_t *in,
-		  size_t in_len, uint64_t cap, uint64_t expect, uint8_t **out,
-		  size_t *out_len, struct xb_err *e);
+int dc_decompress(const struct dc_format *f, const char *name,
+		  const uint8_t *in, size_t in_len, uint64_t cap,
+		  uint64_t expect, uint8_t **out, size_t *out_len,
+		  struct xb_err *e);
 
 /*
  * Decompress the ONE stream of format f that starts in[0] (a gzip member,
@@ -187,7 +188,7 @@ struct initrd_image {
 	const uint8_t *data;
 	size_t len;
 	uint8_t *owned;
-	unsigned members;	/* members found (cpio archives, compressed
+	unsigned members; /* members found (cpio archives, compressed
 				   streams); 0 when the file is taken as it is
 				   without being walked */
 	/* "none" (loaded as it is), one format ("gzip"), or the formats of

@@ -53,19 +53,19 @@ int bz_parse(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
  */
 struct dc_out {
 	uint8_t *p;
-	size_t len;	/* bytes produced */
-	size_t base;	/* len when the current stream started */
-	size_t size;	/* bytes allocated */
-	size_t populated;	/* p[0, populated) is faulted in already */
-	size_t limit;	/* cap + 1 */
-	size_t hint;	/* first allocation: a guess from the input size */
+	size_t len; /* bytes produced */
+	size_t base; /* len when the current stream started */
+	size_t size; /* bytes allocated */
+	size_t populated; /* p[0, populated) is faulted in already */
+	size_t limit; /* cap + 1 */
+	size_t hint; /* first allocation: a guess from the input size */
 	/* The decompressed size the container declares (the bzImage payload's
 	 * trailer), 0 when unknown.  Untrusted: it sizes the first allocation
 	 * (never beyond the cap), nothing else. */
 	uint64_t expect;
 	uint64_t cap;
-	bool over_cap;	/* the last failure was the cap */
-	bool huge;	/* a decoder that wants huge pages wrote into it */
+	bool over_cap; /* the last failure was the cap */
+	bool huge; /* a decoder that wants huge pages wrote into it */
 	const char *name, *fmt;
 	struct xb_err *e;
 };
@@ -95,7 +95,8 @@ int dc_run_one(const struct dc_format *f, struct dc_out *o, const uint8_t *in,
  * with checksums), the only ones Linux's initramfs unpacker reads. */
 static inline bool cpio_newc_magic(const uint8_t *b, size_t len)
 {
-	return len >= 6 && !memcmp(b, "07070", 5) && (b[5] == '1' || b[5] == '2');
+	return len >= 6 && !memcmp(b, "07070", 5) &&
+	       (b[5] == '1' || b[5] == '2');
 }
 
 /* Read little-endian values from possibly unaligned bytes. */

@@ -15,13 +15,15 @@ static void check_image(const struct kernel_image *img)
 {
 	if (img->nsegs == 0 || img->nsegs > XB_MAX_SEGS ||
 	    img->virt_base > img->virt_kstart ||
-	    img->virt_kstart > img->virt_entry || img->virt_entry >= img->virt_kend ||
+	    img->virt_kstart > img->virt_entry ||
+	    img->virt_entry >= img->virt_kend ||
 	    (img->virt_base & XB_PAGE_MASK) || img->pstart > img->pend)
 		abort();
 	for (unsigned i = 0; i < img->nsegs; i++) {
 		const struct kernel_seg *s = &img->segs[i];
 
-		if (s->filesz > s->memsz || !xb_range_ok(s->offset, s->filesz, img->elf_len) ||
+		if (s->filesz > s->memsz ||
+		    !xb_range_ok(s->offset, s->filesz, img->elf_len) ||
 		    s->paddr < img->pstart || s->paddr + s->memsz > img->pend)
 			abort();
 	}

@@ -31,13 +31,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 	if (!img.owned) {
-		if (img.data != data + 1 || img.len != size - 1 || strcmp(img.format, "none"))
+		if (img.data != data + 1 || img.len != size - 1 ||
+		    strcmp(img.format, "none"))
 			abort();
 		return 0;
 	}
 	if (img.data != img.owned || img.len > cap || !img.members)
 		abort();
-	{	/* the length must be true */
+	{ /* the length must be true */
 		volatile uint8_t x = 0;
 
 		for (size_t i = 0; i < img.len; i++)
@@ -46,7 +47,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	if (img.members > 1) {
 		xb_err_clear(&e);
-		if (initrd_unpack("again", img.data, img.len, cap, &again, &e) || again.owned)
+		if (initrd_unpack("again", img.data, img.len, cap, &again,
+				  &e) ||
+		    again.owned)
 			abort();
 	}
 	initrd_image_free(&img);

@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		cfg.memory_mb = 64;
 	if (cfg.maxmem_mb > 64)
 		cfg.maxmem_mb = 64;
-	free(cfg.ramdisk);	/* no initrd: the bytes are the kernel */
+	free(cfg.ramdisk); /* no initrd: the bytes are the kernel */
 	cfg.ramdisk = NULL;
 	cfg.max_decompressed = 16u << 20;
 	dom_init(&d, &cfg);

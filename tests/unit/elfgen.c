@@ -285,7 +285,8 @@ uint8_t *elfgen_build(const struct elfgen *g, size_t *len)
 	if (g->mod_start_pfn)
 		eg_note_u64(&n, XEN_ELFNOTE_MOD_START_PFN, 1);
 	if (g->phys32_entry)
-		eg_note_u32(&n, XEN_ELFNOTE_PHYS32_ENTRY, (uint32_t)g->phys32_entry);
+		eg_note_u32(&n, XEN_ELFNOTE_PHYS32_ENTRY,
+			    (uint32_t)g->phys32_entry);
 	if (eg_elf_build(&s, &o) < 0)
 		return NULL;
 	*len = o.len;

@@ -25,7 +25,8 @@ void t_skip_download(const char *file, int line, const char *why)
 	const char *ci = getenv("CI");
 
 	if (ci && !strcmp(ci, "true")) {
-		t_fail(file, line, "%s (CI=true: downloaded kernels are required)", why);
+		t_fail(file, line,
+		       "%s (CI=true: downloaded kernels are required)", why);
 		return;
 	}
 	printf("  skip: %s\n", why);

@@ -39,7 +39,8 @@ static uint64_t walk(struct guest *g, uint64_t va)
 {
 	uint64_t e;
 
-	if (pt_walk(g->d.layout.gp->levels, g->root, va, mframe, g->d.hv, &e) < 0)
+	if (pt_walk(g->d.layout.gp->levels, g->root, va, mframe, g->d.hv, &e) <
+	    0)
 		return 0;
 	return e;
 }
@@ -65,7 +66,8 @@ static uint64_t p2m(struct guest *g, uint64_t pfn)
 	uint64_t mfn = UINT64_MAX;
 
 	if (hv_mfns(g->d.hv, g->d.domid, pfn, 1, &mfn, &e) < 0)
-		t_fail(__FILE__, __LINE__, "mfns(%#" PRIx64 "): %s", pfn, e.msg);
+		t_fail(__FILE__, __LINE__, "mfns(%#" PRIx64 "): %s", pfn,
+		       e.msg);
 	return mfn;
 }
 
@@ -77,7 +79,8 @@ static uint8_t *gpfn(struct guest *g, uint64_t pfn)
 /* Build and run a guest on a fresh simulated hypervisor (opts: fault
  * injection, may be NULL). */
 static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
-		 size_t initrd_len, bool bad_pte, const struct hv_sim_opts *opts)
+		 size_t initrd_len, bool bad_pte,
+		 const struct hv_sim_opts *opts)
 {
 	struct dom_input kernel = { .name = "test-kernel" };
 	struct dom_input initrd = { .name = "test-initrd", .len = initrd_len };
@@ -151,11 +154,13 @@ static void check_region(struct guest *g)
 
 		if (!(pte = walk(g, va))) {
 			if (bad++ < 3)
-				t_fail(__FILE__, __LINE__, "va %#" PRIx64 " unmapped", va);
+				t_fail(__FILE__, __LINE__,
+				       "va %#" PRIx64 " unmapped", va);
 			continue;
 		}
 		if (((pte & PT_ADDR_MASK) >> 12) != p2m(g, pfn) && bad++ < 3)
-			t_fail(__FILE__, __LINE__, "va %#" PRIx64 " -> wrong mfn", va);
+			t_fail(__FILE__, __LINE__,
+			       "va %#" PRIx64 " -> wrong mfn", va);
 		if (!!(pte & PT_RW) == is_pt_pfn(l, pfn) && bad++ < 3)
 			t_fail(__FILE__, __LINE__, "va %#" PRIx64 " rw=%d", va,
 			       !!(pte & PT_RW));
@@ -176,9 +181,10 @@ static void check_p2m_page(struct guest *g, uint64_t k, int *bad)
 	uint64_t pte = walk(g, l->mfn_list + (k << 12));
 
 	if ((((pte & PT_ADDR_MASK) >> 12) != p2m(g, l->p2m.pfn + k) ||
-	     !(pte & PT_RW)) && (*bad)++ < 3)
-		t_fail(__FILE__, __LINE__, "p2m page %#" PRIx64 ": pte %#" PRIx64,
-		       k, pte);
+	     !(pte & PT_RW)) &&
+	    (*bad)++ < 3)
+		t_fail(__FILE__, __LINE__,
+		       "p2m page %#" PRIx64 ": pte %#" PRIx64, k, pte);
 }
 
 static void check_p2m_map(struct guest *g, uint64_t step)
@@ -240,11 +246,14 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 	/* the p2m list at mfn_list, read through the guest's mapping */
 	bad = 0;
 	for (uint64_t pfn = 0; pfn < l->nr_pages; pfn++) {
-		const uint64_t *e = (const void *)gva(g, si->mfn_list + pfn * 8, NULL);
+		const uint64_t *e =
+			(const void *)gva(g, si->mfn_list + pfn * 8, NULL);
 
 		if ((!e || *e != p2m(g, pfn) ||
-		     hv_sim_owner(g->d.hv, *e) != (int)g->d.domid) && bad++ < 3)
-			t_fail(__FILE__, __LINE__, "mfn_list[%#" PRIx64 "]", pfn);
+		     hv_sim_owner(g->d.hv, *e) != (int)g->d.domid) &&
+		    bad++ < 3)
+			t_fail(__FILE__, __LINE__, "mfn_list[%#" PRIx64 "]",
+			       pfn);
 	}
 	CHECK_EQ(bad, 0);
 
@@ -274,15 +283,19 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 	hv_sim_stats(g->d.hv, &st);
 	CHECK(st.pinned && st.running && st.introduced);
 	CHECK_EQ(st.mappings, 0);
-	CHECK_EQ(st.pinned_tables, l->nr_pt_frames + (l->nmaps > 1 ? l->maps[1].pgtables : 0));
+	CHECK_EQ(st.pinned_tables,
+		 l->nr_pt_frames + (l->nmaps > 1 ? l->maps[1].pgtables : 0));
 	CHECK_EQ(st.grant_frame[0], si->console.domU.mfn);
 	CHECK_EQ(st.grant_frame[1], si->store_mfn);
 	CHECK_EQ(st.hypercall_mfn ? 1 : 0, eg->hypercall_page ? 1 : 0);
 }
 
 static const struct elfgen classic = {
-	.virt_base = 0xffffffff80000000ULL, .paddr = 0x200000,
-	.entry_off = 0x10, .text_len = 3 * 4096 + 100, .bss_len = 5000,
+	.virt_base = 0xffffffff80000000ULL,
+	.paddr = 0x200000,
+	.entry_off = 0x10,
+	.text_len = 3 * 4096 + 100,
+	.bss_len = 5000,
 	.hypercall_page = true,
 };
 
@@ -368,8 +381,9 @@ static void lean_vs_full(const struct elfgen *eg, uint64_t mem_mb,
 	CHECK_EQ(sb.mappings, 0);
 	CHECK_EQ(sa.dropped_frames, 0);
 	/* kernel, initrd, p2m list, stack: dropped, not stored */
-	CHECK_EQ(sb.dropped_frames, l->kernel.pages + l->initrd.pages +
-		 l->p2m.pages - (l->nmaps > 1 ? l->maps[1].pgtables : 0) + 1);
+	CHECK_EQ(sb.dropped_frames,
+		 l->kernel.pages + l->initrd.pages + l->p2m.pages -
+			 (l->nmaps > 1 ? l->maps[1].pgtables : 0) + 1);
 	kpfn = l->kernel.pfn + l->kernel.pages / 2;
 	CHECK(hv_sim_frame(a.d.hv, p2m(&a, kpfn)) != NULL);
 	CHECK(hv_sim_frame(b.d.hv, p2m(&b, kpfn)) == NULL);
@@ -377,9 +391,9 @@ static void lean_vs_full(const struct elfgen *eg, uint64_t mem_mb,
 	CHECK(sb.stored_bytes < sa.stored_bytes / 4);
 	CHECK(sb.stored_frames < sb.pinned_tables + 8);
 	printf("  %" PRIu64 " MiB: full sim %" PRIu64 " KiB in %" PRIu64
-	       " frames, lean %" PRIu64 " KiB in %" PRIu64 "\n", mem_mb,
-	       sa.stored_bytes >> 10, sa.stored_frames, sb.stored_bytes >> 10,
-	       sb.stored_frames);
+	       " frames, lean %" PRIu64 " KiB in %" PRIu64 "\n",
+	       mem_mb, sa.stored_bytes >> 10, sa.stored_frames,
+	       sb.stored_bytes >> 10, sb.stored_frames);
 	check_region(&b);
 	if (l->nmaps > 1)
 		check_p2m_map(&b, 1);
@@ -460,16 +474,21 @@ static void xenstore_keys(void)
 	CHECK_STR(hv_sim_xs(g.d.hv, path, &perms), "test");
 	snprintf(path, sizeof(path), "n0,r%u", g.d.domid);
 	CHECK_STR(perms, path);
-	snprintf(path, sizeof(path), "/local/domain/%u/store/ring-ref", g.d.domid);
+	snprintf(path, sizeof(path), "/local/domain/%u/store/ring-ref",
+		 g.d.domid);
 	REQUIRE(hv_sim_xs(g.d.hv, path, NULL));
-	CHECK_EQ(strtoull(hv_sim_xs(g.d.hv, path, NULL), NULL, 10), g.d.store_mfn);
-	snprintf(path, sizeof(path), "/local/domain/%u/console/type", g.d.domid);
+	CHECK_EQ(strtoull(hv_sim_xs(g.d.hv, path, NULL), NULL, 10),
+		 g.d.store_mfn);
+	snprintf(path, sizeof(path), "/local/domain/%u/console/type",
+		 g.d.domid);
 	CHECK_STR(hv_sim_xs(g.d.hv, path, NULL), "xenconsoled");
-	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown", g.d.domid);
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
+		 g.d.domid);
 	CHECK_STR(hv_sim_xs(g.d.hv, path, &perms), "");
 	snprintf(path, sizeof(path), "n%u", g.d.domid);
 	CHECK_STR(perms, path);
-	snprintf(path, sizeof(path), "/local/domain/%u/memory/target", g.d.domid);
+	snprintf(path, sizeof(path), "/local/domain/%u/memory/target",
+		 g.d.domid);
 	CHECK_STR(hv_sim_xs(g.d.hv, path, NULL), "65536");
 	done(&g);
 }
@@ -484,7 +503,7 @@ static int second_dom(struct guest *g, const char *name, const char *mark,
 
 	strcpy(g->cfg.name, name);
 	dom_init(&d2, &g->cfg);
-	d2.kernel = g->d.kernel;	/* shared, not freed twice */
+	d2.kernel = g->d.kernel; /* shared, not freed twice */
 	d2.gp = g->d.gp;
 	d2.layout = g->d.layout;
 	d2.hv = g->d.hv;
@@ -549,7 +568,7 @@ static void orphan_reaped(void)
 	REQUIRE(dom_reap(g.d.hv, mark_4242_gone, &asked, ids, 4, &n, &e) == 0);
 	CHECK_EQ(n, 1);
 	CHECK_EQ(ids[0], 2);
-	CHECK_EQ(asked, 1);	/* only marked domains are judged */
+	CHECK_EQ(asked, 1); /* only marked domains are judged */
 	hv_sim_stats(g.d.hv, &st);
 	CHECK_EQ(st.live_domains, 2);
 	CHECK_EQ(hv_sim_xs_count(g.d.hv, "/local/domain/2"), 0);
@@ -641,15 +660,18 @@ static void fault_walk(void)
 		hv_sim_stats(g.d.hv, &st);
 		if (rc == 0 || !strstr(g.d.err.msg, "simulated failure") ||
 		    st.live_domains != 0 || st.mappings != 0 ||
-		    hv_sim_xs_count(g.d.hv, "/local") || hv_sim_xs_count(g.d.hv, "/vm"))
-			t_fail(__FILE__, __LINE__, "fault at call %u (%s): rc %d, "
-			       "domains %u, mappings %u, msg '%s'", k,
-			       hv_sim_call_name(g.d.hv, k), rc, st.live_domains,
-			       st.mappings, g.d.err.msg);
+		    hv_sim_xs_count(g.d.hv, "/local") ||
+		    hv_sim_xs_count(g.d.hv, "/vm"))
+			t_fail(__FILE__, __LINE__,
+			       "fault at call %u (%s): rc %d, "
+			       "domains %u, mappings %u, msg '%s'",
+			       k, hv_sim_call_name(g.d.hv, k), rc,
+			       st.live_domains, st.mappings, g.d.err.msg);
 		done(&g);
 		if (open_fds() != fds)
-			t_fail(__FILE__, __LINE__, "fault at call %u: %d fds open, %d before",
-			       k, open_fds(), fds);
+			t_fail(__FILE__, __LINE__,
+			       "fault at call %u: %d fds open, %d before", k,
+			       open_fds(), fds);
 	}
 }
 

@@ -31,8 +31,9 @@ static void expect_err(const char *text, const char *msg, int line)
 	int r = parse(text, &c, &e);
 
 	if (r != -XB_EINPUT || !strstr(e.msg, msg))
-		t_fail(__FILE__, line, "config <<%s>>: want error \"%s\", got %d \"%s\"",
-		       text, msg, r, e.msg);
+		t_fail(__FILE__, line,
+		       "config <<%s>>: want error \"%s\", got %d \"%s\"", text,
+		       msg, r, e.msg);
 	cfg_free(&c);
 }
 #define ERR(text, msg) expect_err(text, msg, __LINE__)
@@ -55,26 +56,27 @@ static int xlp(const char *text, struct xl_file *f, struct xb_err *e)
 }
 
 /* Parse, expect success; the caller checks and frees *c. */
-#define OK(text, c, e) REQUIRE(parse(text, c, e) == 0 || (t_fail(__FILE__, __LINE__, "%s", (e)->msg), 0))
+#define OK(text, c, e)                    \
+	REQUIRE(parse(text, c, e) == 0 || \
+		(t_fail(__FILE__, __LINE__, "%s", (e)->msg), 0))
 
 static void t_grammar_values(void)
 {
 	struct xl_file f;
 	struct xb_err e;
 	const struct xl_setting *s;
-	const char *text =
-		"# comment line\n"
-		"a = \"dq\"  # trailing comment\n"
-		"b='sq'; c = 42;d=017\n"
-		"e = 0x1F\n"
-		"\n"
-		"   f = [ 1, \"two\", 'three', ]\n"
-		"g = [\n  \"x\",\n\n  \"y\"\n]\n"
-		"h = []\n"
-		"i = [ [1, 2], [\"a\"] ]\n"
-		"Upper_Case9 = 'ok'\r\n"
-		"j = \"\"\n"
-		"last = 7";	/* no final newline */
+	const char *text = "# comment line\n"
+			   "a = \"dq\"  # trailing comment\n"
+			   "b='sq'; c = 42;d=017\n"
+			   "e = 0x1F\n"
+			   "\n"
+			   "   f = [ 1, \"two\", 'three', ]\n"
+			   "g = [\n  \"x\",\n\n  \"y\"\n]\n"
+			   "h = []\n"
+			   "i = [ [1, 2], [\"a\"] ]\n"
+			   "Upper_Case9 = 'ok'\r\n"
+			   "j = \"\"\n"
+			   "last = 7"; /* no final newline */
 	uint64_t v;
 
 	REQUIRE(xlp(text, &f, &e) == 0);
@@ -92,9 +94,13 @@ static void t_grammar_values(void)
 	CHECK_EQ(s->line, 3);
 	CHECK_EQ(s->col, 9);
 	s = xl_find(&f, "d");
-	CHECK(xb_parse_u64(s->v.s, strlen(s->v.s), XB_NUM_C, UINT64_MAX, &v) == 0 && v == 15);
+	CHECK(xb_parse_u64(s->v.s, strlen(s->v.s), XB_NUM_C, UINT64_MAX, &v) ==
+		      0 &&
+	      v == 15);
 	s = xl_find(&f, "e");
-	CHECK(xb_parse_u64(s->v.s, strlen(s->v.s), XB_NUM_C, UINT64_MAX, &v) == 0 && v == 31);
+	CHECK(xb_parse_u64(s->v.s, strlen(s->v.s), XB_NUM_C, UINT64_MAX, &v) ==
+		      0 &&
+	      v == 31);
 	s = xl_find(&f, "f");
 	REQUIRE(s && s->v.type == XLV_LIST && s->v.n == 3);
 	CHECK_EQ(s->v.items[0].type, XLV_NUMBER);
@@ -137,14 +143,21 @@ static void t_numbers(void)
 	CHECK(num("0755", XB_NUM_C, UINT64_MAX, &v) == 0 && v == 0755);
 	CHECK(num("0xfFfF", XB_NUM_C, UINT64_MAX, &v) == 0 && v == 0xffff);
 	CHECK(num("0X10", XB_NUM_C, UINT64_MAX, &v) == 0 && v == 16);
-	CHECK(num("18446744073709551615", XB_NUM_C, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
-	CHECK(num("0xffffffffffffffff", XB_NUM_C, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
-	CHECK(num("01777777777777777777777", XB_NUM_C, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
-	CHECK(num("18446744073709551616", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_RANGE);
-	CHECK(num("0x10000000000000000", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_RANGE);
-	CHECK(num("02000000000000000000000", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_RANGE);
+	CHECK(num("18446744073709551615", XB_NUM_C, UINT64_MAX, &v) == 0 &&
+	      v == UINT64_MAX);
+	CHECK(num("0xffffffffffffffff", XB_NUM_C, UINT64_MAX, &v) == 0 &&
+	      v == UINT64_MAX);
+	CHECK(num("01777777777777777777777", XB_NUM_C, UINT64_MAX, &v) == 0 &&
+	      v == UINT64_MAX);
+	CHECK(num("18446744073709551616", XB_NUM_C, UINT64_MAX, &v) ==
+	      XB_NUM_RANGE);
+	CHECK(num("0x10000000000000000", XB_NUM_C, UINT64_MAX, &v) ==
+	      XB_NUM_RANGE);
+	CHECK(num("02000000000000000000000", XB_NUM_C, UINT64_MAX, &v) ==
+	      XB_NUM_RANGE);
 	/* an overflow does not hide a bad character after it */
-	CHECK(num("99999999999999999999x", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(num("99999999999999999999x", XB_NUM_C, UINT64_MAX, &v) ==
+	      XB_NUM_SYNTAX);
 	CHECK(num("08", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
 	CHECK(num("0x", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
 	CHECK(num("0xg", XB_NUM_C, UINT64_MAX, &v) == XB_NUM_SYNTAX);
@@ -165,11 +178,16 @@ static void t_numbers(void)
 	CHECK(num("08", XB_NUM_DEC, UINT64_MAX, &v) == 0 && v == 8);
 	CHECK(num("0x10", XB_NUM_DEC, UINT64_MAX, &v) == XB_NUM_SYNTAX);
 	CHECK(num("1f", XB_NUM_DEC, UINT64_MAX, &v) == XB_NUM_SYNTAX);
-	CHECK(num("18446744073709551615", XB_NUM_DEC, UINT64_MAX, &v) == 0 && v == UINT64_MAX);
-	CHECK(num("18446744073709551616", XB_NUM_DEC, UINT64_MAX, &v) == XB_NUM_RANGE);
+	CHECK(num("18446744073709551615", XB_NUM_DEC, UINT64_MAX, &v) == 0 &&
+	      v == UINT64_MAX);
+	CHECK(num("18446744073709551616", XB_NUM_DEC, UINT64_MAX, &v) ==
+	      XB_NUM_RANGE);
 	/* exactly len bytes: no NUL needed, a NUL inside is not a digit */
-	CHECK(xb_parse_u64("12345", 3, XB_NUM_DEC, UINT64_MAX, &v) == 0 && v == 123);
-	CHECK(xb_parse_u64("1\0" "2", 3, XB_NUM_DEC, UINT64_MAX, &v) == XB_NUM_SYNTAX);
+	CHECK(xb_parse_u64("12345", 3, XB_NUM_DEC, UINT64_MAX, &v) == 0 &&
+	      v == 123);
+	CHECK(xb_parse_u64("1\0"
+			   "2",
+			   3, XB_NUM_DEC, UINT64_MAX, &v) == XB_NUM_SYNTAX);
 	CHECK(xb_parse_u64("0x1", 1, XB_NUM_C, UINT64_MAX, &v) == 0 && v == 0);
 	CHECK_STR(xb_num_strerror(XB_NUM_EMPTY), "empty");
 	CHECK_STR(xb_num_strerror(XB_NUM_SYNTAX), "not a number");
@@ -178,25 +196,43 @@ static void t_numbers(void)
 
 static void t_units(void)
 {
-	static const struct { const char *u; uint64_t scale; } ok[] = {
-		{ "b", 1 }, { "B", 1 }, { "byte", 1 }, { "Bytes", 1 },
-		{ "k", 1024 }, { "KiB", 1024 }, { "kib", 1024 }, { "KB", 1000 },
-		{ "M", 1ULL << 20 }, { "MiB", 1ULL << 20 }, { "MB", 1000000 },
-		{ "g", 1ULL << 30 }, { "GB", 1000000000 }, { "TiB", 1ULL << 40 },
-		{ "p", 1ULL << 50 }, { "EiB", 1ULL << 60 }, { "EB", 1000000000000000000ULL },
+	static const struct {
+		const char *u;
+		uint64_t scale;
+	} ok[] = {
+		{ "b", 1 },
+		{ "B", 1 },
+		{ "byte", 1 },
+		{ "Bytes", 1 },
+		{ "k", 1024 },
+		{ "KiB", 1024 },
+		{ "kib", 1024 },
+		{ "KB", 1000 },
+		{ "M", 1ULL << 20 },
+		{ "MiB", 1ULL << 20 },
+		{ "MB", 1000000 },
+		{ "g", 1ULL << 30 },
+		{ "GB", 1000000000 },
+		{ "TiB", 1ULL << 40 },
+		{ "p", 1ULL << 50 },
+		{ "EiB", 1ULL << 60 },
+		{ "EB", 1000000000000000000ULL },
 	};
-	static const char *const bad[] = { "", "x", "KiBB", "Ki", "kbit", "ZiB", "iB", "MiB " };
+	static const char *const bad[] = { "",	   "x",	  "KiBB", "Ki",
+					   "kbit", "ZiB", "iB",	  "MiB " };
 	uint64_t sc;
 
 	for (size_t i = 0; i < XB_ARRAY_SIZE(ok); i++) {
 		sc = 0;
-		if (!xb_unit_scale(ok[i].u, strlen(ok[i].u), &sc) || sc != ok[i].scale)
-			t_fail(__FILE__, __LINE__, "unit '%s': got %llu", ok[i].u,
-			       (unsigned long long)sc);
+		if (!xb_unit_scale(ok[i].u, strlen(ok[i].u), &sc) ||
+		    sc != ok[i].scale)
+			t_fail(__FILE__, __LINE__, "unit '%s': got %llu",
+			       ok[i].u, (unsigned long long)sc);
 	}
 	for (size_t i = 0; i < XB_ARRAY_SIZE(bad); i++)
 		if (xb_unit_scale(bad[i], strlen(bad[i]), &sc))
-			t_fail(__FILE__, __LINE__, "unit '%s' accepted", bad[i]);
+			t_fail(__FILE__, __LINE__, "unit '%s' accepted",
+			       bad[i]);
 	CHECK(!xb_unit_scale("k\0", 2, &sc));
 }
 
@@ -209,15 +245,16 @@ static void t_warnings(void)
 	CHECK_STR(xb_fmt_count(999, buf, sizeof(buf)), "999");
 	CHECK_STR(xb_fmt_count(1000, buf, sizeof(buf)), "1,000");
 	CHECK_STR(xb_fmt_count(69999, buf, sizeof(buf)), "69,999");
-	CHECK_STR(xb_fmt_count(UINT64_MAX, buf, sizeof(buf)), "18,446,744,073,709,551,615");
+	CHECK_STR(xb_fmt_count(UINT64_MAX, buf, sizeof(buf)),
+		  "18,446,744,073,709,551,615");
 
 	/* coalesced by key, in order of first occurrence */
 	CHECK(xb_warn_key(&w, "a", 1, "first %d", 1) == 0);
 	CHECK(xb_warn(&w, "plain") == 0);
-	CHECK(xb_warn(&w, "plain") == 0);	/* no key: not coalesced */
+	CHECK(xb_warn(&w, "plain") == 0); /* no key: not coalesced */
 	CHECK(xb_warn_key(&w, "a", 1, "first %d", 2) == 0);
 	CHECK(xb_warn_key(&w, "b", 5, "bee") == 0);
-	CHECK(xb_warn_key(&w, "c", 0, "never") == 0);	/* 0 times: nothing */
+	CHECK(xb_warn_key(&w, "c", 0, "never") == 0); /* 0 times: nothing */
 	REQUIRE(w.n == 4);
 	CHECK_STR(w.v[0], "first 1 (and 1 more time)");
 	CHECK_STR(w.v[1], "plain");
@@ -226,7 +263,7 @@ static void t_warnings(void)
 	for (int i = 0; i < 70000; i++)
 		CHECK(xb_warn_key(&w, "a", 1, "first %d", 3) == 0);
 	CHECK_STR(w.v[0], "first 1 (and 70,001 more times)");
-	CHECK(xb_warn_key(&w, "b", UINT64_MAX, "bee") == 0);	/* saturates */
+	CHECK(xb_warn_key(&w, "b", UINT64_MAX, "bee") == 0); /* saturates */
 	CHECK_STR(w.v[3], "bee (and 18,446,744,073,709,551,614 more times)");
 	xb_warnings_free(&w);
 	CHECK(w.n == 0 && w.v == NULL);
@@ -245,7 +282,8 @@ static void t_warnings(void)
 	CHECK(w.cap == XB_WARN_KEEP + 1);
 	CHECK_STR(w.v[0], "warning 0");
 	CHECK_STR(w.v[XB_WARN_KEEP - 1], "warning 99");
-	CHECK_STR(w.v[XB_WARN_KEEP], "... and 59,900 more warnings (only the first "
+	CHECK_STR(w.v[XB_WARN_KEEP],
+		  "... and 59,900 more warnings (only the first "
 		  "100 distinct ones are shown)");
 	/* a kept key still counts; new ones go to the summary */
 	CHECK(xb_warn_key(&w, "k5", 1, "x") == 0);
@@ -259,7 +297,8 @@ static void t_warnings(void)
 	for (int i = 0; i <= XB_WARN_KEEP; i++)
 		CHECK(xb_warn(&w, "w%d", i) == 0);
 	REQUIRE(w.n == XB_WARN_KEEP + 1);
-	CHECK_STR(w.v[XB_WARN_KEEP], "... and 1 more warning (only the first 100 "
+	CHECK_STR(w.v[XB_WARN_KEEP],
+		  "... and 1 more warning (only the first 100 "
 		  "distinct ones are shown)");
 	xb_warnings_free(&w);
 }
@@ -271,11 +310,14 @@ static void t_escapes(void)
 
 	REQUIRE(xlp("a = \"q\\\"s\\'b\\\\n\\nt\\tx\\x41\\x4a\\101\\7z\\a\\b\\f\\r\\v\"\n"
 		    "b = 'it\\'s \"x\"'\n"
-		    "c = \"\\x4g\\1234\"\n", &f, &e) == 0);
-	CHECK_STR(xl_find(&f, "a")->v.s,
-		  "q\"s'b\\n\nt\tx" "AJA\a" "z\a\b\f\r\v");
+		    "c = \"\\x4g\\1234\"\n",
+		    &f, &e) == 0);
+	CHECK_STR(xl_find(&f, "a")->v.s, "q\"s'b\\n\nt\tx"
+					 "AJA\a"
+					 "z\a\b\f\r\v");
 	CHECK_STR(xl_find(&f, "b")->v.s, "it's \"x\"");
-	CHECK_STR(xl_find(&f, "c")->v.s, "\x04g" "S4");
+	CHECK_STR(xl_find(&f, "c")->v.s, "\x04g"
+					 "S4");
 	xl_file_free(&f);
 
 	REQUIRE(xlp("a = \"x\\q\"\n", &f, &e) == -XB_EINPUT);
@@ -285,7 +327,8 @@ static void t_escapes(void)
 	CHECK_CONTAINS(e.msg, "g.cfg:1:6: syntax error, \\x needs");
 	xl_file_free(&f);
 	REQUIRE(xlp("a = \"ab\\0\"\n", &f, &e) == -XB_EINPUT);
-	CHECK_CONTAINS(e.msg, "1:8: syntax error, an escape in a string gives a NUL");
+	CHECK_CONTAINS(e.msg,
+		       "1:8: syntax error, an escape in a string gives a NUL");
 	xl_file_free(&f);
 	REQUIRE(xlp("a = \"\\x00\"\n", &f, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "NUL byte");
@@ -297,46 +340,64 @@ static void t_escapes(void)
 
 static void t_syntax_positions(void)
 {
-	static const struct { const char *text, *msg; } cases[] = {
-		{ "memory = \n", "g.cfg:1:10: syntax error, unexpected end of line, "
+	static const struct {
+		const char *text, *msg;
+	} cases[] = {
+		{ "memory = \n",
+		  "g.cfg:1:10: syntax error, unexpected end of line, "
 		  "expecting a value" },
-		{ "a = 1\nmemory 128\n", "g.cfg:2:8: syntax error, unexpected number 128, "
+		{ "a = 1\nmemory 128\n",
+		  "g.cfg:2:8: syntax error, unexpected number 128, "
 		  "expecting '=' or '+='" },
-		{ "a = 1\n\n  = 5\n", "g.cfg:3:3: syntax error, unexpected '=', expecting a key" },
-		{ "a = \"abc\n", "g.cfg:1:5: syntax error, unterminated string" },
+		{ "a = 1\n\n  = 5\n",
+		  "g.cfg:3:3: syntax error, unexpected '=', expecting a key" },
+		{ "a = \"abc\n",
+		  "g.cfg:1:5: syntax error, unterminated string" },
 		{ "a = 'abc", "g.cfg:1:5: syntax error, unterminated string" },
-		{ "a = [1, 2\n", "g.cfg:2:1: syntax error, unexpected end of file, "
+		{ "a = [1, 2\n",
+		  "g.cfg:2:1: syntax error, unexpected end of file, "
 		  "expecting ',' or ']'" },
-		{ "a = [1 2]\n", "g.cfg:1:8: syntax error, unexpected number 2, "
+		{ "a = [1 2]\n",
+		  "g.cfg:1:8: syntax error, unexpected number 2, "
 		  "expecting ',' or ']'" },
 		{ "a = [,]\n", "g.cfg:1:6: syntax error, unexpected ','" },
 		{ "a = 1 2\n", "g.cfg:1:7: syntax error, unexpected number 2, "
-		  "expecting end of line or ';'" },
-		{ "a = 1\n  b = \"x\" c\n", "g.cfg:2:11: syntax error, unexpected "
+			       "expecting end of line or ';'" },
+		{ "a = 1\n  b = \"x\" c\n",
+		  "g.cfg:2:11: syntax error, unexpected "
 		  "identifier 'c', expecting end of line" },
-		{ "a = 1.5\n", "g.cfg:1:6: syntax error, unexpected character '.'" },
-		{ "a = -1\n", "g.cfg:1:5: syntax error, unexpected character '-'" },
+		{ "a = 1.5\n",
+		  "g.cfg:1:6: syntax error, unexpected character '.'" },
+		{ "a = -1\n",
+		  "g.cfg:1:5: syntax error, unexpected character '-'" },
 		{ "a = 08\n", "g.cfg:1:5: syntax error, invalid number '08'" },
 		{ "a = 0x\n", "g.cfg:1:5: syntax error, invalid number '0x'" },
-		{ "a = 12ab\n", "g.cfg:1:5: syntax error, invalid number '12ab'" },
-		{ "a + 1\n", "g.cfg:1:3: syntax error, unexpected character '+'" },
-		{ "a = foo\n", "g.cfg:1:5: syntax error, unexpected identifier 'foo', "
+		{ "a = 12ab\n",
+		  "g.cfg:1:5: syntax error, invalid number '12ab'" },
+		{ "a + 1\n",
+		  "g.cfg:1:3: syntax error, unexpected character '+'" },
+		{ "a = foo\n",
+		  "g.cfg:1:5: syntax error, unexpected identifier 'foo', "
 		  "expecting a value" },
 		{ "\t\ta = ]\n", "g.cfg:1:7: syntax error, unexpected ']'" },
-		{ "a = 1\n\xff = 2\n", "g.cfg:2:1: syntax error, unexpected byte 0xff" },
-		{ "a = (1)\n", "g.cfg:1:5: syntax error, unexpected character '(' "
+		{ "a = 1\n\xff = 2\n",
+		  "g.cfg:2:1: syntax error, unexpected byte 0xff" },
+		{ "a = (1)\n",
+		  "g.cfg:1:5: syntax error, unexpected character '(' "
 		  "(xl.cfg is not Python: no variables, expressions, calls or imports)" },
-		{ "a = [[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]\n", "nested too deeply" },
+		{ "a = [[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]\n",
+		  "nested too deeply" },
 	};
 
 	for (size_t i = 0; i < XB_ARRAY_SIZE(cases); i++) {
 		struct xl_file f;
-			struct xb_err e;
+		struct xb_err e;
 		int r = xlp(cases[i].text, &f, &e);
 
 		if (r != -XB_EINPUT || !strstr(e.msg, cases[i].msg))
-			t_fail(__FILE__, __LINE__, "case %zu: want \"%s\", got %d \"%s\"",
-			       i, cases[i].msg, r, e.msg);
+			t_fail(__FILE__, __LINE__,
+			       "case %zu: want \"%s\", got %d \"%s\"", i,
+			       cases[i].msg, r, e.msg);
 		xl_file_free(&f);
 	}
 }
@@ -353,22 +414,25 @@ static void t_plus_equals(void)
 	CHECK_STR(xl_find(&f, "x")->v.items[2].s, "3");
 	CHECK_STR(xl_find(&f, "s")->v.s, "ab");
 	CHECK_STR(xl_find(&f, "t")->v.s, "new");
-	CHECK_EQ(xl_find(&f, "x")->nset, 1);	/* += is not "set again" */
+	CHECK_EQ(xl_find(&f, "x")->nset, 1); /* += is not "set again" */
 	CHECK_EQ(xl_find(&f, "t")->nset, 1);
 	CHECK_EQ(xl_find(&f, "t")->again_line, 0);
 	xl_file_free(&f);
 
 	REQUIRE(xlp("x = [1]\nx += 'a'\n", &f, &e) == -XB_EINPUT);
-	CHECK_CONTAINS(e.msg, "g.cfg:2:6: key 'x': += cannot add a string to a list");
+	CHECK_CONTAINS(e.msg,
+		       "g.cfg:2:6: key 'x': += cannot add a string to a list");
 	xl_file_free(&f);
 	REQUIRE(xlp("x = 'a'\nx += [1]\n", &f, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "+= cannot add a list to a string");
 	xl_file_free(&f);
 
-	REQUIRE(parse(MIN "extra = \"console=hvc0\"\nextra += \" quiet\"\n", &c, &e) == 0);
+	REQUIRE(parse(MIN "extra = \"console=hvc0\"\nextra += \" quiet\"\n", &c,
+		      &e) == 0);
 	CHECK_STR(c.cmdline, "console=hvc0 quiet");
 	cfg_free(&c);
-	ERR(MIN "memory = 128\nmemory += 1\n", "t.cfg:4: key 'memory': += cannot be used with numbers");
+	ERR(MIN "memory = 128\nmemory += 1\n",
+	    "t.cfg:4: key 'memory': += cannot be used with numbers");
 	ERR(MIN "vcpus += 2\n", "key 'vcpus': += cannot be used with numbers");
 }
 
@@ -450,10 +514,14 @@ static void t_full(void)
 
 static void t_types(void)
 {
-	ERR(MIN "memory = \"lots\"\n", "t.cfg:3: memory = \"lots\": expected a number (MiB)");
-	ERR(MIN "memory = [ 1 ]\n", "t.cfg:3: key 'memory': expected a number (MiB), got a list");
-	ERR("name = 'g'\nkernel = 5\n", "t.cfg:2: key 'kernel': expected a string in quotes, got a number");
-	ERR("name = [ ]\nkernel = '/k'\n", "t.cfg:1: key 'name': expected a string in quotes, got a list");
+	ERR(MIN "memory = \"lots\"\n",
+	    "t.cfg:3: memory = \"lots\": expected a number (MiB)");
+	ERR(MIN "memory = [ 1 ]\n",
+	    "t.cfg:3: key 'memory': expected a number (MiB), got a list");
+	ERR("name = 'g'\nkernel = 5\n",
+	    "t.cfg:2: key 'kernel': expected a string in quotes, got a number");
+	ERR("name = [ ]\nkernel = '/k'\n",
+	    "t.cfg:1: key 'name': expected a string in quotes, got a list");
 	ERR(MIN "ramdisk = ['a']\n", "key 'ramdisk': expected a string");
 	ERR(MIN "cmdline = 1\n", "key 'cmdline': expected a string");
 	ERR(MIN "extra = [1]\n", "key 'extra': expected a string");
@@ -461,9 +529,12 @@ static void t_types(void)
 	ERR(MIN "uuid = 1\n", "key 'uuid': expected a string");
 	ERR(MIN "on_crash = 1\n", "key 'on_crash': expected a string");
 	ERR(MIN "type = 1\n", "key 'type': expected a string");
-	ERR(MIN "vcpus = 'two'\n", "t.cfg:3: vcpus = \"two\": expected a number");
-	ERR(MIN "ramdisk_decompress = 'yes'\n", "ramdisk_decompress = \"yes\": expected a number");
-	ERR(MIN "memory = \"\\x01\"\n", "memory = \"\\x01\": expected a number");
+	ERR(MIN "vcpus = 'two'\n",
+	    "t.cfg:3: vcpus = \"two\": expected a number");
+	ERR(MIN "ramdisk_decompress = 'yes'\n",
+	    "ramdisk_decompress = \"yes\": expected a number");
+	ERR(MIN "memory = \"\\x01\"\n",
+	    "memory = \"\\x01\": expected a number");
 	ERR(MIN "memory = ''\n", "memory = \"\": expected a number");
 	ERR(MIN "vcpus = ' 2'\n", "vcpus = \" 2\": expected a number");
 }
@@ -473,22 +544,33 @@ static void t_limits(void)
 	struct dom_config c;
 	struct xb_err e;
 
-	ERR(MIN "memory = 0\n", "t.cfg:3: memory = 0 MiB: out of range (1 MiB to 16 TiB)");
-	ERR(MIN "memory = 16777217\n", "memory = 16777217 MiB: out of range (1 MiB to 16 TiB)");
-	ERR(MIN "memory = 99999999999999999999999\n", "memory = 99999999999999999999999 MiB: out of range");
-	ERR(MIN "memory = 0x100000000000\n", "memory = 0x100000000000 MiB: out of range");
-	ERR(MIN "maxmem = 0xffffffffffffffffff\n", "maxmem = 0xffffffffffffffffff MiB: out of range");
+	ERR(MIN "memory = 0\n",
+	    "t.cfg:3: memory = 0 MiB: out of range (1 MiB to 16 TiB)");
+	ERR(MIN "memory = 16777217\n",
+	    "memory = 16777217 MiB: out of range (1 MiB to 16 TiB)");
+	ERR(MIN "memory = 99999999999999999999999\n",
+	    "memory = 99999999999999999999999 MiB: out of range");
+	ERR(MIN "memory = 0x100000000000\n",
+	    "memory = 0x100000000000 MiB: out of range");
+	ERR(MIN "maxmem = 0xffffffffffffffffff\n",
+	    "maxmem = 0xffffffffffffffffff MiB: out of range");
 	ERR(MIN "vcpus = 0\n", "vcpus = 0: out of range (1 to 512)");
 	ERR(MIN "vcpus = 513\n", "vcpus = 513: out of range (1 to 512)");
 	ERR(MIN "maxvcpus = 513\n", "maxvcpus = 513: out of range (1 to 512)");
 	ERR(MIN "ramdisk_decompress = 2\n", "out of range (0 to 1)");
-	ERR(MIN "xbuild_max_decompressed = 0\n", "xbuild_max_decompressed = 0 MiB: out of range (1 MiB to 16 TiB)");
-	ERR(MIN "memory = 256\nmaxmem = 128\n", "t.cfg:4: maxmem (128 MiB) is less than memory (256 MiB)");
-	ERR(MIN "maxmem = 64\n", "t.cfg:3: maxmem (64 MiB) is less than memory (128 MiB)");
-	ERR(MIN "maxmem = 64\n\nmemory = 65\n", "t.cfg:5: maxmem (64 MiB) is less than memory (65 MiB)");
-	ERR(MIN "vcpus = 4\nmaxvcpus = 2\n", "t.cfg:4: maxvcpus (2) is less than vcpus (4)");
+	ERR(MIN "xbuild_max_decompressed = 0\n",
+	    "xbuild_max_decompressed = 0 MiB: out of range (1 MiB to 16 TiB)");
+	ERR(MIN "memory = 256\nmaxmem = 128\n",
+	    "t.cfg:4: maxmem (128 MiB) is less than memory (256 MiB)");
+	ERR(MIN "maxmem = 64\n",
+	    "t.cfg:3: maxmem (64 MiB) is less than memory (128 MiB)");
+	ERR(MIN "maxmem = 64\n\nmemory = 65\n",
+	    "t.cfg:5: maxmem (64 MiB) is less than memory (65 MiB)");
+	ERR(MIN "vcpus = 4\nmaxvcpus = 2\n",
+	    "t.cfg:4: maxvcpus (2) is less than vcpus (4)");
 
-	OK(MIN "memory = 16777216\nvcpus = 512\nxbuild_max_decompressed = 1\n", &c, &e);
+	OK(MIN "memory = 16777216\nvcpus = 512\nxbuild_max_decompressed = 1\n",
+	   &c, &e);
 	CHECK_EQ(c.memory_mb, 16777216);
 	CHECK_EQ(c.vcpus, 512);
 	CHECK_EQ(c.max_decompressed, 1ULL << 20);
@@ -505,7 +587,8 @@ static void t_name(void)
 	struct xb_err e;
 	char buf[256];
 
-	ERR("name = 'a b'\nkernel = '/k'\n", "t.cfg:1: name = \"a b\": must be 1 to 63 characters of [A-Za-z0-9_.-]");
+	ERR("name = 'a b'\nkernel = '/k'\n",
+	    "t.cfg:1: name = \"a b\": must be 1 to 63 characters of [A-Za-z0-9_.-]");
 	ERR("name = 'a/b'\nkernel = '/k'\n", "must be 1 to 63");
 	ERR("name = ''\nkernel = '/k'\n", "must be 1 to 63");
 	snprintf(buf, sizeof(buf), "name = '%063d'\nkernel = '/k'\n", 0);
@@ -521,15 +604,21 @@ static void t_type(void)
 	struct dom_config c;
 	struct xb_err e;
 
-	ERR(MIN "type = \"hvm\"\n", "t.cfg:3: type = \"hvm\": xbuild builds PV guests only");
-	ERR(MIN "type = \"pvh\"\n", "type = \"pvh\": xbuild builds PV guests only");
-	ERR(MIN "builder = \"hvm\"\n", "builder = \"hvm\": xbuild builds PV guests only");
+	ERR(MIN "type = \"hvm\"\n",
+	    "t.cfg:3: type = \"hvm\": xbuild builds PV guests only");
+	ERR(MIN "type = \"pvh\"\n",
+	    "type = \"pvh\": xbuild builds PV guests only");
+	ERR(MIN "builder = \"hvm\"\n",
+	    "builder = \"hvm\": xbuild builds PV guests only");
 	/* xl_parse.c compares case-sensitively: "Invalid domain type PV." */
-	ERR(MIN "type = 'PV'\n", "t.cfg:3: type = \"PV\": types are lower case, as xl "
+	ERR(MIN "type = 'PV'\n",
+	    "t.cfg:3: type = \"PV\": types are lower case, as xl "
 	    "reads them (type = \"pv\")");
 	ERR(MIN "type = 'linux'\n", "type = \"linux\": not a domain type");
-	ERR(MIN "builder = 'Generic'\n", "builder = \"Generic\": builders are lower case");
-	ERR(MIN "builder = 'pv'\n", "builder = \"pv\": not a builder (\"generic\", or "
+	ERR(MIN "builder = 'Generic'\n",
+	    "builder = \"Generic\": builders are lower case");
+	ERR(MIN "builder = 'pv'\n",
+	    "builder = \"pv\": not a builder (\"generic\", or "
 	    "xm's \"linux\", for PV; type = \"pv\" is today's spelling)");
 	REQUIRE(parse(MIN "type = 'pv'\nbuilder = 'generic'\n", &c, &e) == 0);
 	cfg_free(&c);
@@ -541,9 +630,13 @@ static void t_type(void)
 
 static void t_cmdline(void)
 {
-	static const struct { const char *keys, *want; size_t warn; } cases[] = {
+	static const struct {
+		const char *keys, *want;
+		size_t warn;
+	} cases[] = {
 		{ "cmdline = 'a b'\n", "a b", 0 },
-		{ "root = '/dev/xvda1'\nextra = 'console=hvc0'\n", "root=/dev/xvda1 console=hvc0", 0 },
+		{ "root = '/dev/xvda1'\nextra = 'console=hvc0'\n",
+		  "root=/dev/xvda1 console=hvc0", 0 },
 		{ "root = '/dev/xvda1'\n", "root=/dev/xvda1", 0 },
 		{ "extra = 'quiet'\n", "quiet", 0 },
 		{ "cmdline = 'c'\nroot = 'r'\n", "c", 1 },
@@ -566,7 +659,9 @@ static void t_cmdline(void)
 			CHECK_STR(c.cmdline, cases[i].want);
 		else
 			CHECK(c.cmdline == NULL);
-		CHECK_EQ(count_warn(&c, "cmdline is set, so root and extra are ignored"),
+		CHECK_EQ(count_warn(
+				 &c,
+				 "cmdline is set, so root and extra are ignored"),
 			 cases[i].warn);
 		cfg_free(&c);
 	}
@@ -589,7 +684,8 @@ static void t_cmdline_limit(void)
 	v[1023] = 'x';
 	v[1024] = '\0';
 	snprintf(buf, 2200, MIN "cmdline = '%s'\n", v);
-	ERR(buf, "t.cfg: the kernel command line is 1024 bytes, the limit is 1023");
+	ERR(buf,
+	    "t.cfg: the kernel command line is 1024 bytes, the limit is 1023");
 
 	/* "root=" + 1013 + " " + 4 = 1023 */
 	v[1013] = '\0';
@@ -616,7 +712,8 @@ static void t_uuid(void)
 	CHECK(!xb_uuid_parse("ffffffff-ffff-ffff-ffff_ffffffffffff", u));
 	CHECK(!xb_uuid_parse("gfffffff-ffff-ffff-ffff-ffffffffffff", u));
 	CHECK(!xb_uuid_parse("", u));
-	ERR(MIN "uuid = 'nope'\n", "t.cfg:3: uuid = \"nope\": expected xxxxxxxx-xxxx");
+	ERR(MIN "uuid = 'nope'\n",
+	    "t.cfg:3: uuid = \"nope\": expected xxxxxxxx-xxxx");
 }
 
 static void t_actions(void)
@@ -624,8 +721,9 @@ static void t_actions(void)
 	struct dom_config c;
 	struct xb_err e;
 	static const char *const ok[] = {
-		"destroy", "restart", "rename-restart", "preserve",
-		"coredump-destroy", "coredump-restart", "soft-reset",
+		"destroy",    "restart",	  "rename-restart",
+		"preserve",   "coredump-destroy", "coredump-restart",
+		"soft-reset",
 	};
 
 	for (size_t i = 0; i < XB_ARRAY_SIZE(ok); i++) {
@@ -636,7 +734,8 @@ static void t_actions(void)
 		CHECK_STR(c.on_reboot, ok[i]);
 		cfg_free(&c);
 	}
-	ERR(MIN "on_poweroff = 'explode'\n", "t.cfg:3: on_poweroff = \"explode\": not an action (destroy, restart");
+	ERR(MIN "on_poweroff = 'explode'\n",
+	    "t.cfg:3: on_poweroff = \"explode\": not an action (destroy, restart");
 	ERR(MIN "on_crash = 'Destroy'\n", "not an action");
 }
 
@@ -645,10 +744,17 @@ static void t_duplicate(void)
 	/* Keys that decide what is booted: set twice is an error naming both
 	 * lines (libxl would silently take the last one). */
 	static const char *const boot[] = {
-		"ramdisk = '/i'", "cmdline = 'x'",
-		"memory = 64", "maxmem = 512", "vcpus = 2", "maxvcpus = 2",
-		"type = 'pv'", "builder = 'generic'", "root = '/dev/xvda'",
-		"extra = 'quiet'", "uuid = '12345678-9abc-def0-0123-456789abcdef'",
+		"ramdisk = '/i'",
+		"cmdline = 'x'",
+		"memory = 64",
+		"maxmem = 512",
+		"vcpus = 2",
+		"maxvcpus = 2",
+		"type = 'pv'",
+		"builder = 'generic'",
+		"root = '/dev/xvda'",
+		"extra = 'quiet'",
+		"uuid = '12345678-9abc-def0-0123-456789abcdef'",
 	};
 	struct dom_config c;
 	struct xb_err e;
@@ -657,31 +763,40 @@ static void t_duplicate(void)
 	for (size_t i = 0; i < XB_ARRAY_SIZE(boot); i++) {
 		size_t klen = strcspn(boot[i], " ");
 
-		snprintf(buf, sizeof(buf), MIN "%s\n# other\n%s\n", boot[i], boot[i]);
-		snprintf(want, sizeof(want), "t.cfg:5: key '%.*s' is set twice (lines 3 and 5)",
+		snprintf(buf, sizeof(buf), MIN "%s\n# other\n%s\n", boot[i],
+			 boot[i]);
+		snprintf(want, sizeof(want),
+			 "t.cfg:5: key '%.*s' is set twice (lines 3 and 5)",
 			 (int)klen, boot[i]);
 		ERR(buf, want);
 	}
 	ERR(MIN "memory = 256\n\nmemory = 512\nmemory = 1024\n",
 	    "t.cfg:5: key 'memory' is set twice (lines 3 and 5): it decides what is booted");
-	ERR("name = 'a'\nname = 'b'\nkernel = '/k'\n", "t.cfg:2: key 'name' is set twice (lines 1 and 2)");
-	ERR(MIN "kernel = '/k2'\n", "t.cfg:3: key 'kernel' is set twice (lines 2 and 3)");
+	ERR("name = 'a'\nname = 'b'\nkernel = '/k'\n",
+	    "t.cfg:2: key 'name' is set twice (lines 1 and 2)");
+	ERR(MIN "kernel = '/k2'\n",
+	    "t.cfg:3: key 'kernel' is set twice (lines 2 and 3)");
 	/* "+=" adds, it does not replace: no error */
 	OK(MIN "extra = 'a'\nextra += ' b'\nextra += ' c'\n", &c, &e);
 	CHECK_STR(c.cmdline, "a b c");
 	CHECK_EQ(c.warnings.n, 0);
 	cfg_free(&c);
-	ERR(MIN "extra += 'a'\nextra = 'b'\n", "t.cfg:4: key 'extra' is set twice (lines 3 and 4)");
+	ERR(MIN "extra += 'a'\nextra = 'b'\n",
+	    "t.cfg:4: key 'extra' is set twice (lines 3 and 4)");
 
 	/* Other keys: one warning, the last value is used. */
-	OK(MIN "on_crash = 'preserve'\non_crash = 'restart'\n\non_crash = 'destroy'\n"
-	   "ramdisk_decompress = 1\nramdisk_decompress = 0\n", &c, &e);
+	OK(MIN
+	   "on_crash = 'preserve'\non_crash = 'restart'\n\non_crash = 'destroy'\n"
+	   "ramdisk_decompress = 1\nramdisk_decompress = 0\n",
+	   &c, &e);
 	CHECK_STR(c.on_crash, "destroy");
 	CHECK(!c.ramdisk_decompress);
 	REQUIRE(c.warnings.n == 2);
-	CHECK_STR(c.warnings.v[0], "t.cfg:4: key 'on_crash' set again (first on line 3), "
+	CHECK_STR(c.warnings.v[0],
+		  "t.cfg:4: key 'on_crash' set again (first on line 3), "
 		  "the last value is used (and 1 more time)");
-	CHECK_STR(c.warnings.v[1], "t.cfg:8: key 'ramdisk_decompress' set again (first "
+	CHECK_STR(c.warnings.v[1],
+		  "t.cfg:8: key 'ramdisk_decompress' set again (first "
 		  "on line 7), the last value is used");
 	cfg_free(&c);
 }
@@ -694,9 +809,10 @@ static void t_unmapped(void)
 	char dev[256];
 
 	OK(MIN "disk = [ 'phy:/dev/vg/x,xvda,w' ]\nvif = [ '' ]\n"
-	   "disk = [ 'x' ]\nlocaltime = 1\non_watchdog = 'destroy'\n"
-	   "memroy = 5\nbootloader_args = ['-q']\nvfb=[]\npci=[]\nusb=1\n"
-	   "serial='pty'\nmemroy = 6\nmemroy = 7\nvnc=1\n", &c, &e);
+	       "disk = [ 'x' ]\nlocaltime = 1\non_watchdog = 'destroy'\n"
+	       "memroy = 5\nbootloader_args = ['-q']\nvfb=[]\npci=[]\nusb=1\n"
+	       "serial='pty'\nmemroy = 6\nmemroy = 7\nvnc=1\n",
+	   &c, &e);
 	/* Devices are recorded, not warned about (the command decides);
 	 * an empty list names none; vif = [''] is one vif with defaults. */
 	CHECK_EQ(count_warn(&c, "key 'disk'"), 0);
@@ -704,21 +820,32 @@ static void t_unmapped(void)
 	CHECK_EQ(count_warn(&c, "set again"), 0);
 	CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 2);
 	CHECK_STR(dev, "disk (line 3, 2 times), vif (line 4)");
-	CHECK_EQ(count_warn(&c, "key 'localtime' is not acted on by xbuild"), 1);
-	CHECK_EQ(count_warn(&c, "key 'on_watchdog' is not acted on by xbuild"), 1);
+	CHECK_EQ(count_warn(&c, "key 'localtime' is not acted on by xbuild"),
+		 1);
+	CHECK_EQ(count_warn(&c, "key 'on_watchdog' is not acted on by xbuild"),
+		 1);
 	CHECK_EQ(count_warn(&c, "key 'bootloader_args' is not acted on"), 1);
-	CHECK_EQ(count_warn(&c, "t.cfg:8: unknown key 'memroy' ignored (and 2 more times)"), 1);
+	CHECK_EQ(
+		count_warn(
+			&c,
+			"t.cfg:8: unknown key 'memroy' ignored (and 2 more times)"),
+		1);
 	CHECK_EQ(count_warn(&c, "key 'vfb'"), 0);
 	CHECK_EQ(count_warn(&c, "key 'pci'"), 0);
 	/* HVM and display settings are no devices of a PV guest */
-	CHECK_EQ(count_warn(&c, "t.cfg:12: key 'usb' is not acted on by xbuild"), 1);
+	CHECK_EQ(count_warn(&c,
+			    "t.cfg:12: key 'usb' is not acted on by xbuild"),
+		 1);
 	CHECK_EQ(count_warn(&c, "key 'serial' is not acted on by xbuild"), 1);
 	CHECK_EQ(count_warn(&c, "key 'vnc' is not acted on by xbuild"), 1);
 	CHECK_EQ(c.warnings.n, 7);
 	/* the one grouped warning check and plan add */
 	REQUIRE(cfg_warn_devices(&c, " (why)", &e) == 0);
-	CHECK_EQ(count_warn(&c, "t.cfg:3: xbuild does not set up devices: disk (line 3, "
-			    "2 times), vif (line 4) (why)"), 1);
+	CHECK_EQ(count_warn(
+			 &c,
+			 "t.cfg:3: xbuild does not set up devices: disk (line 3, "
+			 "2 times), vif (line 4) (why)"),
+		 1);
 	CHECK_STR(xb_warning_key(&c.warnings, 7), "devices:devices");
 	cfg_free(&c);
 	OK(MIN "disk = []\n", &c, &e);
@@ -737,7 +864,8 @@ static void t_unmapped(void)
 		snprintf(buf, sizeof(buf), MIN "%s = 1\n", name);
 		OK(buf, &c, &e);
 		REQUIRE(c.warnings.n == 1);
-		CHECK_EQ(strlen(c.warnings.v[0]), strlen("t.cfg:3: unknown key '' ignored") + 64 + 3);
+		CHECK_EQ(strlen(c.warnings.v[0]),
+			 strlen("t.cfg:3: unknown key '' ignored") + 64 + 3);
 		CHECK_CONTAINS(c.warnings.v[0], "aaa...' ignored");
 		cfg_free(&c);
 	}
@@ -762,7 +890,8 @@ static void t_flood(void)
 	CHECK(parse_n(buf, n, &c, &e) == 0);
 	REQUIRE(c.warnings.n == XB_WARN_KEEP + 1);
 	CHECK_STR(c.warnings.v[0], "t.cfg:70003: unknown key 'k0' ignored");
-	CHECK_STR(c.warnings.v[XB_WARN_KEEP], "... and 900 more warnings (only the "
+	CHECK_STR(c.warnings.v[XB_WARN_KEEP],
+		  "... and 900 more warnings (only the "
 		  "first 100 distinct ones are shown)");
 	{
 		char dev[128];
@@ -780,13 +909,17 @@ static void t_flood(void)
 	REQUIRE(n < cap);
 	CHECK(parse_n(buf, n, &c, &e) == 0);
 	REQUIRE(c.warnings.n == XB_WARN_KEEP + 1);
-	CHECK_STR(c.warnings.v[0], "t.cfg:5: element <e0> is not acted on by xbuild");
-	CHECK_STR(c.warnings.v[XB_WARN_KEEP], "... and 59,900 more warnings (only the "
+	CHECK_STR(c.warnings.v[0],
+		  "t.cfg:5: element <e0> is not acted on by xbuild");
+	CHECK_STR(c.warnings.v[XB_WARN_KEEP],
+		  "... and 59,900 more warnings (only the "
 		  "first 100 distinct ones are shown)");
 	cfg_free(&c);
 
 	/* ... and all the same, in <devices> and in <os> */
-	n = (size_t)snprintf(buf, cap, XHEAD XMEM "<os><type>linux</type><kernel>/k</kernel>");
+	n = (size_t)snprintf(buf, cap,
+			     XHEAD XMEM
+			     "<os><type>linux</type><kernel>/k</kernel>");
 	for (i = 0; i < 50000; i++)
 		n += (size_t)snprintf(buf + n, cap - n, "<x/>");
 	n += (size_t)snprintf(buf + n, cap - n, "</os>\n<devices>\n");
@@ -796,7 +929,8 @@ static void t_flood(void)
 	REQUIRE(n < cap);
 	CHECK(parse_n(buf, n, &c, &e) == 0);
 	REQUIRE(c.warnings.n == 1);
-	CHECK_STR(c.warnings.v[0], "t.cfg:4: element <os><x> is not acted on by xbuild "
+	CHECK_STR(c.warnings.v[0],
+		  "t.cfg:4: element <os><x> is not acted on by xbuild "
 		  "(and 49,999 more times)");
 	{
 		char dev[128];
@@ -816,7 +950,8 @@ static void t_bootloader(void)
 	    "t.cfg:3: bootloader = \"pygrub\": the bootloader runs inside the guest's "
 	    "disk image, where kernel \"/k\" names a file; xbuild never runs bootloaders "
 	    "and would load dom0's /k instead; remove bootloader= or use kernel= without it");
-	ERR("bootloader = '/usr/bin/pygrub'\n" MIN, "t.cfg:1: bootloader = \"/usr/bin/pygrub\"");
+	ERR("bootloader = '/usr/bin/pygrub'\n" MIN,
+	    "t.cfg:1: bootloader = \"/usr/bin/pygrub\"");
 	ERR(MIN "bootloader = ''\n", "would load dom0's /k instead");
 	ERR("name = 'g'\nbootloader = 'pygrub'\n",
 	    "t.cfg:2: bootloader = \"pygrub\": the bootloader runs inside the guest's disk "
@@ -828,8 +963,10 @@ static void t_bootloader(void)
 	    "disk image, where <os><kernel> \"/k\" names a file; xbuild never runs "
 	    "bootloaders and would load dom0's /k instead; remove <bootloader> or use "
 	    "<os><kernel> without it");
-	ERR(XHEAD XMEM "<bootloader/>" XOS "</domain>", "t.cfg:4: <bootloader> = : the bootloader");
-	ERR(XHEAD XMEM "<bootloader>pygrub</bootloader><os><type>linux</type></os></domain>",
+	ERR(XHEAD XMEM "<bootloader/>" XOS "</domain>",
+	    "t.cfg:4: <bootloader> = : the bootloader");
+	ERR(XHEAD XMEM
+	    "<bootloader>pygrub</bootloader><os><type>linux</type></os></domain>",
 	    "t.cfg:4: <bootloader> = pygrub: the bootloader runs inside the guest's disk "
 	    "image and xbuild never runs bootloaders; remove <bootloader> and give <os><kernel>");
 }
@@ -839,7 +976,8 @@ static void t_encoding(void)
 	struct dom_config c;
 	struct xb_err e;
 	static const char bom_xl[] = "\xef\xbb\xbfname = 'g'\nkernel = '/k'\n";
-	static const char bom_bad[] = "\xef\xbb\xbf" "1 = 2\n";
+	static const char bom_bad[] = "\xef\xbb\xbf"
+				      "1 = 2\n";
 	static const char u16le[] = "\xff\xfen\0a\0m\0e\0";
 	static const char u16be[] = "\xfe\xff\0n\0a\0m\0e";
 	static const char u16nobom[] = "n\0a\0m\0e\0 \0=\0";
@@ -856,7 +994,9 @@ static void t_encoding(void)
 	CHECK_CONTAINS(e.msg, "t.cfg:1:1: syntax error, unexpected number 1");
 	cfg_free(&c);
 	CHECK(parse_n(u16le, sizeof(u16le) - 1, &c, &e) == -XB_EINPUT);
-	CHECK_STR(e.msg, "t.cfg: the config is UTF-16 encoded; save it as UTF-8 or ASCII");
+	CHECK_STR(
+		e.msg,
+		"t.cfg: the config is UTF-16 encoded; save it as UTF-8 or ASCII");
 	cfg_free(&c);
 	CHECK(parse_n(u16be, sizeof(u16be) - 1, &c, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "UTF-16 encoded");
@@ -879,7 +1019,8 @@ static void t_encoding(void)
 	/* both front ends check it on their own */
 	cfg_init(&c);
 	xb_err_clear(&e);
-	CHECK(cfg_parse_xml("d.xml", u16le, sizeof(u16le) - 1, &c, &e) == -XB_EINPUT);
+	CHECK(cfg_parse_xml("d.xml", u16le, sizeof(u16le) - 1, &c, &e) ==
+	      -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "d.xml: the config is UTF-16");
 	cfg_free(&c);
 }
@@ -890,7 +1031,8 @@ static void t_garbage(void)
 	struct xb_err e;
 	static const char nul_xl[] = "name = 'g'\nkernel = '/k\0x'\n";
 	static const char nul_key[] = "name = 'g'\0\nkernel = '/k'\n";
-	static const char nul_xml[] = "<domain type='xen'><name>a\0b</name></domain>";
+	static const char nul_xml[] =
+		"<domain type='xen'><name>a\0b</name></domain>";
 	uint8_t bin[4096];
 	uint32_t x = 12345;
 
@@ -910,7 +1052,8 @@ static void t_garbage(void)
 		}
 		if (round & 1)
 			bin[0] = '<';
-		CHECK(parse_n((const char *)bin, sizeof(bin), &c, &e) == -XB_EINPUT);
+		CHECK(parse_n((const char *)bin, sizeof(bin), &c, &e) ==
+		      -XB_EINPUT);
 		CHECK(e.msg[0]);
 		cfg_free(&c);
 	}
@@ -929,7 +1072,6 @@ static void t_garbage(void)
 }
 
 /* ---- libvirt XML ------------------------------------------------------ */
-
 
 static void t_xml_full(void)
 {
@@ -983,14 +1125,19 @@ static void t_xml_full(void)
 		char dev[128];
 
 		CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 2);
-		CHECK_STR(dev, "<disk> (line 21, 2 times), <interface> (line 23)");
+		CHECK_STR(dev,
+			  "<disk> (line 21, 2 times), <interface> (line 23)");
 	}
 	cfg_free(&c);
 }
 
 static void t_xml_units(void)
 {
-	static const struct { const char *mem; uint64_t mb; size_t warn; } cases[] = {
+	static const struct {
+		const char *mem;
+		uint64_t mb;
+		size_t warn;
+	} cases[] = {
 		{ "<memory>131072</memory>", 128, 0 },
 		{ "<memory unit='KiB'>262144</memory>", 256, 0 },
 		{ "<memory unit='k'>1024</memory>", 1, 0 },
@@ -1011,7 +1158,8 @@ static void t_xml_units(void)
 		struct xb_err e;
 		char buf[512];
 
-		snprintf(buf, sizeof(buf), XHEAD XOS "%s</domain>", cases[i].mem);
+		snprintf(buf, sizeof(buf), XHEAD XOS "%s</domain>",
+			 cases[i].mem);
 		if (parse(buf, &c, &e)) {
 			t_fail(__FILE__, __LINE__, "case %zu: %s", i, e.msg);
 			cfg_free(&c);
@@ -1019,31 +1167,46 @@ static void t_xml_units(void)
 		}
 		CHECK_EQ(c.maxmem_mb, cases[i].mb);
 		CHECK_EQ(c.memory_mb, cases[i].mb);
-		CHECK_EQ(count_warn(&c, "is not a whole number of MiB"), cases[i].warn);
+		CHECK_EQ(count_warn(&c, "is not a whole number of MiB"),
+			 cases[i].warn);
 		cfg_free(&c);
 	}
-	ERR(XHEAD XOS "<memory unit='XB'>1</memory></domain>", "t.cfg:4: <memory unit='XB'>: unknown unit");
-	ERR(XHEAD XOS "<memory unit='KiBB'>1</memory></domain>", "unknown unit");
-	ERR(XHEAD XOS "<memory>lots</memory></domain>", "t.cfg:4: <memory> = lots: expected a decimal number (KiB)");
-	ERR(XHEAD XOS "<memory unit='MiB'>1.5</memory></domain>", "<memory> = 1.5: expected a decimal number (MiB)");
-	ERR(XHEAD XOS "<memory>0</memory></domain>", "<memory> = 0 KiB: out of range (1 MiB to 16 TiB)");
-	ERR(XHEAD XOS "<memory>0x10</memory></domain>", "<memory> = 0x10: expected a decimal number");
-	ERR(XHEAD XOS "<memory>-1</memory></domain>", "<memory> = -1: expected a decimal number");
+	ERR(XHEAD XOS "<memory unit='XB'>1</memory></domain>",
+	    "t.cfg:4: <memory unit='XB'>: unknown unit");
+	ERR(XHEAD XOS "<memory unit='KiBB'>1</memory></domain>",
+	    "unknown unit");
+	ERR(XHEAD XOS "<memory>lots</memory></domain>",
+	    "t.cfg:4: <memory> = lots: expected a decimal number (KiB)");
+	ERR(XHEAD XOS "<memory unit='MiB'>1.5</memory></domain>",
+	    "<memory> = 1.5: expected a decimal number (MiB)");
+	ERR(XHEAD XOS "<memory>0</memory></domain>",
+	    "<memory> = 0 KiB: out of range (1 MiB to 16 TiB)");
+	ERR(XHEAD XOS "<memory>0x10</memory></domain>",
+	    "<memory> = 0x10: expected a decimal number");
+	ERR(XHEAD XOS "<memory>-1</memory></domain>",
+	    "<memory> = -1: expected a decimal number");
 	/* the size as written, with its unit */
 	ERR(XHEAD XOS "<memory unit='EiB'>1</memory></domain>",
 	    "t.cfg:4: <memory> = 1 EiB: out of range (1 MiB to 16 TiB)");
-	ERR(XHEAD XOS "<memory unit='TB'>18</memory></domain>", "<memory> = 18 TB: out of range");
-	ERR(XHEAD XOS "<memory unit='TiB'>17</memory></domain>", "<memory> = 17 TiB: out of range");
-	ERR(XHEAD XOS "<memory unit='EiB'>99999</memory></domain>", "<memory> = 99999 EiB: out of range");
+	ERR(XHEAD XOS "<memory unit='TB'>18</memory></domain>",
+	    "<memory> = 18 TB: out of range");
+	ERR(XHEAD XOS "<memory unit='TiB'>17</memory></domain>",
+	    "<memory> = 17 TiB: out of range");
+	ERR(XHEAD XOS "<memory unit='EiB'>99999</memory></domain>",
+	    "<memory> = 99999 EiB: out of range");
 	ERR(XHEAD XOS "<memory>99999999999999999999999</memory></domain>",
 	    "<memory> = 99999999999999999999999 KiB: out of range");
-	ERR(XHEAD XOS "<memory unit='MiB'>128</memory><currentMemory unit='MiB'>256</currentMemory></domain>",
+	ERR(XHEAD XOS
+	    "<memory unit='MiB'>128</memory><currentMemory unit='MiB'>256</currentMemory></domain>",
 	    "t.cfg:4: <memory> (128 MiB) is less than <currentMemory> (256 MiB)");
-	ERR(XHEAD XOS "<currentMemory unit='GiB'>5000000</currentMemory></domain>",
+	ERR(XHEAD XOS
+	    "<currentMemory unit='GiB'>5000000</currentMemory></domain>",
 	    "<currentMemory> = 5000000 GiB: out of range");
 	ERR(XHEAD XOS "</domain>", "t.cfg: <memory> is required");
-	ERR(XHEAD XOS "<currentMemory>1024</currentMemory></domain>", "t.cfg: <memory> is required");
-	ERR(XHEAD XOS XMEM "<memory>1</memory></domain>", "t.cfg:5: <memory> is given twice (lines 4 and 5)");
+	ERR(XHEAD XOS "<currentMemory>1024</currentMemory></domain>",
+	    "t.cfg: <memory> is required");
+	ERR(XHEAD XOS XMEM "<memory>1</memory></domain>",
+	    "t.cfg:5: <memory> is given twice (lines 4 and 5)");
 }
 
 static void t_xml_errors(void)
@@ -1051,44 +1214,69 @@ static void t_xml_errors(void)
 	struct dom_config c;
 	struct xb_err e;
 
-	ERR("<domain type='kvm'><name>a</name></domain>", "t.cfg:1: <domain type='kvm'>: xbuild builds Xen PV guests (type='xen')");
+	ERR("<domain type='kvm'><name>a</name></domain>",
+	    "t.cfg:1: <domain type='kvm'>: xbuild builds Xen PV guests (type='xen')");
 	ERR("<domain><name>a</name></domain>", "<domain type=''>");
-	ERR("<vm type='xen'/>", "t.cfg: the root element must be <domain type='xen'>");
+	ERR("<vm type='xen'/>",
+	    "t.cfg: the root element must be <domain type='xen'>");
 	ERR(XHEAD XMEM "<os><type>hvm</type><kernel>/k</kernel></os></domain>",
 	    "t.cfg:4: <os><type> = hvm: xbuild builds PV guests only (linux or xen)");
-	ERR(XHEAD XMEM "\n<os><kernel>/k</kernel></os></domain>", "t.cfg:5: <os>: <type>linux</type> is required");
-	ERR(XHEAD XMEM "<os><type>linux</type></os></domain>", "the kernel is required");
-	ERR("<domain type='xen'>" XMEM XOS "</domain>", "the domain name is required");
-	ERR("<domain type='xen'><name>a b</name>" XMEM XOS "</domain>", "t.cfg:1: <name> = a b: must be 1 to 63");
-	ERR("<domain type='xen'><name>a\tb</name>" XMEM XOS "</domain>", "<name> = a\\x09b: must be");
-	ERR(XHEAD XMEM XOS "<uuid>xyz</uuid></domain>", "t.cfg:5: <uuid> = xyz: expected");
-	ERR(XHEAD XMEM XOS "<uuid>4dea22b31d52d8f32516782e98ab3fz0</uuid></domain>",
+	ERR(XHEAD XMEM "\n<os><kernel>/k</kernel></os></domain>",
+	    "t.cfg:5: <os>: <type>linux</type> is required");
+	ERR(XHEAD XMEM "<os><type>linux</type></os></domain>",
+	    "the kernel is required");
+	ERR("<domain type='xen'>" XMEM XOS "</domain>",
+	    "the domain name is required");
+	ERR("<domain type='xen'><name>a b</name>" XMEM XOS "</domain>",
+	    "t.cfg:1: <name> = a b: must be 1 to 63");
+	ERR("<domain type='xen'><name>a\tb</name>" XMEM XOS "</domain>",
+	    "<name> = a\\x09b: must be");
+	ERR(XHEAD XMEM XOS "<uuid>xyz</uuid></domain>",
+	    "t.cfg:5: <uuid> = xyz: expected");
+	ERR(XHEAD XMEM XOS
+	    "<uuid>4dea22b31d52d8f32516782e98ab3fz0</uuid></domain>",
 	    "<uuid> = 4dea22b31d52d8f32516782e98ab3fz0: expected");
-	ERR(XHEAD XMEM XOS "<vcpu>0</vcpu></domain>", "t.cfg:5: <vcpu> = 0: out of range (1 to 512)");
-	ERR(XHEAD XMEM XOS "<vcpu>513</vcpu></domain>", "<vcpu> = 513: out of range (1 to 512)");
-	ERR(XHEAD XMEM XOS "<vcpu>0x2</vcpu></domain>", "<vcpu> = 0x2: expected a decimal number");
-	ERR(XHEAD XMEM XOS "<vcpu current='3'>2</vcpu></domain>", "t.cfg:5: <vcpu> (2) is less than <vcpu current> (3)");
-	ERR(XHEAD XMEM XOS "<vcpu current='x'>2</vcpu></domain>", "<vcpu current> = x: expected a decimal number");
-	ERR(XHEAD XMEM XOS "<on_crash>boom</on_crash></domain>", "<on_crash> = boom: not an action");
-	ERR(XHEAD XMEM "<os><type>linux</type><kernel>/k<b/></kernel></os></domain>", "<kernel>: expected text only");
-	ERR("<domain type='xen'>\n<name>a</name>\n<oops>\n</domain>", "t.cfg:4:");
-	ERR("<domain type='xen'>\n<name>a</name>\n<oops>\n</domain>", "XML error");
+	ERR(XHEAD XMEM XOS "<vcpu>0</vcpu></domain>",
+	    "t.cfg:5: <vcpu> = 0: out of range (1 to 512)");
+	ERR(XHEAD XMEM XOS "<vcpu>513</vcpu></domain>",
+	    "<vcpu> = 513: out of range (1 to 512)");
+	ERR(XHEAD XMEM XOS "<vcpu>0x2</vcpu></domain>",
+	    "<vcpu> = 0x2: expected a decimal number");
+	ERR(XHEAD XMEM XOS "<vcpu current='3'>2</vcpu></domain>",
+	    "t.cfg:5: <vcpu> (2) is less than <vcpu current> (3)");
+	ERR(XHEAD XMEM XOS "<vcpu current='x'>2</vcpu></domain>",
+	    "<vcpu current> = x: expected a decimal number");
+	ERR(XHEAD XMEM XOS "<on_crash>boom</on_crash></domain>",
+	    "<on_crash> = boom: not an action");
+	ERR(XHEAD XMEM
+	    "<os><type>linux</type><kernel>/k<b/></kernel></os></domain>",
+	    "<kernel>: expected text only");
+	ERR("<domain type='xen'>\n<name>a</name>\n<oops>\n</domain>",
+	    "t.cfg:4:");
+	ERR("<domain type='xen'>\n<name>a</name>\n<oops>\n</domain>",
+	    "XML error");
 	ERR("<?xml version='1.0'?>\n<!DOCTYPE d [<!ENTITY a 'aaaaaaaa'><!ENTITY b '&a;&a;&a;'>]>\n"
-	    "<domain type='xen'><name>&b;</name></domain>", "DOCTYPE");
-	ERR("<!DOCTYPE d SYSTEM 'http://example.com/x.dtd'><domain type='xen'/>", "DOCTYPE");
+	    "<domain type='xen'><name>&b;</name></domain>",
+	    "DOCTYPE");
+	ERR("<!DOCTYPE d SYSTEM 'http://example.com/x.dtd'><domain type='xen'/>",
+	    "DOCTYPE");
 	ERR("<domain type='xen'><name>&ext;</name></domain>", "XML error");
 	ERR("   \n<", "XML error");
 
-	OK(XHEAD XMEM XOS "<vcpu cpuset='1-3'>2</vcpu>"
-	   "<os2/><features><pae/></features><features/></domain>", &c, &e);
+	OK(XHEAD XMEM XOS
+	   "<vcpu cpuset='1-3'>2</vcpu>"
+	   "<os2/><features><pae/></features><features/></domain>",
+	   &c, &e);
 	CHECK_EQ(count_warn(&c, "<vcpu cpuset=...> is not acted on"), 1);
-	CHECK_EQ(count_warn(&c, "<features>"), 0);	/* HVM's */
+	CHECK_EQ(count_warn(&c, "<features>"), 0); /* HVM's */
 	CHECK_EQ(count_warn(&c, "element <os2>"), 1);
 	CHECK_EQ(c.vcpus, 2);
 	CHECK_EQ(c.maxvcpus, 2);
 	CHECK_EQ(c.warnings.n, 2);
 	cfg_free(&c);
-	OK(XHEAD XMEM XOS "<uuid>4dea22b31d52d8f32516782e98ab3fa0</uuid></domain>", &c, &e);
+	OK(XHEAD XMEM XOS
+	   "<uuid>4dea22b31d52d8f32516782e98ab3fa0</uuid></domain>",
+	   &c, &e);
 	CHECK(c.has_uuid && c.uuid[0] == 0x4d && c.uuid[15] == 0xa0);
 	cfg_free(&c);
 
@@ -1104,25 +1292,37 @@ static void t_xml_duplicates(void)
 {
 	/* Elements that decide what is booted: given twice is an error naming
 	 * the element and both lines. */
-	static const struct { const char *xml, *msg; } boot[] = {
-		{ XHEAD XMEM "<os><type>linux</type><kernel>/k</kernel>\n<kernel>/k2</kernel></os></domain>",
+	static const struct {
+		const char *xml, *msg;
+	} boot[] = {
+		{ XHEAD XMEM
+		  "<os><type>linux</type><kernel>/k</kernel>\n<kernel>/k2</kernel></os></domain>",
 		  "t.cfg:5: <os><kernel> is given twice (lines 4 and 5): it decides what is booted" },
-		{ XHEAD XMEM "<os><type>linux</type><kernel>/k</kernel><initrd>/a</initrd>\n"
-		  "<initrd>/b</initrd></os></domain>", "t.cfg:5: <os><initrd> is given twice (lines 4 and 5)" },
-		{ XHEAD XMEM "<os><type>linux</type><kernel>/k</kernel><cmdline>a</cmdline>\n\n"
-		  "<cmdline></cmdline></os></domain>", "t.cfg:6: <os><cmdline> is given twice (lines 4 and 6)" },
-		{ XHEAD XMEM "<os><type>linux</type><kernel>/k</kernel>\n<type>linux</type></os></domain>",
+		{ XHEAD XMEM
+		  "<os><type>linux</type><kernel>/k</kernel><initrd>/a</initrd>\n"
+		  "<initrd>/b</initrd></os></domain>",
+		  "t.cfg:5: <os><initrd> is given twice (lines 4 and 5)" },
+		{ XHEAD XMEM
+		  "<os><type>linux</type><kernel>/k</kernel><cmdline>a</cmdline>\n\n"
+		  "<cmdline></cmdline></os></domain>",
+		  "t.cfg:6: <os><cmdline> is given twice (lines 4 and 6)" },
+		{ XHEAD XMEM
+		  "<os><type>linux</type><kernel>/k</kernel>\n<type>linux</type></os></domain>",
 		  "t.cfg:5: <os><type> is given twice (lines 4 and 5)" },
-		{ XHEAD XMEM XOS "<os><type>linux</type><kernel>/k</kernel></os></domain>",
+		{ XHEAD XMEM XOS
+		  "<os><type>linux</type><kernel>/k</kernel></os></domain>",
 		  "t.cfg:5: <os> is given twice (lines 4 and 5)" },
 		{ XHEAD XMEM XOS "<memory>262144</memory></domain>",
 		  "t.cfg:5: <memory> is given twice (lines 3 and 5)" },
-		{ XHEAD XMEM XOS "<currentMemory>1024</currentMemory>\n<currentMemory>2048</currentMemory></domain>",
+		{ XHEAD XMEM XOS
+		  "<currentMemory>1024</currentMemory>\n<currentMemory>2048</currentMemory></domain>",
 		  "t.cfg:6: <currentMemory> is given twice (lines 5 and 6)" },
 		{ XHEAD XMEM XOS "<vcpu>1</vcpu>\n<vcpu>2</vcpu></domain>",
 		  "t.cfg:6: <vcpu> is given twice (lines 5 and 6)" },
-		{ XHEAD XMEM XOS "<name>x2</name></domain>", "t.cfg:5: <name> is given twice (lines 2 and 5)" },
-		{ XHEAD XMEM XOS "<uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>\n"
+		{ XHEAD XMEM XOS "<name>x2</name></domain>",
+		  "t.cfg:5: <name> is given twice (lines 2 and 5)" },
+		{ XHEAD XMEM XOS
+		  "<uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa0</uuid>\n"
 		  "<uuid>4dea22b3-1d52-d8f3-2516-782e98ab3fa1</uuid></domain>",
 		  "t.cfg:6: <uuid> is given twice (lines 5 and 6)" },
 	};
@@ -1133,12 +1333,21 @@ static void t_xml_duplicates(void)
 		expect_err(boot[i].xml, boot[i].msg, __LINE__);
 
 	/* Others: the same warning as a repeated xl.cfg key. */
-	OK(XHEAD XMEM XOS "<on_crash>preserve</on_crash>\n<on_crash>restart</on_crash>\n"
-	   "<on_crash>destroy</on_crash>\n<devices/><devices><disk/></devices></domain>", &c, &e);
+	OK(XHEAD XMEM XOS
+	   "<on_crash>preserve</on_crash>\n<on_crash>restart</on_crash>\n"
+	   "<on_crash>destroy</on_crash>\n<devices/><devices><disk/></devices></domain>",
+	   &c, &e);
 	CHECK_STR(c.on_crash, "destroy");
-	CHECK_EQ(count_warn(&c, "t.cfg:6: element <on_crash> given again (first on line 5), "
-			    "the last value is used (and 1 more time)"), 1);
-	CHECK_EQ(count_warn(&c, "t.cfg:8: element <devices> given again (first on line 8)"), 1);
+	CHECK_EQ(count_warn(
+			 &c,
+			 "t.cfg:6: element <on_crash> given again (first on line 5), "
+			 "the last value is used (and 1 more time)"),
+		 1);
+	CHECK_EQ(
+		count_warn(
+			&c,
+			"t.cfg:8: element <devices> given again (first on line 8)"),
+		1);
 	CHECK_EQ(cfg_devices(&c, NULL, 0), 1);
 	CHECK_EQ(c.warnings.n, 2);
 	cfg_free(&c);
@@ -1161,7 +1370,9 @@ static void t_xml_depth(void)
 	REQUIRE(n < 8192);
 	CHECK(parse_n(buf, n, &c, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "t.cfg:1:");
-	CHECK_CONTAINS(e.msg, "elements are nested more than 256 deep, the XML parser's limit");
+	CHECK_CONTAINS(
+		e.msg,
+		"elements are nested more than 256 deep, the XML parser's limit");
 	CHECK(!strstr(e.msg, "XML_PARSE_HUGE"));
 	cfg_free(&c);
 	free(buf);
@@ -1202,7 +1413,9 @@ static void t_finish(void)
 	c.memory_mb = 256;
 	c.maxmem_mb = 128;
 	CHECK(cfg_finish(&c, &e) == -XB_EINPUT);
-	CHECK_STR(e.msg, "command line: maxmem (128 MiB) is less than memory (256 MiB)");
+	CHECK_STR(
+		e.msg,
+		"command line: maxmem (128 MiB) is less than memory (256 MiB)");
 	cfg_free(&c);
 }
 
@@ -1255,7 +1468,8 @@ static void t_python(void)
 		"name = None\n",
 	};
 	static const char *const not_py[] = {
-		"memory 128\n", "= 5\n", "a = \"abc\n", "a = [1 2]\n", "a = 08\n",
+		"memory 128\n", "= 5\n",    "a = \"abc\n",
+		"a = [1 2]\n",	"a = 08\n",
 	};
 
 	for (size_t i = 0; i < XB_ARRAY_SIZE(py); i++) {
@@ -1263,23 +1477,29 @@ static void t_python(void)
 		struct xb_err e;
 
 		if (xlp(py[i], &f, &e) != -XB_EINPUT ||
-		    !strstr(e.msg, " (xl.cfg is not Python: no variables, expressions, "
+		    !strstr(e.msg,
+			    " (xl.cfg is not Python: no variables, expressions, "
 			    "calls or imports)"))
-			t_fail(__FILE__, __LINE__, "<<%s>>: no Python hint: \"%s\"", py[i], e.msg);
+			t_fail(__FILE__, __LINE__,
+			       "<<%s>>: no Python hint: \"%s\"", py[i], e.msg);
 		xl_file_free(&f);
 	}
 	for (size_t i = 0; i < XB_ARRAY_SIZE(not_py); i++) {
 		struct xl_file f;
 		struct xb_err e;
 
-		if (xlp(not_py[i], &f, &e) != -XB_EINPUT || strstr(e.msg, "Python"))
-			t_fail(__FILE__, __LINE__, "<<%s>>: \"%s\"", not_py[i], e.msg);
+		if (xlp(not_py[i], &f, &e) != -XB_EINPUT ||
+		    strstr(e.msg, "Python"))
+			t_fail(__FILE__, __LINE__, "<<%s>>: \"%s\"", not_py[i],
+			       e.msg);
 		xl_file_free(&f);
 	}
-	ERR(MIN "import os\n", "t.cfg:3:8: syntax error, unexpected identifier 'os', "
+	ERR(MIN "import os\n",
+	    "t.cfg:3:8: syntax error, unexpected identifier 'os', "
 	    "expecting '=' or '+=' (xl.cfg is not Python: no variables, expressions, "
 	    "calls or imports)");
-	ERR(MIN "kernel = \"/boot/%s\" % v\n", "t.cfg:3:21: syntax error, unexpected "
+	ERR(MIN "kernel = \"/boot/%s\" % v\n",
+	    "t.cfg:3:21: syntax error, unexpected "
 	    "character '%' (xl.cfg is not Python");
 }
 
@@ -1304,8 +1524,9 @@ static void ov_err(const char *text, const char *ov, const char *msg, int line)
 	int r = with_overrides(text, &ov, 1, &c, &e);
 
 	if (r != -XB_EINPUT || !strstr(e.msg, msg))
-		t_fail(__FILE__, line, "<<%s>> + %s: want \"%s\", got %d \"%s\"", text, ov,
-		       msg, r, e.msg);
+		t_fail(__FILE__, line,
+		       "<<%s>> + %s: want \"%s\", got %d \"%s\"", text, ov, msg,
+		       r, e.msg);
 	cfg_free(&c);
 }
 #define OV_ERR(text, ov, msg) ov_err(text, ov, msg, __LINE__)
@@ -1313,9 +1534,15 @@ static void ov_err(const char *text, const char *ov, const char *msg, int line)
 static void t_overrides(void)
 {
 	static const char *const ov[] = {
-		"memory=512", "kernel = \"/k2\"", "extra=\"quiet\"", "extra+=\" loglevel=4\"",
-		"vcpus=\"2\"", "on_crash='preserve'", "disk=['phy:/dev/x,xvda,w']",
-		"frob=1", "uuid=\"4dea22b3-1d52-d8f3-2516-782e98ab3fa0\"",
+		"memory=512",
+		"kernel = \"/k2\"",
+		"extra=\"quiet\"",
+		"extra+=\" loglevel=4\"",
+		"vcpus=\"2\"",
+		"on_crash='preserve'",
+		"disk=['phy:/dev/x,xvda,w']",
+		"frob=1",
+		"uuid=\"4dea22b3-1d52-d8f3-2516-782e98ab3fa0\"",
 	};
 	struct dom_config c;
 	struct xb_err e;
@@ -1344,10 +1571,13 @@ static void t_overrides(void)
 	CHECK(c.has_uuid && c.uuid[0] == 0x4d);
 	CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 1);
 	CHECK_STR(dev, "disk (command line: disk=['phy:/dev/x,xvda,w'])");
-	CHECK_EQ(count_warn(&c, "command line: frob=1: unknown key 'frob' ignored"), 1);
+	CHECK_EQ(count_warn(&c,
+			    "command line: frob=1: unknown key 'frob' ignored"),
+		 1);
 	CHECK_EQ(count_warn(&c, "again"), 0);
 	CHECK_EQ(c.warnings.n, 1);
-	CHECK_STR(cfg_where(&c, "kernel", w, sizeof(w)), "command line: kernel = \"/k2\"");
+	CHECK_STR(cfg_where(&c, "kernel", w, sizeof(w)),
+		  "command line: kernel = \"/k2\"");
 	CHECK_STR(cfg_where(&c, "name", w, sizeof(w)), "t.cfg:1: name = \"g\"");
 	CHECK_STR(cfg_where(&c, "ramdisk", w, sizeof(w)), "t.cfg");
 	cfg_free(&c);
@@ -1361,40 +1591,53 @@ static void t_overrides(void)
 		cfg_free(&c);
 	}
 	/* Messages name the argument; the checks are the file's. */
-	OV_ERR(MIN, "memory=0", "command line: memory=0: memory = 0 MiB: out of range "
+	OV_ERR(MIN, "memory=0",
+	       "command line: memory=0: memory = 0 MiB: out of range "
 	       "(1 MiB to 16 TiB)");
-	OV_ERR(MIN, "memory=lots", "command line: memory=lots: syntax error at column 8, "
+	OV_ERR(MIN, "memory=lots",
+	       "command line: memory=lots: syntax error at column 8, "
 	       "unexpected identifier 'lots', expecting a value (string, number or [list]) "
 	       "(xl.cfg is not Python");
-	OV_ERR(MIN, "memory=[1]", "command line: memory=[1]: key 'memory': expected a "
+	OV_ERR(MIN, "memory=[1]",
+	       "command line: memory=[1]: key 'memory': expected a "
 	       "number (MiB), got a list");
-	OV_ERR(MIN, "memory+=1", "command line: memory+=1: key 'memory': += cannot be "
+	OV_ERR(MIN, "memory+=1",
+	       "command line: memory+=1: key 'memory': += cannot be "
 	       "used with numbers");
-	OV_ERR(MIN, "name='a b'", "command line: name='a b': name = \"a b\": must be 1 to 63");
-	OV_ERR(MIN, "type='hvm'", "command line: type='hvm': type = \"hvm\": xbuild builds "
+	OV_ERR(MIN, "name='a b'",
+	       "command line: name='a b': name = \"a b\": must be 1 to 63");
+	OV_ERR(MIN, "type='hvm'",
+	       "command line: type='hvm': type = \"hvm\": xbuild builds "
 	       "PV guests only");
-	OV_ERR(MIN, "a=1;b=2", "command line: a=1;b=2: one KEY=VALUE per argument");
+	OV_ERR(MIN, "a=1;b=2",
+	       "command line: a=1;b=2: one KEY=VALUE per argument");
 	OV_ERR(MIN, "a=1;a=2", "one KEY=VALUE per argument");
-	OV_ERR(MIN, "memory=", "command line: memory=: syntax error at column 8, "
+	OV_ERR(MIN, "memory=",
+	       "command line: memory=: syntax error at column 8, "
 	       "unexpected end of file, expecting a value");
-	OV_ERR(MIN, "maxmem=64", "command line: maxmem=64: maxmem (64 MiB) is less than "
+	OV_ERR(MIN, "maxmem=64",
+	       "command line: maxmem=64: maxmem (64 MiB) is less than "
 	       "memory (128 MiB)");
-	OV_ERR(MIN, "bootloader='pygrub'", "command line: bootloader='pygrub': bootloader = "
+	OV_ERR(MIN, "bootloader='pygrub'",
+	       "command line: bootloader='pygrub': bootloader = "
 	       "\"pygrub\": the bootloader runs inside");
 	/* maxmem in the file, memory on the command line: the later names it */
-	OV_ERR(MIN "maxmem = 256\n", "memory=512", "command line: memory=512: maxmem "
+	OV_ERR(MIN "maxmem = 256\n", "memory=512",
+	       "command line: memory=512: maxmem "
 	       "(256 MiB) is less than memory (512 MiB)");
 
 	/* XML configs take overrides by their xl names. */
 	{
 		const char *x[] = { "memory=64", "cmdline='c'" };
 
-		REQUIRE(with_overrides(XHEAD XMEM XOS "</domain>", x, 2, &c, &e) == 0);
+		REQUIRE(with_overrides(XHEAD XMEM XOS "</domain>", x, 2, &c,
+				       &e) == 0);
 		CHECK_EQ(c.memory_mb, 64);
 		CHECK_EQ(c.maxmem_mb, 128);
 		CHECK_STR(c.cmdline, "c");
 		cfg_free(&c);
-		OV_ERR(XHEAD XMEM XOS "</domain>", "memory=256", "command line: memory=256: "
+		OV_ERR(XHEAD XMEM XOS "</domain>", "memory=256",
+		       "command line: memory=256: "
 		       "maxmem (128 MiB) is less than memory (256 MiB)");
 	}
 	/* Options: their name is the origin. */
@@ -1410,9 +1653,10 @@ static void t_overrides(void)
 	cfg_free(&c);
 	cfg_init(&c);
 	xb_err_clear(&e);
-	CHECK(cfg_option(&c, "xbuild_max_decompressed", "0", "--max-decompressed", &e) ==
-	      -XB_EINPUT);
-	CHECK_STR(e.msg, "--max-decompressed: xbuild_max_decompressed = 0 MiB: out of "
+	CHECK(cfg_option(&c, "xbuild_max_decompressed", "0",
+			 "--max-decompressed", &e) == -XB_EINPUT);
+	CHECK_STR(e.msg,
+		  "--max-decompressed: xbuild_max_decompressed = 0 MiB: out of "
 		  "range (1 MiB to 16 TiB)");
 	cfg_free(&c);
 }
@@ -1426,21 +1670,25 @@ static void t_firmware(void)
 	REQUIRE(parse("name = 'g'\nfirmware = \"pvgrub64\"\n", &c, &e) == 0);
 	CHECK_STR(c.kernel, "/usr/lib/grub-xen/grub-x86_64-xen.bin");
 	CHECK_STR(cfg_firmware(&c), "pvgrub64");
-	CHECK_STR(cfg_where(&c, "kernel", w, sizeof(w)), "t.cfg:2: firmware = \"pvgrub64\"");
+	CHECK_STR(cfg_where(&c, "kernel", w, sizeof(w)),
+		  "t.cfg:2: firmware = \"pvgrub64\"");
 	/* idempotent */
 	CHECK(cfg_finish(&c, &e) == 0);
 	CHECK_STR(c.kernel, "/usr/lib/grub-xen/grub-x86_64-xen.bin");
 	cfg_free(&c);
 	cfg_init(&c);
 	xb_err_clear(&e);
-	REQUIRE(cfg_read("t.cfg", "name = 'g'\nfirmware = 'pvgrub32'\n", 33, &c, &e) == 0);
+	REQUIRE(cfg_read("t.cfg", "name = 'g'\nfirmware = 'pvgrub32'\n", 33, &c,
+			 &e) == 0);
 	cfg_firmware_paths(&c, "/x/grub32", NULL);
 	REQUIRE(cfg_finish(&c, &e) == 0);
 	CHECK_STR(c.kernel, "/x/grub32");
 	cfg_free(&c);
-	ERR("name = 'g'\nfirmware = 'ovmf'\n", "t.cfg:2: firmware = \"ovmf\": xl loads PV "
+	ERR("name = 'g'\nfirmware = 'ovmf'\n",
+	    "t.cfg:2: firmware = \"ovmf\": xl loads PV "
 	    "GRUB only (\"pvgrub32\" or \"pvgrub64\") as a PV guest's firmware");
-	ERR(MIN "firmware = 'pvgrub64'\n", "t.cfg:3: firmware = \"pvgrub64\" and kernel "
+	ERR(MIN "firmware = 'pvgrub64'\n",
+	    "t.cfg:3: firmware = \"pvgrub64\" and kernel "
 	    "(line 2) are both set: the firmware is the kernel xl loads; keep one");
 	ERR("name = 'g'\nfirmware = 'pvgrub64'\nfirmware = 'pvgrub32'\n",
 	    "t.cfg:3: key 'firmware' is set twice (lines 2 and 3)");
@@ -1448,11 +1696,15 @@ static void t_firmware(void)
 	{
 		const char *k = "kernel='/k'";
 
-		REQUIRE(with_overrides("name = 'g'\nfirmware = 'pvgrub64'\n", &k, 1, &c, &e) == 0);
+		REQUIRE(with_overrides("name = 'g'\nfirmware = 'pvgrub64'\n",
+				       &k, 1, &c, &e) == 0);
 		CHECK_STR(c.kernel, "/k");
 		CHECK(cfg_firmware(&c) == NULL);
-		CHECK_EQ(count_warn(&c, "t.cfg:2: firmware = \"pvgrub64\" is ignored: the kernel "
-				    "is given by command line: kernel='/k'"), 1);
+		CHECK_EQ(count_warn(
+				 &c,
+				 "t.cfg:2: firmware = \"pvgrub64\" is ignored: the kernel "
+				 "is given by command line: kernel='/k'"),
+			 1);
 		cfg_free(&c);
 		k = "firmware='pvgrub64'";
 		REQUIRE(with_overrides(MIN, &k, 1, &c, &e) == 0);
@@ -1468,7 +1720,8 @@ static void t_xml_devices(void)
 	struct xb_err e;
 	char dev[512];
 
-	OK(XHEAD XMEM XOS "<clock offset='utc' adjustment='reset'/>\n"
+	OK(XHEAD XMEM XOS
+	   "<clock offset='utc' adjustment='reset'/>\n"
 	   "<features><pae/></features><resource><partition>/machine</partition></resource>\n"
 	   "<seclabel type='none' model='none'/>\n"
 	   "<devices>\n"
@@ -1480,23 +1733,33 @@ static void t_xml_devices(void)
 	   "<input type='mouse' bus='xen'/><input type='keyboard' bus='xen'/>\n"
 	   "<video><model type='xen' vram='16384' heads='1' primary='yes'/></video>\n"
 	   "<memballoon model='xen'/>\n"
-	   "</devices></domain>\n", &c, &e);
+	   "</devices></domain>\n",
+	   &c, &e);
 	CHECK_EQ(c.warnings.n, 0);
 	CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 0);
 	cfg_free(&c);
-	OK(XHEAD XMEM XOS "<seclabel type='static' model='xen'><label>x</label></seclabel>\n"
+	OK(XHEAD XMEM XOS
+	   "<seclabel type='static' model='xen'><label>x</label></seclabel>\n"
 	   "<cpu mode='host-passthrough'/>\n<devices>\n"
 	   "<disk type='file' device='disk'/>\n<interface type='bridge'/>\n"
 	   "<graphics type='vnc'/>\n<hostdev mode='subsystem' type='pci'/>\n"
 	   "<console type='file'/>\n<serial type='tcp'/>\n<controller type='usb'/>\n"
-	   "</devices></domain>\n", &c, &e);
-	CHECK_EQ(count_warn(&c, "t.cfg:5: element <seclabel> is not acted on by xbuild"), 1);
-	CHECK_EQ(count_warn(&c, "t.cfg:6: element <cpu> is not acted on by xbuild"), 1);
+	   "</devices></domain>\n",
+	   &c, &e);
+	CHECK_EQ(count_warn(
+			 &c,
+			 "t.cfg:5: element <seclabel> is not acted on by xbuild"),
+		 1);
+	CHECK_EQ(count_warn(&c,
+			    "t.cfg:6: element <cpu> is not acted on by xbuild"),
+		 1);
 	CHECK_EQ(c.warnings.n, 2);
 	CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 7);
-	CHECK_STR(dev, "<disk> (line 8), <interface> (line 9), <graphics> (line 10), "
-		  "<hostdev> (line 11), <console> (line 12), <serial> (line 13), "
-		  "<controller> (line 14)");
+	CHECK_STR(
+		dev,
+		"<disk> (line 8), <interface> (line 9), <graphics> (line 10), "
+		"<hostdev> (line 11), <console> (line 12), <serial> (line 13), "
+		"<controller> (line 14)");
 	REQUIRE(cfg_warn_devices(&c, "", &e) == 0);
 	CHECK_STR(xb_warning_key(&c.warnings, 2), "devices:<devices>");
 	cfg_free(&c);
@@ -1511,9 +1774,10 @@ static void t_items(void)
 	const char *ov = "memory=256";
 	size_t n;
 
-	REQUIRE(with_overrides("name = 'g'\nfirmware = 'pvgrub64'\nroot = '/dev/xvda'\n"
-			       "extra = 'quiet'\nmax_event_channels = 2047\n", &ov, 1,
-			       &c, &e) == 0);
+	REQUIRE(with_overrides(
+			"name = 'g'\nfirmware = 'pvgrub64'\nroot = '/dev/xvda'\n"
+			"extra = 'quiet'\nmax_event_channels = 2047\n",
+			&ov, 1, &c, &e) == 0);
 	n = cfg_items(&c, it, CFG_ITEMS_MAX);
 	CHECK_EQ(n, 19);
 	CHECK_STR(it[0].key, "name");

@@ -28,8 +28,8 @@ static void mark_alive_and_gone(void)
 	snprintf(other, sizeof(other), "%ld %llu %s", pid, t + 1, boot);
 	CHECK(host_builder_gone(other, NULL));
 	/* another boot */
-	snprintf(other, sizeof(other), "%ld %llu 00000000-0000-0000-0000-000000000000",
-		 pid, t);
+	snprintf(other, sizeof(other),
+		 "%ld %llu 00000000-0000-0000-0000-000000000000", pid, t);
 	CHECK(host_builder_gone(other, NULL));
 	/* a process that has exited */
 	child = fork();

@@ -11,7 +11,7 @@
 #include "../../src/hv/sim_inspect.h"
 #include "../../src/x86.h"
 
-#define SIM_FIRST_MFN (1ULL << 30)	/* hv_sim.h: every mfn is above pfns */
+#define SIM_FIRST_MFN (1ULL << 30) /* hv_sim.h: every mfn is above pfns */
 
 static struct hv *sim_new(const struct hv_sim_opts *o)
 {
@@ -151,7 +151,8 @@ static void sim_limits(void)
 	/* max memory in KiB: 50 pages. */
 	REQUIRE(hv_set_max_mem(h, domid, 200, &e) == 0);
 	CHECK_EQ(hv_populate(h, domid, 51, &e), -XB_EHV);
-	CHECK_STR(e.msg, "populate(dom 1, 51 pages): exceeds max memory 200 KiB");
+	CHECK_STR(e.msg,
+		  "populate(dom 1, 51 pages): exceeds max memory 200 KiB");
 	xb_err_clear(&e);
 	REQUIRE(hv_populate(h, domid, 50, &e) == 0);
 	REQUIRE(hv_mfns(h, domid, 0, 50, mfns, &e) == 0);
@@ -247,7 +248,7 @@ static void sim_map_copy(void)
 		hv_unmap(h, maps[i], 1);
 	hv_sim_stats(h, &st);
 	CHECK_EQ(st.mappings, 32);
-	hv_close(h);		/* frees the 32 left */
+	hv_close(h); /* frees the 32 left */
 }
 
 /*
@@ -262,7 +263,7 @@ static void tables(struct hv *h, const uint64_t *m)
 	for (int i = 0; i < 4; i++)
 		memset(hv_sim_frame(h, m[i]), 0, XB_PAGE_SIZE);
 	frame64(h, m[0])[0] = PTE(m[1], PT_RW);
-	frame64(h, m[0])[511] = PTE(m[1], PT_RW);	/* shared, same level */
+	frame64(h, m[0])[511] = PTE(m[1], PT_RW); /* shared, same level */
 	frame64(h, m[1])[0] = PTE(m[2], PT_RW);
 	frame64(h, m[2])[3] = PTE(m[3], PT_RW);
 	frame64(h, m[3])[0] = PTE(m[4], PT_RW);
@@ -291,7 +292,8 @@ static void pin_refused(struct hv *h, uint32_t domid, unsigned levels,
 
 static void sim_pin(void)
 {
-	struct hv_vcpu v = { .is64 = true, .rip = 0xffffffff80001000ULL,
+	struct hv_vcpu v = { .is64 = true,
+			     .rip = 0xffffffff80001000ULL,
 			     .rsp = 0xffffffff80400000ULL };
 	uint64_t m[6], other, pm[8];
 	struct hv_sim_stats st;
@@ -310,11 +312,12 @@ static void sim_pin(void)
 	pin_refused(h, domid, 4, other, m, "is not a frame of dom 1");
 	/* An entry naming another domain's frame. */
 	frame64(h, m[2])[7] = PTE(other, 0);
-	snprintf(msg, sizeof(msg), "pin: L2 entry 7 of mfn %#" PRIx64
-		 " points at mfn %#" PRIx64 ", not a frame of the domain",
+	snprintf(msg, sizeof(msg),
+		 "pin: L2 entry 7 of mfn %#" PRIx64 " points at mfn %#" PRIx64
+		 ", not a frame of the domain",
 		 m[2], other);
 	pin_refused(h, domid, 4, m[0], m, msg);
-	REQUIRE(hv_destroy(h, d2, &e) == 0);	/* other: nobody's now */
+	REQUIRE(hv_destroy(h, d2, &e) == 0); /* other: nobody's now */
 	pin_refused(h, domid, 4, m[0], m, msg);
 	frame64(h, m[2])[7] = PTE(m[5], PT_PSE);
 	pin_refused(h, domid, 4, m[0], m, "pin: L2 entry 7 is a superpage");
@@ -323,21 +326,25 @@ static void sim_pin(void)
 	/* The same frame at two levels: m3 is an L1 and would be an L2. */
 	frame64(h, m[2])[7] = 0;
 	frame64(h, m[1])[1] = PTE(m[3], 0);
-	snprintf(msg, sizeof(msg), "pin: mfn %#" PRIx64 " used as L1 and L2 table",
-		 m[3]);
+	snprintf(msg, sizeof(msg),
+		 "pin: mfn %#" PRIx64 " used as L1 and L2 table", m[3]);
 	pin_refused(h, domid, 4, m[0], m, msg);
 	frame64(h, m[1])[1] = 0;
 	/* An L1 entry mapping a table writable. */
 	frame64(h, m[3])[1] = PTE(m[0], PT_RW);
-	snprintf(msg, sizeof(msg), "pin: page-table frame mfn %#" PRIx64
-		 " (L4) is mapped writable", m[0]);
+	snprintf(msg, sizeof(msg),
+		 "pin: page-table frame mfn %#" PRIx64
+		 " (L4) is mapped writable",
+		 m[0]);
 	pin_refused(h, domid, 4, m[0], m, msg);
 	frame64(h, m[3])[1] = PTE(m[0], 0);
 	/* A table the builder still maps (its mapping is writable). */
 	p = hv_map(h, domid, &m[2], 1, &e);
 	REQUIRE(p);
-	snprintf(msg, sizeof(msg), "pin: page-table frame mfn %#" PRIx64
-		 " is still mapped by the builder", m[2]);
+	snprintf(msg, sizeof(msg),
+		 "pin: page-table frame mfn %#" PRIx64
+		 " is still mapped by the builder",
+		 m[2]);
 	pin_refused(h, domid, 4, m[0], m, msg);
 	hv_unmap(h, p, 1);
 
@@ -405,7 +412,7 @@ static void sim_pin(void)
 		memset(hv_sim_frame(h, pm[i]), 0, XB_PAGE_SIZE);
 	frame64(h, pm[0])[0] = PTE(pm[1], 0);
 	frame64(h, pm[0])[3] = PTE(pm[1], 0);
-	frame64(h, pm[0])[4] = PTE(other, 0);	/* beyond the 4: ignored */
+	frame64(h, pm[0])[4] = PTE(other, 0); /* beyond the 4: ignored */
 	frame64(h, pm[1])[0] = PTE(pm[2], PT_RW);
 	frame64(h, pm[2])[0] = PTE(pm[3], PT_RW);
 	pin_refused(h, pae, 4, pm[0], pm, "pin: L4 root for a PAE guest");
@@ -413,7 +420,7 @@ static void sim_pin(void)
 	hv_sim_stats(h, &st);
 	CHECK_EQ(st.pinned_tables, 3);
 	v.cr3_mfn = pm[0];
-	CHECK_EQ(hv_set_vcpu(h, pae, 0, &v, &e), -XB_EHV);	/* 64-bit ctx */
+	CHECK_EQ(hv_set_vcpu(h, pae, 0, &v, &e), -XB_EHV); /* 64-bit ctx */
 	xb_err_clear(&e);
 	v.is64 = false;
 	v.rip = 0xc0001000;
@@ -492,7 +499,7 @@ static void sim_xenstore(void)
 	REQUIRE(hv_xs_dir(h, "/a/d", &names, &n, &e) == 0);
 	CHECK_EQ(n, 0);
 	free(names);
-	CHECK_EQ(hv_sim_xs_count(h, "/a"), 6);	/* /ab too: a string prefix */
+	CHECK_EQ(hv_sim_xs_count(h, "/a"), 6); /* /ab too: a string prefix */
 	CHECK_EQ(hv_sim_xs_count(h, "/a/"), 5);
 
 	/* rm takes the subtree, not its string-prefixed neighbours. */
@@ -507,7 +514,7 @@ static void sim_xenstore(void)
 	CHECK_EQ(hv_sim_xs_count(h, ""), 1);
 	CHECK_STR(hv_sim_xs(h, "/ab", NULL), "");
 	CHECK_EQ(e.code, 0);
-	hv_close(h);		/* frees what is left */
+	hv_close(h); /* frees what is left */
 }
 
 static void sim_introduce_grants(void)
@@ -631,7 +638,7 @@ static void sim_lean(void)
 	CHECK_STR(e.msg, "map(dom 1): pfns 0xa+7 outside the 16 populated");
 	xb_err_clear(&e);
 	hv_sim_stats(h, &st);
-	CHECK_EQ(st.stored_frames, 1);		/* the shared-info frame */
+	CHECK_EQ(st.stored_frames, 1); /* the shared-info frame */
 	CHECK_EQ(st.stored_bytes, XB_PAGE_SIZE);
 
 	/* DATA: dropped; the next window reuses the same memory. */
@@ -653,12 +660,12 @@ static void sim_lean(void)
 	 * (here: present entries naming no frame) stay raw. */
 	p = hv_map_pfns(h, domid, 8, 2, HV_MAP_BOOT, &e);
 	REQUIRE(p);
-	CHECK_EQ(p[0], 0);		/* copy-in of a fresh frame */
+	CHECK_EQ(p[0], 0); /* copy-in of a fresh frame */
 	memset(want, 0, sizeof(want));
 	for (int k = 0; k < 6; k++)
 		want[0][k] = PTE(m[k], PT_RW);
 	want[0][7] = PTE(m[0], 0);
-	want[0][9] = 0x1234;		/* not present: kept as it is */
+	want[0][9] = 0x1234; /* not present: kept as it is */
 	want[0][511] = PTE(m[15], PT_RW | PT_ACCESSED);
 	for (int k = 0; k < 512; k++)
 		want[1][k] = ((uint64_t)k * SIM_FIRST_MFN * 4097) | PT_PRESENT;
@@ -679,8 +686,10 @@ static void sim_lean(void)
 	((uint64_t *)p)[0] = PTE(m[2], PT_RW);
 	hv_unmap(h, p, 1);
 	CHECK_EQ(hv_pin_root(h, domid, 4, m[10], &e), -XB_EHV);
-	snprintf(msg, sizeof(msg), "pin: L3 table mfn %#" PRIx64 ": its bytes "
-		 "were not kept", m[2]);
+	snprintf(msg, sizeof(msg),
+		 "pin: L3 table mfn %#" PRIx64 ": its bytes "
+		 "were not kept",
+		 m[2]);
 	CHECK_CONTAINS(e.msg, msg);
 	xb_err_clear(&e);
 	hv_sim_stats(h, &st);
@@ -734,7 +743,7 @@ static void sim_huge(void)
 	}
 	CHECK_EQ(hv_sim_owner(h, b[0]), big);
 	CHECK_EQ(hv_sim_owner(h, b[1]), big);
-	CHECK(b[0] >> 26 != b[1] >> 26);	/* the block boundary */
+	CHECK(b[0] >> 26 != b[1] >> 26); /* the block boundary */
 	hv_sim_stats(h, &st);
 	CHECK_EQ(st.frames, (1ULL << 32) + 1);
 	CHECK_EQ(st.stored_frames, 1);
@@ -750,7 +759,8 @@ static void sim_huge(void)
 	REQUIRE(h);
 	pae = dom_new(h, true, 64, p32);
 	for (int i = 0; i < 64; i++)
-		CHECK(p32[i] <= UINT32_MAX && hv_sim_owner(h, p32[i]) == (int)pae);
+		CHECK(p32[i] <= UINT32_MAX &&
+		      hv_sim_owner(h, p32[i]) == (int)pae);
 	hv_close(h);
 }
 

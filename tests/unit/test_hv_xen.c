@@ -21,7 +21,7 @@ static bool have_privcmd(void)
 static void test_open_without_xen(void)
 {
 	struct xb_err e = { 0 };
-	struct hv *h = (struct hv *)&e;	/* must be reset to NULL */
+	struct hv *h = (struct hv *)&e; /* must be reset to NULL */
 	int rc;
 
 	if (have_privcmd())
@@ -30,7 +30,8 @@ static void test_open_without_xen(void)
 	CHECK_EQ(rc, -XB_EHV);
 	CHECK_EQ(e.code, XB_EHV);
 	CHECK(h == NULL);
-	CHECK_CONTAINS(e.msg, "no Xen hypervisor is reachable (/dev/xen/privcmd: ");
+	CHECK_CONTAINS(e.msg,
+		       "no Xen hypervisor is reachable (/dev/xen/privcmd: ");
 	CHECK_CONTAINS(e.msg, "`xbuild plan` works without one");
 }
 
@@ -89,9 +90,15 @@ static int open_capturing_stderr(const struct hv_xen_opts *o, struct hv **h,
  */
 static void test_open_trace(void)
 {
-	static const struct { int trace; bool log; int lines; } cases[] = {
-		{ 0, true, 0 }, { 1, true, 1 }, { 2, true, 1 },
-		{ 1, false, 0 },	/* tracing but nowhere to send it */
+	static const struct {
+		int trace;
+		bool log;
+		int lines;
+	} cases[] = {
+		{ 0, true, 0 },
+		{ 1, true, 1 },
+		{ 2, true, 1 },
+		{ 1, false, 0 }, /* tracing but nowhere to send it */
 	};
 	char want[XB_MSG_MAX + 64];
 
@@ -106,14 +113,17 @@ static void test_open_trace(void)
 			.log_ctx = &l,
 		};
 		struct xb_err e = { 0 };
-		struct hv *h = (struct hv *)&e;	/* must be reset to NULL */
+		struct hv *h = (struct hv *)&e; /* must be reset to NULL */
 		long err_bytes;
 
-		CHECK_EQ(open_capturing_stderr(&o, &h, &e, &err_bytes), -XB_EHV);
+		CHECK_EQ(open_capturing_stderr(&o, &h, &e, &err_bytes),
+			 -XB_EHV);
 		CHECK_EQ(err_bytes, 0);
 		CHECK(h == NULL);
 		CHECK_EQ(e.code, XB_EHV);
-		CHECK_CONTAINS(e.msg, "no Xen hypervisor is reachable (/dev/xen/privcmd: ");
+		CHECK_CONTAINS(
+			e.msg,
+			"no Xen hypervisor is reachable (/dev/xen/privcmd: ");
 		CHECK_EQ(l.lines, cases[i].lines);
 		if (cases[i].lines) {
 			snprintf(want, sizeof(want), "FAILED open: %s", e.msg);
@@ -126,7 +136,8 @@ static void test_open_trace(void)
 		struct hv *h = NULL;
 		long err_bytes;
 
-		CHECK_EQ(open_capturing_stderr(NULL, &h, &e, &err_bytes), -XB_EHV);
+		CHECK_EQ(open_capturing_stderr(NULL, &h, &e, &err_bytes),
+			 -XB_EHV);
 		CHECK_EQ(err_bytes, 0);
 		CHECK(h == NULL);
 	}
@@ -172,7 +183,9 @@ static void test_perms_ok(void)
 
 static void test_perms_bad(void)
 {
-	static const struct { const char *s, *msg; } bad[] = {
+	static const struct {
+		const char *s, *msg;
+	} bad[] = {
 		{ "", "empty string" },
 		{ "x0", "offset 0: expected one of n, r, w, b" },
 		{ "n", "offset 0: missing domain id" },

@@ -51,22 +51,24 @@ static void b_zero(struct buf *b, size_t n)
 
 static void b_be32(struct buf *b, uint32_t v)
 {
-	uint8_t x[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
+	uint8_t x[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16),
+			 (uint8_t)(v >> 8), (uint8_t)v };
 
 	b_put(b, x, 4);
 }
 
 static void b_le32(struct buf *b, uint32_t v)
 {
-	uint8_t x[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16), (uint8_t)(v >> 24) };
+	uint8_t x[4] = { (uint8_t)v, (uint8_t)(v >> 8), (uint8_t)(v >> 16),
+			 (uint8_t)(v >> 24) };
 
 	b_put(b, x, 4);
 }
 
 /* ---- newc cpio archives ---- */
 
-static void cpio_add(struct buf *b, const char *name, const void *data, size_t len,
-		     uint32_t mode)
+static void cpio_add(struct buf *b, const char *name, const void *data,
+		     size_t len, uint32_t mode)
 {
 	static unsigned ino = 1000;
 	char hdr[128];
@@ -94,7 +96,9 @@ static struct buf cpio_archive(const char *dir, size_t len, bool noisy)
 
 	for (size_t i = 0; i < len; i++) {
 		x = x * 1103515245 + 12345;
-		d[i] = noisy ? (uint8_t)(x >> 24) : (uint8_t)("member data\n"[i % 12] + (i / 4096) % 7);
+		d[i] = noisy ? (uint8_t)(x >> 24) :
+			       (uint8_t)("member data\n"[i % 12] +
+					 (i / 4096) % 7);
 	}
 	cpio_add(&b, dir, NULL, 0, 040755);
 	snprintf(path, sizeof(path), "%s/marker", dir);
@@ -112,7 +116,8 @@ static void c_gzip(struct buf *o, const uint8_t *in, size_t n)
 	z_stream z;
 
 	memset(&z, 0, sizeof(z));
-	REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+	REQUIRE(deflateInit2(&z, 9, Z_DEFLATED, 16 + MAX_WBITS, 8,
+			     Z_DEFAULT_STRATEGY) == Z_OK);
 	o->size = deflateBound(&z, n) + 64;
 	o->p = malloc(o->size);
 	z.next_in = (Bytef *)(uintptr_t)in;
@@ -177,7 +182,8 @@ static void c_lz4(struct buf *o, const uint8_t *in, size_t n)
 	b_le32(o, 0x184C2102u);
 	for (size_t at = 0; at < n; at += blk) {
 		int k = (int)(n - at < blk ? n - at : blk);
-		int c = LZ4_compress_default((const char *)in + at, t, k, LZ4_compressBound(k));
+		int c = LZ4_compress_default((const char *)in + at, t, k,
+					     LZ4_compressBound(k));
 
 		REQUIRE(c > 0);
 		b_le32(o, (uint32_t)c);
@@ -190,23 +196,25 @@ static void c_lz4(struct buf *o, const uint8_t *in, size_t n)
  * of the uncompressed data), 256 KiB blocks, a zero-length end block. */
 static void c_lzo(struct buf *o, const uint8_t *in, size_t n)
 {
-	static const uint8_t magic[9] = { 0x89, 'L', 'Z', 'O', 0, '\r', '\n', 0x1a, '\n' };
+	static const uint8_t magic[9] = { 0x89, 'L',  'Z',  'O', 0,
+					  '\r', '\n', 0x1a, '\n' };
 	const size_t blk = 256u << 10;
-	uint8_t *wrk = malloc(LZO1X_1_MEM_COMPRESS), *t = malloc(blk + blk / 16 + 64 + 3);
+	uint8_t *wrk = malloc(LZO1X_1_MEM_COMPRESS),
+		*t = malloc(blk + blk / 16 + 64 + 3);
 	size_t h;
 
 	REQUIRE(lzo_init() == LZO_E_OK);
 	b_put(o, magic, sizeof(magic));
 	h = o->len;
-	b_put(o, "\x10\x30", 2);		/* version */
-	b_put(o, "\x20\xa0", 2);		/* library version */
-	b_put(o, "\x09\x40", 2);		/* version needed */
-	b_put(o, "\x01\x05", 2);		/* method LZO1X-1, level */
-	b_be32(o, 0x00000001u);			/* flags: F_ADLER32_D */
-	b_be32(o, 0100644);			/* mode */
-	b_be32(o, 0);				/* mtime */
+	b_put(o, "\x10\x30", 2); /* version */
+	b_put(o, "\x20\xa0", 2); /* library version */
+	b_put(o, "\x09\x40", 2); /* version needed */
+	b_put(o, "\x01\x05", 2); /* method LZO1X-1, level */
+	b_be32(o, 0x00000001u); /* flags: F_ADLER32_D */
+	b_be32(o, 0100644); /* mode */
+	b_be32(o, 0); /* mtime */
 	b_be32(o, 0);
-	b_put(o, "", 1);			/* name length 0 */
+	b_put(o, "", 1); /* name length 0 */
 	b_be32(o, (uint32_t)lzo_adler32(1, o->p + h, o->len - h));
 	for (size_t at = 0; at < n; at += blk) {
 		size_t k = n - at < blk ? n - at : blk;
@@ -219,14 +227,15 @@ static void c_lzo(struct buf *o, const uint8_t *in, size_t n)
 		if (cl < k)
 			b_put(o, t, cl);
 		else
-			b_put(o, in + at, k);	/* stored */
+			b_put(o, in + at, k); /* stored */
 	}
 	b_be32(o, 0);
 	free(wrk);
 	free(t);
 }
 
-static const char *const fmts[] = { "cpio", "gzip", "bzip2", "xz", "lzma", "lzo", "lz4", "zstd" };
+static const char *const fmts[] = { "cpio", "gzip", "bzip2", "xz",
+				    "lzma", "lzo",  "lz4",   "zstd" };
 
 /* Member bytes: the archive as it is ("cpio") or compressed. */
 static struct buf member(const char *fmt, const struct buf *a)
@@ -272,7 +281,9 @@ static struct res unpack(const struct buf *f, uint64_t cap)
 		struct initrd_image again;
 		struct xb_err e2 = { 0 };
 
-		CHECK_EQ(initrd_unpack("again", r.img.data, r.img.len, 0, &again, &e2), 0);
+		CHECK_EQ(initrd_unpack("again", r.img.data, r.img.len, 0,
+				       &again, &e2),
+			 0);
 		CHECK(again.owned == NULL);
 		initrd_image_free(&again);
 	}
@@ -291,8 +302,9 @@ static void res_free(struct res *r)
  * or decompressed) 4-byte aligned, the zero padding of the file kept
  * (Linux skips it).
  */
-static struct buf initrd_of(unsigned n, const char *const *fmt, const struct buf *const *a,
-			    const size_t *pad, struct buf *want)
+static struct buf initrd_of(unsigned n, const char *const *fmt,
+			    const struct buf *const *a, const size_t *pad,
+			    struct buf *want)
 {
 	struct buf f = { 0 };
 
@@ -318,7 +330,8 @@ static struct buf initrd_of(unsigned n, const char *const *fmt, const struct buf
 
 static bool same(const struct res *r, const struct buf *want)
 {
-	return r->rc == 0 && r->img.len == want->len && !memcmp(r->img.data, want->p, want->len);
+	return r->rc == 0 && r->img.len == want->len &&
+	       !memcmp(r->img.data, want->p, want->len);
 }
 
 static void expect_format(const struct res *r, const char *a, const char *b)
@@ -326,7 +339,8 @@ static void expect_format(const struct res *r, const char *a, const char *b)
 	char want[64];
 
 	if (!strcmp(a, "cpio") && !strcmp(b, "cpio"))
-		snprintf(want, sizeof(want), "none");	/* nothing to decompress */
+		snprintf(want, sizeof(want),
+			 "none"); /* nothing to decompress */
 	else if (!strcmp(a, b))
 		snprintf(want, sizeof(want), "%s", a);
 	else
@@ -342,7 +356,8 @@ static void expect_format(const struct res *r, const char *a, const char *b)
  * stream (a legacy lz4 stream has no end marker: padding must end it). */
 static void pairs(void)
 {
-	struct buf a = cpio_archive("m1", 3000, false), b = cpio_archive("m2", 70000, false);
+	struct buf a = cpio_archive("m1", 3000, false),
+		   b = cpio_archive("m2", 70000, false);
 	struct buf ma[XB_ARRAY_SIZE(fmts)], mb[XB_ARRAY_SIZE(fmts)];
 	unsigned ok = 0, n = 0;
 
@@ -351,9 +366,11 @@ static void pairs(void)
 		mb[i] = member(fmts[i], &b);
 	}
 	for (unsigned i = 0; i < XB_ARRAY_SIZE(fmts); i++) {
-		static const size_t after_cpio[] = { 0, 512 }, after_stream[] = { 0, 1, 2, 3, 7 };
+		static const size_t after_cpio[] = { 0, 512 },
+				    after_stream[] = { 0, 1, 2, 3, 7 };
 		const size_t *pads = i ? after_stream : after_cpio;
-		size_t npads = i ? XB_ARRAY_SIZE(after_stream) : XB_ARRAY_SIZE(after_cpio);
+		size_t npads = i ? XB_ARRAY_SIZE(after_stream) :
+				   XB_ARRAY_SIZE(after_cpio);
 
 		for (unsigned j = 0; j < XB_ARRAY_SIZE(fmts); j++) {
 			for (size_t k = 0; k < npads; k++) {
@@ -368,17 +385,21 @@ static void pairs(void)
 				b_put(&f, mb[j].p, mb[j].len);
 				/* the image: A, the same zeros up to 4-byte alignment, B */
 				b_put(&want, a.p, a.len);
-				b_zero(&want, (f.len - mb[j].len - ma[i].len + 3) & ~(size_t)3);
+				b_zero(&want, (f.len - mb[j].len - ma[i].len +
+					       3) & ~(size_t)3);
 				b_put(&want, b.p, b.len);
 				r = unpack(&f, 1 << 20);
 				n++;
 				if (i == 0 && j == 0) {
 					/* plain cpio only: the file itself */
-					CHECK(r.rc == 0 && r.img.data == f.p && r.img.len == f.len);
+					CHECK(r.rc == 0 && r.img.data == f.p &&
+					      r.img.len == f.len);
 					ok += r.rc == 0;
 				} else if (!same(&r, &want)) {
-					t_fail(__FILE__, __LINE__, "%s, %zu zeros, %s: rc %d, %zu bytes: %s",
-					       fmts[i], pads[k], fmts[j], r.rc, r.img.len, r.e.msg);
+					t_fail(__FILE__, __LINE__,
+					       "%s, %zu zeros, %s: rc %d, %zu bytes: %s",
+					       fmts[i], pads[k], fmts[j], r.rc,
+					       r.img.len, r.e.msg);
 				} else {
 					ok++;
 				}
@@ -387,10 +408,12 @@ static void pairs(void)
 					expect_format(&r, fmts[i], fmts[j]);
 				}
 				/* back to back, the image is exactly the two archives */
-				if (f.len == ma[i].len + mb[j].len && r.rc == 0 && (i || j))
+				if (f.len == ma[i].len + mb[j].len &&
+				    r.rc == 0 && (i || j))
 					CHECK(r.img.len == a.len + b.len &&
 					      !memcmp(r.img.data, a.p, a.len) &&
-					      !memcmp(r.img.data + a.len, b.p, b.len));
+					      !memcmp(r.img.data + a.len, b.p,
+						      b.len));
 				res_free(&r);
 				free(want.p);
 				free(f.p);
@@ -410,11 +433,12 @@ static void pairs(void)
  * file (how the e2e case builds its initrd). */
 static void plain_in_the_middle(void)
 {
-	struct buf a = cpio_archive("m1", 5000, false), b = cpio_archive("m2", 100, false),
+	struct buf a = cpio_archive("m1", 5000, false),
+		   b = cpio_archive("m2", 100, false),
 		   c = cpio_archive("m3", 9000, true);
 	const struct buf *abc[3] = { &a, &b, &c };
 	const char *fm[3] = { "zstd", "cpio", "xz" };
-	size_t pad[3] = { 1, 0, 13 };	/* 13: trailing padding, kept */
+	size_t pad[3] = { 1, 0, 13 }; /* 13: trailing padding, kept */
 	struct buf want, f = initrd_of(3, fm, abc, pad, &want);
 	struct res r = unpack(&f, 1 << 20);
 
@@ -470,13 +494,16 @@ static void single_member(void)
 
 		REQUIRE(d);
 		b_put(&f, m.p, m.len);
-		b_zero(&f, 100);	/* padding after it is dropped, as before */
-		CHECK_EQ(d->decompress("x", f.p, f.len, 1 << 20, &old, &old_len, &e), 0);
+		b_zero(&f, 100); /* padding after it is dropped, as before */
+		CHECK_EQ(d->decompress("x", f.p, f.len, 1 << 20, &old, &old_len,
+				       &e),
+			 0);
 		r = unpack(&f, 1 << 20);
 		CHECK_EQ(r.rc, 0);
 		CHECK(r.img.owned != NULL);
 		CHECK_EQ(r.img.len, old_len);
-		CHECK(old && r.img.len == old_len && !memcmp(r.img.data, old, old_len));
+		CHECK(old && r.img.len == old_len &&
+		      !memcmp(r.img.data, old, old_len));
 		CHECK_EQ(r.img.members, 1);
 		CHECK_STR(r.img.format, fmts[i]);
 		res_free(&r);
@@ -500,7 +527,9 @@ static void single_member(void)
 		b_put(&f, m.p, m.len);
 		r = unpack(&f, 1 << 20);
 		CHECK_EQ(r.rc, -XB_EINPUT);
-		CHECK_CONTAINS(r.e.msg, "initrd.img: member 1 (gzip) at byte offset 0: its data is not cpio");
+		CHECK_CONTAINS(
+			r.e.msg,
+			"initrd.img: member 1 (gzip) at byte offset 0: its data is not cpio");
 		CHECK_CONTAINS(r.e.msg, "ramdisk_decompress = 0");
 		res_free(&r);
 		free(txt.p);
@@ -513,7 +542,8 @@ static void single_member(void)
 /* Files that are not initramfs archives are loaded as they are. */
 static void as_it_is(void)
 {
-	static const uint8_t ext2ish[] = "\0\0\0\0\0\0\0\0\0\0\0\0SQSH this is no archive";
+	static const uint8_t ext2ish[] =
+		"\0\0\0\0\0\0\0\0\0\0\0\0SQSH this is no archive";
 	struct buf f = { 0 };
 	struct res r;
 
@@ -523,7 +553,7 @@ static void as_it_is(void)
 	CHECK(r.img.data == f.p && r.img.len == f.len && !r.img.owned);
 	CHECK_STR(r.img.format, "none");
 	res_free(&r);
-	f.len = 5;	/* zeros only */
+	f.len = 5; /* zeros only */
 	r = unpack(&f, 1 << 20);
 	CHECK(r.rc == 0 && r.img.data == f.p && !r.img.owned);
 	f.len = 0;
@@ -535,10 +565,12 @@ static void as_it_is(void)
 /* A second member cut short, in every format: refused, never half loaded. */
 static void truncated_second(void)
 {
-	struct buf a = cpio_archive("m1", 3000, false), b = cpio_archive("m2", 40000, true);
+	struct buf a = cpio_archive("m1", 3000, false),
+		   b = cpio_archive("m2", 40000, true);
 
 	for (unsigned j = 0; j < XB_ARRAY_SIZE(fmts); j++) {
-		struct buf ma = member("gzip", &a), mb = member(fmts[j], &b), f = { 0 };
+		struct buf ma = member("gzip", &a), mb = member(fmts[j], &b),
+			   f = { 0 };
 		struct res r;
 
 		b_put(&f, ma.p, ma.len);
@@ -546,7 +578,8 @@ static void truncated_second(void)
 		b_put(&f, mb.p, mb.len / 2);
 		r = unpack(&f, 1 << 20);
 		if (r.rc != -XB_EINPUT)
-			t_fail(__FILE__, __LINE__, "%s cut short: rc %d", fmts[j], r.rc);
+			t_fail(__FILE__, __LINE__, "%s cut short: rc %d",
+			       fmts[j], r.rc);
 		CHECK_CONTAINS(r.e.msg, "initrd.img: member 2 at byte offset");
 		CHECK(r.img.data == NULL && r.img.owned == NULL);
 		res_free(&r);
@@ -575,10 +608,15 @@ static void junk_after(void)
 		b_put(&f, "JUNK!junk", 9);
 		r = unpack(&f, 1 << 20);
 		CHECK_EQ(r.rc, -XB_EINPUT);
-		snprintf(want, sizeof(want), "initrd.img: member 2 at byte offset %zu: neither zero "
-			 "padding, a cpio archive nor a compressed stream (bytes 4a 55 4e 4b)", at);
+		snprintf(
+			want, sizeof(want),
+			"initrd.img: member 2 at byte offset %zu: neither zero "
+			"padding, a cpio archive nor a compressed stream (bytes 4a 55 4e 4b)",
+			at);
 		CHECK_CONTAINS(r.e.msg, want);
-		CHECK_CONTAINS(r.e.msg, "`ramdisk_decompress = 0` loads the file as it is");
+		CHECK_CONTAINS(
+			r.e.msg,
+			"`ramdisk_decompress = 0` loads the file as it is");
 		CHECK(!strchr(r.e.msg, '\n'));
 		res_free(&r);
 		free(m.p);
@@ -623,7 +661,7 @@ static void junk_after(void)
 static void bad_cpio(void)
 {
 	static const struct {
-		size_t at;	/* offset in the first header */
+		size_t at; /* offset in the first header */
 		const char *put, *want;
 	} cases[] = {
 		{ 5, "7", "no newc cpio magic" },
@@ -645,7 +683,9 @@ static void bad_cpio(void)
 		b_put(&f, z.p, z.len);
 		r = unpack(&f, 1 << 20);
 		CHECK_EQ(r.rc, -XB_EINPUT);
-		CHECK_CONTAINS(r.e.msg, "initrd.img: member 1 at byte offset 0: cpio entry at byte offset 0");
+		CHECK_CONTAINS(
+			r.e.msg,
+			"initrd.img: member 1 at byte offset 0: cpio entry at byte offset 0");
 		CHECK_CONTAINS(r.e.msg, cases[i].want);
 		res_free(&r);
 		free(f.p);
@@ -673,7 +713,8 @@ static void bad_cpio(void)
 /* The cap holds for all members together, whichever member crosses it. */
 static void cap_across(void)
 {
-	struct buf a = cpio_archive("m1", 10000, false), b = cpio_archive("m2", 10000, false);
+	struct buf a = cpio_archive("m1", 10000, false),
+		   b = cpio_archive("m2", 10000, false);
 	const struct buf *both[2] = { &a, &b };
 
 	for (unsigned i = 0; i < XB_ARRAY_SIZE(fmts); i++) {
@@ -687,14 +728,19 @@ static void cap_across(void)
 		r = unpack(&f, want.len - 1);
 		CHECK_EQ(r.rc, -XB_EINPUT);
 		CHECK_CONTAINS(r.e.msg, "initrd.img: member 2 (");
-		CHECK_CONTAINS(r.e.msg, "the members decompress to more than the limit");
-		CHECK_CONTAINS(r.e.msg, "raise xbuild_max_decompressed (--max-decompressed)");
+		CHECK_CONTAINS(r.e.msg,
+			       "the members decompress to more than the limit");
+		CHECK_CONTAINS(
+			r.e.msg,
+			"raise xbuild_max_decompressed (--max-decompressed)");
 		CHECK(r.img.owned == NULL && r.img.data == NULL);
 		res_free(&r);
 		/* the first member alone over the cap: its decoder says so */
 		r = unpack(&f, a.len - 1);
 		CHECK_EQ(r.rc, -XB_EINPUT);
-		CHECK_CONTAINS(r.e.msg, "initrd.img: lz4: decompressed size exceeds limit");
+		CHECK_CONTAINS(
+			r.e.msg,
+			"initrd.img: lz4: decompressed size exceeds limit");
 		res_free(&r);
 		free(want.p);
 		free(f.p);
@@ -718,7 +764,9 @@ static void stream_consumed(void)
 		REQUIRE(d);
 		b_put(&f, m.p, m.len);
 		b_put(&f, "\0\0\0\0TAIL", 8);
-		CHECK_EQ(dc_stream(d, "s", f.p, f.len, 1 << 20, &out, &out_len, &used, &e), 0);
+		CHECK_EQ(dc_stream(d, "s", f.p, f.len, 1 << 20, &out, &out_len,
+				   &used, &e),
+			 0);
 		CHECK_EQ(used, m.len);
 		CHECK(out_len == a.len && !memcmp(out, a.p, a.len));
 		free(out);
@@ -727,13 +775,16 @@ static void stream_consumed(void)
 		b_put(&f, m.p, m.len);
 		b_put(&f, m.p, m.len);
 		out = NULL;
-		CHECK_EQ(dc_stream(d, "s", f.p, f.len, 1 << 20, &out, &out_len, &used, &e), 0);
+		CHECK_EQ(dc_stream(d, "s", f.p, f.len, 1 << 20, &out, &out_len,
+				   &used, &e),
+			 0);
 		CHECK_EQ(used, m.len);
 		CHECK_EQ(out_len, a.len);
 		free(out);
 		/* cut short */
 		out = NULL;
-		CHECK_EQ(dc_stream(d, "s", m.p, m.len - 1, 1 << 20, &out, &out_len, &used, &e),
+		CHECK_EQ(dc_stream(d, "s", m.p, m.len - 1, 1 << 20, &out,
+				   &out_len, &used, &e),
 			 -XB_EINPUT);
 		CHECK(out == NULL);
 		xb_err_clear(&e);
@@ -749,7 +800,9 @@ static void stream_consumed(void)
 		size_t out_len, used;
 
 		b_le32(&m, (uint32_t)a.len);
-		CHECK_EQ(dc_stream(d, "s", m.p, m.len, 1 << 20, &out, &out_len, &used, &e), 0);
+		CHECK_EQ(dc_stream(d, "s", m.p, m.len, 1 << 20, &out, &out_len,
+				   &used, &e),
+			 0);
 		CHECK_EQ(used, m.len);
 		free(out);
 		free(m.p);
@@ -761,10 +814,12 @@ static void stream_consumed(void)
  * as a plausible lz4 block size (1f 8b 08 00 = 560927 bytes). */
 static void lz4_then_big_gzip(void)
 {
-	struct buf a = cpio_archive("m1", 4000, false), b = cpio_archive("m2", 800000, true);
+	struct buf a = cpio_archive("m1", 4000, false),
+		   b = cpio_archive("m2", 800000, true);
 	const struct buf *both[2] = { &a, &b };
 	const char *fm[2] = { "lz4", "gzip" };
-	struct buf want, f = initrd_of(2, fm, both, NULL, &want), mb = member("gzip", &b);
+	struct buf want, f = initrd_of(2, fm, both, NULL, &want),
+			 mb = member("gzip", &b);
 	struct res r;
 
 	REQUIRE(mb.len > 560927 + 16 && mb.p[3] == 0);
@@ -792,18 +847,25 @@ static void dict_limits(void)
 	{
 		struct buf m = member("lzma", &a);
 
-		m.p[1] = 0; m.p[2] = 0; m.p[3] = 0; m.p[4] = 0x18;
-		CHECK_EQ(dc_stream(dc_find("lzma"), "k", m.p, m.len, 1ULL << 20, &out,
-				   &out_len, &used, &e), -XB_EINPUT);
-		CHECK_CONTAINS(e.msg, "k: lzma: the stream's dictionary needs 385 MiB of decoder "
-			       "memory, more than the limit of 256 MiB (the larger of 256 MiB "
-			       "and the decompression cap): raise xbuild_max_decompressed "
-			       "(--max-decompressed)");
+		m.p[1] = 0;
+		m.p[2] = 0;
+		m.p[3] = 0;
+		m.p[4] = 0x18;
+		CHECK_EQ(dc_stream(dc_find("lzma"), "k", m.p, m.len, 1ULL << 20,
+				   &out, &out_len, &used, &e),
+			 -XB_EINPUT);
+		CHECK_CONTAINS(
+			e.msg,
+			"k: lzma: the stream's dictionary needs 385 MiB of decoder "
+			"memory, more than the limit of 256 MiB (the larger of 256 MiB "
+			"and the decompression cap): raise xbuild_max_decompressed "
+			"(--max-decompressed)");
 		/* a cap above it raises the limit: then it decodes (liblzma only
 		 * touches the dictionary it fills) */
 		xb_err_clear(&e);
-		CHECK_EQ(dc_stream(dc_find("lzma"), "k", m.p, m.len, 512ULL << 20, &out,
-				   &out_len, &used, &e), 0);
+		CHECK_EQ(dc_stream(dc_find("lzma"), "k", m.p, m.len,
+				   512ULL << 20, &out, &out_len, &used, &e),
+			 0);
 		CHECK_EQ(out_len, a.len);
 		free(out);
 		out = NULL;
@@ -822,11 +884,15 @@ static void dict_limits(void)
 		crc = lzma_crc32(m.p + 12, 8, 0);
 		for (int i = 0; i < 4; i++)
 			m.p[20 + i] = (uint8_t)(crc >> (8 * i));
-		CHECK_EQ(dc_find("xz")->decompress("k", m.p, m.len, 1 << 20, &out, &out_len, &e),
+		CHECK_EQ(dc_find("xz")->decompress("k", m.p, m.len, 1 << 20,
+						   &out, &out_len, &e),
 			 -XB_EINPUT);
-		CHECK_CONTAINS(e.msg, "k: xz: the stream's dictionary needs 2049 MiB");
-		CHECK_CONTAINS(e.msg, "the limit of 256 MiB (the larger of 256 MiB and the "
-			       "decompression cap)");
+		CHECK_CONTAINS(e.msg,
+			       "k: xz: the stream's dictionary needs 2049 MiB");
+		CHECK_CONTAINS(
+			e.msg,
+			"the limit of 256 MiB (the larger of 256 MiB and the "
+			"decompression cap)");
 		xb_err_clear(&e);
 		free(m.p);
 	}
@@ -841,20 +907,28 @@ static void dict_limits(void)
 		ZSTD_CCtx_setParameter(cc, ZSTD_c_contentSizeFlag, 0);
 		m.len = ZSTD_compress2(cc, m.p, m.size, a.p, a.len);
 		REQUIRE(!ZSTD_isError(m.len) && !(m.p[4] & 0x20));
-		m.p[5] = 21 << 3;	/* 2 GiB */
-		CHECK_EQ(dc_find("zstd")->decompress("k", m.p, m.len, 1 << 20, &out, &out_len, &e),
+		m.p[5] = 21 << 3; /* 2 GiB */
+		CHECK_EQ(dc_find("zstd")->decompress("k", m.p, m.len, 1 << 20,
+						     &out, &out_len, &e),
 			 -XB_EINPUT);
-		CHECK_CONTAINS(e.msg, "k: zstd: the frame needs a window of 2048 MiB, more than "
-			       "the limit of 128 MiB");
+		CHECK_CONTAINS(
+			e.msg,
+			"k: zstd: the frame needs a window of 2048 MiB, more than "
+			"the limit of 128 MiB");
 		CHECK_CONTAINS(e.msg, "xbuild_max_decompressed");
 		xb_err_clear(&e);
-		m.p[5] = 18 << 3;	/* 256 MiB: over the default limit... */
-		CHECK_EQ(dc_find("zstd")->decompress("k", m.p, m.len, 1 << 20, &out, &out_len, &e),
+		m.p[5] = 18 << 3; /* 256 MiB: over the default limit... */
+		CHECK_EQ(dc_find("zstd")->decompress("k", m.p, m.len, 1 << 20,
+						     &out, &out_len, &e),
 			 -XB_EINPUT);
-		CHECK_CONTAINS(e.msg, "window of 256 MiB, more than the limit of 128 MiB");
+		CHECK_CONTAINS(
+			e.msg,
+			"window of 256 MiB, more than the limit of 128 MiB");
 		xb_err_clear(&e);
 		/* ...within a 256 MiB cap */
-		CHECK_EQ(dc_find("zstd")->decompress("k", m.p, m.len, 256 << 20, &out, &out_len, &e), 0);
+		CHECK_EQ(dc_find("zstd")->decompress("k", m.p, m.len, 256 << 20,
+						     &out, &out_len, &e),
+			 0);
 		CHECK_EQ(out_len, a.len);
 		free(out);
 		ZSTD_freeCCtx(cc);
@@ -869,14 +943,17 @@ static void lzo_fields(void)
 	struct buf a = cpio_archive("l", 1000, false), m = member("lzo", &a);
 	struct xb_err e = { 0 };
 	uint8_t *out = NULL;
-	size_t out_len, blk = 9 + 25 + 4;	/* magic, header, its checksum */
+	size_t out_len, blk = 9 + 25 + 4; /* magic, header, its checksum */
 
 	/* the first block's uncompressed size */
 	m.p[blk] = m.p[blk + 1] = m.p[blk + 2] = m.p[blk + 3] = 0xff;
-	CHECK_EQ(dc_find("lzo")->decompress("k", m.p, m.len, 1 << 20, &out, &out_len, &e),
+	CHECK_EQ(dc_find("lzo")->decompress("k", m.p, m.len, 1 << 20, &out,
+					    &out_len, &e),
 		 -XB_EINPUT);
-	CHECK_CONTAINS(e.msg, "k: lzo: block 0 at offset 38: uncompressed size beyond lzop's "
-		       "64 MiB block limit");
+	CHECK_CONTAINS(
+		e.msg,
+		"k: lzo: block 0 at offset 38: uncompressed size beyond lzop's "
+		"64 MiB block limit");
 	CHECK_CONTAINS(e.msg, "-> 4294967295 bytes, limit 67108864 bytes");
 	xb_err_clear(&e);
 	free(m.p);
@@ -890,10 +967,13 @@ static void lzo_fields(void)
 			m.p[34 + i] = (uint8_t)(s >> (24 - 8 * i));
 	}
 	m.p[38] = m.p[39] = m.p[40] = m.p[41] = 0xff;
-	CHECK_EQ(dc_find("lzo")->decompress("k", m.p, m.len, 1 << 20, &out, &out_len, &e),
+	CHECK_EQ(dc_find("lzo")->decompress("k", m.p, m.len, 1 << 20, &out,
+					    &out_len, &e),
 		 -XB_EINPUT);
-	CHECK_CONTAINS(e.msg, "k: lzo: header: extra field of 4294967295 bytes (+ 4 bytes of "
-		       "checksum) runs past the end of the input");
+	CHECK_CONTAINS(
+		e.msg,
+		"k: lzo: header: extra field of 4294967295 bytes (+ 4 bytes of "
+		"checksum) runs past the end of the input");
 	free(m.p);
 	free(a.p);
 }
@@ -905,8 +985,9 @@ static void lzo_fields(void)
 static void fuzz_seeds(void)
 {
 	static const char *const combos[][3] = {
-		{ "cpio", "gzip", NULL }, { "lz4", "xz", NULL }, { "zstd", "cpio", "bzip2" },
-		{ "lzma", "lzo", NULL }, { "gzip", "gzip", NULL }, { "lz4", "lz4", "cpio" },
+		{ "cpio", "gzip", NULL },    { "lz4", "xz", NULL },
+		{ "zstd", "cpio", "bzip2" }, { "lzma", "lzo", NULL },
+		{ "gzip", "gzip", NULL },    { "lz4", "lz4", "cpio" },
 	};
 	const char *dir = getenv("XB_WRITE_SEEDS");
 	struct buf a;
@@ -919,7 +1000,7 @@ static void fuzz_seeds(void)
 		char path[4096];
 		FILE *fp;
 
-		b_put(&f, "\x14", 1);	/* cap 1 MiB */
+		b_put(&f, "\x14", 1); /* cap 1 MiB */
 		for (int k = 0; k < 3 && combos[i][k]; k++) {
 			struct buf m = member(combos[i][k], &a);
 
@@ -927,8 +1008,9 @@ static void fuzz_seeds(void)
 			b_put(&f, m.p, m.len);
 			free(m.p);
 		}
-		snprintf(path, sizeof(path), "%s/initrd/%s-%s%s%s", dir, combos[i][0], combos[i][1],
-			 combos[i][2] ? "-" : "", combos[i][2] ? combos[i][2] : "");
+		snprintf(path, sizeof(path), "%s/initrd/%s-%s%s%s", dir,
+			 combos[i][0], combos[i][1], combos[i][2] ? "-" : "",
+			 combos[i][2] ? combos[i][2] : "");
 		fp = fopen(path, "wb");
 		REQUIRE(fp);
 		CHECK_EQ(fwrite(f.p, 1, f.len, fp), f.len);

@@ -26,8 +26,11 @@ static int plan(const struct kernel_image *k, uint64_t mem, uint64_t initrd,
 		uint64_t initrd_file, struct layout *l, struct xb_err *e)
 {
 	struct layout_in in = {
-		.k = k, .has_initrd = initrd != 0, .initrd_len = initrd,
-		.initrd_file_len = initrd_file, .nr_pages = mem >> 12,
+		.k = k,
+		.has_initrd = initrd != 0,
+		.initrd_len = initrd,
+		.initrd_file_len = initrd_file,
+		.nr_pages = mem >> 12,
 	};
 
 	memset(e, 0, sizeof(*e));
@@ -71,7 +74,7 @@ static void reference_128m(void)
 	CHECK_EQ(l.nr_pt_frames, 41);
 	CHECK_EQ(l.mfn_list, 0x8000000000ULL);
 	CHECK_EQ(l.mod_start, 0x4c00);
-	CHECK_EQ(l.mod_len, 1984512);	/* exact bytes; reference: 1986560 */
+	CHECK_EQ(l.mod_len, 1984512); /* exact bytes; reference: 1986560 */
 	CHECK_EQ(l.first_p2m_pfn, 0x4de5);
 	CHECK_EQ(l.nr_p2m_frames, 67);
 }
@@ -79,7 +82,8 @@ static void reference_128m(void)
 /* "The page-table count stays 41 at 512 MiB and 2 GiB." */
 static void reference_sizes(void)
 {
-	static const uint64_t sizes[] = { 512 * MiB, 2 * GiB, 16 * GiB, 64 * GiB };
+	static const uint64_t sizes[] = { 512 * MiB, 2 * GiB, 16 * GiB,
+					  64 * GiB };
 	struct kernel_image k;
 	struct layout l;
 	struct xb_err e;
@@ -106,7 +110,8 @@ static uint64_t tables(uint64_t from, uint64_t to, unsigned shift)
 static void check_props(const struct layout *l, const char *what)
 {
 	uint64_t mask = (1ULL << 48) - 1;
-	uint64_t from = l->virt_base & mask, to = (l->virt_pgtab_end - 1) & mask;
+	uint64_t from = l->virt_base & mask,
+		 to = (l->virt_pgtab_end - 1) & mask;
 	uint64_t want = 1 + tables(from, to, 21) + tables(from, to, 30) +
 			tables(from, to, 39);
 
@@ -128,8 +133,9 @@ static void check_props(const struct layout *l, const char *what)
 
 static void classic_sizes(void)
 {
-	static const uint64_t sizes[] = { 32 * MiB, 64 * MiB, 128 * MiB, 256 * MiB,
-					  1 * GiB, 2 * GiB, 16 * GiB, 64 * GiB };
+	static const uint64_t sizes[] = { 32 * MiB,  64 * MiB, 128 * MiB,
+					  256 * MiB, 1 * GiB,  2 * GiB,
+					  16 * GiB,  64 * GiB };
 	struct kernel_image k;
 	struct layout l;
 	struct xb_err e;
@@ -147,7 +153,8 @@ static void classic_sizes(void)
 		char what[64];
 
 		REQUIRE(plan(&k, sizes[i], 1 * MiB, 1 * MiB, &l, &e) == 0);
-		snprintf(what, sizeof(what), "classic %" PRIu64 " MiB", sizes[i] >> 20);
+		snprintf(what, sizeof(what), "classic %" PRIu64 " MiB",
+			 sizes[i] >> 20);
 		check_props(&l, what);
 		CHECK(!l.initrd_unmapped);
 		/* classic order: kernel, initrd, p2m, start_info */
@@ -165,7 +172,7 @@ static void classic_sizes(void)
 static void modern_sizes(void)
 {
 	static const uint64_t sizes[] = { 128 * MiB, 256 * MiB, 1 * GiB,
-					  16 * GiB, 64 * GiB, 512 * GiB };
+					  16 * GiB,  64 * GiB,	512 * GiB };
 	struct kernel_image k;
 	struct layout l;
 	struct xb_err e;
@@ -175,7 +182,8 @@ static void modern_sizes(void)
 		char what[64];
 
 		REQUIRE(plan(&k, sizes[i], 50 * MiB, 20 * MiB, &l, &e) == 0);
-		snprintf(what, sizeof(what), "modern %" PRIu64 " MiB", sizes[i] >> 20);
+		snprintf(what, sizeof(what), "modern %" PRIu64 " MiB",
+			 sizes[i] >> 20);
 		check_props(&l, what);
 		CHECK_EQ(l.initrd.pfn, (l.virt_pgtab_end - l.virt_base) >> 12);
 		CHECK_EQ(l.p2m.pfn, l.initrd.pfn + l.initrd.pages);
@@ -203,13 +211,16 @@ static void too_small(void)
 static void mapping_limit(void)
 {
 	struct kernel_image k;
-	struct layout_in in = { .k = &k, .has_initrd = true,
-				.initrd_len = 1000 * MiB, .initrd_file_len = 1000 * MiB,
-				.nr_pages = (4 * GiB) >> 12, .max_mapping = 1 * GiB };
+	struct layout_in in = { .k = &k,
+				.has_initrd = true,
+				.initrd_len = 1000 * MiB,
+				.initrd_file_len = 1000 * MiB,
+				.nr_pages = (4 * GiB) >> 12,
+				.max_mapping = 1 * GiB };
 	struct layout l;
 	struct xb_err e = { 0 };
 
-	debian_kernel(&k, false);	/* classic: initrd and p2m mapped */
+	debian_kernel(&k, false); /* classic: initrd and p2m mapped */
 	CHECK(layout_compute(&in, &l, &e) == -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "more than the 1024 MiB the kernel can map");
 	/* the same with MOD_START_PFN + INIT_P2M fits */
@@ -231,14 +242,15 @@ static void pae_layout(void)
 	k.virt_kend = k.virt_kstart + 2 * MiB;
 	k.virt_entry = k.virt_kstart;
 	k.virt_hypercall = XB_UNSET;
-	k.p2m_base = 0x40000000ULL;	/* ignored: PAE has no INIT_P2M */
+	k.p2m_base = 0x40000000ULL; /* ignored: PAE has no INIT_P2M */
 	REQUIRE(plan(&k, 256 * MiB, 0, 0, &l, &e) == 0);
 	CHECK_EQ(l.p2m_base, XB_UNSET);
-	CHECK_EQ(l.p2m.pages, (65536 * 4) / 4096);	/* 4-byte entries */
+	CHECK_EQ(l.p2m.pages, (65536 * 4) / 4096); /* 4-byte entries */
 	/* root L3 + one L2 (slot 3) + L1s over [0xc0000000, end) */
 	CHECK_EQ(l.maps[0].lvls[2].pgtables, 1);
 	CHECK_EQ(l.maps[0].lvls[1].pgtables, 1);
-	CHECK_EQ(l.nr_pt_frames, 2 + ((l.virt_pgtab_end - 0xc0000000ULL) >> 21));
+	CHECK_EQ(l.nr_pt_frames,
+		 2 + ((l.virt_pgtab_end - 0xc0000000ULL) >> 21));
 	CHECK_STR(l.gp->magic, "xen-3.0-x86_32p");
 	/* below 0xc0000000 the extra L2 for slot 3 is counted too */
 	k.virt_base = k.virt_kstart = 0x80000000ULL;
@@ -285,8 +297,10 @@ static void address_space(void)
  */
 static void init_p2m_overlap(void)
 {
-	static const uint64_t bases[] = { 0x80000000ULL, 0xffffffff80000000ULL };
-	const uint64_t mem = 128 * MiB, p2m_size = (mem >> 12) * 8;	/* 256 KiB */
+	static const uint64_t bases[] = { 0x80000000ULL,
+					  0xffffffff80000000ULL };
+	const uint64_t mem = 128 * MiB,
+		       p2m_size = (mem >> 12) * 8; /* 256 KiB */
 
 	for (size_t i = 0; i < XB_ARRAY_SIZE(bases); i++) {
 		struct kernel_image k;

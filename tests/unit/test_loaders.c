@@ -25,7 +25,8 @@ struct parsed {
 
 static int parse_buf(struct parsed *p, const void *b, size_t len, uint64_t cap)
 {
-	struct loader_opts o = { .max_decompressed = cap ? cap : XB_DEFAULT_MAX_DECOMP };
+	struct loader_opts o = { .max_decompressed =
+					 cap ? cap : XB_DEFAULT_MAX_DECOMP };
 
 	memset(p, 0, sizeof(*p));
 	p->rc = kernel_parse("vmlinuz", b, len, &o, &p->img, &p->e);
@@ -57,8 +58,11 @@ static int parse_with(struct parsed *p, void (*tweak)(struct eg_notes *))
 	return parse_spec(p, &s);
 }
 
-#define CHECK_FAILS(p, needle) do { CHECK_EQ((p)->rc, -XB_EINPUT); \
-	CHECK_CONTAINS((p)->e.msg, needle); } while (0)
+#define CHECK_FAILS(p, needle)                      \
+	do {                                        \
+		CHECK_EQ((p)->rc, -XB_EINPUT);      \
+		CHECK_CONTAINS((p)->e.msg, needle); \
+	} while (0)
 
 /* ---- ELF: accepted images ---- */
 
@@ -87,9 +91,11 @@ static void test_elf64_ptnote(void)
 	CHECK_STR(p.img.notes.guest_version, "2.6");
 	CHECK_STR(p.img.notes.loader, "generic");
 	CHECK_STR(p.img.notes.pae_mode, "yes");
-	CHECK_STR(p.img.notes.features, "!writable_page_tables|pae_pgdir_above_4gb");
+	CHECK_STR(p.img.notes.features,
+		  "!writable_page_tables|pae_pgdir_above_4gb");
 	CHECK_EQ(p.img.notes.feat_required[0], 1u << 0);
-	CHECK_EQ(p.img.notes.feat_supported[0], (1u << 0) | (1u << 4) | (1u << 11));
+	CHECK_EQ(p.img.notes.feat_supported[0],
+		 (1u << 0) | (1u << 4) | (1u << 11));
 	CHECK(p.img.notes.has_features);
 	CHECK(p.img.notes.mod_start_pfn);
 	CHECK(p.img.notes.has_init_p2m);
@@ -104,7 +110,8 @@ static void test_elf64_ptnote(void)
 	CHECK_EQ(p.img.paddr_offset, 0);
 	CHECK_EQ(p.img.virt_kstart, EG_KSTART);
 	CHECK_EQ(p.img.virt_kend, EG_KSTART + 0x5000);
-	CHECK_EQ(p.img.virt_entry, EG_KSTART + 0x10);	/* the note, not e_entry */
+	CHECK_EQ(p.img.virt_entry,
+		 EG_KSTART + 0x10); /* the note, not e_entry */
 	CHECK_EQ(p.img.virt_hypercall, EG_KSTART + 0x1000);
 	CHECK_EQ(p.img.p2m_base, 0x8000000000ULL);
 	kernel_image_free(&p.img);
@@ -136,7 +143,7 @@ static void test_elf_info_notes(void)
 	CHECK_EQ(p.img.notes.l1_mfn_valid[0], 1);
 	CHECK_EQ(p.img.notes.l1_mfn_valid[1], 1);
 	CHECK_EQ(p.img.notes.l1_mfn_valid_pairs, 1);
-	CHECK(p.img.notes.has_suspend_cancel);	/* eg_notes_linux64 */
+	CHECK(p.img.notes.has_suspend_cancel); /* eg_notes_linux64 */
 	CHECK_EQ(p.img.notes.suspend_cancel, 1);
 	CHECK(p.img.notes.has_phys32_entry);
 	CHECK_EQ(p.img.notes.phys32_entry, 0x1000850);
@@ -175,7 +182,7 @@ static void test_elf64_shtnote(void)
 	eg_elf_build(&s, &o);
 	REQUIRE(parse_buf(&p, o.b, o.len, 0) == 0);
 	CHECK_STR(p.img.notes.source, "SHT_NOTE");
-	CHECK_EQ(p.img.virt_entry, EG_KSTART + 0x20);	/* e_entry */
+	CHECK_EQ(p.img.virt_entry, EG_KSTART + 0x20); /* e_entry */
 	CHECK_EQ(p.img.paddr_offset, 0);
 	CHECK_EQ(p.img.virt_kstart, EG_KSTART);
 	CHECK_EQ(p.img.virt_hypercall, UINT64_MAX);
@@ -191,13 +198,15 @@ static void test_elf32_legacy(void)
 	struct eg_elf s = {
 		.is64 = false,
 		.entry = 0xC0100000,
-		.segs = { { 0xC0100000, 0xC0100000, 0x3000, 0x4000, PF_R | PF_X | PF_W, 0 } },
+		.segs = { { 0xC0100000, 0xC0100000, 0x3000, 0x4000,
+			    PF_R | PF_X | PF_W, 0 } },
 		.nsegs = 1,
 		.where = EG_LEGACY,
-		.legacy = "GUEST_OS=linux,GUEST_VER=2.6,XEN_VER=xen-3.0,"
-			  "HYPERCALL_PAGE=0x101,VIRT_BASE=0xC0000000,LOADER=generic,"
-			  "PAE=yes[extended-cr3],FEATURES=writable_page_tables|!pae_pgdir_above_4gb,"
-			  "BSD_SYMTAB",
+		.legacy =
+			"GUEST_OS=linux,GUEST_VER=2.6,XEN_VER=xen-3.0,"
+			"HYPERCALL_PAGE=0x101,VIRT_BASE=0xC0000000,LOADER=generic,"
+			"PAE=yes[extended-cr3],FEATURES=writable_page_tables|!pae_pgdir_above_4gb,"
+			"BSD_SYMTAB",
 	};
 	struct parsed p;
 	struct eg_out o;
@@ -209,7 +218,7 @@ static void test_elf32_legacy(void)
 	CHECK_EQ(p.img.machine, EM_386);
 	CHECK_EQ(p.img.guest, XB_GUEST_X86_32P);
 	CHECK_EQ(p.img.virt_base, 0xC0000000);
-	CHECK_EQ(p.img.paddr_offset, 0xC0000000);	/* legacy default */
+	CHECK_EQ(p.img.paddr_offset, 0xC0000000); /* legacy default */
 	CHECK_EQ(p.img.virt_kstart, 0xC0100000);
 	CHECK_EQ(p.img.virt_kend, 0xC0104000);
 	CHECK_EQ(p.img.virt_entry, 0xC0100000);
@@ -228,7 +237,8 @@ static void test_elf32_notes(void)
 	struct eg_elf s = {
 		.is64 = false,
 		.entry = 0xC1000000,
-		.segs = { { 0x1000000, 0xC1000000, 0x1000, 0x1000, PF_R | PF_X, 0 } },
+		.segs = { { 0x1000000, 0xC1000000, 0x1000, 0x1000, PF_R | PF_X,
+			    0 } },
 		.nsegs = 1,
 		.notes = &n,
 		.where = EG_PHDR,
@@ -256,30 +266,73 @@ static void test_elf32_notes(void)
 
 /* ---- ELF: rejected notes ---- */
 
-static void no_notes(struct eg_notes *n) { n->len = 0; eg_note_raw(n, "GNU", 3, "x", 1); }
-static void bad_version(struct eg_notes *n) { eg_note_str(n, XEN_ELFNOTE_XEN_VERSION, "xen-2.0"); }
+static void no_notes(struct eg_notes *n)
+{
+	n->len = 0;
+	eg_note_raw(n, "GNU", 3, "x", 1);
+}
+static void bad_version(struct eg_notes *n)
+{
+	eg_note_str(n, XEN_ELFNOTE_XEN_VERSION, "xen-2.0");
+}
 static void neither(struct eg_notes *n)
 {
 	eg_note_str(n, XEN_ELFNOTE_LOADER, "elf");
 	eg_note_str(n, XEN_ELFNOTE_GUEST_OS, "plan9");
 }
-static void need_dom0(struct eg_notes *n) { eg_note_str(n, XEN_ELFNOTE_FEATURES, "writable_page_tables|!dom0"); }
-static void need_xlat(struct eg_notes *n) { eg_note_str(n, XEN_ELFNOTE_FEATURES, "!auto_translated_physmap"); }
-static void need_unknown(struct eg_notes *n) { eg_note_str(n, XEN_ELFNOTE_FEATURES, "!frobnicate"); }
-static void want_unknown(struct eg_notes *n) { eg_note_str(n, XEN_ELFNOTE_FEATURES, "frobnicate|dom0||"); }
-static void vb_unaligned(struct eg_notes *n) { eg_note_u64(n, XEN_ELFNOTE_VIRT_BASE, EG_VB64 + 0x800); }
-static void size3(struct eg_notes *n) { eg_note_raw(n, "Xen", XEN_ELFNOTE_ENTRY, "abc", 3); }
-static void entry_end(struct eg_notes *n) { eg_note_u64(n, XEN_ELFNOTE_ENTRY, EG_KSTART + 0x5000); }
-static void entry_low(struct eg_notes *n) { eg_note_u64(n, XEN_ELFNOTE_ENTRY, EG_KSTART - 1); }
-static void kstart_low(struct eg_notes *n) { eg_note_u64(n, XEN_ELFNOTE_PADDR_OFFSET, 0x2000000); }
+static void need_dom0(struct eg_notes *n)
+{
+	eg_note_str(n, XEN_ELFNOTE_FEATURES, "writable_page_tables|!dom0");
+}
+static void need_xlat(struct eg_notes *n)
+{
+	eg_note_str(n, XEN_ELFNOTE_FEATURES, "!auto_translated_physmap");
+}
+static void need_unknown(struct eg_notes *n)
+{
+	eg_note_str(n, XEN_ELFNOTE_FEATURES, "!frobnicate");
+}
+static void want_unknown(struct eg_notes *n)
+{
+	eg_note_str(n, XEN_ELFNOTE_FEATURES, "frobnicate|dom0||");
+}
+static void vb_unaligned(struct eg_notes *n)
+{
+	eg_note_u64(n, XEN_ELFNOTE_VIRT_BASE, EG_VB64 + 0x800);
+}
+static void size3(struct eg_notes *n)
+{
+	eg_note_raw(n, "Xen", XEN_ELFNOTE_ENTRY, "abc", 3);
+}
+static void entry_end(struct eg_notes *n)
+{
+	eg_note_u64(n, XEN_ELFNOTE_ENTRY, EG_KSTART + 0x5000);
+}
+static void entry_low(struct eg_notes *n)
+{
+	eg_note_u64(n, XEN_ELFNOTE_ENTRY, EG_KSTART - 1);
+}
+static void kstart_low(struct eg_notes *n)
+{
+	eg_note_u64(n, XEN_ELFNOTE_PADDR_OFFSET, 0x2000000);
+}
 static void wraps(struct eg_notes *n)
 {
 	eg_note_u64(n, XEN_ELFNOTE_VIRT_BASE, 0xfffffffffff00000ULL);
 	eg_note_u64(n, XEN_ELFNOTE_ENTRY, 0xfffffffffff00000ULL);
 }
-static void hc_unaligned(struct eg_notes *n) { eg_note_u64(n, XEN_ELFNOTE_HYPERCALL_PAGE, EG_KSTART + 0x1008); }
-static void hc_outside(struct eg_notes *n) { eg_note_u64(n, XEN_ELFNOTE_HYPERCALL_PAGE, EG_KSTART + 0x5000); }
-static void p2m_inside(struct eg_notes *n) { eg_note_u64(n, XEN_ELFNOTE_INIT_P2M, EG_KSTART + 0x2000); }
+static void hc_unaligned(struct eg_notes *n)
+{
+	eg_note_u64(n, XEN_ELFNOTE_HYPERCALL_PAGE, EG_KSTART + 0x1008);
+}
+static void hc_outside(struct eg_notes *n)
+{
+	eg_note_u64(n, XEN_ELFNOTE_HYPERCALL_PAGE, EG_KSTART + 0x5000);
+}
+static void p2m_inside(struct eg_notes *n)
+{
+	eg_note_u64(n, XEN_ELFNOTE_INIT_P2M, EG_KSTART + 0x2000);
+}
 static void str_too_long(struct eg_notes *n)
 {
 	char s[200];
@@ -305,7 +358,7 @@ static void test_elf_note_rejections(void)
 	CHECK_FAILS(&p, "requires feature auto_translated_physmap");
 	parse_with(&p, need_unknown);
 	CHECK_FAILS(&p, "requires unknown feature \"frobnicate\"");
-	CHECK_EQ(parse_with(&p, want_unknown), 0);	/* supported only: fine */
+	CHECK_EQ(parse_with(&p, want_unknown), 0); /* supported only: fine */
 	parse_with(&p, vb_unaligned);
 	CHECK_FAILS(&p, "VIRT_BASE 0xffffffff80000800 is not page aligned");
 	parse_with(&p, size3);
@@ -319,7 +372,8 @@ static void test_elf_note_rejections(void)
 	parse_with(&p, wraps);
 	CHECK_FAILS(&p, "wraps");
 	parse_with(&p, hc_unaligned);
-	CHECK_FAILS(&p, "HYPERCALL_PAGE 0xffffffff81001008 is not page aligned");
+	CHECK_FAILS(&p,
+		    "HYPERCALL_PAGE 0xffffffff81001008 is not page aligned");
 	parse_with(&p, hc_outside);
 	CHECK_FAILS(&p, "HYPERCALL_PAGE 0xffffffff81005000 outside the kernel");
 	parse_with(&p, p2m_inside);
@@ -360,9 +414,11 @@ static void test_elf_unterminated_string(void)
 	struct eg_elf s;
 	struct parsed p;
 
-	eg_note_raw(&n, "Xen", XEN_ELFNOTE_XEN_VERSION, "xen-3.0", 7);	/* "X" follows */
+	eg_note_raw(&n, "Xen", XEN_ELFNOTE_XEN_VERSION, "xen-3.0",
+		    7); /* "X" follows */
 	eg_note_raw(&n, "Xen", XEN_ELFNOTE_GUEST_OS, "linux", 5);
-	eg_note_raw(&n, "Xen", XEN_ELFNOTE_FEATURES, "!writable_page_tables", 21);
+	eg_note_raw(&n, "Xen", XEN_ELFNOTE_FEATURES, "!writable_page_tables",
+		    21);
 	eg_note_u64(&n, XEN_ELFNOTE_VIRT_BASE, EG_VB64);
 	eg_elf_linux64(&s, &n, EG_PHDR);
 	REQUIRE(parse_spec(&p, &s) == 0);
@@ -401,11 +457,11 @@ static void test_elf_note_past_end(void)
 	/* same in a section */
 	eg_elf_linux64(&s, &n, EG_SHDR);
 	eg_elf_build(&s, &o);
-	eg_put32(o.b + o.note_off, 0xfffffff0);	/* namesz */
+	eg_put32(o.b + o.note_off, 0xfffffff0); /* namesz */
 	parse_buf(&p, o.b, o.len, 0);
 	CHECK_FAILS(&p, "section 2: note 0");
 	/* a note section past the end of the file */
-	eg_put64(o.b + o.len - 64 + 24, o.len - 8);	/* sh_offset of section 2 */
+	eg_put64(o.b + o.len - 64 + 24, o.len - 8); /* sh_offset of section 2 */
 	parse_buf(&p, o.b, o.len, 0);
 	CHECK_FAILS(&p, "ELF: section 2: range");
 	free(o.b);
@@ -414,23 +470,30 @@ static void test_elf_note_past_end(void)
 	{
 		struct eg_elf l = {
 			.entry = 0xC0100000,
-			.segs = { { 0xC0100000, 0xC0100000, 0x40, 0x4000, PF_R, 0 } },
+			.segs = { { 0xC0100000, 0xC0100000, 0x40, 0x4000, PF_R,
+				    0 } },
 			.nsegs = 1,
 			.where = EG_LEGACY,
 			.legacy = "XEN_VER=xen-3.0,LOADER=generic,PAE=yes",
 		};
 
 		eg_elf_build(&l, &o);
-		eg_put32(o.b + o.len - 40 + 20, 38);	/* sh_size without the NUL */
+		eg_put32(o.b + o.len - 40 + 20,
+			 38); /* sh_size without the NUL */
 		parse_buf(&p, o.b, o.len, 0);
-		CHECK_FAILS(&p, "__xen_guest: string not NUL-terminated (section size 38)");
+		CHECK_FAILS(
+			&p,
+			"__xen_guest: string not NUL-terminated (section size 38)");
 		eg_put32(o.b + o.len - 40 + 20, 39);
 		CHECK_EQ(parse_buf(&p, o.b, o.len, 0), 0);
 		free(o.b);
-		l.legacy = "XEN_VER=xen-3.0,LOADER=generic,PAE=yes,VIRT_BASE=0xC00000000x";
+		l.legacy =
+			"XEN_VER=xen-3.0,LOADER=generic,PAE=yes,VIRT_BASE=0xC00000000x";
 		eg_elf_build(&l, &o);
 		parse_buf(&p, o.b, o.len, 0);
-		CHECK_FAILS(&p, "__xen_guest: VIRT_BASE: bad number \"0xC00000000x\"");
+		CHECK_FAILS(
+			&p,
+			"__xen_guest: VIRT_BASE: bad number \"0xC00000000x\"");
 		free(o.b);
 	}
 }
@@ -453,14 +516,19 @@ static void test_elf_truncated(void)
 	for (size_t len = 0; len < o.len; len++) {
 		uint8_t *copy = malloc(len ? len : 1);
 
-		memcpy(copy, o.b, len);	/* exact-size copy: ASan sees overreads */
+		memcpy(copy, o.b,
+		       len); /* exact-size copy: ASan sees overreads */
 		parse_buf(&p, copy, len, 0);
 		if (p.rc != -XB_EINPUT || !p.e.msg[0])
 			bad++;
 		if (len == 63)
-			CHECK_CONTAINS(p.e.msg, "file too short for the ELF header (63 bytes < 64)");
+			CHECK_CONTAINS(
+				p.e.msg,
+				"file too short for the ELF header (63 bytes < 64)");
 		if (len == 64 + 56 * 3 - 1)
-			CHECK_CONTAINS(p.e.msg, "program header table (offset 0x40, 3 entries of 56 bytes) past end of file");
+			CHECK_CONTAINS(
+				p.e.msg,
+				"program header table (offset 0x40, 3 entries of 56 bytes) past end of file");
 		if (len == o.len - 1)
 			CHECK_CONTAINS(p.e.msg, "program header 1: file range");
 		free(copy);
@@ -482,7 +550,7 @@ static void test_elf_bad_headers(void)
 	eg_elf_linux64(&s, &n, EG_PHDR);
 	eg_elf_build(&s, &o);
 
-	eg_put64(o.b + 32, o.len - 10);	/* e_phoff */
+	eg_put64(o.b + 32, o.len - 10); /* e_phoff */
 	parse_buf(&p, o.b, o.len, 0);
 	CHECK_FAILS(&p, "program header table (offset");
 	eg_put64(o.b + 32, UINT64_MAX - 8);
@@ -500,12 +568,12 @@ static void test_elf_bad_headers(void)
 	CHECK_FAILS(&p, "e_machine 3 is not EM_X86_64 (62) for ELF64");
 	eg_put16(o.b + 18, EM_X86_64);
 
-	eg_put16(o.b + 54, 40);	/* e_phentsize */
+	eg_put16(o.b + 54, 40); /* e_phentsize */
 	parse_buf(&p, o.b, o.len, 0);
 	CHECK_FAILS(&p, "e_phentsize 40 (want 56)");
 	eg_put16(o.b + 54, 56);
 
-	eg_put64(o.b + 40, o.len - 10);	/* e_shoff, with one section */
+	eg_put64(o.b + 40, o.len - 10); /* e_shoff, with one section */
 	eg_put16(o.b + 60, 1);
 	parse_buf(&p, o.b, o.len, 0);
 	CHECK_FAILS(&p, "section header table (offset");
@@ -515,7 +583,7 @@ static void test_elf_bad_headers(void)
 	eg_put64(o.b + 40, 0);
 	eg_put16(o.b + 60, 0);
 
-	eg_put16(o.b + 56, 0xffff);	/* PN_XNUM */
+	eg_put16(o.b + 56, 0xffff); /* PN_XNUM */
 	parse_buf(&p, o.b, o.len, 0);
 	CHECK_FAILS(&p, "e_phnum 65535");
 	eg_put16(o.b + 56, 3);
@@ -537,17 +605,21 @@ static void test_elf_bad_segments(void)
 	s.segs[1].filesz = 0x2000;
 	s.segs[1].memsz = 0x1000;
 	parse_spec(&p, &s);
-	CHECK_FAILS(&p, "vmlinuz: ELF: program header 1: p_filesz 0x2000 > p_memsz 0x1000");
+	CHECK_FAILS(
+		&p,
+		"vmlinuz: ELF: program header 1: p_filesz 0x2000 > p_memsz 0x1000");
 
 	eg_elf_linux64(&s, &n, EG_PHDR);
-	s.segs[1].paddr = EG_PSTART + 0x1fff;	/* overlaps the text */
+	s.segs[1].paddr = EG_PSTART + 0x1fff; /* overlaps the text */
 	parse_spec(&p, &s);
 	CHECK_FAILS(&p, "program headers 0 and 1 overlap");
 
 	eg_elf_linux64(&s, &n, EG_PHDR);
 	s.segs[1].paddr = 0xfffffffffffff000ULL;
 	parse_spec(&p, &s);
-	CHECK_FAILS(&p, "program header 1: p_paddr 0xfffffffffffff000 + p_memsz 0x2000 wraps");
+	CHECK_FAILS(
+		&p,
+		"program header 1: p_paddr 0xfffffffffffff000 + p_memsz 0x2000 wraps");
 
 	eg_elf_linux64(&s, &n, EG_PHDR);
 	s.segs[0].type = PT_PHDR;
@@ -558,8 +630,12 @@ static void test_elf_bad_segments(void)
 	/* XB_MAX_SEGS is the limit */
 	eg_elf_linux64(&s, &n, EG_PHDR);
 	for (unsigned i = 0; i < XB_MAX_SEGS + 1; i++)
-		s.segs[i] = (struct eg_seg){ EG_PSTART + i * 0x1000ULL, EG_KSTART + i * 0x1000ULL,
-					       0x10, 0x1000, PF_R, 0 };
+		s.segs[i] = (struct eg_seg){ EG_PSTART + i * 0x1000ULL,
+					     EG_KSTART + i * 0x1000ULL,
+					     0x10,
+					     0x1000,
+					     PF_R,
+					     0 };
 	s.nsegs = XB_MAX_SEGS;
 	CHECK_EQ(parse_spec(&p, &s), 0);
 	s.nsegs = XB_MAX_SEGS + 1;
@@ -581,7 +657,9 @@ static void test_elf_not_elf(void)
 	struct parsed p;
 
 	parse_buf(&p, junk, sizeof(junk), 0);
-	CHECK_FAILS(&p, "vmlinuz: not a kernel: neither ELF, bzImage nor compressed ELF (first bytes 4d 5a 20 74");
+	CHECK_FAILS(
+		&p,
+		"vmlinuz: not a kernel: neither ELF, bzImage nor compressed ELF (first bytes 4d 5a 20 74");
 	parse_buf(&p, junk, 0, 0);
 	CHECK_FAILS(&p, "not a kernel");
 	parse_buf(&p, ELFMAG, 4, 0);
@@ -603,7 +681,9 @@ static void test_kernel_load(void)
 	eg_elf_linux64(&s, &n, EG_PHDR);
 	/* out of order in the file, with a gap between */
 	s.segs[2] = s.segs[1];
-	s.segs[1] = (struct eg_seg){ EG_PSTART + 0x6000, EG_KSTART + 0x6000, 0x80, 0x1000, PF_R, 0 };
+	s.segs[1] = (struct eg_seg){
+		EG_PSTART + 0x6000, EG_KSTART + 0x6000, 0x80, 0x1000, PF_R, 0
+	};
 	s.nsegs = 3;
 	eg_elf_build(&s, &o);
 	REQUIRE(parse_buf(&p, o.b, o.len, 0) == 0);
@@ -626,24 +706,29 @@ static void test_kernel_load(void)
 		bad += dst[a] != want;
 	}
 	CHECK_EQ(bad, 0);
-	CHECK_EQ(dst[span], 0xee);	/* nothing written past the kernel */
+	CHECK_EQ(dst[span], 0xee); /* nothing written past the kernel */
 	/* Windows of every alignment, also past the kernel's end: each byte
 	 * written (stale bytes replaced) and equal to the whole load. */
 	{
 		uint64_t whole = span + 0x2000;
 		uint8_t *ref = calloc(1, whole), *w = malloc(whole + 1);
-		static const uint64_t lens[] = { 1, 0x7f, 0x1000, 0x2345, 0x9000 };
+		static const uint64_t lens[] = { 1, 0x7f, 0x1000, 0x2345,
+						 0x9000 };
 
 		REQUIRE(ref && w);
 		memcpy(ref, dst, span);
 		bad = 0;
 		for (uint64_t off = 0; off < whole; off += 0x3e1) {
 			for (unsigned k = 0; k < XB_ARRAY_SIZE(lens); k++) {
-				uint64_t len = lens[k] < whole - off ? lens[k] : whole - off;
+				uint64_t len = lens[k] < whole - off ?
+						       lens[k] :
+						       whole - off;
 
 				memset(w, 0xee, len + 1);
-				REQUIRE(kernel_load_part(&p.img, w, off, len, &e) == 0);
-				bad += memcmp(w, ref + off, len) != 0 || w[len] != 0xee;
+				REQUIRE(kernel_load_part(&p.img, w, off, len,
+							 &e) == 0);
+				bad += memcmp(w, ref + off, len) != 0 ||
+				       w[len] != 0xee;
 			}
 		}
 		CHECK_EQ(bad, 0);
@@ -678,14 +763,14 @@ static const struct {
 	{ "lzma", "lzma -2 -c" },
 	{ "bzip2", "bzip2 -c" },
 	{ "zstd", "zstd -q -c" },
-	{ "lz4", "lz4 -l -q -c" },	/* Linux's legacy frame */
-	{ "lz4", "lz4 -q -c" },		/* modern frame */
+	{ "lz4", "lz4 -l -q -c" }, /* Linux's legacy frame */
+	{ "lz4", "lz4 -q -c" }, /* modern frame */
 	{ "lzo", "lzop -c" },
 };
 
 static void test_decompress_roundtrip(void)
 {
-	size_t len = 1u << 20;	/* several lzo (256 KiB) blocks */
+	size_t len = 1u << 20; /* several lzo (256 KiB) blocks */
 	uint8_t *data = sample(len);
 	unsigned done = 0;
 
@@ -703,8 +788,8 @@ static void test_decompress_roundtrip(void)
 		}
 		f = dc_probe(z, zlen);
 		if (!f || strcmp(f->name, tools[t].fmt)) {
-			t_fail(__FILE__, __LINE__, "%s: probed as %s", tools[t].cmd,
-			       f ? f->name : "nothing");
+			t_fail(__FILE__, __LINE__, "%s: probed as %s",
+			       tools[t].cmd, f ? f->name : "nothing");
 			free(z);
 			continue;
 		}
@@ -712,9 +797,11 @@ static void test_decompress_roundtrip(void)
 		/* exact */
 		rc = f->decompress("initrd", z, zlen, len, &out, &olen, &e);
 		if (rc != 0)
-			t_fail(__FILE__, __LINE__, "%s: %s", tools[t].cmd, e.msg);
+			t_fail(__FILE__, __LINE__, "%s: %s", tools[t].cmd,
+			       e.msg);
 		else if (olen != len || memcmp(out, data, len))
-			t_fail(__FILE__, __LINE__, "%s: output differs", tools[t].cmd);
+			t_fail(__FILE__, __LINE__, "%s: output differs",
+			       tools[t].cmd);
 		free(out);
 		/* one byte over the cap */
 		xb_err_clear(&e);
@@ -725,20 +812,24 @@ static void test_decompress_roundtrip(void)
 		{
 			char want[128];
 
-			snprintf(want, sizeof(want), "initrd: %s: decompressed size exceeds limit (%zu bytes)",
+			snprintf(want, sizeof(want),
+				 "initrd: %s: decompressed size exceeds limit (%zu bytes)",
 				 f->name, len - 1);
 			CHECK_CONTAINS(e.msg, want);
 		}
 		/* truncated at several points */
 		for (size_t cut = 0; cut < 8; cut++) {
-			size_t tl = cut < 4 ? zlen * cut / 4 : zlen - (cut - 3) * 5;
+			size_t tl = cut < 4 ? zlen * cut / 4 :
+					      zlen - (cut - 3) * 5;
 			uint8_t *tz = malloc(tl ? tl : 1);
 
 			memcpy(tz, z, tl);
 			xb_err_clear(&e);
-			rc = f->decompress("initrd", tz, tl, len, &out, &olen, &e);
+			rc = f->decompress("initrd", tz, tl, len, &out, &olen,
+					   &e);
 			if (rc != -XB_EINPUT)
-				t_fail(__FILE__, __LINE__, "%s: truncated to %zu of %zu: rc %d",
+				t_fail(__FILE__, __LINE__,
+				       "%s: truncated to %zu of %zu: rc %d",
 				       tools[t].cmd, tl, zlen, rc);
 			if (rc == 0)
 				free(out);
@@ -762,7 +853,8 @@ static void test_decompress_corrupt(void)
 		size_t zlen;
 		uint8_t *z = eg_filter(tools[t].cmd, data, len, &zlen);
 		const struct dc_format *f;
-		bool checked = strcmp(tools[t].fmt, "lzma") && strcmp(tools[t].cmd, "lz4 -l -q -c");
+		bool checked = strcmp(tools[t].fmt, "lzma") &&
+			       strcmp(tools[t].cmd, "lz4 -l -q -c");
 
 		if (!z)
 			continue;
@@ -780,8 +872,10 @@ static void test_decompress_corrupt(void)
 			rc = f->decompress("x", z, zlen, len, &out, &olen, &e);
 			z[at] ^= 0x10;
 			if (rc == 0) {
-				if (checked && olen == len && memcmp(out, data, len))
-					t_fail(__FILE__, __LINE__, "%s: flip at %zu undetected",
+				if (checked && olen == len &&
+				    memcmp(out, data, len))
+					t_fail(__FILE__, __LINE__,
+					       "%s: flip at %zu undetected",
 					       tools[t].cmd, at);
 				free(out);
 			} else {
@@ -802,7 +896,8 @@ static void test_decompress_cap_big(void)
 
 	for (size_t t = 0; t < XB_ARRAY_SIZE(tools); t++) {
 		size_t zlen, olen;
-		uint8_t *z = eg_filter(tools[t].cmd, zero, len, &zlen), *out = NULL;
+		uint8_t *z = eg_filter(tools[t].cmd, zero, len, &zlen),
+			*out = NULL;
 		struct xb_err e = { 0 };
 		const struct dc_format *f;
 
@@ -810,8 +905,12 @@ static void test_decompress_cap_big(void)
 			continue;
 		f = dc_probe(z, zlen);
 		REQUIRE(f);
-		CHECK_EQ(f->decompress("big", z, zlen, 1u << 20, &out, &olen, &e), -XB_EINPUT);
-		CHECK_CONTAINS(e.msg, "decompressed size exceeds limit (1048576 bytes)");
+		CHECK_EQ(f->decompress("big", z, zlen, 1u << 20, &out, &olen,
+				       &e),
+			 -XB_EINPUT);
+		CHECK_CONTAINS(
+			e.msg,
+			"decompressed size exceeds limit (1048576 bytes)");
 		free(z);
 	}
 	free(zero);
@@ -829,12 +928,15 @@ static void test_decompress_lz4_blocks(void)
 		free(data);
 		SKIP("no lz4");
 	}
-	REQUIRE(dc_find("lz4")->decompress("x", z, zlen, len, &out, &olen, &e) == 0);
+	REQUIRE(dc_find("lz4")->decompress("x", z, zlen, len, &out, &olen,
+					   &e) == 0);
 	CHECK_EQ(olen, len);
 	CHECK(!memcmp(out, data, len));
 	free(out);
 	/* the cap falls inside the last block */
-	CHECK_EQ(dc_find("lz4")->decompress("x", z, zlen, len - 100, &out, &olen, &e), -XB_EINPUT);
+	CHECK_EQ(dc_find("lz4")->decompress("x", z, zlen, len - 100, &out,
+					    &olen, &e),
+		 -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "exceeds limit");
 	free(z);
 	free(data);
@@ -844,17 +946,19 @@ static void test_decompress_concat_and_trailer(void)
 {
 	uint8_t a[] = "hello ", b2[] = "world";
 	size_t la, lb, olen;
-	uint8_t *za = eg_filter("gzip -c", a, 6, &la), *zb = eg_filter("gzip -c", b2, 5, &lb);
+	uint8_t *za = eg_filter("gzip -c", a, 6, &la),
+		*zb = eg_filter("gzip -c", b2, 5, &lb);
 	uint8_t *cat, *out;
 	struct xb_err e = { 0 };
 
 	REQUIRE(za && zb);
 	cat = malloc(la + 8 + lb + 4);
 	memcpy(cat, za, la);
-	memset(cat + la, 0, 8);	/* padding between members */
+	memset(cat + la, 0, 8); /* padding between members */
 	memcpy(cat + la + 8, zb, lb);
-	memcpy(cat + la + 8 + lb, "\x0b\x00\x00\x00", 4);	/* ignored trailer */
-	REQUIRE(dc_find("gzip")->decompress("x", cat, la + 8 + lb + 4, 100, &out, &olen, &e) == 0);
+	memcpy(cat + la + 8 + lb, "\x0b\x00\x00\x00", 4); /* ignored trailer */
+	REQUIRE(dc_find("gzip")->decompress("x", cat, la + 8 + lb + 4, 100,
+					    &out, &olen, &e) == 0);
 	CHECK_EQ(olen, 11);
 	CHECK(!memcmp(out, "hello world", 11));
 	free(out);
@@ -866,7 +970,9 @@ static void test_decompress_concat_and_trailer(void)
 	CHECK(dc_probe((const uint8_t *)"", 0) == NULL);
 	for (const struct dc_format *f = dc_formats; f->name; f++) {
 		xb_err_clear(&e);
-		CHECK_EQ(f->decompress("x", (const uint8_t *)"", 0, 100, &out, &olen, &e), -XB_EINPUT);
+		CHECK_EQ(f->decompress("x", (const uint8_t *)"", 0, 100, &out,
+				       &olen, &e),
+			 -XB_EINPUT);
 	}
 }
 
@@ -913,7 +1019,7 @@ static void test_bzimage(void)
 	/* wrong trailer size */
 	bz[blen - 4] ^= 1;
 	parse_buf(&p, bz, blen, 0);
-	CHECK_EQ(p.rc, -XB_EINPUT);	/* gzip's own ISIZE check, or ours */
+	CHECK_EQ(p.rc, -XB_EINPUT); /* gzip's own ISIZE check, or ours */
 	bz[blen - 4] ^= 1;
 
 	/* payload past the end of the file */
@@ -933,7 +1039,8 @@ static void test_bzimage(void)
 	free(bz);
 	bz = eg_bzimage(k, klen, 3, 0, 0x20f, &blen);
 	parse_buf(&p, bz, blen, 0);
-	CHECK_FAILS(&p, "bzImage: payload: unknown compression (magic 7f 45 4c 46)");
+	CHECK_FAILS(&p,
+		    "bzImage: payload: unknown compression (magic 7f 45 4c 46)");
 	free(bz);
 
 	/* short file */
@@ -959,7 +1066,8 @@ static void test_bzimage(void)
 	free(z);
 
 	/* a compressed payload that is not an ELF */
-	z = eg_filter("xz -c", (const uint8_t *)"hello, world, not elf", 21, &zlen);
+	z = eg_filter("xz -c", (const uint8_t *)"hello, world, not elf", 21,
+		      &zlen);
 	REQUIRE(z);
 	z = realloc(z, zlen + 4);
 	eg_put32(z + zlen, 21);
@@ -990,7 +1098,8 @@ static void test_bzimage_every_format(void)
 			continue;
 		}
 		if (parse_buf(&p, bz, blen, 0) != 0) {
-			t_fail(__FILE__, __LINE__, "bzImage/%s: %s", f->name, p.e.msg);
+			t_fail(__FILE__, __LINE__, "bzImage/%s: %s", f->name,
+			       p.e.msg);
 		} else {
 			CHECK_STR(p.img.format, "bzImage");
 			CHECK_STR(p.img.compression, f->name);
@@ -1023,7 +1132,8 @@ static void test_compressed_elf(void)
 		if (!z)
 			continue;
 		if (parse_buf(&p, z, zlen, 0) != 0) {
-			t_fail(__FILE__, __LINE__, "%s: %s", tools[t].cmd, p.e.msg);
+			t_fail(__FILE__, __LINE__, "%s: %s", tools[t].cmd,
+			       p.e.msg);
 		} else {
 			CHECK_STR(p.img.format, "elf");
 			CHECK_STR(p.img.compression, tools[t].fmt);
@@ -1035,7 +1145,8 @@ static void test_compressed_elf(void)
 	}
 	{
 		size_t zlen;
-		uint8_t *z = eg_filter("zstd -q -c", (const uint8_t *)"text", 4, &zlen);
+		uint8_t *z = eg_filter("zstd -q -c", (const uint8_t *)"text", 4,
+				       &zlen);
 		struct parsed p;
 
 		REQUIRE(z);
@@ -1060,7 +1171,8 @@ static bool read_kernel(const char *path, struct cli_file *f)
 {
 	struct xb_err e = { 0 };
 
-	return access(path, R_OK) == 0 && xb_read_file(path, 1 << 30, f, &e) == 0;
+	return access(path, R_OK) == 0 &&
+	       xb_read_file(path, 1 << 30, f, &e) == 0;
 }
 
 /* Properties every PV-capable Linux kernel has. */
@@ -1074,7 +1186,8 @@ static void check_linux_props(const struct kernel_image *img)
 	CHECK_EQ(img->virt_base & XB_PAGE_MASK, 0);
 	CHECK_EQ(img->virt_kstart & XB_PAGE_MASK, 0);
 	CHECK(img->virt_base <= img->virt_kstart);
-	CHECK(img->virt_kstart <= img->virt_entry && img->virt_entry < img->virt_kend);
+	CHECK(img->virt_kstart <= img->virt_entry &&
+	      img->virt_entry < img->virt_kend);
 	CHECK(img->nsegs >= 1 && img->nsegs <= XB_MAX_SEGS);
 	CHECK_EQ(img->notes.feat_required[0] & (1u << 11), 0);
 }
@@ -1086,7 +1199,8 @@ static void test_real_kernel_ref(void)
 	double t0, t1;
 
 	if (!read_kernel(".cache/kernel/vmlinuz-ref", &f))
-		SKIP_DOWNLOAD("no .cache/kernel/vmlinuz-ref (tests/fetch-kernel.sh)");
+		SKIP_DOWNLOAD(
+			"no .cache/kernel/vmlinuz-ref (tests/fetch-kernel.sh)");
 	t0 = now();
 	parse_buf(&p, f.buf, f.len, 0);
 	t1 = now();
@@ -1117,7 +1231,8 @@ static void test_real_kernel_current(void)
 	struct parsed p;
 
 	if (!read_kernel(".cache/kernel/vmlinuz-current", &f))
-		SKIP_DOWNLOAD("no .cache/kernel/vmlinuz-current (tests/fetch-kernel.sh)");
+		SKIP_DOWNLOAD(
+			"no .cache/kernel/vmlinuz-current (tests/fetch-kernel.sh)");
 	parse_buf(&p, f.buf, f.len, 0);
 	if (p.rc)
 		printf("  %s\n", p.e.msg);
@@ -1138,7 +1253,8 @@ const struct test tests[] = {
 	{ "elf32_legacy", test_elf32_legacy },
 	{ "elf32_notes", test_elf32_notes },
 	{ "elf_note_rejections", test_elf_note_rejections },
-	{ "elf_paddr_offset_without_virt_base", test_elf_paddr_offset_without_virt_base },
+	{ "elf_paddr_offset_without_virt_base",
+	  test_elf_paddr_offset_without_virt_base },
 	{ "elf_unterminated_string", test_elf_unterminated_string },
 	{ "elf_note_past_end", test_elf_note_past_end },
 	{ "elf_truncated", test_elf_truncated },

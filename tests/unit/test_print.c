@@ -26,7 +26,8 @@ static void escapes_controls(void)
 			in[i - 1] = (char)i;
 		in[255] = '\0';
 		safe(buf, sizeof(buf), in);
-		for (const unsigned char *p = (const unsigned char *)buf; *p; p++)
+		for (const unsigned char *p = (const unsigned char *)buf; *p;
+		     p++)
 			CHECK(*p >= 0x20 && *p <= 0x7e);
 	}
 }
@@ -39,7 +40,8 @@ static void shortens_in_the_middle(void)
 	memset(path, 'p', sizeof(path) - 1);
 	path[0] = '/';
 	path[sizeof(path) - 1] = '\0';
-	xb_fail(&e, XB_EINPUT, "%s: cannot open: %s", path, "File name too long");
+	xb_fail(&e, XB_EINPUT, "%s: cannot open: %s", path,
+		"File name too long");
 	CHECK(strlen(e.msg) == sizeof(e.msg) - 1);
 	CHECK(!strncmp(e.msg, "/ppp", 4));
 	CHECK_CONTAINS(e.msg, " ... ");
