@@ -14,6 +14,7 @@ struct step {
 	const char *name;
 	int (*fn)(struct dom *d);
 	void (*what)(const struct dom *d, char *buf, size_t len);
+	bool unpause; /* left out when the domain stays paused */
 };
 
 static void what_backends(const struct dom *d, char *buf, size_t len)
@@ -70,15 +71,18 @@ static void what_handover(const struct dom *d, char *buf, size_t len)
  * line per step: "NAME: WHAT in TIME".  CLOCK_MONOTONIC, in src/cli only.
  */
 static int run_steps(const struct cli *c, struct dom *d, const struct step *st,
-		     size_t n)
+		     size_t n, bool paused)
 {
 	for (size_t i = 0; i < n; i++) {
 		uint64_t t0 = cli_now();
 		char what[160] = "", t[32];
-		int rc = st[i].fn(d);
+		int rc;
 
-		if (rc < 0)
+		if (paused && st[i].unpause)
+			continue;
+		if ((rc = st[i].fn(d)) < 0)
 			return rc;
+
 		/* dom_build times its own parts (d->phase). */
 		if (c && st[i].fn != dom_build)
 			timing(c, st[i].name);
@@ -93,42 +97,39 @@ static int run_steps(const struct cli *c, struct dom *d, const struct step *st,
 }
 
 static const struct step create_steps[] = {
-	{ "backends", dom_find_backends, what_backends },
-	{ "mark", dom_mark, what_mark },
-	{ "create", dom_create, what_create },
-	{ "name", dom_claim_name, what_name },
+	{ "backends", dom_find_backends, what_backends, false },
+	{ "mark", dom_mark, what_mark, false },
+	{ "create", dom_create, what_create, false },
+	{ "name", dom_claim_name, what_name, false },
 };
 
 static const struct step start_steps[] = {
-	{ "event channels", dom_alloc_evtchns, what_evtchns },
-	{ "build", dom_build, what_build },
-	{ "xenstore", dom_write_xenstore, what_domain },
-	{ "introduce", dom_introduce, what_domain },
-	{ "unpause", dom_unpause, what_domain },
-	{ "handover", dom_handover, what_handover },
+	{ "event channels", dom_alloc_evtchns, what_evtchns, false },
+	{ "build", dom_build, what_build, false },
+	{ "xenstore", dom_write_xenstore, what_domain, false },
+	{ "introduce", dom_introduce, what_domain, false },
+	{ "unpause", dom_unpause, what_domain, true },
+	{ "handover", dom_handover, what_handover, false },
 };
 
+/* A failure aborts: dom_abort removes whatever the steps made (nothing
+ * when the first step fails). */
 static int create_steps_run(const struct cli *c, struct dom *d)
 {
-	int rc;
+	int rc = run_steps(c, d, create_steps, XB_ARRAY_SIZE(create_steps),
+			   false);
 
-	/* dom_find_backends creates nothing; after it, a failure aborts. */
-	if ((rc = run_steps(c, d, create_steps, 1)) < 0)
-		return rc;
-	if ((rc = run_steps(c, d, create_steps + 1,
-			    XB_ARRAY_SIZE(create_steps) - 1)) < 0)
+	if (rc < 0)
 		dom_abort(d);
 	return rc;
 }
 
 static int start_steps_run(const struct cli *c, struct dom *d, bool paused)
 {
-	int rc;
+	int rc = run_steps(c, d, start_steps, XB_ARRAY_SIZE(start_steps),
+			   paused);
 
-	/* Paused: every step but dom_unpause. */
-	if ((rc = run_steps(c, d, start_steps, 4)) < 0 ||
-	    (!paused && (rc = run_steps(c, d, start_steps + 4, 1)) < 0) ||
-	    (rc = run_steps(c, d, start_steps + 5, 1)) < 0)
+	if (rc < 0)
 		dom_abort(d);
 	return rc;
 }
