@@ -8,7 +8,7 @@
 _xbuild_commands="run build plan inspect check gc"
 _xbuild_opts_all="-h --help -V --version -v --verbose -q --quiet --json --max-decompressed"
 _xbuild_opts_cfg="--memory --kernel --ramdisk --cmdline"
-_xbuild_opts_run="-p --paused --no-devices"
+_xbuild_opts_run="-c --console -p --paused --no-devices"
 _xbuild_opts_timed="--timings"
 _xbuild_opts_build="--domid --store-evtchn --console-evtchn --store-domid --console-domid --control-fd"
 # Options that take an argument; of these, --kernel and --ramdisk take a

@@ -42,7 +42,7 @@ struct cli {
 	/* xl-style KEY=VALUE overrides after the config, in order. */
 	char **overrides;
 	size_t noverrides;
-	bool json, verbose, paused;
+	bool json, verbose, paused, console;
 	bool quiet; /* -q: no warnings on stderr */
 	bool no_devices; /* run --no-devices */
 	bool resolved; /* check --resolved */

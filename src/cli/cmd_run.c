@@ -4,8 +4,11 @@
  */
 #include "cli.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "print.h"
 
@@ -171,9 +174,27 @@ int reap_orphans(struct cli *c, struct hv *hv, unsigned *n)
 	return rc;
 }
 
+/* -c: the guest's console, as `xl create -c` gives it: xl's own console
+ * client takes over this process (it returns when the console closes). */
+static int attach_console(struct cli *c, uint32_t domid)
+{
+	char id[16];
+	int err;
+
+	snprintf(id, sizeof(id), "%u", domid);
+	fflush(stdout);
+	execlp("xl", "xl", "console", id, (char *)NULL);
+	err = errno;
+	return xb_fail(&c->err, XB_EHV,
+		       "domain %u runs, but its console cannot be attached: "
+		       "xl console: %s (`xl console %u` later)",
+		       domid, strerror(err), domid);
+}
+
 int cmd_run(struct cli *c)
 {
 	struct session s;
+	uint32_t domid;
 	char mark[128];
 	unsigned reaped;
 	int lock = -1, rc;
@@ -200,5 +221,7 @@ int cmd_run(struct cli *c)
 		print_run(c, &s);
 	else if (s.d.destroyed)
 		fprintf(stderr, "xbuild: domain %u destroyed\n", s.d.domid);
-	return session_end(c, &s, rc);
+	domid = s.d.domid;
+	rc = session_end(c, &s, rc);
+	return rc == 0 && c->console ? attach_console(c, domid) : rc;
 }

@@ -51,6 +51,7 @@ enum {
 	O_VERBOSE = 'v',
 	O_PAUSED = 'p',
 	O_QUIET = 'q',
+	O_CONSOLE = 'c',
 	O_JSON = 256,
 	O_NO_DEVICES,
 	O_RESOLVED,
@@ -90,6 +91,8 @@ static const struct opt {
 	  "one JSON document on stdout (errors too)" },
 	{ "paused", no_argument, O_PAUSED, M_RUN, NULL,
 	  "leave the domain paused" },
+	{ "console", no_argument, O_CONSOLE, M_RUN, NULL,
+	  "then attach to the guest's console (xl console), as xl create -c" },
 	{ "no-devices", no_argument, O_NO_DEVICES, M_RUN, NULL,
 	  "start the guest without the devices the config names" },
 	{ "resolved", no_argument, O_RESOLVED, M_CHECK, NULL,
@@ -313,6 +316,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case O_QUIET: c->quiet = true; break;
 		case O_JSON: c->json = true; break;
 		case O_PAUSED: c->paused = true; break;
+		case O_CONSOLE: c->console = true; break;
 		case O_NO_DEVICES: c->no_devices = true; break;
 		case O_RESOLVED: c->resolved = true; break;
 		case O_KERNEL: c->kernel = optarg; break;

@@ -17,6 +17,13 @@ grep -q "backend:\|create:" "$T/err" && fail "run went on after refusing the dev
 expect 0 "xbuild: warning: @T@/sim.cfg:5: xbuild does not set up devices: disk (line 5); the guest starts without them (--no-devices)" -- \
 	"$X" run --backend sim --no-devices "$T/sim.cfg"
 grep -qx '1' "$T/out" || fail "run printed '$(cat "$T/out")', not the domid"
+# -c hands over to `xl console DOMID`; where no xl is installed, the domain
+# runs and xbuild says how to attach later (exit 3).
+if ! command -v xl >/dev/null 2>&1; then
+	expect 3 "xbuild: domain 1 runs, but its console cannot be attached: xl console: No such file or directory (\`xl console 1\` later)" -- \
+		"$X" run --backend sim --no-devices -c "$T/sim.cfg"
+	grep -qx '1' "$T/out" || fail "run -c printed '$(cat "$T/out")', not the domid first"
+fi
 expect 0 "" -- "$X" run --backend sim --json "$T/sim.cfg" --no-devices
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if d["domid"]==1 and d["warnings"] else 1)' "$T/out" || fail "run --json"
 expect 0 "" -- "$X" build --backend sim --domid 1 --store-evtchn 1 --console-evtchn 2 --control-fd 3 "$T/sim.cfg" 3>"$T/ctl"

@@ -550,6 +550,48 @@ case_gntv1() {
 	fi
 }
 
+# run -c: xbuild prints the domid, then becomes `xl console DOMID` (paused
+# here, so that the console is attached before the guest prints): the
+# guest's result must come through it, and it ends with the domain.
+case_console() {
+	c=console
+	name=e2e-console
+	out=/tmp/console.out
+	xbuild run -p -c "$CFG/console.cfg" </dev/null >"$out" 2>/tmp/console.err &
+	pid=$!
+	i=0
+	while [ $i -lt 50 ] && ! has_pty "$pid"; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	why=""
+	[ $i -lt 50 ] || why="$why; no console attached within 10 s"
+	id=$(head -n 1 "$out" | tr -d '\r')
+	case $id in '' | *[!0-9]*) why="$why; first line '$id' is not a domid" ;; esac
+	xl unpause "$name" >/dev/null 2>&1 || why="$why; xl unpause failed"
+	wait_marker "$name" "$out" "XBCHECK RESULT" 60
+	grep -aq "XBCHECK RESULT PASS" "$out" || why="$why; no XBCHECK RESULT PASS through the console"
+	xl destroy "$name" >/dev/null 2>&1
+	i=0
+	while [ $i -lt 25 ] && kill -0 "$pid" 2>/dev/null; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		why="$why; the console did not end with the domain"
+		kill "$pid" 2>/dev/null
+	fi
+	wait "$pid"
+	rc=$?
+	[ $rc = 0 ] || why="$why; exit $rc: $(head -c 200 /tmp/console.err)"
+	if [ -z "$why" ]; then
+		result "$c" PASS "domid $id, then $(grep -a 'XBCHECK RESULT' "$out" | tail -n 1 | tr -d '\r') through xl console, exit 0"
+	else
+		result "$c" FAIL "${why#; }"
+		tail -n 5 "$out" | sed 's/^/  | /'
+	fi
+}
+
 # Domains called NAME in `xl list`.
 count_named() { xl list 2>/dev/null | awk -v n="$1" 'NR > 1 && $1 == n' | wc -l; }
 
@@ -683,6 +725,7 @@ run_cases() {
 		linux-multi) case_linux_multi ;;
 		compare) case_compare ;;
 		gntv1) case_gntv1 ;;
+		console) case_console ;;
 		race) case_race ;;
 		kill) case_kill ;;
 		*) result "$c" FAIL "unknown case" ;;

@@ -49,7 +49,7 @@ E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 # build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
 # with xl's tools, --test-bad-pte); with xl they are left out.
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g xbc-gntv2 gntv1 linux compare"
-[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked console"
 E2E_CASES=${E2E_CASES:-$all_cases}
 E2E_TIMEOUT=${E2E_TIMEOUT:-540}
 E2E_QEMU_MEM=${E2E_QEMU_MEM:-2048}
@@ -257,6 +257,7 @@ xbc_cfg build classic 64 /guests/xbc-classic.mod "$d/guests/xbc-classic.mod"
 xbc_cfg xl-tools classic 32
 # Grant tables: the guest switches to version 2 (allowed by default, as xl
 # does), and must be refused when max_grant_version = 1.
+xbc_cfg console classic 32
 xbc_cfg xbc-gntv2 classic 32
 xbc_cfg gntv1 classic 32
 sed -i 's/ xbc.end"$/ xbc.gntv=2 xbc.end"/' "$d/etc/e2e/xbc-gntv2.cfg" "$d/etc/e2e/gntv1.cfg"
