@@ -166,11 +166,8 @@ int reap_orphans(struct cli *c, struct hv *hv, unsigned *n)
 	int rc = dom_reap(hv, host_builder_gone, NULL, ids, XB_ARRAY_SIZE(ids),
 			  n, &c->err);
 
-	for (unsigned i = 0; c->verbose && i < *n && i < XB_ARRAY_SIZE(ids);
-	     i++)
-		fprintf(stderr,
-			"xbuild: destroyed domain %u: its builder is gone\n",
-			ids[i]);
+	for (unsigned i = 0; i < *n && i < XB_ARRAY_SIZE(ids); i++)
+		say(c, "destroyed domain %u: its builder is gone", ids[i]);
 	return rc;
 }
 

@@ -365,8 +365,11 @@ int session_prepare(struct cli *c, struct session *s)
 static void hv_trace_line(void *ctx, const char *line)
 {
 	const char *stop_at = ctx;
+	char esc[SAFE_MAX];
 
-	fprintf(stderr, "xbuild hv-xen: %s\n", line);
+	/* The trace quotes xenstore values (the config's name and kernel
+	 * path): escaped like every other line xbuild prints. */
+	fprintf(stderr, "xbuild hv-xen: %s\n", safe(esc, sizeof(esc), line));
 	/* Test builds: stop (SIGSTOP) after the first traced operation that
 	 * contains XBUILD_TEST_STOP_AT, so that a test can SIGKILL the build
 	 * at an exact point. */
