@@ -24,6 +24,24 @@
 
 struct cfg_origin; /* src/cli/config_int.h */
 
+/* "type": what kind of guest the builder makes. */
+enum xb_dom_type {
+	XB_DOM_PV = 0, /* the default, and xm's builder = "linux" */
+	XB_DOM_PVH, /* type = "pvh"; libvirt <type machine='xenpvh'> */
+};
+
+/* One entry of xl's "cpuid" key, as libxenguest's struct xc_xend_cpuid
+ * takes it: for leaf/subleaf, each register eax, ebx, ecx, edx as 32
+ * characters, bit 31 first: '1' set, '0' clear, 'x' the default policy's
+ * value, 'k' the host's, 's' as saved.  XB_CPUID_ANY_SUBLEAF: the leaf has
+ * no subleaves. */
+#define XB_CPUID_MAX 32
+#define XB_CPUID_ANY_SUBLEAF 0xffffffffu
+struct xb_cpuid {
+	uint32_t leaf, subleaf;
+	char policy[4][33];
+};
+
 struct dom_config {
 	char *source; /* the config's file name, for messages */
 	char name[XB_NAME_MAX]; /* required, [A-Za-z0-9_.-], < 64 chars */
@@ -54,6 +72,11 @@ struct dom_config {
 	unsigned max_grant_frames;
 	unsigned max_maptrack_frames;
 	unsigned max_event_channels;
+	enum xb_dom_type type;
+	/* "cpuid" overrides, applied over the default policy (PVH); one
+	 * entry per leaf/subleaf. */
+	unsigned nr_cpuid;
+	struct xb_cpuid cpuid[XB_CPUID_MAX];
 	struct xb_warnings warnings;
 	/* The front ends' own bookkeeping (where each key was set, xl's
 	 * root/extra until cfg_finish() joins them), freed by cfg_free();
