@@ -69,8 +69,6 @@ static int find_name(struct dom *d, const char *name, long *owner)
 	return rc;
 }
 
-#define CLAIM_TRIES 16
-
 static void pending_path(const struct dom *d, char *path, size_t len)
 {
 	char uuid[37];
@@ -95,6 +93,63 @@ int dom_mark(struct dom *d)
 }
 
 /*
+ * Run fn in one xenstore transaction, again when it conflicts with another
+ * writer (xs_end > 0), up to XS_TRIES times; what names it in the message.
+ * fn's failure aborts the transaction.
+ */
+#define XS_TRIES 16
+static int in_transaction(struct dom *d, int (*fn)(struct dom *d),
+			  const char *what)
+{
+	int rc;
+
+	for (int t = 0; t < XS_TRIES; t++) {
+		if ((rc = hv_xs_begin(d->hv, &d->err)) < 0)
+			return rc;
+		d->xs_written = true;
+		if ((rc = fn(d)) < 0) {
+			struct xb_err ignore = { 0 };
+
+			hv_xs_end(d->hv, true, &ignore);
+			return rc;
+		}
+		if ((rc = hv_xs_end(d->hv, false, &d->err)) <= 0)
+			return rc;
+	}
+	return xb_fail(&d->err, XB_EHV,
+		       "xenstore: %s conflicted with other writers %d times",
+		       what, XS_TRIES);
+}
+
+static int claim_name(struct dom *d)
+{
+	char path[64], perms[32];
+	long owner;
+	int rc;
+
+	if ((rc = find_name(d, d->cfg->name, &owner)) < 0)
+		return rc;
+	if (owner >= 0)
+		return xb_fail(&d->err, XB_EINPUT,
+			       "%s: name \"%s\" is already used by domain %ld",
+			       d->cfg->source ? d->cfg->source : "config",
+			       d->cfg->name, owner);
+	snprintf(perms, sizeof(perms), "n0,r%u", d->domid);
+	snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
+	if ((rc = hv_xs_write(d->hv, path, d->cfg->name, perms, &d->err)) < 0)
+		return rc;
+	snprintf(path, sizeof(path), "/local/domain/%u/" XB_MARK_KEY, d->domid);
+	if (d->mark &&
+	    (rc = hv_xs_write(d->hv, path, d->mark, "n0", &d->err)) < 0)
+		return rc;
+	if (d->pending_mark) {
+		pending_path(d, path, sizeof(path));
+		return hv_xs_rm(d->hv, path, &d->err);
+	}
+	return 0;
+}
+
+/*
  * Names are how xl and people find domains.  The check that the name is
  * free and the write that takes it are one xenstore transaction (as
  * libxl's), so two builders cannot both take it; the mark of a domain
@@ -102,52 +157,14 @@ int dom_mark(struct dom *d)
  */
 int dom_claim_name(struct dom *d)
 {
-	char path[64], perms[32];
-	long owner;
 	int rc;
 
 	if ((rc = dom_check_stop(d)) < 0)
 		return rc;
-	snprintf(perms, sizeof(perms), "n0,r%u", d->domid);
-	for (int t = 0; t < CLAIM_TRIES; t++) {
-		if ((rc = hv_xs_begin(d->hv, &d->err)) < 0)
-			return rc;
-		d->xs_written = true;
-		rc = find_name(d, d->cfg->name, &owner);
-		if (rc == 0 && owner >= 0)
-			rc = xb_fail(
-				&d->err, XB_EINPUT,
-				"%s: name \"%s\" is already used by domain %ld",
-				d->cfg->source ? d->cfg->source : "config",
-				d->cfg->name, owner);
-		snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
-		if (rc == 0)
-			rc = hv_xs_write(d->hv, path, d->cfg->name, perms,
-					 &d->err);
-		snprintf(path, sizeof(path), "/local/domain/%u/" XB_MARK_KEY,
-			 d->domid);
-		if (rc == 0 && d->mark)
-			rc = hv_xs_write(d->hv, path, d->mark, "n0", &d->err);
-		if (rc == 0 && d->pending_mark) {
-			pending_path(d, path, sizeof(path));
-			rc = hv_xs_rm(d->hv, path, &d->err);
-		}
-		if (rc < 0) {
-			struct xb_err ignore = { 0 };
-
-			hv_xs_end(d->hv, true, &ignore);
-			return rc;
-		}
-		if ((rc = hv_xs_end(d->hv, false, &d->err)) <= 0) {
-			if (rc == 0)
-				d->pending_mark = false;
-			return rc;
-		}
-	}
-	return xb_fail(&d->err, XB_EHV,
-		       "xenstore: claiming the name \"%s\" "
-		       "conflicted %d times",
-		       d->cfg->name, CLAIM_TRIES);
+	rc = in_transaction(d, claim_name, "claiming the name");
+	if (rc == 0)
+		d->pending_mark = false;
+	return rc;
 }
 
 int dom_handover(struct dom *d)
@@ -200,14 +217,12 @@ static int xs_put(struct dom *d, const char *base, const char *rel,
 	return hv_xs_write(d->hv, path, value, perms, &d->err);
 }
 
-int dom_write_xenstore(struct dom *d)
+static int write_keys(struct dom *d)
 {
 	const struct dom_config *c = d->cfg;
 	char dom[64], vm[64], uuid[37], v[64];
 	int rc;
 
-	if ((rc = dom_check_stop(d)) < 0)
-		return rc;
 	xb_uuid_str(d->uuid, uuid);
 	snprintf(dom, sizeof(dom), "/local/domain/%u", d->domid);
 	snprintf(vm, sizeof(vm), "/vm/%s", uuid);
@@ -274,6 +289,17 @@ int dom_write_xenstore(struct dom *d)
 		return rc;
 	snprintf(v, sizeof(v), "%" PRIu64, d->console_mfn);
 	return xs_put(d, dom, "console/ring-ref", v, P_TOOL);
+}
+
+/* Every key in one transaction: one round trip to commit instead of one
+ * per key, and no reader ever sees half a domain. */
+int dom_write_xenstore(struct dom *d)
+{
+	int rc;
+
+	if ((rc = dom_check_stop(d)) < 0)
+		return rc;
+	return in_transaction(d, write_keys, "writing the domain's keys");
 }
 
 int dom_find_backends(struct dom *d)
