@@ -26,18 +26,20 @@ const char cfg_actions_list[] =
 
 /*
  * xl_parse.c compares type and builder case-sensitively ("PV" is "Invalid
- * domain type PV."); xm's builder = "linux" is PV too.
+ * domain type PV."); xm's builder = "linux" is PV too.  When type is set
+ * xl ignores builder, so builder never changes the type.
  */
 static const char *type_check(const char *s)
 {
-	if (!strcmp(s, "pv"))
+	if (!strcmp(s, "pv") || !strcmp(s, "pvh"))
 		return NULL;
-	if (!strcasecmp(s, "pv"))
-		return "types are lower case, as xl reads them (type = \"pv\")";
-	if (!strcmp(s, "hvm") || !strcmp(s, "pvh"))
-		return "xbuild builds PV guests only";
+	if (!strcasecmp(s, "pv") || !strcasecmp(s, "pvh"))
+		return "types are lower case, as xl reads them (type = \"pv\" "
+		       "or \"pvh\")";
+	if (!strcmp(s, "hvm"))
+		return "xbuild builds PV and PVH guests only";
 	return "not a domain type (\"pv\", \"pvh\" or \"hvm\"); xbuild builds "
-	       "PV guests only";
+	       "PV and PVH guests only";
 }
 
 static const char *builder_check(const char *s)
@@ -45,18 +47,21 @@ static const char *builder_check(const char *s)
 	if (!strcmp(s, "generic") || !strcmp(s, "linux"))
 		return NULL;
 	if (!strcmp(s, "hvm"))
-		return "xbuild builds PV guests only (builder = \"generic\")";
+		return "xbuild builds PV and PVH guests only (builder = "
+		       "\"generic\" or type = \"pvh\")";
 	if (!strcasecmp(s, "generic") || !strcasecmp(s, "linux"))
 		return "builders are lower case, as xl reads them (builder = \"generic\")";
 	return "not a builder (\"generic\", or xm's \"linux\", for PV; type = "
 	       "\"pv\" is today's spelling)";
 }
 
+/* libvirt's os types: "linux" and "xen" are PV, "xenpvh" (the libxl
+ * driver's PVH) is PVH; config_xml.c turns machine='xenpvh' into it. */
 static const char *os_type_check(const char *s)
 {
-	if (!strcmp(s, "linux") || !strcmp(s, "xen"))
+	if (!strcmp(s, "linux") || !strcmp(s, "xen") || !strcmp(s, "xenpvh"))
 		return NULL;
-	return "xbuild builds PV guests only (linux or xen)";
+	return "xbuild builds PV and PVH guests only (linux, xen or xenpvh)";
 }
 
 #define DC(f) offsetof(struct dom_config, f)
@@ -67,11 +72,12 @@ static const char *os_type_check(const char *s)
 const struct cfg_keydef cfg_keys[CK_NR] = {
 	[CK_NAME] = { "name", "<name>", CT_NAME, DC(name), 0, 0, CKF_BOOT,
 		      NULL },
-	[CK_TYPE] = { "type", NULL, CT_CHOICE, 0, 0, 0, CKF_BOOT, type_check },
+	[CK_TYPE] = { "type", NULL, CT_TYPE, DC(type), 0, 0, CKF_BOOT,
+		      type_check },
 	[CK_BUILDER] = { "builder", NULL, CT_CHOICE, 0, 0, 0, CKF_BOOT,
 			 builder_check },
 	[CK_OS] = { NULL, "<os>", CT_NONE, 0, 0, 0, CKF_BOOT, NULL },
-	[CK_OS_TYPE] = { NULL, "<os><type>", CT_CHOICE, 0, 0, 0, CKF_BOOT,
+	[CK_OS_TYPE] = { NULL, "<os><type>", CT_TYPE, DC(type), 0, 0, CKF_BOOT,
 			 os_type_check },
 	[CK_MEMORY] = { "memory", "<currentMemory>", CT_MIB, DC(memory_mb),
 			MEM_MIN, MEM_MAX, CKF_BOOT, NULL },
@@ -120,6 +126,8 @@ const struct cfg_keydef cfg_keys[CK_NR] = {
 	/* xl: a PV guest's kernel = XENFIRMWAREDIR/NAME.bin (CFG_PVGRUB*). */
 	[CK_FIRMWARE] = { "firmware", NULL, CT_STR, OR(firmware), 0, 0,
 			  CKF_BOOT | CKF_ORIGIN, NULL },
+	/* xl's CPUID overrides (config_cpuid.c); libvirt's <cpu><feature>. */
+	[CK_CPUID] = { "cpuid", "<cpu><feature>", CT_CPUID, 0, 0, 0, 0, NULL },
 };
 
 void cfg_init(struct dom_config *c)
@@ -144,6 +152,7 @@ static void origin_free(struct cfg_origin *o)
 	free(o->extra);
 	free(o->bootloader);
 	free(o->firmware);
+	free(o->cpuid_text);
 	for (size_t i = 0; i < o->nsrc; i++)
 		free(o->src[i]);
 	free(o);
@@ -469,10 +478,21 @@ int cfg_set(struct cfg_ctx *x, enum cfg_key k, const struct cfg_val *v)
 	switch (d->type) {
 	case CT_NONE: return 0;
 	case CT_CHOICE:
+	case CT_TYPE:
 		if ((why = d->check(v->s)))
 			return xb_fail(x->e, XB_EINPUT, "%s: %s = %s: %s", at,
 				       n, sv, why);
+		if (d->type == CT_TYPE)
+			*(enum xb_dom_type *)field =
+				!strcmp(v->s, "pvh") ||
+						!strcmp(v->s, "xenpvh") ?
+					XB_DOM_PVH :
+					XB_DOM_PV;
 		return 0;
+	case CT_CPUID:
+		x->c->nr_cpuid = 0;
+		return v->list ? cfg_cpuid_xend(x, v->list, v->line) :
+				 cfg_cpuid_libxl(x, v->line, v->s);
 	case CT_NAME:
 		if (!cfg_name_ok(v->s))
 			return xb_fail(x->e, XB_EINPUT,
@@ -673,6 +693,33 @@ static int join_cmdline(struct cfg_ctx *x)
 	return r;
 }
 
+/*
+ * cpuid: xl applies it to every new domain, PV ones included (libxl's
+ * libxl__build_pre calls libxl__cpuid_legacy whatever the type); xbuild's
+ * builder applies it to PVH guests, so a PV guest's is reported as not
+ * acted on.  The text --resolved shows is made here, once.
+ */
+static int finish_cpuid(struct cfg_ctx *x)
+{
+	struct dom_config *c = x->c;
+	struct cfg_origin *o = x->o;
+	char at[160];
+
+	if (!o || !o->line[CK_CPUID])
+		return 0;
+	free(o->cpuid_text);
+	if (!(o->cpuid_text = cfg_cpuid_text(c)))
+		return xb_fail(x->e, XB_EINTERNAL, "out of memory");
+	if (c->type == XB_DOM_PV && c->nr_cpuid &&
+	    xb_warn_key(&c->warnings, "ignored:cpuid", 1,
+			"%s: %s is applied to PVH guests only by xbuild (xl "
+			"applies it to PV guests too); not acted on",
+			cfg_at(x, o->line[CK_CPUID], at, sizeof(at)),
+			cfg_key_name(x, CK_CPUID)) < 0)
+		return xb_fail(x->e, XB_EINTERNAL, "out of memory");
+	return 0;
+}
+
 int cfg_finish(struct dom_config *c, struct xb_err *e)
 {
 	struct cfg_ctx x = {
@@ -750,7 +797,7 @@ int cfg_finish(struct dom_config *c, struct xb_err *e)
 			c->cmdline = NULL;
 		}
 	}
-	return 0;
+	return finish_cpuid(&x);
 }
 
 int cfg_read(const char *fname, const char *buf, size_t len,
@@ -1017,6 +1064,7 @@ size_t cfg_items(const struct dom_config *c, struct cfg_item *out, size_t max)
 		CK_MAX_GRANT_FRAMES,
 		CK_MAX_MAPTRACK_FRAMES,
 		CK_MAX_EVENT_CHANNELS,
+		CK_CPUID,
 	};
 	const struct cfg_origin *o = c->origin;
 	size_t n = 0;
@@ -1036,11 +1084,21 @@ size_t cfg_items(const struct dom_config *c, struct cfg_item *out, size_t max)
 			break;
 		case CK_TYPE:
 			it->type = CFG_VSTR;
-			it->str = "pv";
-			if (!line && o && o->line[CK_BUILDER]) {
+			it->str = c->type == XB_DOM_PVH ? "pvh" : "pv";
+			if (!line && o && o->line[CK_OS_TYPE]) {
+				line = o->line[CK_OS_TYPE];
+				it->via = "<os><type>";
+			} else if (!line && o && o->line[CK_BUILDER]) {
 				line = o->line[CK_BUILDER];
 				it->via = "builder";
 			}
+			break;
+		case CK_CPUID:
+			it->type = o && o->cpuid_text && c->nr_cpuid ?
+					   CFG_VSTR :
+					   CFG_VNONE;
+			it->str = it->type == CFG_VSTR ? o->cpuid_text : NULL;
+			it->none = "the default policy";
 			break;
 		case CK_MEMORY:
 			it->num = c->memory_mb;

@@ -45,6 +45,7 @@ enum cfg_key {
 	CK_MAX_MAPTRACK_FRAMES,
 	CK_MAX_EVENT_CHANNELS,
 	CK_FIRMWARE,
+	CK_CPUID,
 	CK_NR
 };
 
@@ -59,6 +60,8 @@ enum cfg_type {
 	CT_BYTES, /* uint64_t bytes in [min, max] */
 	CT_COUNT, /* unsigned in [min, max] */
 	CT_BOOL, /* bool, 0 or 1 */
+	CT_TYPE, /* enum xb_dom_type, .check() first (type, <os><type>) */
+	CT_CPUID, /* cpuid[]: config_cpuid.c (the string form here) */
 };
 
 /* cfg_key.flags */
@@ -113,6 +116,8 @@ struct cfg_origin {
 	 * when cmdline was set itself. */
 	int cmdline_line;
 	const char *cmdline_via;
+	/* cpuid as cfg_finish() shows it (cfg_cpuid_text), or NULL. */
+	char *cpuid_text;
 	struct cfg_dev dev[CFG_DEV_MAX]; /* devices, in order of first use */
 	size_t ndev;
 	uint64_t dev_more; /* device kinds past CFG_DEV_MAX */
@@ -155,6 +160,8 @@ int cfg_begin(struct cfg_ctx *x, enum cfg_syntax syntax, const char *fname,
 	      const char *buf, size_t len, struct dom_config *c,
 	      struct xb_err *e);
 
+struct xl_value;
+
 /* A key's value as the config wrote it. */
 struct cfg_val {
 	const char *s; /* the text (NUL-terminated) */
@@ -163,6 +170,8 @@ struct cfg_val {
 	uint64_t scale; /* CT_MIB/CT_BYTES: bytes per unit */
 	unsigned numfmt; /* XB_NUM_C (xl) or XB_NUM_DEC (XML) */
 	int line;
+	/* CT_CPUID: the list form (s is then ""), else NULL */
+	const struct xl_value *list;
 };
 
 /*
@@ -240,6 +249,42 @@ int xl_parse_line(const char *where, const char *text, struct xl_file *f,
 	"(xl.cfg is not Python: no variables, expressions, calls or imports)"
 void xl_file_free(struct xl_file *f);
 const struct xl_setting *xl_find(const struct xl_file *f, const char *name);
+
+/* ---- cpuid (config_cpuid.c) ----------------------------------------- */
+
+enum { CFG_CPUID_EAX, CFG_CPUID_EBX, CFG_CPUID_ECX, CFG_CPUID_EDX };
+
+/* A feature name of cpuid's string form: its leaf, subleaf
+ * (XB_CPUID_ANY_SUBLEAF: none), register (CFG_CPUID_*) and bit. */
+struct cfg_cpuid_feature {
+	const char *name;
+	uint32_t leaf, subleaf;
+	uint8_t reg, bit;
+};
+extern const struct cfg_cpuid_feature cfg_cpuid_features[];
+extern const size_t cfg_cpuid_nfeatures;
+/* The feature called name[0..len), or NULL. */
+const struct cfg_cpuid_feature *cfg_cpuid_find(const char *name, size_t len);
+/* libvirt's name of a feature ("cx16", "pni") as xl spells it; the name
+ * itself when they agree. */
+const char *cfg_cpuid_libvirt_name(const char *name);
+/*
+ * The parsers, called by cfg_set() (CT_CPUID: it empties cpuid[] first and
+ * records where the key was set), adding to c->cpuid[]:
+ * cfg_cpuid_libxl: "host,NAME=V,..." (V one of 0 1 x k s);
+ * cfg_cpuid_xend: a list of "LEAF[,SUBLEAF]:REG=BITS,..." strings;
+ * cfg_cpuid_feature: one more feature f set to value (libvirt's <feature>;
+ * elem[0..len) is what messages show).  Several features of one leaf and
+ * subleaf share an entry.  0 or -XB_EINPUT ("FILE:LINE: cpuid:
+ * "ELEMENT": why").
+ */
+int cfg_cpuid_libxl(struct cfg_ctx *x, int line, const char *s);
+int cfg_cpuid_xend(struct cfg_ctx *x, const struct xl_value *list, int line);
+int cfg_cpuid_feature(struct cfg_ctx *x, int line, const char *elem, size_t len,
+		      const struct cfg_cpuid_feature *f, char value);
+/* c->cpuid[] as text: "0x80000001:edx=BITS 0x7,0:ebx=BITS", registers
+ * that are all 'x' left out; malloc'd, NULL when out of memory. */
+char *cfg_cpuid_text(const struct dom_config *c);
 
 /* ---- shared checks (config.c) ---------------------------------------- */
 

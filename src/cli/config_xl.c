@@ -117,7 +117,6 @@ static const struct {
 	{ "oos", 0 },
 	{ "shadow_memory", 0 },
 	{ "nestedhvm", 0 },
-	{ "cpuid", 0 },
 	{ "acpi", 0 },
 	{ "acpi_s3", 0 },
 	{ "acpi_s4", 0 },
@@ -233,13 +232,19 @@ static int map_setting(struct cfg_ctx *x, const struct xl_setting *s)
 				       at, cfg_keys[k].xl);
 		v.unit = *unit ? "MiB" : NULL;
 		v.scale = *unit ? MiB : 1;
+	} else if (t == CT_CPUID && s->v.type == XLV_LIST) {
+		/* xl.cfg(5)'s xend form: a list of strings. */
+		v.list = &s->v;
+		v.s = "";
+		v.shown = "[...]";
 	} else if (s->v.type != XLV_STRING) {
 		return xb_fail(x->e, XB_EINPUT,
 			       "%s: key '%s': expected a string "
 			       "in quotes, got %s",
 			       at, cfg_keys[k].xl, type_name(&s->v));
 	}
-	v.s = s->v.s;
+	if (!v.list)
+		v.s = s->v.s;
 	if (x->cmdline && s->add && t == CT_STR) {
 		/* An override "KEY+=VALUE": the file's value and this one. */
 		const struct cfg_keydef *d = &cfg_keys[k];
@@ -258,7 +263,8 @@ static int map_setting(struct cfg_ctx *x, const struct xl_setting *s)
 			v.s = joined;
 		}
 	}
-	v.shown = cfg_show(v.s, s->v.type == XLV_STRING, shown, 60);
+	if (!v.list)
+		v.shown = cfg_show(v.s, s->v.type == XLV_STRING, shown, 60);
 	r = cfg_set(x, k, &v);
 	free(joined);
 	return r;

@@ -174,6 +174,8 @@ enum xe_kind {
 	XE_SIZE, /* text and unit='...' (KiB by default) */
 	XE_VCPU, /* <vcpu current='N' cpuset='...'>MAX</vcpu> */
 	XE_OS, /* <os>: the os_elems below */
+	XE_OSTYPE, /* <os><type machine='...'>: PV or PVH */
+	XE_CPU, /* <cpu>: its <feature policy= name=> children */
 	XE_DEVICES, /* each child is a device (cfg_device), but those below */
 	XE_SECLABEL, /* <seclabel type='none'> quiet, a label warned */
 	XE_QUIET, /* for people and other tools: not even a warning */
@@ -192,6 +194,7 @@ static const struct xml_elem domain_elems[] = {
 	{ "currentMemory", XE_SIZE, CK_MEMORY },
 	{ "vcpu", XE_VCPU, CK_MAXVCPUS },
 	{ "os", XE_OS, CK_OS },
+	{ "cpu", XE_CPU, CK_CPUID },
 	{ "on_poweroff", XE_VALUE, CK_ON_POWEROFF },
 	{ "on_reboot", XE_VALUE, CK_ON_REBOOT },
 	{ "on_crash", XE_VALUE, CK_ON_CRASH },
@@ -249,7 +252,7 @@ static bool quiet_device(xmlNodePtr d)
 }
 
 static const struct xml_elem os_elems[] = {
-	{ "type", XE_VALUE, CK_OS_TYPE },
+	{ "type", XE_OSTYPE, CK_OS_TYPE },
 	{ "kernel", XE_VALUE, CK_KERNEL },
 	{ "initrd", XE_VALUE, CK_RAMDISK },
 	{ "cmdline", XE_VALUE, CK_CMDLINE },
@@ -362,6 +365,126 @@ static int do_vcpu(struct xctx *x, xmlNodePtr n)
 	return r;
 }
 
+/*
+ * <os><type machine='M'>T</type>: libvirt's libxl driver writes a PVH
+ * guest as T "xenpvh" (machine 'xenpvh'), older ones as T "xen" or "linux"
+ * with machine 'xenpvh'; machine 'xenpv' or none is PV.
+ */
+static int do_ostype(struct xctx *x, xmlNodePtr n)
+{
+	struct cfg_val v = { .numfmt = XB_NUM_DEC, .line = (int)line_of(n) };
+	char *t = NULL, *m = attr(n, "machine"), sm[40], st[80];
+	int r = text_of(x, n, &t);
+
+	if (r)
+		goto out;
+	v.s = t;
+	if (m && strcmp(m, "xenpv") && strcmp(m, "xenpvh")) {
+		r = xb_fail(x->e, XB_EINPUT,
+			    "%s:%d: <os><type machine='%s'>: not a Xen PV or "
+			    "PVH machine ('xenpv' or 'xenpvh')",
+			    x->fname, v.line, cfg_show(m, false, sm, 24));
+		goto out;
+	}
+	if (m && !strcmp(m, "xenpv") && !strcmp(t, "xenpvh")) {
+		r = xb_fail(x->e, XB_EINPUT,
+			    "%s:%d: <os><type machine='xenpv'>xenpvh</type>: "
+			    "the machine is PV, the type PVH; give one",
+			    x->fname, v.line);
+		goto out;
+	}
+	if (m && !strcmp(m, "xenpvh") &&
+	    (!strcmp(t, "linux") || !strcmp(t, "xen"))) {
+		v.s = "xenpvh";
+		snprintf(st, sizeof(st), "%s (machine 'xenpvh')",
+			 cfg_show(t, false, sm, 24));
+		v.shown = st;
+	}
+	r = cfg_set(&x->cx, CK_OS_TYPE, &v);
+out:
+	free(t);
+	xmlFree(m);
+	return r;
+}
+
+/*
+ * <cpu><feature policy='P' name='N'/>...</cpu>: as libvirt's libxl driver
+ * hands them to xl's cpuid ("host,N=V"): force and require set the bit,
+ * disable and forbid clear it, optional leaves it to the default policy.
+ * Names are libvirt's (cpu_map), translated where xl's differ.  <cpu>'s
+ * other children (model, topology, ...) are warned about.
+ */
+static int do_cpu(struct xctx *x, xmlNodePtr n)
+{
+	static const struct {
+		const char *policy;
+		char value;
+	} policies[] = {
+		{ "force", '1' },   { "require", '1' }, { "optional", 'x' },
+		{ "disable", '0' }, { "forbid", '0' },
+	};
+	struct cfg_val host = { .s = "host", .line = (int)line_of(n) };
+	int r = cfg_set(&x->cx, CK_CPUID, &host);
+	char *mode = attr(n, "mode"), sm[40];
+
+	/* host-passthrough is what a Xen guest gets anyway (the host's
+	 * policy); the other modes ask for a CPU model. */
+	if (!r && mode && strcmp(mode, "host-passthrough")) {
+		char what[80];
+
+		snprintf(what, sizeof(what), "<cpu mode='%s'>",
+			 cfg_show(mode, false, sm, 24));
+		r = cfg_warn_ignored(&x->cx, "<cpu mode>", what,
+				     (int)line_of(n), 1,
+				     "is not acted on by xbuild");
+	}
+	xmlFree(mode);
+
+	for (xmlNodePtr f = n->children; f && !r; f = f->next) {
+		char *p, *name, elem[200], sp[40], sn[80];
+		const struct cfg_cpuid_feature *cf = NULL;
+		int line = (int)line_of(f);
+		char value = 0;
+
+		if (f->type != XML_ELEMENT_NODE)
+			continue;
+		if (!is(f, "feature")) {
+			r = warn_elem(x, f, "<cpu>",
+				      "is not acted on by xbuild");
+			continue;
+		}
+		p = attr(f, "policy");
+		name = attr(f, "name");
+		/* libvirt's default policy is require */
+		for (size_t i = 0; i < XB_ARRAY_SIZE(policies); i++)
+			if (!strcmp(p ? p : "require", policies[i].policy))
+				value = policies[i].value;
+		snprintf(elem, sizeof(elem), "<feature policy='%s' name='%s'>",
+			 cfg_show(p ? p : "", false, sp, 24),
+			 cfg_show(name ? name : "", false, sn, 60));
+		if (name)
+			cf = cfg_cpuid_find(cfg_cpuid_libvirt_name(name),
+					    strlen(cfg_cpuid_libvirt_name(
+						    name)));
+		if (!value)
+			r = xb_fail(x->e, XB_EINPUT,
+				    "%s:%d: %s: the policy is force, require, "
+				    "optional, disable or forbid",
+				    x->fname, line, elem);
+		else if (!cf)
+			r = xb_fail(x->e, XB_EINPUT,
+				    "%s:%d: %s: unknown feature name "
+				    "(xbuild.cfg(5) lists them)",
+				    x->fname, line, elem);
+		else
+			r = cfg_cpuid_feature(&x->cx, line, elem, strlen(elem),
+					      cf, value);
+		xmlFree(p);
+		xmlFree(name);
+	}
+	return r;
+}
+
 static int walk(struct xctx *x, xmlNodePtr parent, const struct xml_elem *tab,
 		size_t ntab, const char *path);
 
@@ -375,6 +498,8 @@ static int do_elem(struct xctx *x, xmlNodePtr n, const struct xml_elem *el)
 	case XE_UUID: return do_uuid(x, n);
 	case XE_SIZE: return do_size(x, n, el->ck);
 	case XE_VCPU: return do_vcpu(x, n);
+	case XE_OSTYPE: return do_ostype(x, n);
+	case XE_CPU: return do_cpu(x, n);
 	case XE_OS:
 		r = cfg_set(&x->cx, el->ck, &none);
 		return r ? r :
@@ -436,7 +561,7 @@ static int do_domain(struct xctx *x, xmlNodePtr dom)
 	if (!type || strcmp(type, "xen"))
 		r = xb_fail(x->e, XB_EINPUT,
 			    "%s:%ld: <domain type='%s'>: xbuild "
-			    "builds Xen PV guests (type='xen')",
+			    "builds Xen PV and PVH guests (type='xen')",
 			    x->fname, line_of(dom),
 			    cfg_show(type ? type : "", false, st, 24));
 	xmlFree(type);

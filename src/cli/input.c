@@ -394,6 +394,15 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 	char tm[32];
 	int rc;
 
+	/* PVH (issue 11): the config is read and checked (xbuild check), the
+	 * builder does not build it yet.  The one refusal, before any
+	 * hypervisor is opened; it goes when the builder builds PVH. */
+	if (s->cfg.type == XB_DOM_PVH)
+		return xb_fail(&c->err, XB_EINPUT,
+			       "%s: type = \"pvh\": not built by this version "
+			       "yet",
+			       s->cfg.source ? s->cfg.source : "command line");
+
 #ifdef XB_TEST
 	/* XBUILD_HV_MAP_CHUNK: pages per foreign mapping (tests of the
 	 * piecewise mapping on real Xen). */

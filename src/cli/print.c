@@ -343,17 +343,20 @@ void print_check(const struct cli *c, const struct session *s)
 		warnings(c, &s->cfg, NULL);
 		if (c->resolved)
 			resolved_text(&s->cfg);
-		printf("%s: ok: %s, %s kernel (%s, %s), %" PRIu64 " MiB\n",
+		printf("%s: ok: %s, %s%s kernel (%s, %s), %" PRIu64 " MiB\n",
 		       safe(arg, sizeof(arg),
 			    s->cfg.source ? s->cfg.source : "command line"),
-		       s->cfg.name, d->gp->magic, d->kernel.format,
-		       d->kernel.compression, s->cfg.memory_mb);
+		       s->cfg.name,
+		       s->cfg.type == XB_DOM_PVH ? "PVH guest, " : "",
+		       d->gp->magic, d->kernel.format, d->kernel.compression,
+		       s->cfg.memory_mb);
 		return;
 	}
 	json_doc(&j, stdout, "check");
 	json_bool(&j, "ok", true);
 	json_str(&j, "name", s->cfg.name);
 	json_str(&j, "guest_type", d->gp->magic);
+	json_str(&j, "type", s->cfg.type == XB_DOM_PVH ? "pvh" : "pv");
 	json_u64(&j, "nr_pages", d->layout.nr_pages);
 	warnings(c, &s->cfg, &j);
 	if (c->resolved)

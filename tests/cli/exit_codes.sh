@@ -31,7 +31,7 @@ grep -q -- "--memory" "$T/out" || fail "plan --help lacks --memory"
 expect 2 "xbuild: @T@/syntax.cfg:2:10: syntax error, unexpected '=', expecting a value (string, number or [list])" -- \
 	"$XBUILD" check "$T/syntax.cfg"
 expect 2 'xbuild: @T@/nokernel.cfg:2: kernel = "@T@/does-not-exist": cannot open: No such file or directory' -- "$XBUILD" check "$T/nokernel.cfg"
-expect 2 'xbuild: @T@/hvm.cfg:2: type = "hvm": xbuild builds PV guests only' -- "$XBUILD" check "$T/hvm.cfg"
+expect 2 'xbuild: @T@/hvm.cfg:2: type = "hvm": xbuild builds PV and PVH guests only' -- "$XBUILD" check "$T/hvm.cfg"
 expect 2 "xbuild: @T@/garbage: not a kernel: neither ELF, bzImage nor compressed ELF (first bytes @B@ @B@ @B@ @B@, 4096 bytes)" -- \
 	"$XBUILD" check "$T/ok.cfg"
 expect 2 "xbuild: @T@/trunc: ELF: bad magic" -- "$XBUILD" inspect "$T/trunc"

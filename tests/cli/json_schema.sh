@@ -48,6 +48,8 @@ cat >"$T/guest.xml" <<XML
 </domain>
 XML
 printf 'name = "t"\nkernel = "%s"\n' "$T/rd.gz" >"$T/bad.cfg"
+printf 'name = "p"\ntype = "pvh"\nkernel = "%s"\ncpuid = "host,rdtscp=0,x2apic=k"\n' \
+	"$T/linux.xz" >"$T/pvh.cfg"
 
 n=0
 # doc WANT_RC NAME -- CMD...: run CMD, keep its stdout as $T/doc.NAME.json
@@ -66,6 +68,8 @@ doc 0 plan_timings -- "$XBUILD" plan --json --timings "$T/full.cfg"
 doc 0 check -- "$XBUILD" check --json "$T/full.cfg"
 doc 0 check_resolved -- "$XBUILD" check "$T/full.cfg" --resolved memory=32 --json --cmdline quiet
 doc 0 check_resolved_xml -- "$XBUILD" check --resolved --json "$T/guest.xml"
+doc 0 check_pvh -- "$XBUILD" check --resolved --json "$T/pvh.cfg"
+doc 2 e_pvh_plan -- "$XBUILD" plan --json "$T/pvh.cfg"
 doc 0 inspect -- "$XBUILD" inspect --json "$T/linux.xz"
 doc 0 inspect_elf -- "$XBUILD" inspect --json "$T/classic"
 doc 0 version -- "$XBUILD" --version --json

@@ -605,15 +605,31 @@ static void t_type(void)
 	struct xb_err e;
 
 	ERR(MIN "type = \"hvm\"\n",
-	    "t.cfg:3: type = \"hvm\": xbuild builds PV guests only");
-	ERR(MIN "type = \"pvh\"\n",
-	    "type = \"pvh\": xbuild builds PV guests only");
+	    "t.cfg:3: type = \"hvm\": xbuild builds PV and PVH guests only");
 	ERR(MIN "builder = \"hvm\"\n",
-	    "builder = \"hvm\": xbuild builds PV guests only");
+	    "builder = \"hvm\": xbuild builds PV and PVH guests only "
+	    "(builder = \"generic\" or type = \"pvh\")");
 	/* xl_parse.c compares case-sensitively: "Invalid domain type PV." */
 	ERR(MIN "type = 'PV'\n",
 	    "t.cfg:3: type = \"PV\": types are lower case, as xl "
-	    "reads them (type = \"pv\")");
+	    "reads them (type = \"pv\" or \"pvh\")");
+	ERR(MIN "type = 'PVH'\n", "type = \"PVH\": types are lower case");
+	/* type = "pvh" is PVH; "pv", absent and builder are PV */
+	REQUIRE(parse(MIN "type = \"pvh\"\n", &c, &e) == 0);
+	CHECK_EQ(c.type, XB_DOM_PVH);
+	CHECK_EQ(c.warnings.n, 0);
+	cfg_free(&c);
+	REQUIRE(parse(MIN, &c, &e) == 0);
+	CHECK_EQ(c.type, XB_DOM_PV);
+	cfg_free(&c);
+	REQUIRE(parse(MIN "type = \"pv\"\n", &c, &e) == 0);
+	CHECK_EQ(c.type, XB_DOM_PV);
+	cfg_free(&c);
+	/* xl ignores builder when type is set */
+	REQUIRE(parse(MIN "type = \"pvh\"\nbuilder = \"generic\"\n", &c, &e) ==
+		0);
+	CHECK_EQ(c.type, XB_DOM_PVH);
+	cfg_free(&c);
 	ERR(MIN "type = 'linux'\n", "type = \"linux\": not a domain type");
 	ERR(MIN "builder = 'Generic'\n",
 	    "builder = \"Generic\": builders are lower case");
@@ -625,6 +641,7 @@ static void t_type(void)
 	/* xm's builder = "linux" is PV */
 	REQUIRE(parse(MIN "builder = \"linux\"\n", &c, &e) == 0);
 	CHECK_EQ(c.warnings.n, 0);
+	CHECK_EQ(c.type, XB_DOM_PV);
 	cfg_free(&c);
 }
 
@@ -1215,12 +1232,13 @@ static void t_xml_errors(void)
 	struct xb_err e;
 
 	ERR("<domain type='kvm'><name>a</name></domain>",
-	    "t.cfg:1: <domain type='kvm'>: xbuild builds Xen PV guests (type='xen')");
+	    "t.cfg:1: <domain type='kvm'>: xbuild builds Xen PV and PVH guests (type='xen')");
 	ERR("<domain><name>a</name></domain>", "<domain type=''>");
 	ERR("<vm type='xen'/>",
 	    "t.cfg: the root element must be <domain type='xen'>");
 	ERR(XHEAD XMEM "<os><type>hvm</type><kernel>/k</kernel></os></domain>",
-	    "t.cfg:4: <os><type> = hvm: xbuild builds PV guests only (linux or xen)");
+	    "t.cfg:4: <os><type> = hvm: xbuild builds PV and PVH guests only "
+	    "(linux, xen or xenpvh)");
 	ERR(XHEAD XMEM "\n<os><kernel>/k</kernel></os></domain>",
 	    "t.cfg:5: <os>: <type>linux</type> is required");
 	ERR(XHEAD XMEM "<os><type>linux</type></os></domain>",
@@ -1608,7 +1626,7 @@ static void t_overrides(void)
 	       "command line: name='a b': name = \"a b\": must be 1 to 63");
 	OV_ERR(MIN, "type='hvm'",
 	       "command line: type='hvm': type = \"hvm\": xbuild builds "
-	       "PV guests only");
+	       "PV and PVH guests only");
 	OV_ERR(MIN, "a=1;b=2",
 	       "command line: a=1;b=2: one KEY=VALUE per argument");
 	OV_ERR(MIN, "a=1;a=2", "one KEY=VALUE per argument");
@@ -1740,7 +1758,7 @@ static void t_xml_devices(void)
 	cfg_free(&c);
 	OK(XHEAD XMEM XOS
 	   "<seclabel type='static' model='xen'><label>x</label></seclabel>\n"
-	   "<cpu mode='host-passthrough'/>\n<devices>\n"
+	   "<cpu mode='host-model'/>\n<devices>\n"
 	   "<disk type='file' device='disk'/>\n<interface type='bridge'/>\n"
 	   "<graphics type='vnc'/>\n<hostdev mode='subsystem' type='pci'/>\n"
 	   "<console type='file'/>\n<serial type='tcp'/>\n<controller type='usb'/>\n"
@@ -1751,7 +1769,8 @@ static void t_xml_devices(void)
 			 "t.cfg:5: element <seclabel> is not acted on by xbuild"),
 		 1);
 	CHECK_EQ(count_warn(&c,
-			    "t.cfg:6: element <cpu> is not acted on by xbuild"),
+			    "t.cfg:6: <cpu mode='host-model'> is not acted on "
+			    "by xbuild"),
 		 1);
 	CHECK_EQ(c.warnings.n, 2);
 	CHECK_EQ(cfg_devices(&c, dev, sizeof(dev)), 7);
@@ -1779,7 +1798,7 @@ static void t_items(void)
 			"extra = 'quiet'\nmax_event_channels = 2047\n",
 			&ov, 1, &c, &e) == 0);
 	n = cfg_items(&c, it, CFG_ITEMS_MAX);
-	CHECK_EQ(n, 19);
+	CHECK_EQ(n, 20);
 	CHECK_STR(it[0].key, "name");
 	CHECK_EQ(it[0].from, CFG_FROM_FILE);
 	CHECK_EQ(it[0].line, 1);
@@ -1815,6 +1834,421 @@ static void t_items(void)
 	CHECK_STR(it[17].key, "max_maptrack_frames");
 	CHECK_EQ(it[17].type, CFG_VNONE);
 	cfg_free(&c);
+}
+
+/* ---- type and cpuid ---------------------------------------------------- */
+
+/* cpufeatureset.h's words: which leaf, subleaf and register each is (the
+ * header's comments, which follow the Intel SDM and the AMD APM). */
+static const struct {
+	uint32_t leaf, subleaf;
+	unsigned reg;
+} fs_words[] = {
+	[0] = { 1, XB_CPUID_ANY_SUBLEAF, CFG_CPUID_EDX },
+	[1] = { 1, XB_CPUID_ANY_SUBLEAF, CFG_CPUID_ECX },
+	[2] = { 0x80000001, XB_CPUID_ANY_SUBLEAF, CFG_CPUID_EDX },
+	[3] = { 0x80000001, XB_CPUID_ANY_SUBLEAF, CFG_CPUID_ECX },
+	[4] = { 0xd, 1, CFG_CPUID_EAX },
+	[5] = { 7, 0, CFG_CPUID_EBX },
+	[6] = { 7, 0, CFG_CPUID_ECX },
+	[7] = { 0x80000007, XB_CPUID_ANY_SUBLEAF, CFG_CPUID_EDX },
+	[8] = { 0x80000008, XB_CPUID_ANY_SUBLEAF, CFG_CPUID_EBX },
+	[9] = { 7, 0, CFG_CPUID_EDX },
+	[10] = { 7, 1, CFG_CPUID_EAX },
+};
+
+/* Xen's public header: every feature's name and word*32+bit. */
+static const struct {
+	const char *name;
+	unsigned value;
+} fs_names[] = {
+#define XEN_CPUFEATURE(name, value) { #name, value },
+#include <xen/arch-x86/cpufeatureset.h>
+#undef XEN_CPUFEATURE
+};
+
+/* xl's names where cpufeatureset.h's differ (xl.cfg(5) of Xen 4.17). */
+static const struct {
+	const char *xl, *xen;
+} fs_alias[] = {
+	{ "sysenter", "SEP" },
+	{ "cmpxchg8", "CX8" },
+	{ "cmpxchg16", "CX16" },
+	{ "clfsh", "CLFLUSH" },
+	{ "tm", "TM1" },
+	{ "est", "EIST" },
+	{ "aes", "AESNI" },
+	{ "lahfsahf", "LAHF_LM" },
+	{ "cmplegacy", "CMP_LEGACY" },
+	{ "altmovcr8", "CR8_LEGACY" },
+	{ "invtsc", "ITSC" },
+	{ "nodeid", "NODEID_MSR" },
+	{ "cmt", "PQM" },
+	{ "cntxid", "CNXT_ID" },
+	{ "avx512vbmi", "AVX512_VBMI" },
+	{ "avx512ifma", "AVX512_IFMA" },
+	{ "avx512-vnni", "AVX512_VNNI" },
+	{ "sse4.1", "SSE4_1" },
+	{ "sse4.2", "SSE4_2" },
+};
+
+/* Bits cpufeatureset.h does not list, from the SDM and the APM. */
+static const struct {
+	const char *name;
+	uint32_t leaf;
+	unsigned reg, bit;
+} sdm_only[] = {
+	{ "psn", 1, CFG_CPUID_EDX, 18 },
+	{ "cntxid", 1, CFG_CPUID_ECX, 10 },
+	{ "perfctr_core", 0x80000001, CFG_CPUID_ECX, 23 },
+	{ "perfctr_nb", 0x80000001, CFG_CPUID_ECX, 24 },
+	{ "ia64", 1, CFG_CPUID_EDX, 30 },
+	{ "arat", 6, CFG_CPUID_EAX, 2 },
+	{ "svm_npt", 0x8000000a, CFG_CPUID_EDX, 0 },
+	{ "svm_lbrv", 0x8000000a, CFG_CPUID_EDX, 1 },
+	{ "svm_nrips", 0x8000000a, CFG_CPUID_EDX, 3 },
+	{ "svm_tscrate", 0x8000000a, CFG_CPUID_EDX, 4 },
+	{ "svm_vmcbclean", 0x8000000a, CFG_CPUID_EDX, 5 },
+	{ "svm_decode", 0x8000000a, CFG_CPUID_EDX, 7 },
+	{ "svm_pausefilt", 0x8000000a, CFG_CPUID_EDX, 10 },
+};
+
+static const char *xen_name(const char *xl, char *buf, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < XB_ARRAY_SIZE(fs_alias); i++)
+		if (!strcmp(xl, fs_alias[i].xl))
+			return fs_alias[i].xen;
+	for (i = 0; xl[i] && i + 1 < size; i++)
+		buf[i] = xl[i] == '-' || xl[i] == '.' ?
+				 '_' :
+				 (char)(xl[i] >= 'a' && xl[i] <= 'z' ?
+						xl[i] - 32 :
+						xl[i]);
+	buf[i] = '\0';
+	return buf;
+}
+
+/* Every feature name of the table against Xen's public header, or the
+ * SDM/APM facts above; and some well-known bits written out. */
+static void t_cpuid_table(void)
+{
+	const struct cfg_cpuid_feature *f;
+	unsigned checked = 0;
+
+	for (size_t i = 0; i < cfg_cpuid_nfeatures; i++) {
+		const struct cfg_cpuid_feature *t = &cfg_cpuid_features[i];
+		char buf[64];
+		const char *xn = xen_name(t->name, buf, sizeof(buf));
+		bool found = false;
+
+		CHECK(t->bit < 32 && t->reg < 4);
+		/* names are unique */
+		CHECK(cfg_cpuid_find(t->name, strlen(t->name)) == t);
+		for (size_t k = 0; k < XB_ARRAY_SIZE(fs_names); k++) {
+			unsigned w = fs_names[k].value / 32;
+
+			if (strcmp(fs_names[k].name, xn))
+				continue;
+			found = true;
+			if (w >= XB_ARRAY_SIZE(fs_words) ||
+			    fs_words[w].leaf != t->leaf ||
+			    fs_words[w].subleaf != t->subleaf ||
+			    fs_words[w].reg != t->reg ||
+			    fs_names[k].value % 32 != t->bit)
+				t_fail(__FILE__, __LINE__,
+				       "%s: %#x/%#x reg %u bit %u, but Xen's "
+				       "%s is word %u bit %u",
+				       t->name, t->leaf, t->subleaf, t->reg,
+				       t->bit, xn, w, fs_names[k].value % 32);
+		}
+		for (size_t k = 0; !found && k < XB_ARRAY_SIZE(sdm_only); k++) {
+			if (strcmp(sdm_only[k].name, t->name))
+				continue;
+			found = true;
+			if (sdm_only[k].leaf != t->leaf ||
+			    sdm_only[k].reg != t->reg ||
+			    sdm_only[k].bit != t->bit ||
+			    t->subleaf != XB_CPUID_ANY_SUBLEAF)
+				t_fail(__FILE__, __LINE__, "%s: not as the SDM",
+				       t->name);
+		}
+		if (!found)
+			t_fail(__FILE__, __LINE__, "%s: checked nowhere",
+			       t->name);
+		checked += found;
+	}
+	CHECK(checked >= 150);
+	/* The ones xbuild's users need most, written out. */
+	REQUIRE((f = cfg_cpuid_find("rdtscp", 6)));
+	CHECK(f->leaf == 0x80000001 && f->reg == CFG_CPUID_EDX &&
+	      f->bit == 27 && f->subleaf == XB_CPUID_ANY_SUBLEAF);
+	REQUIRE((f = cfg_cpuid_find("pae", 3)));
+	CHECK(f->leaf == 1 && f->reg == CFG_CPUID_EDX && f->bit == 6);
+	REQUIRE((f = cfg_cpuid_find("x2apic", 6)));
+	CHECK(f->leaf == 1 && f->reg == CFG_CPUID_ECX && f->bit == 21);
+	REQUIRE((f = cfg_cpuid_find("nx", 2)));
+	CHECK(f->leaf == 0x80000001 && f->reg == CFG_CPUID_EDX && f->bit == 20);
+	REQUIRE((f = cfg_cpuid_find("lm", 2)));
+	CHECK(f->leaf == 0x80000001 && f->reg == CFG_CPUID_EDX && f->bit == 29);
+	REQUIRE((f = cfg_cpuid_find("hypervisor", 10)));
+	CHECK(f->leaf == 1 && f->reg == CFG_CPUID_ECX && f->bit == 31);
+	REQUIRE((f = cfg_cpuid_find("avx2", 4)));
+	CHECK(f->leaf == 7 && f->subleaf == 0 && f->reg == CFG_CPUID_EBX &&
+	      f->bit == 5);
+	REQUIRE((f = cfg_cpuid_find("svm", 3)));
+	CHECK(f->leaf == 0x80000001 && f->reg == CFG_CPUID_ECX && f->bit == 2);
+	REQUIRE((f = cfg_cpuid_find("vmx", 3)));
+	CHECK(f->leaf == 1 && f->reg == CFG_CPUID_ECX && f->bit == 5);
+	CHECK(cfg_cpuid_find("rdtscpx", 7) == NULL);
+	CHECK(cfg_cpuid_find("rdtsc", 5) == NULL);
+}
+
+/* The entry of leaf/subleaf in c, or NULL. */
+static const struct xb_cpuid *cpuid_of(const struct dom_config *c,
+				       uint32_t leaf, uint32_t subleaf)
+{
+	for (unsigned i = 0; i < c->nr_cpuid; i++)
+		if (c->cpuid[i].leaf == leaf && c->cpuid[i].subleaf == subleaf)
+			return &c->cpuid[i];
+	return NULL;
+}
+
+#define ALLX "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+
+static void t_cpuid(void)
+{
+	const struct xb_cpuid *p;
+	struct dom_config c;
+	struct xb_err e;
+	char buf[4096];
+	size_t n;
+
+	/* The string form: features of one leaf share an entry. */
+	REQUIRE(parse(MIN "type = 'pvh'\n"
+			  "cpuid = 'host,rdtscp=0,lm=k,nx=1,x2apic=s,avx2=x'\n",
+		      &c, &e) == 0);
+	CHECK_EQ(c.nr_cpuid, 3);
+	REQUIRE((p = cpuid_of(&c, 0x80000001, XB_CPUID_ANY_SUBLEAF)));
+	/* edx: bit 29 k, bit 27 0, bit 20 1 */
+	CHECK_STR(p->policy[CFG_CPUID_EDX], "xxkx0xxxxxx1xxxxxxxxxxxxxxxxxxxx");
+	CHECK_STR(p->policy[CFG_CPUID_EAX], ALLX);
+	CHECK_STR(p->policy[CFG_CPUID_ECX], ALLX);
+	REQUIRE((p = cpuid_of(&c, 1, XB_CPUID_ANY_SUBLEAF)));
+	CHECK_STR(p->policy[CFG_CPUID_ECX], "xxxxxxxxxxsxxxxxxxxxxxxxxxxxxxxx");
+	REQUIRE((p = cpuid_of(&c, 7, 0)));
+	CHECK_STR(p->policy[CFG_CPUID_EBX], ALLX);
+	CHECK_STR(c.origin->cpuid_text,
+		  "0x80000001:edx=xxkx0xxxxxx1xxxxxxxxxxxxxxxxxxxx "
+		  "0x1:ecx=xxxxxxxxxxsxxxxxxxxxxxxxxxxxxxxx 0x7,0:eax=" ALLX);
+	CHECK_EQ(c.warnings.n, 0);
+	cfg_free(&c);
+	/* "host" alone: nothing to override */
+	REQUIRE(parse(MIN "cpuid = 'host'\n", &c, &e) == 0);
+	CHECK_EQ(c.nr_cpuid, 0);
+	CHECK_EQ(c.warnings.n, 0);
+	cfg_free(&c);
+	/* The list form, and a later setting of a bit wins. */
+	REQUIRE(parse(MIN
+		      "type = 'pvh'\ncpuid = [ '0x80000001:edx=" ALLX ",ecx=0"
+		      "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1',\n"
+		      "  '7,0:ebx=1111111111111111kkkkkkkkkkkkkkks',\n"
+		      "  '0x80000001:edx=0000xxxxxxxxxxxxxxxxxxxxxxxxxxxx' ]\n",
+		      &c, &e) == 0);
+	CHECK_EQ(c.nr_cpuid, 2);
+	REQUIRE((p = cpuid_of(&c, 0x80000001, XB_CPUID_ANY_SUBLEAF)));
+	CHECK_STR(p->policy[CFG_CPUID_EDX], "0000xxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	CHECK_STR(p->policy[CFG_CPUID_ECX], "0xxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1");
+	REQUIRE((p = cpuid_of(&c, 7, 0)));
+	CHECK_STR(p->policy[CFG_CPUID_EBX], "1111111111111111kkkkkkkkkkkkkkks");
+	cfg_free(&c);
+	/* The file sets it twice: a warning, the last value is used. */
+	REQUIRE(parse(MIN "type = 'pvh'\ncpuid = 'host,rdtscp=0'\n"
+			  "cpuid = 'host,pae=0'\n",
+		      &c, &e) == 0);
+	CHECK_EQ(c.nr_cpuid, 1);
+	CHECK(cpuid_of(&c, 1, XB_CPUID_ANY_SUBLEAF) != NULL);
+	CHECK_EQ(count_warn(&c, "key 'cpuid' set again"), 1);
+	cfg_free(&c);
+	/* PV: read, and reported as not acted on */
+	REQUIRE(parse(MIN "cpuid = 'host,rdtscp=0'\n", &c, &e) == 0);
+	CHECK_EQ(c.nr_cpuid, 1);
+	CHECK_EQ(count_warn(&c, "t.cfg:3: cpuid is applied to PVH guests "
+				"only by xbuild (xl applies it to PV guests "
+				"too); not acted on"),
+		 1);
+	cfg_free(&c);
+	/* XB_CPUID_MAX leaves fit, one more does not */
+	n = (size_t)snprintf(buf, sizeof(buf), MIN "cpuid = [");
+	for (int i = 0; i < XB_CPUID_MAX; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n,
+				      "'%d:eax=" ALLX "',", i + 0x100);
+	snprintf(buf + n, sizeof(buf) - n, "]\n");
+	REQUIRE(parse(buf, &c, &e) == 0);
+	CHECK_EQ(c.nr_cpuid, XB_CPUID_MAX);
+	cfg_free(&c);
+	snprintf(buf + n, sizeof(buf) - n, "'1:eax=" ALLX "']\n");
+	ERR(buf, "t.cfg:3: cpuid: \"1:eax=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\": "
+		 "more than 32 leaves and subleaves");
+	/* Refusals: file, line, key and the element */
+	ERR(MIN "cpuid = 'host,foo=0'\n",
+	    "t.cfg:3: cpuid: \"foo=0\": unknown feature name (xbuild.cfg(5) "
+	    "lists them)");
+	ERR(MIN "cpuid = 'host,rdtscp=2'\n",
+	    "t.cfg:3: cpuid: \"rdtscp=2\": the value is one of 0, 1, x, k, s");
+	ERR(MIN "cpuid = 'host,rdtscp=00'\n", "the value is one of");
+	ERR(MIN "cpuid = 'host,rdtscp='\n", "the value is one of");
+	ERR(MIN "cpuid = 'host,rdtscp'\n",
+	    "t.cfg:3: cpuid: \"rdtscp\": expected FEATURE=VALUE (VALUE 0, 1, "
+	    "x, k or s)");
+	ERR(MIN "cpuid = 'host,,rdtscp=0'\n", "cpuid: \"\": expected");
+	ERR(MIN "cpuid = 'host,family=6'\n",
+	    "t.cfg:3: cpuid: \"family=6\": this key takes a number, which "
+	    "xbuild does not take");
+	ERR(MIN "cpuid = 'rdtscp=0'\n",
+	    "t.cfg:3: cpuid = \"rdtscp=0\": the string form begins with "
+	    "\"host\" (cpuid = \"host,rdtscp=0\")");
+	ERR(MIN "cpuid = 'hostx'\n", "the string form begins with");
+	ERR(MIN "cpuid = 7\n", "t.cfg:3: key 'cpuid': expected a string");
+	ERR(MIN "cpuid = [ 7 ]\n",
+	    "t.cfg:3: cpuid: element 1: expected a string");
+	ERR(MIN "cpuid = [ '0x80000001' ]\n",
+	    "t.cfg:3: cpuid: \"0x80000001\": expected LEAF[,SUBLEAF]:REG=BITS");
+	ERR(MIN "cpuid = [ '0xg:eax=" ALLX "' ]\n",
+	    "cpuid: \"0xg:eax=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\": the leaf and "
+	    "subleaf are numbers");
+	ERR(MIN "cpuid = [ '0x100000000:eax=" ALLX "' ]\n",
+	    "the leaf and subleaf are numbers");
+	ERR(MIN "cpuid = [ '7,:eax=" ALLX "' ]\n",
+	    "the leaf and subleaf are numbers");
+	ERR(MIN "cpuid = [ '1:esp=" ALLX "' ]\n",
+	    "each register is eax=, ebx=, ecx= or edx= followed by its bits");
+	ERR(MIN "cpuid = [ '1:eax=xxx' ]\n",
+	    "t.cfg:3: cpuid: \"1:eax=xxx\": eax takes 32 characters of 0, 1, "
+	    "x, k, s (bit 31 first)");
+	ERR(MIN "cpuid = [ '1:edx=" ALLX "y' ]\n", "edx takes 32 characters");
+	ERR(MIN "cpuid = [ '1:ecx=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx2' ]\n",
+	    "ecx takes 32 characters");
+	ERR(MIN "cpuid = [ '1:ecx=" ALLX ",' ]\n", "each register is eax=");
+	ERR(MIN "cpuid = [\n'1:ecx=" ALLX "',\n'2' ]\n",
+	    "t.cfg:5: cpuid: \"2\": expected LEAF");
+}
+
+/* check --resolved shows type and cpuid; an override replaces cpuid. */
+static void t_cpuid_items(void)
+{
+	struct cfg_item it[CFG_ITEMS_MAX];
+	struct dom_config c;
+	struct xb_err e;
+	const char *ov[] = { "type='pvh'", "cpuid=['1:ecx=" ALLX "']",
+			     "cpuid=\"host,rdtscp=0\"" };
+	size_t n;
+
+	REQUIRE(with_overrides(MIN "cpuid = 'host,pae=0'\n", ov, 3, &c, &e) ==
+		0);
+	CHECK_EQ(c.type, XB_DOM_PVH);
+	CHECK_EQ(c.nr_cpuid, 1);
+	CHECK_EQ(c.warnings.n, 0);
+	n = cfg_items(&c, it, CFG_ITEMS_MAX);
+	REQUIRE(n == 20);
+	CHECK_STR(it[1].key, "type");
+	CHECK_STR(it[1].str, "pvh");
+	CHECK_EQ(it[1].from, CFG_FROM_OVERRIDE);
+	CHECK_STR(it[19].key, "cpuid");
+	CHECK_EQ(it[19].type, CFG_VSTR);
+	CHECK_STR(it[19].str,
+		  "0x80000001:edx=xxxx0xxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	CHECK_EQ(it[19].from, CFG_FROM_OVERRIDE);
+	CHECK_STR(it[19].arg, "cpuid=\"host,rdtscp=0\"");
+	cfg_free(&c);
+	/* absent: the default policy */
+	REQUIRE(parse(MIN, &c, &e) == 0);
+	n = cfg_items(&c, it, CFG_ITEMS_MAX);
+	REQUIRE(n == 20);
+	CHECK_STR(it[1].str, "pv");
+	CHECK_EQ(it[19].type, CFG_VNONE);
+	CHECK_STR(it[19].none, "the default policy");
+	cfg_free(&c);
+}
+
+/* libvirt: the libxl driver's PVH, and <cpu><feature>. */
+static void t_xml_pvh(void)
+{
+	struct cfg_item it[CFG_ITEMS_MAX];
+	const struct xb_cpuid *p;
+	struct dom_config c;
+	struct xb_err e;
+
+	REQUIRE(parse(XHEAD XMEM "<os><type arch='x86_64' machine='xenpvh'>"
+				 "xenpvh</type><kernel>/k</kernel></os>\n"
+				 "</domain>\n",
+		      &c, &e) == 0);
+	CHECK_EQ(c.type, XB_DOM_PVH);
+	cfg_items(&c, it, CFG_ITEMS_MAX);
+	CHECK_STR(it[1].str, "pvh");
+	CHECK_EQ(it[1].line, 4);
+	CHECK_STR(it[1].via, "<os><type>");
+	cfg_free(&c);
+	REQUIRE(parse(XHEAD XMEM "<os><type>xenpvh</type><kernel>/k</kernel>"
+				 "</os></domain>\n",
+		      &c, &e) == 0);
+	CHECK_EQ(c.type, XB_DOM_PVH);
+	cfg_free(&c);
+	REQUIRE(parse(XHEAD XMEM "<os><type machine='xenpvh'>xen</type>"
+				 "<kernel>/k</kernel></os></domain>\n",
+		      &c, &e) == 0);
+	CHECK_EQ(c.type, XB_DOM_PVH);
+	cfg_free(&c);
+	REQUIRE(parse(XHEAD XMEM "<os><type machine='xenpv'>linux</type>"
+				 "<kernel>/k</kernel></os></domain>\n",
+		      &c, &e) == 0);
+	CHECK_EQ(c.type, XB_DOM_PV);
+	cfg_free(&c);
+	REQUIRE(parse(XHEAD XMEM XOS "</domain>\n", &c, &e) == 0);
+	CHECK_EQ(c.type, XB_DOM_PV);
+	cfg_free(&c);
+	ERR(XHEAD XMEM "<os><type machine='pc'>xen</type><kernel>/k</kernel>"
+		       "</os></domain>\n",
+	    "t.cfg:4: <os><type machine='pc'>: not a Xen PV or PVH machine "
+	    "('xenpv' or 'xenpvh')");
+	ERR(XHEAD XMEM "<os><type machine='xenpv'>xenpvh</type>"
+		       "<kernel>/k</kernel></os></domain>\n",
+	    "t.cfg:4: <os><type machine='xenpv'>xenpvh</type>: the machine "
+	    "is PV, the type PVH; give one");
+	/* <cpu><feature>: libvirt's names and policies */
+	REQUIRE(parse(XHEAD XMEM
+		      "<os><type>xenpvh</type><kernel>/k</kernel>"
+		      "</os>\n<cpu mode='host-passthrough'>\n"
+		      "<feature policy='disable' name='rdtscp'/>\n"
+		      "<feature policy='require' name='cx16'/>\n"
+		      "<feature name='pni'/>\n"
+		      "<feature policy='forbid' name='lm'/>\n"
+		      "<feature policy='optional' name='nx'/>\n"
+		      "<topology sockets='1' cores='2' threads='1'/>\n"
+		      "</cpu></domain>\n",
+		      &c, &e) == 0);
+	CHECK_EQ(c.nr_cpuid, 2);
+	REQUIRE((p = cpuid_of(&c, 0x80000001, XB_CPUID_ANY_SUBLEAF)));
+	CHECK_STR(p->policy[CFG_CPUID_EDX], "xx0x0xxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	REQUIRE((p = cpuid_of(&c, 1, XB_CPUID_ANY_SUBLEAF)));
+	CHECK_STR(p->policy[CFG_CPUID_ECX], "xxxxxxxxxxxxxxxxxx1xxxxxxxxxxxx1");
+	CHECK_EQ(c.warnings.n, 1);
+	CHECK_EQ(count_warn(&c, "t.cfg:11: element <cpu><topology> is not "
+				"acted on by xbuild"),
+		 1);
+	cfg_free(&c);
+	ERR(XHEAD XMEM XOS "<cpu>\n<feature policy='disable' name='bogus'/>"
+			   "</cpu></domain>\n",
+	    "t.cfg:6: <feature policy='disable' name='bogus'>: unknown "
+	    "feature name (xbuild.cfg(5) lists them)");
+	ERR(XHEAD XMEM XOS "<cpu>\n<feature policy='off' name='lm'/>"
+			   "</cpu></domain>\n",
+	    "t.cfg:6: <feature policy='off' name='lm'>: the policy is force, "
+	    "require, optional, disable or forbid");
+	ERR(XHEAD XMEM XOS
+	    "<cpu>\n<feature policy='disable'/></cpu></domain>\n",
+	    "t.cfg:6: <feature policy='disable' name=''>: unknown feature");
 }
 
 const struct test tests[] = {
@@ -1853,5 +2287,9 @@ const struct test tests[] = {
 	{ "config_firmware", t_firmware },
 	{ "config_xml_devices", t_xml_devices },
 	{ "config_items", t_items },
+	{ "config_cpuid_table", t_cpuid_table },
+	{ "config_cpuid", t_cpuid },
+	{ "config_cpuid_items", t_cpuid_items },
+	{ "config_xml_pvh", t_xml_pvh },
 	{ NULL, NULL },
 };
