@@ -4,7 +4,7 @@
 set -eu
 BUILD="build-essential pkg-config libxen-dev zlib1g-dev liblzma-dev libxml2-dev \
 libbz2-dev libzstd-dev liblz4-dev liblzo2-dev libdeflate-dev"
-TEST="$BUILD clang libclang-rt-14-dev clang-format time python3 python3-jsonschema groff-base bash xz-utils gzip bzip2 zstd lz4 lzop cpio busybox-static"
+TEST="$BUILD clang libclang-rt-14-dev clang-format time python3 python3-jsonschema groff-base bash xz-utils gzip bzip2 zstd lz4 lzop cpio busybox-static acpica-tools"
 E2E="$TEST qemu-system-x86 kmod"
 FUZZ="$TEST"
 want=""
