@@ -94,7 +94,8 @@ doc 3 e_hv -- env XBUILD_SIM_FAIL_OP=pin_root "$X" run --backend sim --json --no
 head -c 400000000 /dev/zero | xz -0 -T1 >"$T/zeros.xz"
 "$XBUILD" inspect --json --max-decompressed 1000 "$T/zeros.xz" >"$T/doc.e_signal.json" 2>"$T/err.e_signal" &
 pid=$!
-sleep 0.2
+wait_handler $pid 15 || fail "no SIGTERM handler in xbuild"
+sleep 0.1
 kill -TERM $pid
 wait $pid; rc=$?
 [ $rc -eq 143 ] || fail "e_signal: exit $rc, wanted 143"

@@ -77,6 +77,20 @@ expect() {
 }
 
 # kernel FILE [MKKERNEL OPTIONS]: write a test kernel (a failure ends the test).
+# wait_handler PID SIG: wait (up to 10 s) until process PID catches signal
+# number SIG (its SigCgt mask in /proc), so a signal sent next meets
+# xbuild's handler, not the default action of a process still starting.
+wait_handler() {
+	_i=0
+	while [ $_i -lt 200 ]; do
+		_m=$(sed -n 's/^SigCgt:[[:space:]]*//p' "/proc/$1/status" 2>/dev/null)
+		[ -n "$_m" ] || return 1
+		[ $(( (0x$_m >> ($2 - 1)) & 1 )) -eq 1 ] && return 0
+		sleep 0.05; _i=$((_i + 1))
+	done
+	return 1
+}
+
 kernel() {
 	k=$1; shift
 	"$MKKERNEL" "$@" "$k" || { fail "mkkernel $* $k failed ($MKKERNEL)"; finish; }

@@ -5,7 +5,8 @@
 head -c 400000000 /dev/zero | xz -0 -T1 >"$T/zeros.xz"
 "$XBUILD" inspect --max-decompressed 1000 "$T/zeros.xz" >"$T/out" 2>"$T/err" &
 pid=$!
-sleep 0.2
+wait_handler $pid 15 || fail "no SIGTERM handler in xbuild"
+sleep 0.1
 start=$(date +%s%N)
 kill -TERM $pid
 wait $pid; rc=$?
