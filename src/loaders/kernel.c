@@ -114,6 +114,51 @@ int kernel_parse(const char *name, const void *buf, size_t len,
 	return rc;
 }
 
+/* The loader kernel_parse() would pick for buf[0, len), or NULL. */
+static const struct loader *kernel_loader(const uint8_t *buf, size_t len)
+{
+	for (size_t i = 0; i < XB_ARRAY_SIZE(loaders); i++)
+		if (loaders[i].probe(buf, len))
+			return &loaders[i];
+	return NULL;
+}
+
+const char *kernel_probe(const void *buf, size_t len)
+{
+	const struct loader *l = kernel_loader(buf, len);
+
+	return l ? l->name : NULL;
+}
+
+int kernel_unwrap(const char *name, const void *buf, size_t len,
+		  const struct loader_opts *o, struct kernel_payload *p,
+		  struct xb_err *e)
+{
+	const struct loader *l = kernel_loader(buf, len);
+	struct kernel_image img;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if (!l)
+		return xb_fail(e, XB_EINPUT,
+			       "%s: not a kernel: neither ELF, bzImage nor "
+			       "compressed ELF (%zu bytes)",
+			       name, len);
+	memset(&img, 0, sizeof(img));
+	img.file_len = len;
+	/* The loaders' own first step, without the ELF parse that follows it
+	 * in kernel_parse(). */
+	rc = l->parse(name, buf, len, o->max_decompressed, &img, e);
+	if (rc < 0)
+		return rc;
+	p->elf = img.elf;
+	p->elf_len = (size_t)img.elf_len;
+	p->owned = img.owned;
+	snprintf(p->format, sizeof(p->format), "%s", img.format);
+	snprintf(p->compression, sizeof(p->compression), "%s", img.compression);
+	return 0;
+}
+
 void kernel_image_free(struct kernel_image *img)
 {
 	if (!img)

@@ -116,6 +116,30 @@ int kernel_parse(const char *name, const void *buf, size_t len,
 		 struct xb_err *e);
 void kernel_image_free(struct kernel_image *img);
 
+/* The ELF image inside a kernel file, before it is parsed. */
+struct kernel_payload {
+	const uint8_t *elf; /* into the file (owned NULL) or owned */
+	size_t elf_len;
+	uint8_t *owned; /* malloc'd decompressed bytes, or NULL */
+	char format[16]; /* as kernel_image.format */
+	char compression[16]; /* as kernel_image.compression */
+};
+
+/*
+ * Only the first step of kernel_parse(): find the ELF image inside the
+ * file (a bzImage's payload or a whole compressed file, decompressed with
+ * the caps of o; a plain ELF as it is) and check its ELF magic; nothing
+ * else of the ELF is parsed.  For callers that keep decompressed kernels
+ * (a cache) and hand them to kernel_parse() later as plain ELF files.  On
+ * failure *p holds nothing to free; else free p->owned.
+ */
+int kernel_unwrap(const char *name, const void *buf, size_t len,
+		  const struct loader_opts *o, struct kernel_payload *p,
+		  struct xb_err *e);
+/* The loader kernel_parse() picks for buf: "bzImage", "compressed",
+ * "elf", or NULL (not a kernel). */
+const char *kernel_probe(const void *buf, size_t len);
+
 /*
  * Copy the loadable segments into dst, the host mapping of the guest's
  * virtual range [virt_kstart, virt_kstart + dst_len): file bytes at

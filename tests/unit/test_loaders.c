@@ -1157,6 +1157,46 @@ static void test_compressed_elf(void)
 	free(k);
 }
 
+/* kernel_unwrap(): the ELF kernel_parse() would parse, without parsing
+ * it, for every loader; kernel_probe() names the loader. */
+static void test_kernel_unwrap(void)
+{
+	struct loader_opts o = { .max_decompressed = 1u << 30 };
+	struct xb_err e = { 0 };
+	struct kernel_payload p;
+	size_t klen, blen;
+	uint8_t *k = small_kernel(&klen), *bz;
+	uint8_t junk[600] = { 0 };
+
+	REQUIRE(kernel_unwrap("vmlinux", k, klen, &o, &p, &e) == 0);
+	CHECK(p.elf == k && p.owned == NULL && p.elf_len == klen);
+	CHECK_STR(p.format, "elf");
+	CHECK_STR(p.compression, "none");
+	CHECK_STR(kernel_probe(k, klen), "elf");
+	bz = eg_bzimage_of(k, klen, eg_format("gzip"), &blen);
+	REQUIRE(bz);
+	CHECK_STR(kernel_probe(bz, blen), "bzImage");
+	REQUIRE(kernel_unwrap("vmlinuz", bz, blen, &o, &p, &e) == 0);
+	CHECK(p.owned != NULL && p.elf == p.owned);
+	CHECK_EQ(p.elf_len, klen);
+	CHECK(!memcmp(p.elf, k, klen));
+	CHECK_STR(p.format, "bzImage");
+	CHECK_STR(p.compression, "gzip");
+	free(p.owned);
+	/* the caps apply as in kernel_parse() */
+	o.max_decompressed = klen - 1;
+	CHECK(kernel_unwrap("vmlinuz", bz, blen, &o, &p, &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "exceeds limit");
+	CHECK(p.owned == NULL && p.elf == NULL);
+	CHECK(kernel_probe(junk, sizeof(junk)) == NULL);
+	memset(&e, 0, sizeof(e));
+	CHECK(kernel_unwrap("junk", junk, sizeof(junk), &o, &p, &e) ==
+	      -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "junk: not a kernel");
+	free(bz);
+	free(k);
+}
+
 /* ---- the real Debian kernel ---- */
 
 static double now(void)
@@ -1270,6 +1310,7 @@ const struct test tests[] = {
 	{ "bzimage", test_bzimage },
 	{ "bzimage_every_format", test_bzimage_every_format },
 	{ "compressed_elf", test_compressed_elf },
+	{ "kernel_unwrap", test_kernel_unwrap },
 	{ "real_kernel_ref", test_real_kernel_ref },
 	{ "real_kernel_current", test_real_kernel_current },
 	{ NULL, NULL },
