@@ -40,7 +40,7 @@ endif
 # package's name, except for the goals that install the packages first or
 # need none.
 PKGS := xencontrol xenforeignmemory xenguest xenstore xentoollog zlib liblzma \
-        libxml-2.0 libzstd liblz4 lzo2 libdeflate
+        libxml-2.0 libzstd liblz4 lzo2 libdeflate nettle
 NOPKG_GOALS := clean deps check e2e demo e2e-prep bench-xen uninstall format-check man-check
 ifneq ($(filter-out $(NOPKG_GOALS),$(or $(MAKECMDGOALS),all)),)
 ifeq ($(shell command -v pkg-config),)

@@ -7,13 +7,13 @@
 
 _xbuild_commands="run build plan inspect check gc"
 _xbuild_opts_all="-h --help -V --version -v --verbose -q --quiet --json --max-decompressed"
-_xbuild_opts_cfg="--memory --kernel --ramdisk --cmdline"
+_xbuild_opts_cfg="--memory --kernel --ramdisk --cmdline --cache-dir --cache-max"
 _xbuild_opts_run="-c --console -p --paused --no-devices"
 _xbuild_opts_timed="--timings"
 _xbuild_opts_build="--domid --store-evtchn --console-evtchn --store-domid --console-domid --control-fd"
 # Options that take an argument; of these, --kernel and --ramdisk take a
 # file name.
-_xbuild_opts_arg="--memory --max-decompressed --kernel --ramdisk --cmdline --domid --store-evtchn --console-evtchn --store-domid --console-domid --control-fd"
+_xbuild_opts_arg="--memory --max-decompressed --kernel --ramdisk --cmdline --cache-dir --cache-max --domid --store-evtchn --console-evtchn --store-domid --console-domid --control-fd"
 
 # The options of command $1 ("" before a command).
 _xbuild_options()
@@ -35,6 +35,14 @@ _xbuild_files()
 
 	compopt -o filenames 2>/dev/null
 	COMPREPLY=($(compgen -f -- "$1"))
+}
+
+_xbuild_dirs()
+{
+	local IFS=$'\n'
+
+	compopt -o filenames 2>/dev/null
+	COMPREPLY=($(compgen -d -- "$1"))
 }
 
 _xbuild()
@@ -68,6 +76,13 @@ _xbuild()
 		COMPREPLY=($(compgen -f -P "$opt=" -- "${cur#*=}"))
 		return 0
 		;;
+	--cache-dir=*)
+		local IFS=$'\n'
+
+		compopt -o filenames 2>/dev/null
+		COMPREPLY=($(compgen -d -P "--cache-dir=" -- "${cur#*=}"))
+		return 0
+		;;
 	esac
 	if [ "$cur" = "=" ] || [ "$prev" = "=" ]; then
 		local opt=$prev
@@ -75,6 +90,7 @@ _xbuild()
 		[ "$cur" = "=" ] && cur= || opt=${COMP_WORDS[COMP_CWORD - 2]}
 		case $opt in
 		--kernel | --ramdisk) _xbuild_files "$cur" ;;
+		--cache-dir) _xbuild_dirs "$cur" ;;
 		esac
 		return 0
 	fi
@@ -83,6 +99,7 @@ _xbuild()
 	*" $prev "*)
 		case $prev in
 		--kernel | --ramdisk) _xbuild_files "$cur" ;;
+		--cache-dir) _xbuild_dirs "$cur" ;;
 		esac
 		return 0
 		;;

@@ -3,7 +3,7 @@
 # everything is there already.  Usage: scripts/deps.sh [build|test|e2e|fuzz]...
 set -eu
 BUILD="build-essential pkg-config libxen-dev zlib1g-dev liblzma-dev libxml2-dev \
-libbz2-dev libzstd-dev liblz4-dev liblzo2-dev libdeflate-dev"
+libbz2-dev libzstd-dev liblz4-dev liblzo2-dev libdeflate-dev nettle-dev"
 TEST="$BUILD clang libclang-rt-14-dev clang-format time python3 python3-jsonschema groff-base bash xz-utils gzip bzip2 zstd lz4 lzop cpio busybox-static acpica-tools"
 E2E="$TEST qemu-system-x86 kmod"
 FUZZ="$TEST"

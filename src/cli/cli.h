@@ -10,6 +10,7 @@
 #include <signal.h>
 
 #include "../builder/build.h"
+#include "cache.h"
 #include "config.h"
 
 enum cmd { C_NONE, C_RUN, C_BUILD, C_PLAN, C_INSPECT, C_CHECK, C_GC, C_COUNT };
@@ -48,6 +49,8 @@ struct cli {
 	bool resolved; /* check --resolved */
 	bool test_bad_pte, use_sim; /* test builds only (XB_TEST) */
 	uint64_t memory_mb, max_dec_mb;
+	const char *cache_dir; /* --cache-dir, NULL: not given */
+	uint64_t cache_max_mb; /* --cache-max, 0: not given */
 	const char *kernel, *ramdisk, *cmdline;
 	long domid, store_evtchn, console_evtchn, store_domid, console_domid;
 	int control_fd;
@@ -83,6 +86,7 @@ struct session {
 	struct dom_config cfg;
 	struct cli_file kernel, initrd;
 	struct dom d;
+	struct kcache kc; /* the decompressed-kernel cache (cache.c) */
 };
 
 /* The commands; each returns 0 or a negative exit class with the message
@@ -121,6 +125,23 @@ void say(const struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* CLOCK_MONOTONIC in nanoseconds, for -v's times. */
 uint64_t cli_now(void);
+
+/* ---- cache.c: the decompressed-kernel cache (cache.h) ---- */
+
+/*
+ * With a cache directory set (s->cfg), before dom_load(): hash the kernel
+ * file and look its entry up.  A hit points *kernel at the mapped ELF; a
+ * miss decompresses the kernel once (kernel_unwrap()) and points *kernel
+ * at those bytes.  A plain ELF kernel is left alone.  Refuses (-XB_EINPUT)
+ * a directory others may write to; a directory that cannot be used is a
+ * warning and the command goes on without the cache.
+ */
+int kcache_lookup(struct cli *c, struct session *s, struct dom_input *kernel);
+/* After dom_load() succeeded: the kernel image says what the file was
+ * (format, compression, size), and a miss stores its entry (then evicts). */
+int kcache_loaded(struct cli *c, struct session *s);
+/* After dom_free(). */
+void kcache_free(struct kcache *k);
 
 /* ---- host.c: xl's lock and the builder's mark ---- */
 

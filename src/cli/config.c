@@ -128,6 +128,11 @@ const struct cfg_keydef cfg_keys[CK_NR] = {
 			  CKF_BOOT | CKF_ORIGIN, NULL },
 	/* xl's CPUID overrides (config_cpuid.c); libvirt's <cpu><feature>. */
 	[CK_CPUID] = { "cpuid", "<cpu><feature>", CT_CPUID, 0, 0, 0, 0, NULL },
+	/* xbuild's decompressed-kernel cache (cache.c): off unless set. */
+	[CK_CACHE_DIR] = { "xbuild_cache_dir", NULL, CT_STR, OR(cache_dir), 0,
+			   0, CKF_ORIGIN | CKF_EMPTY_NONE, NULL },
+	[CK_CACHE_MAX] = { "xbuild_cache_max", NULL, CT_BYTES, OR(cache_max),
+			   MEM_MIN, MEM_MAX, CKF_ORIGIN, NULL },
 };
 
 void cfg_init(struct dom_config *c)
@@ -153,6 +158,7 @@ static void origin_free(struct cfg_origin *o)
 	free(o->bootloader);
 	free(o->firmware);
 	free(o->cpuid_text);
+	free(o->cache_dir);
 	for (size_t i = 0; i < o->nsrc; i++)
 		free(o->src[i]);
 	free(o);
@@ -906,6 +912,17 @@ const char *cfg_firmware(const struct dom_config *c)
 		       NULL;
 }
 
+const char *cfg_cache_dir(const struct dom_config *c)
+{
+	return c->origin ? c->origin->cache_dir : NULL;
+}
+
+uint64_t cfg_cache_max(const struct dom_config *c)
+{
+	return c->origin && c->origin->cache_max ? c->origin->cache_max :
+						   CFG_CACHE_MAX_DEFAULT;
+}
+
 /* ---- devices ---------------------------------------------------------- */
 
 size_t cfg_devices(const struct dom_config *c, char *buf, size_t size)
@@ -1065,6 +1082,8 @@ size_t cfg_items(const struct dom_config *c, struct cfg_item *out, size_t max)
 		CK_MAX_MAPTRACK_FRAMES,
 		CK_MAX_EVENT_CHANNELS,
 		CK_CPUID,
+		CK_CACHE_DIR,
+		CK_CACHE_MAX,
 	};
 	const struct cfg_origin *o = c->origin;
 	size_t n = 0;
@@ -1164,6 +1183,15 @@ size_t cfg_items(const struct dom_config *c, struct cfg_item *out, size_t max)
 			break;
 		case CK_MAX_DECOMPRESSED:
 			it->num = c->max_decompressed >> 20;
+			it->unit = "MiB";
+			break;
+		case CK_CACHE_DIR:
+			it->str = cfg_cache_dir(c);
+			it->type = it->str ? CFG_VSTR : CFG_VNONE;
+			it->none = "off";
+			break;
+		case CK_CACHE_MAX:
+			it->num = cfg_cache_max(c) >> 20;
 			it->unit = "MiB";
 			break;
 		default: {

@@ -64,6 +64,12 @@ void cfg_firmware_paths(struct dom_config *c, const char *pvgrub32,
 /* The firmware name ("pvgrub64") when cfg_finish() made kernel its file,
  * else NULL. */
 const char *cfg_firmware(const struct dom_config *c);
+/* The decompressed-kernel cache's directory (xbuild_cache_dir,
+ * --cache-dir), NULL when off, and its bound in bytes (xbuild_cache_max,
+ * --cache-max; default CFG_CACHE_MAX_DEFAULT). */
+#define CFG_CACHE_MAX_DEFAULT (1ULL << 30)
+const char *cfg_cache_dir(const struct dom_config *c);
+uint64_t cfg_cache_max(const struct dom_config *c);
 /*
  * The devices the config names (xl keys disk, vif, ...; libvirt's
  * <disk>, <interface>, ...), which only a toolstack sets up: their number

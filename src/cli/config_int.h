@@ -46,6 +46,8 @@ enum cfg_key {
 	CK_MAX_EVENT_CHANNELS,
 	CK_FIRMWARE,
 	CK_CPUID,
+	CK_CACHE_DIR,
+	CK_CACHE_MAX,
 	CK_NR
 };
 
@@ -108,6 +110,11 @@ struct cfg_origin {
 	char *root, *extra; /* xl's root= and extra=, until cfg_finish() */
 	char *bootloader; /* the bootloader key, for cfg_finish()'s refusal */
 	char *firmware; /* "pvgrub32" or "pvgrub64" */
+	/* The decompressed-kernel cache (src/cli/cache.c), the command
+	 * line's business only: xbuild_cache_dir (NULL: off) and
+	 * xbuild_cache_max (bytes; 0: CFG_CACHE_MAX_DEFAULT). */
+	char *cache_dir;
+	uint64_t cache_max;
 	/* The files firmware= loads (NULL: CFG_PVGRUB32/64); not owned. */
 	const char *pvgrub[2];
 	bool kernel_is_firmware; /* cfg_finish() made kernel the firmware's file */

@@ -201,6 +201,16 @@ static int load_config(struct cli *c, struct dom_config *cfg)
 			    0)
 			return rc;
 	}
+	if (c->cache_dir &&
+	    (rc = cfg_option(cfg, "xbuild_cache_dir", c->cache_dir,
+			     "--cache-dir", &c->err)) < 0)
+		return rc;
+	if (c->cache_max_mb) {
+		snprintf(num, sizeof(num), "%" PRIu64, c->cache_max_mb);
+		if ((rc = cfg_option(cfg, "xbuild_cache_max", num,
+				     "--cache-max", &c->err)) < 0)
+			return rc;
+	}
 	if (c->max_dec_mb) {
 		snprintf(num, sizeof(num), "%" PRIu64, c->max_dec_mb);
 		if ((rc = cfg_option(cfg, "xbuild_max_decompressed", num,
@@ -350,9 +360,13 @@ int session_prepare(struct cli *c, struct session *s)
 	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf,
 				     s->initrd.len };
 	t0 = cli_now();
+	if (cfg_cache_dir(cfg) && (rc = kcache_lookup(c, s, &kernel)) < 0)
+		return rc;
 	if ((rc = dom_load(&s->d, &kernel, cfg->ramdisk ? &initrd : NULL)) < 0)
 		return rc;
 	timing(c, "decompress");
+	if ((rc = kcache_loaded(c, s)) < 0)
+		return rc;
 	say_loaded(c, &s->d, cli_now() - t0);
 	t0 = cli_now();
 	if ((rc = dom_plan(&s->d)) < 0)
@@ -455,6 +469,7 @@ int session_end(struct cli *c, struct session *s, int rc)
 	/* After dom_free: the kernel image and the initrd may point into the
 	 * files' bytes. */
 	dom_free(&s->d);
+	kcache_free(&s->kc);
 	xb_file_free(&s->kernel);
 	xb_file_free(&s->initrd);
 	cfg_free(&s->cfg);

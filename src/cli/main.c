@@ -69,6 +69,8 @@ enum {
 	O_BACKEND,
 	O_TEST_BAD_PTE,
 	O_TIMINGS,
+	O_CACHE_DIR,
+	O_CACHE_MAX,
 };
 
 /* One table drives getopt_long and --help. */
@@ -101,6 +103,10 @@ static const struct opt {
 	  "override the config's memory" },
 	{ "max-decompressed", required_argument, O_MAXDEC, M_ALL, "MiB",
 	  "cap on any decompressed size (default 1024)" },
+	{ "cache-dir", required_argument, O_CACHE_DIR, M_CFG, "DIR",
+	  "keep decompressed kernels in DIR, decompress each once (\"\": off)" },
+	{ "cache-max", required_argument, O_CACHE_MAX, M_CFG, "MiB",
+	  "bound of the kernel cache (default 1024)" },
 	{ "kernel", required_argument, O_KERNEL, M_CFG, "FILE",
 	  "override the config's kernel" },
 	{ "ramdisk", required_argument, O_RAMDISK, M_CFG, "FILE",
@@ -322,6 +328,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case O_KERNEL: c->kernel = optarg; break;
 		case O_RAMDISK: c->ramdisk = optarg; break;
 		case O_CMDLINE: c->cmdline = optarg; break;
+		case O_CACHE_DIR: c->cache_dir = optarg; break;
 #ifdef XB_TEST
 		case O_TEST_BAD_PTE: c->test_bad_pte = true; break;
 		case O_BACKEND:
@@ -334,11 +341,13 @@ static int parse_args(struct cli *c, int argc, char **argv)
 #endif
 		case O_MEMORY:
 		case O_MAXDEC:
+		case O_CACHE_MAX:
 			if (!parse_num(optarg, 16L << 20, &n) || n == 0)
 				return usage_error(c, "bad size in MiB: '%s'",
 						   optarg);
-			*(ch == O_MEMORY ? &c->memory_mb : &c->max_dec_mb) =
-				(uint64_t)n;
+			*(ch == O_MEMORY ? &c->memory_mb :
+			  ch == O_MAXDEC ? &c->max_dec_mb :
+					   &c->cache_max_mb) = (uint64_t)n;
 			break;
 		case O_CONTROL_FD:
 			if (!parse_num(optarg, INT_MAX, &n))

@@ -198,11 +198,30 @@ static void timings(const struct cli *c, struct json *j)
 		human_time(total, t, sizeof(t)));
 }
 
+/* With a cache directory: "kernel_cache", whether the kernel came from
+ * its entry (hit), was stored there, which entry, and why not. */
+static void kernel_cache(const struct session *s, struct json *j)
+{
+	const struct kcache *k = &s->kc;
+
+	if (!k->on)
+		return;
+	json_obj(j, "kernel_cache");
+	json_bool(j, "hit", k->hit);
+	json_bool(j, "stored", k->stored);
+	json_str(j, "entry", k->used ? k->entry : NULL);
+	json_str(j, "note",
+		 k->hit || k->stored || !k->note[0] ? NULL : k->note);
+	json_close(j, '}');
+}
+
 /* What every build result carries besides its own fields. */
 static void extras(const struct cli *c, const struct session *s, struct json *j)
 {
 	warnings(c, &s->cfg, j);
 	timings(c, j);
+	if (j)
+		kernel_cache(s, j);
 }
 
 void print_run(const struct cli *c, const struct session *s)

@@ -69,6 +69,11 @@ want "options with an argument" \
 for o in $("$XBUILD" --help | sed -n 's/^ *\(--[a-z-]*\) FILE .*/\1/p'); do
 	want "xbuild build $o <TAB>" "$(reply xbuild build "$o" "")" "$files"
 done
+# DIR arguments are completed with directories only.
+for o in $("$XBUILD" --help | sed -n 's/^ *\(--[a-z-]*\) DIR .*/\1/p'); do
+	want "xbuild plan $o <TAB>" "$(reply xbuild plan "$o" "")" "sub"
+done
+want "xbuild plan --cache-dir=s<TAB>" "$(reply xbuild plan --cache-dir = s)" "sub"
 # Every command of the top-level help is offered.
 top=$("$XBUILD" --help | sed -n '/^commands:/,/^$/s/^  \([a-z]*\) .*/\1/p' | LC_ALL=C sort)
 want "commands in --help" "$(reply xbuild "")" "$top"

@@ -80,6 +80,11 @@ doc 0 run_timings -- "$X" run --backend sim --json --timings "$T/classic.cfg"
 doc 0 build -- "$X" build --backend sim --json --domid 7 --store-evtchn 1 --console-evtchn 2 "$T/full.cfg"
 doc 0 build_nocfg -- "$X" build --backend sim --json --domid 7 --store-evtchn 1 --console-evtchn 2 --kernel "$T/classic"
 doc 0 gc -- "$X" gc --backend sim --json
+doc 0 plan_cache_miss -- "$XBUILD" plan --json --cache-dir "$T/kc" "$T/full.cfg"
+doc 0 plan_cache_hit -- "$XBUILD" plan --json --timings --cache-dir "$T/kc" "$T/full.cfg"
+doc 0 plan_cache_elf -- "$XBUILD" plan --json --cache-dir "$T/kc" "$T/classic.cfg"
+doc 0 run_cache -- "$X" run --backend sim --json --no-devices --cache-dir "$T/kc" "$T/full.cfg"
+doc 0 build_cache -- "$X" build --backend sim --json --domid 7 --store-evtchn 1 --console-evtchn 2 --cache-dir "$T/kc" "$T/full.cfg"
 doc 2 e_input -- "$XBUILD" check --json "$T/bad.cfg"
 doc 2 e_inspect -- "$XBUILD" inspect --json "$T/rd.gz"
 doc 1 e_option -- "$XBUILD" plan --json --frob "$T/full.cfg"
@@ -189,6 +194,16 @@ eq("xml warning keys", sorted(wx), ["<devices>", "<memory>"])
 eq("xml <memory> line", wx.get("<memory>", {}).get("line"), 3)
 eq("build without config: warnings", docs.get("build_nocfg", {}).get("warnings"), [])
 eq("run_paused paused", docs.get("run_paused", {}).get("paused"), True)
+# The kernel cache: off unless asked; a miss stores, the next run hits;
+# a plain ELF is not cached.
+eq("plan without a cache", "kernel_cache" in p, False)
+kc = lambda n: docs.get(n, {}).get("kernel_cache", {})
+eq("cache miss", (kc("plan_cache_miss").get("hit"), kc("plan_cache_miss").get("stored"), kc("plan_cache_miss").get("note")), (False, True, None))
+eq("cache hit", (kc("plan_cache_hit").get("hit"), kc("plan_cache_hit").get("stored")), (True, False))
+eq("cache entry", kc("plan_cache_hit").get("entry"), kc("plan_cache_miss").get("entry"))
+eq("cache timing", "cache" in [t["phase"] for t in docs.get("plan_cache_hit", {}).get("timings", [])], True)
+eq("cache elf", (kc("plan_cache_elf").get("hit"), kc("plan_cache_elf").get("entry"), kc("plan_cache_elf").get("note")), (False, None, "the kernel is not compressed"))
+eq("cache run/build", (kc("run_cache").get("hit"), kc("build_cache").get("hit")), (True, True))
 # Absent notes are null, never "".
 n = docs.get("inspect_elf", {}).get("notes", {})
 for k in ("pae_mode", "features", "init_p2m", "phys32_entry", "l1_mfn_valid"):

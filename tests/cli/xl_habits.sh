@@ -55,7 +55,7 @@ has_line "$T/out" 'maxmem                   256 MiB                             
 has_line "$T/out" 'ramdisk                  (none)                               default' || fail "resolved ramdisk"
 has_line "$T/out" 'cpuid                    (the default policy)                 default' || fail "resolved cpuid"
 has_line "$T/out" 'g.cfg: ok: g, xen-3.0-x86_64 kernel (bzImage, gzip), 256 MiB' || fail "resolved: no ok line"
-[ "$(wc -l <"$T/out")" -eq 21 ] || fail "resolved: $(wc -l <"$T/out") lines, want 20 keys and the ok line"
+[ "$(wc -l <"$T/out")" -eq 23 ] || fail "resolved: $(wc -l <"$T/out") lines, want 22 keys and the ok line"
 expect 2 "xbuild: command line: memory=0: memory = 0 MiB: out of range (1 MiB to 16 TiB)" -- "$X" check g.cfg memory=0
 expect 2 "xbuild: command line: memory=lots: syntax error at column 8, unexpected identifier 'lots', expecting a value (string, number or [list]) (xl.cfg is not Python: no variables, expressions, calls or imports)" -- \
 	"$X" check g.cfg memory=lots

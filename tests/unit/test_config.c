@@ -1798,7 +1798,7 @@ static void t_items(void)
 			"extra = 'quiet'\nmax_event_channels = 2047\n",
 			&ov, 1, &c, &e) == 0);
 	n = cfg_items(&c, it, CFG_ITEMS_MAX);
-	CHECK_EQ(n, 20);
+	CHECK_EQ(n, 22);
 	CHECK_STR(it[0].key, "name");
 	CHECK_EQ(it[0].from, CFG_FROM_FILE);
 	CHECK_EQ(it[0].line, 1);
@@ -1833,6 +1833,43 @@ static void t_items(void)
 	CHECK_EQ(it[18].line, 5);
 	CHECK_STR(it[17].key, "max_maptrack_frames");
 	CHECK_EQ(it[17].type, CFG_VNONE);
+	CHECK_STR(it[20].key, "xbuild_cache_dir");
+	CHECK_EQ(it[20].type, CFG_VNONE);
+	CHECK_STR(it[20].none, "off");
+	CHECK_STR(it[21].key, "xbuild_cache_max");
+	CHECK_EQ(it[21].num, 1024);
+	CHECK_STR(it[21].unit, "MiB");
+	cfg_free(&c);
+}
+
+/* The kernel cache's keys: off unless set, the command line wins, "" is
+ * off, the bound in MiB with its limits. */
+static void t_cache_keys(void)
+{
+	struct dom_config c;
+	struct xb_err e = { 0 };
+
+	REQUIRE(parse(MIN, &c, &e) == 0);
+	CHECK(cfg_cache_dir(&c) == NULL);
+	CHECK_EQ(cfg_cache_max(&c), 1ULL << 30);
+	cfg_free(&c);
+	REQUIRE(parse(MIN "xbuild_cache_dir = \"/var/cache/xb\"\n"
+			  "xbuild_cache_max = 64\n",
+		      &c, &e) == 0);
+	CHECK_STR(cfg_cache_dir(&c), "/var/cache/xb");
+	CHECK_EQ(cfg_cache_max(&c), 64ULL << 20);
+	CHECK(cfg_option(&c, "xbuild_cache_dir", "/tmp/c", "--cache-dir", &e) ==
+	      0);
+	CHECK_STR(cfg_cache_dir(&c), "/tmp/c");
+	CHECK(cfg_option(&c, "xbuild_cache_dir", "", "--cache-dir", &e) == 0);
+	CHECK(cfg_cache_dir(&c) == NULL);
+	CHECK(cfg_option(&c, "xbuild_cache_max", "0", "--cache-max", &e) ==
+	      -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "--cache-max: xbuild_cache_max = 0 MiB: out of "
+			      "range (1 MiB to 16 TiB)");
+	cfg_free(&c);
+	memset(&e, 0, sizeof(e));
+	REQUIRE(parse(MIN "xbuild_cache_dir = 7\n", &c, &e) == -XB_EINPUT);
 	cfg_free(&c);
 }
 
@@ -2151,7 +2188,7 @@ static void t_cpuid_items(void)
 	CHECK_EQ(c.nr_cpuid, 1);
 	CHECK_EQ(c.warnings.n, 0);
 	n = cfg_items(&c, it, CFG_ITEMS_MAX);
-	REQUIRE(n == 20);
+	REQUIRE(n == 22);
 	CHECK_STR(it[1].key, "type");
 	CHECK_STR(it[1].str, "pvh");
 	CHECK_EQ(it[1].from, CFG_FROM_OVERRIDE);
@@ -2165,7 +2202,7 @@ static void t_cpuid_items(void)
 	/* absent: the default policy */
 	REQUIRE(parse(MIN, &c, &e) == 0);
 	n = cfg_items(&c, it, CFG_ITEMS_MAX);
-	REQUIRE(n == 20);
+	REQUIRE(n == 22);
 	CHECK_STR(it[1].str, "pv");
 	CHECK_EQ(it[19].type, CFG_VNONE);
 	CHECK_STR(it[19].none, "the default policy");
@@ -2253,6 +2290,7 @@ static void t_xml_pvh(void)
 
 const struct test tests[] = {
 	{ "config_grammar_values", t_grammar_values },
+	{ "config_cache_keys", t_cache_keys },
 	{ "config_numbers", t_numbers },
 	{ "config_units", t_units },
 	{ "config_warnings", t_warnings },
