@@ -1,5 +1,6 @@
 # `make bench`: decoders against the reference tools, plan time and RSS
-# against guest memory (tests/bench/bench.sh).  `make bench BENCH_WRITE=1`
+# against guest memory, the kernel cache warm against cold
+# (tests/bench/bench.sh; BENCH_ONLY=decode|plan|cache).  `make bench BENCH_WRITE=1`
 # also rewrites BENCHMARKS.md and BENCHMARKS-plan.png; BENCH_PAIRS=N.
 BENCH_WRITE ?= 0
 BENCH_PAIRS ?= 7

@@ -10,6 +10,10 @@ not count.  Printed: the median of the per-pair ratios A/B, their spread
 
 Plan: `xbuild plan` of a guest of each size against the same plan at
 128 MiB (the peer), alternating; CPU time ratio, and peak RSS (ru_maxrss).
+
+Cache: `xbuild plan --cache-dir DIR` with the entry in place (warm) against
+the same plan without a cache (cold), against the reference tool decoding
+the same kernel, and a miss (empty DIR: decode and store) against cold.
 """
 import argparse
 import ctypes
@@ -189,6 +193,86 @@ def plan_rows(args, tmp, kernel, sizes, label):
     return rows
 
 
+def phases(args, cmd):
+    """{phase: ms} from one --json --timings run of cmd (an xbuild plan)."""
+    import json
+    p = subprocess.run(cmd + ["--json", "--timings"], capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.exit("bench: FAILED: %s exited %d: %s" % (" ".join(cmd), p.returncode, p.stdout[:400]))
+    d = json.loads(p.stdout)
+    return {t["phase"]: t["us"] / 1000 for t in d.get("timings", [])}, d.get("kernel_cache")
+
+
+def cache_rows(args):
+    """The decompressed-kernel cache on a 128 MiB plan, for Debian's xz
+    vmlinuz and the zstd vmlinux."""
+    d = args.data
+    kernels = [
+        ("xz bzImage", args.kernel, ["xz", "-dc", os.path.join(d, "payload.xz")]),
+        ("zstd vmlinux", os.path.join(d, "vmlinux.zst"), ["zstd", "-dc", os.path.join(d, "vmlinux.zst")]),
+    ]
+    out = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, (name, kernel, tool) in enumerate(kernels):
+            cfg = os.path.join(tmp, "cache-%d.cfg" % i)
+            with open(cfg, "w") as f:
+                f.write('name = "bench"\nmemory = 128\nkernel = "%s"\n' % os.path.abspath(kernel))
+            warm_dir = os.path.join(tmp, "warm")
+            miss_dir = os.path.join(tmp, "miss")
+            warm = [args.xbuild, "plan", "--cache-dir", warm_dir, cfg]
+            cold = [args.xbuild, "plan", cfg]
+            miss = ["sh", "-c", 'rm -rf "$1" && exec "$2" plan --cache-dir "$1" "$3"', "sh",
+                    miss_dir, args.xbuild, cfg]
+            must(warm, name + " fill")
+            ph_hit, kc = phases(args, warm)
+            if not kc or not kc.get("hit"):
+                sys.exit("bench: FAILED: %s: the warm plan does not hit the cache: %r" % (name, kc))
+            must(["rm", "-rf", miss_dir], "rm")
+            ph_miss, kc = phases(args, [args.xbuild, "plan", "--cache-dir", miss_dir, cfg])
+            if not kc or not kc.get("stored"):
+                sys.exit("bench: FAILED: %s: the miss did not store: %r" % (name, kc))
+            r = {"name": name, "file": os.path.basename(os.path.realpath(kernel)),
+                 "size": os.path.getsize(kernel), "tool": " ".join(tool[:-1]),
+                 "cold": pairs(warm, cold, args.pairs, name + " warm/cold"),
+                 "tool_r": pairs(warm, tool, args.pairs, name + " warm/tool"),
+                 "miss": pairs(miss, cold, args.pairs, name + " miss/cold"),
+                 "hit_ms": ph_hit.get("cache", 0), "unwrap_ms": ph_miss.get("unwrap", 0),
+                 "hash_ms": ph_miss.get("cache", 0), "write_ms": ph_miss.get("cache write", 0)}
+            out.append(r)
+            print("  %-12s warm/cold %.3f (%.3f-%.3f), warm/%s %.3f (%.3f-%.3f), "
+                  "miss/cold %.3f (%.3f-%.3f); warm %s ms, cold %s ms; phases: hit %.1f ms, "
+                  "miss hash+look-up %.1f ms, unwrap %.1f ms, cache write %.1f ms" % (
+                      name, r["cold"]["ratio"], r["cold"]["lo"], r["cold"]["hi"], tool[0],
+                      r["tool_r"]["ratio"], r["tool_r"]["lo"], r["tool_r"]["hi"],
+                      r["miss"]["ratio"], r["miss"]["lo"], r["miss"]["hi"],
+                      fmt_ms(r["cold"]["a"]), fmt_ms(r["cold"]["b"]), r["hit_ms"], r["hash_ms"],
+                      r["unwrap_ms"], r["write_ms"]), flush=True)
+    return out
+
+
+def cache_table(rows):
+    t = ["| kernel (bytes) | warm / cold plan (median) | spread | warm / reference tool | spread | "
+         "miss / cold | spread | warm ms | cold ms | hit: cache phase ms | miss: hash + look-up ms | "
+         "miss: decode ms | miss: store ms |",
+         "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        c, tr, m = r["cold"], r["tool_r"], r["miss"]
+        t.append("| %s %s (%d) | **%.3f** | %.3f-%.3f | %.3f (`%s`) | %.3f-%.3f | %.3f | %.3f-%.3f | "
+                 "%s | %s | %.1f | %.1f | %.1f | %.1f |" % (
+                     r["name"], r["file"], r["size"], c["ratio"], c["lo"], c["hi"], tr["ratio"],
+                     r["tool"], tr["lo"], tr["hi"], m["ratio"], m["lo"], m["hi"], fmt_ms(c["a"]),
+                     fmt_ms(c["b"]), r["hit_ms"], r["hash_ms"], r["unwrap_ms"], r["write_ms"]))
+    t.append("")
+    t.append("Warm: `xbuild plan --cache-dir DIR` of a 128 MiB guest with the kernel's entry in "
+             "DIR; cold: the same plan without a cache; reference tool: decoding the same "
+             "kernel to /dev/null; miss: the plan into an emptied DIR (decode, then write "
+             "and fsync the entry), CPU time of `rm` included. Phase times (wall clock, "
+             "one `--timings` run each): a hit's cache phase is the SHA-256 of the "
+             "compressed file, the entry's mapping and its CRC-32 check; a miss's is the "
+             "hash and the failed look-up.")
+    return "\n".join(t)
+
+
 def human(mb):
     if mb >= 1 << 20 and mb % (1 << 20) == 0:
         return "%d TiB" % (mb >> 20)
@@ -292,7 +376,7 @@ def main():
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     mach = machine(args)
     print(mach)
-    dec = deb = classic = None
+    dec = deb = classic = cache = None
     limit = elf_len = 0
     if args.only in ("", "decode"):
         print("bench: decoding: xbuild inspect FILE against the reference tool, %d pairs each"
@@ -319,9 +403,16 @@ def main():
         print()
         print("Classic test kernel:")
         print(plan_table(classic))
+    if args.only in ("", "cache"):
+        print("bench: kernel cache: plan with a warm cache against cold, the reference tool, "
+              "and a miss, %d pairs each" % args.pairs, flush=True)
+        cache = cache_rows(args)
+        print()
+        print(cache_table(cache))
+        print()
     if not args.write:
         return
-    if dec is None or deb is None:
+    if dec is None or deb is None or cache is None:
         sys.exit("bench: BENCH_WRITE needs both halves (no BENCH_ONLY)")
     png = "BENCHMARKS-plan.png"
     have_png = plot(args, deb, classic, png)
@@ -403,13 +494,19 @@ xz decoding.
 """ % (started, mach, args.pairs, human(limit), decode_table(dec, elf_len), plan_table(deb),
        plan_table(classic),
        "![plan CPU time and peak RSS against guest memory](%s)" % png if have_png else "(no plot: gnuplot missing)")
-    # Keep the section `make bench-xen` writes (between its markers).
+    doc = doc.rstrip("\n") + """
+
+## The decompressed-kernel cache (`--cache-dir`)
+%s
+""" % cache_table(cache)
+    # Keep the sections `make bench-xen` writes (between their markers:
+    # bench-xen, and bench-xen-NAME of a subset run).
     keep = ""
     try:
+        import re
         old = open("BENCHMARKS.md").read()
-        b, e = old.find("<!-- bench-xen begin"), old.find("<!-- bench-xen end -->")
-        if 0 <= b < e:
-            keep = "\n" + old[b:e + len("<!-- bench-xen end -->")] + "\n"
+        for m in re.finditer(r"<!-- (bench-xen(?:-[a-z0-9-]+)?) begin.*?<!-- \1 end -->", old, re.S):
+            keep += "\n" + m.group(0) + "\n"
     except FileNotFoundError:
         pass
     with open("BENCHMARKS.md", "w") as f:

@@ -10,7 +10,7 @@
 #   MKKERNEL=path  the test-kernel maker (classic kernel for plan)
 #   BENCH_PAIRS=N  A/B pairs per row (default 7, at least 5)
 #   BENCH_WRITE=1  also write BENCHMARKS.md and BENCHMARKS-plan.png
-#   BENCH_ONLY=decode|plan  one half only
+#   BENCH_ONLY=decode|plan|cache  one part only
 set -u
 top=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$top" || exit 1

@@ -2,8 +2,11 @@
 # `make bench-xen` in dom0: sourced by the dom0 /init (tests/e2e/dom0-init.sh)
 # after tests/e2e/cases.sh when E2E_MODE=bench.  /etc/e2e/env sets
 #   BENCH_PARTS    which parts: create (xbuild run -p vs xl create -p, with
-#                  peak RSS) and build (xbuild build vs libxenguest's builder,
-#                  xgbuild, both under minits)
+#                  peak RSS), build (xbuild build vs libxenguest's builder,
+#                  xgbuild, both under minits) and cache (xbuild run -p
+#                  --cache-dir with the kernel's entry in place vs xl
+#                  create -p)
+#   BENCH_CACHE_KERNELS  the kernels of the cache part (vmlinuz-xz)
 #   BENCH_KERNELS  kernels in /bench (vmlinux vmlinuz-zstd vmlinuz-gzip vmlinuz-xz)
 #   BENCH_MEMS     guest memory sizes in MiB (128 2048)
 #   BENCH_PAIRS    measured pairs per kernel and size (at least 5)
@@ -54,11 +57,13 @@ bench_create_one() { # TOOL KERNEL MEM PAIR [CHECK]
 	name=bench-$2-$3
 	case $1 in
 	xbuild) maxrss -o /tmp/bench.m xbuild run -p "$cfg" >/tmp/bench.out 2>&1 ;;
+	xbuild-cache)
+		maxrss -o /tmp/bench.m xbuild run -p --cache-dir "$BENCH_CACHE_DIR" "$cfg" >/tmp/bench.out 2>&1 ;;
 	xl) maxrss -o /tmp/bench.m xl create -p "$cfg" >/tmp/bench.out 2>&1 ;;
 	esac
 	# shellcheck disable=SC2046 # the fields, split
 	set -- "$1" "$2" "$3" "$4" "${5:-}" $(bench_fields /tmp/bench.m)
-	echo "BENCH-RUN part=create kernel=$2 mem=$3 pair=$4 tool=$1 wall=${6:-?} rss=${7:-?} status=${8:-?}"
+	echo "BENCH-RUN part=${BENCH_PART:-create} kernel=$2 mem=$3 pair=$4 tool=$1 wall=${6:-?} rss=${7:-?} status=${8:-?}"
 	[ "${8:-1}" = 0 ] || show /tmp/bench.out 10
 	if [ -n "$5" ]; then
 		id=$(xl domid "$name" 2>/dev/null)
@@ -87,19 +92,42 @@ bench_build_one() { # TOOL KERNEL MEM PAIR
 	fi
 }
 
-bench_part() { # create|build
+# The cache part: fill the kernel cache with the kernel's entry (xbuild
+# plan, not timed) and check that the next build hits it.
+bench_cache_fill() { # KERNEL MEM
+	xbuild plan --cache-dir "$BENCH_CACHE_DIR" "$CFG/bench-$1-$2.cfg" >/dev/null 2>/tmp/bench.out ||
+		{ echo "BENCH-WARN cache fill for $1 failed"; show /tmp/bench.out 10; }
+	if xbuild plan --json --cache-dir "$BENCH_CACHE_DIR" "$CFG/bench-$1-$2.cfg" 2>/dev/null |
+		grep -q '"kernel_cache":{"hit":true'; then
+		echo "BENCH-CHECK kernel=$1 mem=$2 the kernel cache hits ($(ls "$BENCH_CACHE_DIR" | wc -l) entry)"
+	else
+		echo "BENCH-CHECK kernel=$1 mem=$2 the kernel cache does not hit"
+	fi
+}
+
+bench_part() { # create|build|cache
+	kernels=$BENCH_KERNELS
+	BENCH_PART=$1
 	case $1 in
 	create) a=xbuild b=xl fn=bench_create_one ;;
 	build) a=xbuild b=xgbuild fn=bench_build_one ;;
+	cache)
+		a=xbuild-cache b=xl fn=bench_create_one
+		kernels=""
+		for k in $BENCH_CACHE_KERNELS; do
+			case " $BENCH_KERNELS " in *" $k "*) kernels="$kernels $k" ;; esac
+		done
+		;;
 	*) echo "BENCH-WARN unknown part $1"; return 1 ;;
 	esac
 	t0=$(uptime_s)
-	for k in $BENCH_KERNELS; do
+	for k in $kernels; do
 		for m in $BENCH_MEMS; do
+			[ "$1" = cache ] && bench_cache_fill "$k" "$m"
 			tc=$(uptime_s)
 			i=1
 			while [ $i -le "$BENCH_PAIRS" ]; do
-				if [ "$1" = create ] && [ $i = 1 ] && [ "$m" = "${BENCH_MEMS%% *}" ]; then
+				if [ "$1" != build ] && [ $i = 1 ] && [ "$m" = "${BENCH_MEMS%% *}" ]; then
 					# the first pair's domains compared (outside the timing)
 					$fn $a "$k" "$m" $i /tmp/bench-a.sd
 					$fn $b "$k" "$m" $i /tmp/bench-b.sd
@@ -119,6 +147,7 @@ bench_part() { # create|build
 		done
 	done
 	echo "BENCH-INFO part=$1 seconds=$(since "$t0")"
+	BENCH_PART=
 }
 
 # libxenguest's builder (xgbuild) against xbuild's on one paused domain
@@ -148,6 +177,8 @@ bench_check_xgbuild() {
 bench_main() {
 	BENCH_FREE0=$(bench_free)
 	BENCH_SETTLE=${BENCH_SETTLE:-0.5}
+	BENCH_CACHE_KERNELS=${BENCH_CACHE_KERNELS:-vmlinuz-xz}
+	BENCH_CACHE_DIR=/tmp/xbuild-kcache
 	t=$(uptime_s)
 	bench_free >/dev/null
 	xenstore-list /local/domain >/dev/null 2>&1
@@ -157,7 +188,7 @@ bench_main() {
 	echo "BENCH-INFO dom0_kernel=$(uname -r)"
 	echo "BENCH-INFO dom0_memtotal_kib=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)"
 	echo "BENCH-INFO xbuild=$(xbuild --version 2>&1 | head -n 1)"
-	echo "BENCH-INFO pairs=$BENCH_PAIRS kernels='$BENCH_KERNELS' mems='$BENCH_MEMS' parts='$BENCH_PARTS' settle=$BENCH_SETTLE"
+	echo "BENCH-INFO pairs=$BENCH_PAIRS kernels='$BENCH_KERNELS' mems='$BENCH_MEMS' parts='$BENCH_PARTS' settle=$BENCH_SETTLE cache_kernels='$BENCH_CACHE_KERNELS'"
 	for k in $BENCH_KERNELS; do
 		echo "BENCH-INFO kernel=$k bytes=$(wc -c </bench/"$k")"
 	done

@@ -2,14 +2,16 @@
 # Sourced by tests/e2e/run.sh --bench (make bench-xen) once the e2e dom0
 # tree ($d) is made: adds what tests/bench/dom0-bench.sh needs.  Uses run.sh's
 # $top, $cache, $d, $vmlinuz, copy_bin, say, die.  Settings:
-#   BENCH_PARTS, BENCH_KERNELS, BENCH_MEMS, BENCH_PAIRS, BENCH_SETTLE
+#   BENCH_PARTS, BENCH_KERNELS, BENCH_MEMS, BENCH_PAIRS, BENCH_SETTLE,
+#   BENCH_CACHE_KERNELS
 #   (see dom0-bench.sh), MAXRSS and XGBUILD (the built tools, default
 #   build/bench-xen/maxrss and build/bench-xen/xgbuild).
 # The kernels (tests/bench/mkkernels.sh, made once into .cache/bench-xen)
 # do not go into the gzipped dom0 initramfs: bench_append_cpio adds them
 # after it as a plain cpio member, which Linux unpacks too, without a
 # minute of gzip on the host and of gunzip in dom0.
-BENCH_PARTS=${BENCH_PARTS:-create build}
+BENCH_PARTS=${BENCH_PARTS:-create build cache}
+BENCH_CACHE_KERNELS=${BENCH_CACHE_KERNELS:-vmlinuz-xz}
 BENCH_KERNELS=${BENCH_KERNELS:-vmlinux vmlinuz-zstd vmlinuz-gzip vmlinuz-xz}
 BENCH_MEMS=${BENCH_MEMS:-128 2048}
 BENCH_PAIRS=${BENCH_PAIRS:-5}
@@ -55,6 +57,7 @@ BENCH_KERNELS='$BENCH_KERNELS'
 BENCH_MEMS='$BENCH_MEMS'
 BENCH_PAIRS='$BENCH_PAIRS'
 BENCH_SETTLE='$BENCH_SETTLE'
+BENCH_CACHE_KERNELS='$BENCH_CACHE_KERNELS'
 EOF
 
 # bench_append_cpio FILE: /bench/KERNEL for every kernel, as an uncompressed
