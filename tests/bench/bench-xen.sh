@@ -183,8 +183,15 @@ END {
 		" MiB, free before the runs " info["free_memory"] " MiB; command line: `" info["xen_commandline"] "`"
 	print "- dom0: Linux " info["dom0_kernel"] ", MemTotal " int(info["dom0_memtotal_kib"] / 1024) " MiB, 1 vCPU;" \
 		" " info["xbuild"] "; xl and libxenguest " info["xen_version"]
-	printf "- Kernels: the same Linux %s: `vmlinux` (ELF, %d bytes), bzImages with a zstd -22 (%d bytes), gzip -9 (%d bytes) payload (Debian'"'"'s bzImage, payload replaced: tests/bench/mkkernels.sh), Debian'"'"'s own xz bzImage (%d bytes); initrd: the e2e busybox initrd (gzip)\n", \
-		info["dom0_kernel"], ksize["vmlinux"], ksize["vmlinuz-zstd"], ksize["vmlinuz-gzip"], ksize["vmlinuz-xz"]
+	if ("vmlinux" in ksize && "vmlinuz-zstd" in ksize && "vmlinuz-gzip" in ksize && "vmlinuz-xz" in ksize)
+		printf "- Kernels: the same Linux %s: `vmlinux` (ELF, %d bytes), bzImages with a zstd -22 (%d bytes), gzip -9 (%d bytes) payload (Debian'"'"'s bzImage, payload replaced: tests/bench/mkkernels.sh), Debian'"'"'s own xz bzImage (%d bytes); initrd: the e2e busybox initrd (gzip)\n", \
+			info["dom0_kernel"], ksize["vmlinux"], ksize["vmlinuz-zstd"], ksize["vmlinuz-gzip"], ksize["vmlinuz-xz"]
+	else {
+		printf "- Kernels (Linux %s, tests/bench/mkkernels.sh):", info["dom0_kernel"]
+		for (k in ksize)
+			printf " `%s` (%d bytes)", k, ksize[k]
+		print "; initrd: the e2e busybox initrd (gzip)"
+	}
 	print "- " pairs " pairs per row after one warm-up pair; " settle " s pause after each destroy" \
 		(host["seconds"] != "" ? "; the whole `make bench-xen` took " host["seconds"] " s" : "") \
 		parts_line()
@@ -216,8 +223,8 @@ END {
 		print "### With the kernel cache warm: `xbuild run -p --cache-dir DIR CFG` vs `xl create -p CFG`"
 		print ""
 		print "DIR (tmpfs in dom0) holds the kernel'"'"'s entry, made by one `xbuild plan --cache-dir DIR` before the"
-		print "pairs (checked to hit): xbuild hashes the file, maps the stored ELF and decompresses nothing;"
-		print "xl decompresses the kernel every time. Wall time:"
+		print "pairs (checked to hit, below): xbuild hashes the file, maps the stored ELF and decompresses"
+		print "nothing; xl decompresses the kernel every time. Wall time:"
 		table("cache", "wall", "time", "s", 1, "%.3f")
 		print ""
 		print "Peak RSS:"
