@@ -142,6 +142,24 @@ int dom_check_stop(struct dom *d);
  * created (best effort; d->err keeps the first failure). */
 void dom_abort(struct dom *d);
 
+/* ---- a finished domain's life (run -F) ---- */
+
+/* Ask the guest to power off, as `xl shutdown` does: control/shutdown =
+ * "poweroff", which a PV guest watches. */
+int dom_request_shutdown(struct dom *d);
+/* Remove the domain's xenstore keys (/local/domain/N, /vm/UUID) and
+ * destroy it, as `xl destroy`; the first failure is on d->err. */
+int dom_destroy(struct dom *d);
+/*
+ * Keep the domain (shut down) under another name, as xl's rename-restart
+ * does before it builds the config again (libxl_domain_preserve): in one
+ * xenstore transaction, name = NAME + suffix (-XB_EHV when another domain
+ * has that name) and a fresh /vm/UUID (uuid, name) for it.  Xen's handle
+ * of the domain keeps the config's UUID, as with xl.  The domain is no
+ * longer d's to remove afterwards (d->created false).
+ */
+int dom_preserve(struct dom *d, const char *suffix, const uint8_t uuid[16]);
+
 /*
  * Garbage collection of builds that died (SIGKILL, the OOM killer): every
  * domain whose mark gone() judges orphaned loses its xenstore keys and is

@@ -339,6 +339,89 @@ int dom_unpause(struct dom *d)
 	return hv_unpause(d->hv, d->domid, &d->err);
 }
 
+int dom_request_shutdown(struct dom *d)
+{
+	char path[64], perms[16];
+
+	snprintf(path, sizeof(path), "/local/domain/%u/control/shutdown",
+		 d->domid);
+	/* The guest's own key (nN), as dom_write_xenstore made it. */
+	snprintf(perms, sizeof(perms), "n%u", d->domid);
+	return hv_xs_write(d->hv, path, "poweroff", perms, &d->err);
+}
+
+int dom_destroy(struct dom *d)
+{
+	char path[64], uuid[37];
+	int rc;
+
+	snprintf(path, sizeof(path), "/local/domain/%u", d->domid);
+	if ((rc = hv_xs_rm(d->hv, path, &d->err)) < 0)
+		return rc;
+	xb_uuid_str(d->uuid, uuid);
+	snprintf(path, sizeof(path), "/vm/%s", uuid);
+	if ((rc = hv_xs_rm(d->hv, path, &d->err)) < 0)
+		return rc;
+	d->xs_written = false;
+	if ((rc = hv_destroy(d->hv, d->domid, &d->err)) < 0)
+		return rc;
+	d->created = false;
+	d->destroyed = true;
+	return 0;
+}
+
+int dom_preserve(struct dom *d, const char *suffix, const uint8_t uuid[16])
+{
+	char name[XB_NAME_MAX + 32], vm[64], us[37], path[96], perms[32];
+	long owner;
+	int rc;
+
+	snprintf(name, sizeof(name), "%s%s", d->cfg->name, suffix);
+	xb_uuid_str(uuid, us);
+	snprintf(vm, sizeof(vm), "/vm/%s", us);
+	snprintf(perms, sizeof(perms), "n0,r%u", d->domid);
+	for (int t = 0; t < XS_TRIES; t++) {
+		if ((rc = hv_xs_begin(d->hv, &d->err)) < 0)
+			return rc;
+		rc = find_name(d, name, &owner);
+		if (rc == 0 && owner >= 0)
+			rc = xb_fail(&d->err, XB_EHV,
+				     "cannot keep domain %u as \"%s\": "
+				     "domain %ld has that name",
+				     d->domid, name, owner);
+		if (rc == 0)
+			rc = hv_xs_write(d->hv, vm, "", perms, &d->err);
+		snprintf(path, sizeof(path), "%s/uuid", vm);
+		if (rc == 0)
+			rc = hv_xs_write(d->hv, path, us, perms, &d->err);
+		snprintf(path, sizeof(path), "%s/name", vm);
+		if (rc == 0)
+			rc = hv_xs_write(d->hv, path, name, perms, &d->err);
+		snprintf(path, sizeof(path), "/local/domain/%u/vm", d->domid);
+		if (rc == 0)
+			rc = hv_xs_write(d->hv, path, vm, perms, &d->err);
+		snprintf(path, sizeof(path), "/local/domain/%u/name", d->domid);
+		if (rc == 0)
+			rc = hv_xs_write(d->hv, path, name, perms, &d->err);
+		if (rc < 0) {
+			struct xb_err ignore = { 0 };
+
+			hv_xs_end(d->hv, true, &ignore);
+			return rc;
+		}
+		if ((rc = hv_xs_end(d->hv, false, &d->err)) <= 0) {
+			if (rc == 0) {
+				d->created = false;
+				d->xs_written = false;
+			}
+			return rc;
+		}
+	}
+	return xb_fail(&d->err, XB_EHV,
+		       "xenstore: renaming domain %u conflicted %d times",
+		       d->domid, XS_TRIES);
+}
+
 void dom_abort(struct dom *d)
 {
 	struct xb_err ignore = { 0 };

@@ -14,6 +14,8 @@
 #ifndef XB_HV_H
 #define XB_HV_H
 
+#include <signal.h>
+
 #include "../xb.h"
 
 struct hv_ops;
@@ -65,6 +67,31 @@ struct hv_vcpu {
 	uint16_t cs, ss, ds, es, fs, gs;
 	uint64_t kernel_ss, kernel_sp;
 	uint32_t flags; /* VGCF_* */
+};
+
+/* How a domain stands (xc_domain_getinfo's flags, XEN_DOMINF_*). */
+enum hv_dom_state {
+	HV_DOM_RUNNING, /* exists and has not shut down (maybe paused) */
+	HV_DOM_SHUTDOWN, /* shut down (reason below), not destroyed yet */
+	HV_DOM_DYING, /* being destroyed */
+	HV_DOM_GONE, /* no such domain */
+};
+
+/* Why a domain shut down: SHUTDOWN_* of xen/sched.h (a guest may pass
+ * other numbers; they arrive as they are). */
+enum hv_shutdown {
+	HV_SHUTDOWN_POWEROFF = 0,
+	HV_SHUTDOWN_REBOOT = 1,
+	HV_SHUTDOWN_SUSPEND = 2,
+	HV_SHUTDOWN_CRASH = 3,
+	HV_SHUTDOWN_WATCHDOG = 4,
+	HV_SHUTDOWN_SOFT_RESET = 5,
+};
+
+struct hv_dominfo {
+	enum hv_dom_state state;
+	unsigned reason; /* HV_DOM_SHUTDOWN: enum hv_shutdown */
+	bool paused;
 };
 
 struct hv_ops {
@@ -120,6 +147,22 @@ struct hv_ops {
 			    struct xb_err *e);
 	int (*unpause)(struct hv *hv, uint32_t domid, struct xb_err *e);
 	int (*destroy)(struct hv *hv, uint32_t domid, struct xb_err *e);
+	/* The state of domain domid; HV_DOM_GONE (not an error) when there
+	 * is no such domain. */
+	int (*domain_info)(struct hv *hv, uint32_t domid,
+			   struct hv_dominfo *info, struct xb_err *e);
+	/*
+	 * Wait until some domain may have changed state (shut down, died:
+	 * xenstore's @releaseDomain, as xl watches it), at most timeout_ms
+	 * milliseconds; domain_info then tells what changed.  While
+	 * waiting, the thread's signal mask is sigmask (as ppoll(2)), so a
+	 * caller that blocks its signals, checks its flag and then waits
+	 * with them unblocked loses none.  Returns 1 when something
+	 * happened, 0 on timeout or when a signal came.  The first call
+	 * sets the watch up (and may return 1 at once).
+	 */
+	int (*wait_domains)(struct hv *hv, int timeout_ms,
+			    const sigset_t *sigmask, struct xb_err *e);
 
 	/* xenstore.  perms in xenstore-ls -p notation: "n0,r5". */
 	int (*xs_read)(struct hv *hv, const char *path, char **value,
@@ -229,6 +272,16 @@ static inline int hv_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
 static inline int hv_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 {
 	return hv->ops->destroy(hv, domid, e);
+}
+static inline int hv_domain_info(struct hv *hv, uint32_t domid,
+				 struct hv_dominfo *info, struct xb_err *e)
+{
+	return hv->ops->domain_info(hv, domid, info, e);
+}
+static inline int hv_wait_domains(struct hv *hv, int timeout_ms,
+				  const sigset_t *sigmask, struct xb_err *e)
+{
+	return hv->ops->wait_domains(hv, timeout_ms, sigmask, e);
 }
 static inline int hv_xs_read(struct hv *hv, const char *path, char **value,
 			     struct xb_err *e)

@@ -23,6 +23,15 @@ struct hv_sim_opts {
 	 */
 	bool lean;
 	size_t map_chunk; /* hv.h map_chunk; 0: 16384 pages, lean 256 */
+	/*
+	 * What the simulated guest does once unpaused, one word per boot,
+	 * comma-separated (the last repeats): poweroff, reboot, suspend,
+	 * crash, watchdog, soft_reset (it shuts down so, seen by the next
+	 * wait_domains), run (it runs and powers off when asked through
+	 * control/shutdown = "poweroff"), deaf (it runs and ignores that),
+	 * vanish (it is destroyed by someone else).  NULL or "": run.
+	 */
+	const char *guest;
 };
 int hv_sim_open(const struct hv_sim_opts *o, struct hv **hv, struct xb_err *e);
 

@@ -23,6 +23,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -94,6 +95,7 @@ struct xen {
 	xenforeignmemory_handle *fmem;
 	struct xs_handle *xsh; /* opened on the first xs_* call */
 	xs_transaction_t xst; /* XBT_NULL outside xs_begin/xs_end */
+	bool watching; /* the @releaseDomain watch is set (wait_domains) */
 	struct hv_log log;
 	struct hv_xen_opts o; /* trace level and callback (hv_xen.h) */
 	/* Extents used by the last populate, for tracing and benchmarks. */
@@ -890,6 +892,85 @@ static int xen_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 	return 0;
 }
 
+static int xen_domain_info(struct hv *hv, uint32_t domid,
+			   struct hv_dominfo *info, struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	xc_domaininfo_t di;
+	static const char *const names[] = { "running", "shut down", "dying",
+					     "gone" };
+	int n;
+
+	memset(info, 0, sizeof(*info));
+	call_begin(h);
+	/* The first domain at or after domid: another one when domid is
+	 * gone (as libxl_domain_info reads it). */
+	n = xc_domain_getinfolist(h->xch, domid, 1, &di);
+	if (n < 0)
+		return fail_errno(h, e, errno,
+				  "xc_domain_getinfolist(dom %" PRIu32 ")",
+				  domid);
+	if (n == 0 || di.domain != domid) {
+		info->state = HV_DOM_GONE;
+	} else if (di.flags & XEN_DOMINF_dying) {
+		info->state = HV_DOM_DYING;
+	} else if (di.flags & XEN_DOMINF_shutdown) {
+		info->state = HV_DOM_SHUTDOWN;
+		info->reason = (di.flags >> XEN_DOMINF_shutdownshift) &
+			       XEN_DOMINF_shutdownmask;
+	} else {
+		info->state = HV_DOM_RUNNING;
+		info->paused = di.flags & XEN_DOMINF_paused;
+	}
+	trace(h, "domain_info(dom %" PRIu32 "): %s (reason %u)", domid,
+	      names[info->state], info->reason);
+	return 0;
+}
+
+static int xs_handle_get(struct xen *h, struct xb_err *e);
+
+/*
+ * xenstored fires @releaseDomain when a domain it knows shuts down or
+ * dies (xl's death watch uses it too), so a watcher sleeps until then.
+ * libxenstore reads watch events on its own thread and makes xs_fileno()
+ * readable while some are queued; they are drained here, and the caller
+ * asks domain_info what happened.
+ */
+static int xen_wait_domains(struct hv *hv, int timeout_ms,
+			    const sigset_t *sigmask, struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	struct timespec ts = { timeout_ms / 1000,
+			       (long)(timeout_ms % 1000) * 1000000L };
+	struct pollfd p = { .events = POLLIN };
+	char **ev;
+	int rc = xs_handle_get(h, e), n;
+
+	if (rc)
+		return rc;
+	if (!h->watching) {
+		if (!xs_watch(h->xsh, "@releaseDomain", "xbuild"))
+			return fail_errno(h, e, errno,
+					  "xs_watch(@releaseDomain)");
+		h->watching = true;
+		trace(h, "xs_watch @releaseDomain");
+	}
+	if ((p.fd = xs_fileno(h->xsh)) < 0)
+		return fail_errno(h, e, errno, "xs_fileno");
+	n = ppoll(&p, 1, &ts, sigmask);
+	if (n < 0) {
+		if (errno == EINTR)
+			return 0;
+		return fail_errno(h, e, errno, "ppoll(xenstore watch)");
+	}
+	if (n == 0)
+		return 0;
+	while ((ev = xs_check_watch(h->xsh)))
+		free(ev);
+	trace(h, "@releaseDomain fired");
+	return 1;
+}
+
 /* ---- xenstore ----------------------------------------------------------- */
 
 /* `xbuild build` never touches xenstore, so it need not be running. */
@@ -1117,6 +1198,8 @@ static const struct hv_ops xen_ops = {
 	.evtchn_alloc = xen_evtchn_alloc,
 	.unpause = xen_unpause,
 	.destroy = xen_destroy,
+	.domain_info = xen_domain_info,
+	.wait_domains = xen_wait_domains,
 	.xs_read = xen_xs_read,
 	.xs_dir = xen_xs_dir,
 	.xs_write = xen_xs_write,

@@ -6,7 +6,9 @@
  */
 #include "sim_int.h"
 
+#include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,7 +252,135 @@ static int sim_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
 		return -XB_EHV;
 	if (!d->has_vcpu)
 		return xb_fail(e, XB_EHV, "unpause: vcpu 0 has no context");
+	if (!d->running) {
+		/* A new boot: the script's next word (the last repeats). */
+		unsigned k = h->boots < h->nscript ? h->boots : h->nscript - 1;
+
+		d->action = h->nscript ? h->script[k] : G_RUN;
+		h->boots++;
+	}
 	d->running = true;
+	return 0;
+}
+
+static int sim_domain_info(struct hv *hv, uint32_t domid,
+			   struct hv_dominfo *info, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	memset(info, 0, sizeof(*info));
+	if ((rc = sim_enter(h, "domain_info", e)) < 0)
+		return rc;
+	if (!(d = sim_dom_of(h, domid))) {
+		info->state = HV_DOM_GONE;
+	} else if (d->shutdown) {
+		info->state = HV_DOM_SHUTDOWN;
+		info->reason = d->reason;
+	} else {
+		info->state = HV_DOM_RUNNING;
+		info->paused = !d->running;
+	}
+	return 0;
+}
+
+/* The guest of d does what it was told to, now: 1 when its state changed. */
+static int guest_act(struct sim *h, struct sim_dom *d)
+{
+	if (!d->running || d->shutdown)
+		return 0;
+	if (d->action == G_VANISH) {
+		sim_frames_release(h, d);
+		d->used = false;
+		return 1;
+	}
+	if (d->action == G_RUN && d->asked) {
+		d->shutdown = true;
+		d->reason = HV_SHUTDOWN_POWEROFF;
+		return 1;
+	}
+	if (d->action < G_RUN) {
+		d->shutdown = true;
+		d->reason = d->action;
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * The simulated guests act when somebody waits for them: a scripted
+ * shutdown is seen by the first wait after unpause.  A guest that just
+ * runs lets the wait sleep, in real time and with sigmask, so that tests
+ * can signal the waiter.
+ */
+static int sim_wait_domains(struct hv *hv, int timeout_ms,
+			    const sigset_t *sigmask, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct timespec ts = { timeout_ms / 1000,
+			       (long)(timeout_ms % 1000) * 1000000L };
+	int rc, changed = 0;
+
+	if ((rc = sim_enter(h, "wait_domains", e)) < 0)
+		return rc;
+	for (unsigned i = 0; i < SIM_MAX_DOMS; i++)
+		if (h->doms[i].used)
+			changed |= guest_act(h, &h->doms[i]);
+	if (changed)
+		return 1;
+	if (ppoll(NULL, 0, &ts, sigmask) < 0 && errno != EINTR)
+		return xb_fail(e, XB_EINTERNAL, "wait_domains: ppoll: %s",
+			       strerror(errno));
+	return 0;
+}
+
+void sim_guest_xs_written(struct sim *h, const char *path, const char *value)
+{
+	unsigned id;
+	int end = 0;
+
+	if (sscanf(path, "/local/domain/%u/control/shutdown%n", &id, &end) ==
+		    1 &&
+	    !path[end] && !strcmp(value, "poweroff")) {
+		struct sim_dom *d = sim_dom_of(h, id);
+
+		if (d)
+			d->asked = true;
+	}
+}
+
+/* hv_sim_opts.guest into h->script. */
+static int parse_script(struct sim *h, const char *s, struct xb_err *e)
+{
+	static const char *const words[] = {
+		[HV_SHUTDOWN_POWEROFF] = "poweroff",
+		[HV_SHUTDOWN_REBOOT] = "reboot",
+		[HV_SHUTDOWN_SUSPEND] = "suspend",
+		[HV_SHUTDOWN_CRASH] = "crash",
+		[HV_SHUTDOWN_WATCHDOG] = "watchdog",
+		[HV_SHUTDOWN_SOFT_RESET] = "soft_reset",
+	};
+
+	while (s && *s) {
+		size_t n = strcspn(s, ",");
+		unsigned w = UINT32_MAX;
+
+		for (unsigned i = 0; i < XB_ARRAY_SIZE(words); i++)
+			if (strlen(words[i]) == n && !strncmp(s, words[i], n))
+				w = i;
+		if (n == 3 && !strncmp(s, "run", 3))
+			w = G_RUN;
+		else if (n == 4 && !strncmp(s, "deaf", 4))
+			w = G_DEAF;
+		else if (n == 6 && !strncmp(s, "vanish", 6))
+			w = G_VANISH;
+		if (w == UINT32_MAX || h->nscript == SIM_MAX_SCRIPT)
+			return xb_fail(e, XB_EINTERNAL,
+				       "sim: bad guest script \"%s\"", s);
+		h->script[h->nscript++] = w;
+		s += n + (s[n] == ',');
+	}
 	return 0;
 }
 
@@ -299,6 +429,8 @@ static const struct hv_ops sim_ops = {
 	.evtchn_alloc = sim_evtchn_alloc,
 	.unpause = sim_unpause,
 	.destroy = sim_destroy,
+	.domain_info = sim_domain_info,
+	.wait_domains = sim_wait_domains,
 	.xs_read = sim_xs_read,
 	.xs_dir = sim_xs_dir,
 	.xs_write = sim_xs_write,
@@ -318,7 +450,8 @@ int hv_sim_open(const struct hv_sim_opts *o, struct hv **hv, struct xb_err *e)
 		return xb_fail(e, XB_EINTERNAL, "sim: out of memory");
 	if (o)
 		h->o = *o;
-	if ((rc = sim_mem_open(h, e)) < 0) {
+	if ((rc = parse_script(h, h->o.guest, e)) < 0 ||
+	    (rc = sim_mem_open(h, e)) < 0) {
 		free(h);
 		return rc;
 	}

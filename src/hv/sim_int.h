@@ -30,6 +30,11 @@
 #define SIM_MAP_CHUNK 16384 /* default map_chunk: Xen's 64 MiB */
 #define SIM_LEAN_CHUNK 256 /* lean mode: a 1 MiB window */
 #define SIM_MAX_RUNS 32 /* a frame of more runs is kept raw */
+#define SIM_MAX_SCRIPT 16 /* words of hv_sim_opts.guest */
+
+/* What a simulated guest does (hv_sim_opts.guest): a shutdown reason
+ * (enum hv_shutdown), or one of these. */
+enum { G_RUN = 100, G_DEAF, G_VANISH };
 
 /* Per-frame type: the page-table level a pin validated it as, or none. */
 enum { T_NONE = 0, T_PT1 = 1, T_PT4 = 4 };
@@ -92,6 +97,11 @@ struct sim_dom {
 	uint64_t hypercall_mfn;
 	uint64_t grant_frame[2];
 	uint32_t grant_domid[2];
+	/* the guest's life (hv_sim_opts.guest) */
+	unsigned action; /* G_* or a shutdown reason, set at unpause */
+	bool shutdown; /* shut down with reason */
+	unsigned reason;
+	bool asked; /* control/shutdown = "poweroff" was written */
 };
 
 struct sim_xs_ent {
@@ -121,6 +131,8 @@ struct sim {
 	struct sim_xs_ent *xs;
 	bool in_txn; /* between xs_begin and xs_end */
 	size_t nxs;
+	/* the guests' script (hv_sim_opts.guest): one word per boot */
+	unsigned script[SIM_MAX_SCRIPT], nscript, boots;
 	/* call accounting (sim.c) */
 	unsigned calls;
 	const char *call_names[SIM_MAX_CALLS];
@@ -155,6 +167,10 @@ struct sim_dom *sim_dom_of(struct sim *h, uint32_t domid);
 /* The same, or NULL with "op: no domain N" recorded. */
 struct sim_dom *sim_need_dom(struct sim *h, uint32_t domid, const char *op,
 			     struct xb_err *e);
+
+/* A xenstore write: the simulated guest of /local/domain/N sees
+ * control/shutdown (sim_xs.c calls it after every write). */
+void sim_guest_xs_written(struct sim *h, const char *path, const char *value);
 
 /* ---- sim_mem.c ---- */
 

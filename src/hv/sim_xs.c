@@ -140,6 +140,7 @@ int sim_xs_write(struct hv *hv, const char *path, const char *value,
 	free(x->perms);
 	x->value = v;
 	x->perms = pm;
+	sim_guest_xs_written(h, path, value);
 	return 0;
 }
 

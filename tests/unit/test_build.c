@@ -539,6 +539,85 @@ static void name_in_use(void)
 	done(&g);
 }
 
+/* A domain's life after the build (run -F): the simulated guest's script,
+ * domain_info and wait_domains, the shutdown request, dom_preserve's
+ * rename and dom_destroy's removal of keys and domain. */
+static void life(void)
+{
+	struct hv_sim_opts o = { .guest = "run,reboot" };
+	struct hv_dominfo info;
+	struct hv_sim_stats st;
+	struct xb_err e = { 0 };
+	sigset_t none;
+	uint8_t uuid[16];
+	struct guest g;
+	char path[96];
+
+	sigemptyset(&none);
+	REQUIRE(build(&g, &classic, 64, 0, false, &o) == 0);
+	REQUIRE(hv_domain_info(g.d.hv, 1, &info, &e) == 0);
+	CHECK_EQ(info.state, HV_DOM_RUNNING);
+	CHECK(!info.paused);
+	/* "run": nothing happens until it is asked to power off */
+	CHECK_EQ(hv_wait_domains(g.d.hv, 10, &none, &e), 0);
+	REQUIRE(dom_request_shutdown(&g.d) == 0);
+	CHECK_STR(hv_sim_xs(g.d.hv, "/local/domain/1/control/shutdown", NULL),
+		  "poweroff");
+	CHECK_EQ(hv_wait_domains(g.d.hv, 10, &none, &e), 1);
+	REQUIRE(hv_domain_info(g.d.hv, 1, &info, &e) == 0);
+	CHECK_EQ(info.state, HV_DOM_SHUTDOWN);
+	CHECK_EQ(info.reason, HV_SHUTDOWN_POWEROFF);
+
+	/* rename: the old domain keeps its keys under a new name and vm */
+	memset(uuid, 0x11, sizeof(uuid));
+	REQUIRE(dom_preserve(&g.d, "-20261128T2040Z", uuid) == 0);
+	CHECK_STR(hv_sim_xs(g.d.hv, "/local/domain/1/name", NULL),
+		  "test-20261128T2040Z");
+	CHECK_STR(hv_sim_xs(g.d.hv, "/local/domain/1/vm", NULL),
+		  "/vm/11111111-1111-1111-1111-111111111111");
+	CHECK_STR(hv_sim_xs(g.d.hv,
+			    "/vm/11111111-1111-1111-1111-111111111111/name",
+			    NULL),
+		  "test-20261128T2040Z");
+	CHECK(!g.d.created);
+	/* the name is free again: a second domain takes it; its guest is
+	 * the script's second ("reboot") */
+	CHECK(second_run(&g, "test", &e) == 0);
+	CHECK_EQ(hv_wait_domains(g.d.hv, 10, &none, &e), 1);
+	REQUIRE(hv_domain_info(g.d.hv, 2, &info, &e) == 0);
+	CHECK_EQ(info.state, HV_DOM_SHUTDOWN);
+	CHECK_EQ(info.reason, HV_SHUTDOWN_REBOOT);
+	/* a name another domain has is refused (here: domain 2's) */
+	g.d.created = true;
+	CHECK(dom_preserve(&g.d, "", uuid) == -XB_EHV);
+	CHECK_CONTAINS(
+		g.d.err.msg,
+		"cannot keep domain 1 as \"test\": domain 2 has that name");
+	CHECK_STR(hv_sim_xs(g.d.hv, "/local/domain/1/name", NULL),
+		  "test-20261128T2040Z");
+
+	/* destroy: keys and domain go */
+	xb_err_clear(&g.d.err);
+	REQUIRE(dom_destroy(&g.d) == 0);
+	CHECK_EQ(hv_sim_xs_count(g.d.hv, "/local/domain/1"), 0);
+	REQUIRE(hv_domain_info(g.d.hv, 1, &info, &e) == 0);
+	CHECK_EQ(info.state, HV_DOM_GONE);
+	hv_sim_stats(g.d.hv, &st);
+	CHECK_EQ(st.live_domains, 1);
+	snprintf(path, sizeof(path), "/local/domain/2/name");
+	CHECK_STR(hv_sim_xs(g.d.hv, path, NULL), "test");
+	done(&g);
+
+	/* a bad script is refused when the simulator opens */
+	o.guest = "run,explode";
+	{
+		struct hv *h = NULL;
+
+		CHECK(hv_sim_open(&o, &h, &e) == -XB_EINTERNAL);
+		CHECK_CONTAINS(e.msg, "bad guest script \"explode\"");
+	}
+}
+
 static bool mark_4242_gone(const char *mark, void *ctx)
 {
 	(*(int *)ctx)++;
@@ -688,5 +767,6 @@ const struct test tests[] = {
 	{ "build_orphan_reaped", orphan_reaped },
 	{ "build_bad_pte_refused", bad_pte_refused },
 	{ "build_fault_walk", fault_walk },
+	{ "build_life", life },
 	{ NULL, NULL },
 };
