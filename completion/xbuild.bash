@@ -8,12 +8,12 @@
 _xbuild_commands="run build plan inspect check gc"
 _xbuild_opts_all="-h --help -V --version -v --verbose -q --quiet --json --max-decompressed"
 _xbuild_opts_cfg="--memory --kernel --ramdisk --cmdline --cache-dir --cache-max"
-_xbuild_opts_run="-c --console -p --paused --no-devices"
+_xbuild_opts_run="-c --console -p --paused -F --foreground --shutdown-timeout --no-devices"
 _xbuild_opts_timed="--timings"
 _xbuild_opts_build="--domid --store-evtchn --console-evtchn --store-domid --console-domid --control-fd"
 # Options that take an argument; of these, --kernel and --ramdisk take a
 # file name.
-_xbuild_opts_arg="--memory --max-decompressed --kernel --ramdisk --cmdline --cache-dir --cache-max --domid --store-evtchn --console-evtchn --store-domid --console-domid --control-fd"
+_xbuild_opts_arg="--memory --shutdown-timeout --max-decompressed --kernel --ramdisk --cmdline --cache-dir --cache-max --domid --store-evtchn --console-evtchn --store-domid --console-domid --control-fd"
 
 # The options of command $1 ("" before a command).
 _xbuild_options()

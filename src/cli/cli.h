@@ -44,6 +44,11 @@ struct cli {
 	char **overrides;
 	size_t noverrides;
 	bool json, verbose, paused, console;
+	/* run -F: stay, watch the guest, apply the on_* actions
+	 * (foreground.c); a signal asks the guest to power off and waits
+	 * at most shutdown_timeout seconds. */
+	bool foreground;
+	long shutdown_timeout;
 	bool quiet; /* -q: no warnings on stderr */
 	bool no_devices; /* run --no-devices */
 	bool resolved; /* check --resolved */
@@ -115,6 +120,10 @@ int xb_read_stdin(size_t cap, uint8_t **buf, size_t *len, struct xb_err *e);
  * bytes, then dom_load() and dom_plan(): what every config command does
  * before it needs a hypervisor.  s must be freed with session_end(). */
 int session_prepare(struct cli *c, struct session *s);
+/* For a restart (run -F): a fresh s->d on the same config, backend, mark
+ * and UUID, with the kernel and ramdisk read, loaded and planned again
+ * from their files (as xl builds a restarted domain from its paths). */
+int session_reload(struct cli *c, struct session *s);
 /* Open the backend (the simulated hypervisor when sim) into s->d.hv. */
 int session_open_backend(struct cli *c, struct session *s, bool sim);
 /* Free s (closing the backend); moves a build error to c->err. */
@@ -168,6 +177,23 @@ int start_domain(struct dom *d, bool paused);
 int run_domain(struct dom *d, bool paused);
 /* The same, saying each step with its time under -v (c may be NULL). */
 int run_domain_v(const struct cli *c, struct dom *d, bool paused);
+/*
+ * run -F, once the domain runs (foreground.c): watch it and apply the
+ * config's on_poweroff/on_reboot/on_crash, building it again on a
+ * restart, until it ends.  Returns the exit code that tells how the guest
+ * ended (xbuild(1), EXIT STATUS: 0 powered off, 5..12), or a negative
+ * class with the message on c->err.
+ */
+int run_foreground(struct cli *c, struct session *s);
+/* The on_* actions -F cannot carry out (coredump-*, soft-reset): a
+ * -XB_EINPUT naming the key and its line, checked before the build. */
+int foreground_check(struct cli *c, const struct session *s);
+/* Without -F: one warning per on_* key whose non-default action nothing
+ * will carry out (xbuild run exits once the guest runs). */
+int foreground_warn(struct cli *c, struct session *s);
+/* create_domain and start_domain under xl's lock, saying each step
+ * (-v): a restart of run -F. */
+int run_build(struct cli *c, struct session *s, bool paused);
 /* dom_reap() with host_builder_gone(): n domains destroyed. */
 int reap_orphans(struct cli *c, struct hv *hv, unsigned *n);
 int cmd_gc(struct cli *c);

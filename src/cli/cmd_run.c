@@ -188,6 +188,20 @@ static int attach_console(struct cli *c, uint32_t domid)
 		       domid, strerror(err), domid);
 }
 
+int run_build(struct cli *c, struct session *s, bool paused)
+{
+	int lock = -1, rc;
+
+	/* Creation under xl's lock: the name check and claim exclude every
+	 * xl and xbuild. */
+	if (!c->use_sim && (rc = host_lock(&lock, &c->err)) < 0)
+		return rc;
+	timing(c, "lock");
+	rc = create_steps_run(c, &s->d);
+	host_unlock(&lock);
+	return rc ? rc : start_steps_run(c, &s->d, paused);
+}
+
 int cmd_run(struct cli *c)
 {
 	struct session s;
@@ -197,6 +211,8 @@ int cmd_run(struct cli *c)
 	int lock = -1, rc;
 
 	if ((rc = session_prepare(c, &s)) < 0 ||
+	    (rc = c->foreground ? foreground_check(c, &s) :
+				  foreground_warn(c, &s)) < 0 ||
 	    (rc = session_open_backend(c, &s, c->use_sim)) < 0 ||
 	    (rc = host_mark(mark, sizeof(mark), &c->err)) < 0)
 		return session_end(c, &s, rc);
@@ -218,6 +234,9 @@ int cmd_run(struct cli *c)
 		print_run(c, &s);
 	else if (s.d.destroyed)
 		fprintf(stderr, "xbuild: domain %u destroyed\n", s.d.domid);
+	/* -F: stay until the guest's end; its exit code. */
+	if (rc == 0 && c->foreground)
+		rc = run_foreground(c, &s);
 	domid = s.d.domid;
 	rc = session_end(c, &s, rc);
 	return rc == 0 && c->console ? attach_console(c, domid) : rc;

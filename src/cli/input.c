@@ -315,16 +315,11 @@ static void say_layout(const struct cli *c, const struct dom *d, uint64_t ns)
 	    human_time(ns, t, sizeof(t)));
 }
 
-int session_prepare(struct cli *c, struct session *s)
-{
-	const struct dom_config *cfg = &s->cfg;
-	struct dom_input kernel, initrd;
-	char t[32];
-	uint64_t t0;
-	int rc;
+static int session_inputs(struct cli *c, struct session *s);
 
-	memset(s, 0, sizeof(*s));
-	cfg_init(&s->cfg);
+/* s->d fresh for s->cfg, with the command line's settings. */
+static void session_dom_init(struct cli *c, struct session *s)
+{
 	dom_init(&s->d, &s->cfg);
 	s->d.stop = c->stop;
 	s->d.test_bad_pte = c->test_bad_pte;
@@ -333,6 +328,18 @@ int session_prepare(struct cli *c, struct session *s)
 		s->d.phase_ctx = c;
 		c->tm->mark = cli_now();
 	}
+}
+
+int session_prepare(struct cli *c, struct session *s)
+{
+	const struct dom_config *cfg = &s->cfg;
+	char t[32];
+	uint64_t t0;
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	cfg_init(&s->cfg);
+	session_dom_init(c, s);
 	t0 = cli_now();
 	if ((rc = load_config(c, &s->cfg)) < 0)
 		return rc;
@@ -347,6 +354,39 @@ int session_prepare(struct cli *c, struct session *s)
 	if (!cfg->kernel)
 		return xb_fail(&c->err, XB_EINPUT, "%s: no kernel given",
 			       cfg->source ? cfg->source : "config");
+	return session_inputs(c, s);
+}
+
+int session_reload(struct cli *c, struct session *s)
+{
+	struct hv *hv = s->d.hv;
+	const char *mark = s->d.mark;
+	uint8_t uuid[16];
+	bool has_uuid = s->d.has_uuid;
+
+	memcpy(uuid, s->d.uuid, sizeof(uuid));
+	dom_free(&s->d);
+	kcache_free(&s->kc);
+	xb_file_free(&s->kernel);
+	xb_file_free(&s->initrd);
+	session_dom_init(c, s);
+	s->d.hv = hv;
+	s->d.mark = mark;
+	memcpy(s->d.uuid, uuid, sizeof(uuid));
+	s->d.has_uuid = has_uuid;
+	if (c->tm)
+		c->tm->n = 0;
+	return session_inputs(c, s);
+}
+
+/* The files the config names, read and loaded, and the layout. */
+static int session_inputs(struct cli *c, struct session *s)
+{
+	const struct dom_config *cfg = &s->cfg;
+	struct dom_input kernel, initrd;
+	uint64_t t0;
+	int rc;
+
 	if ((rc = read_input(c, "kernel", cfg->kernel, cfg->max_decompressed,
 			     &s->kernel)) < 0)
 		return name_file(c, cfg, "kernel", cfg->kernel, rc);
@@ -440,6 +480,8 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 		uint64_t v;
 
 		so.fail_op = getenv("XBUILD_SIM_FAIL_OP");
+		/* What the simulated guest does once started (run -F). */
+		so.guest = getenv("XBUILD_SIM_GUEST");
 		if (fc && !xb_parse_u64(fc, strlen(fc), XB_NUM_C, INT_MAX, &v))
 			so.fail_call = (int)v;
 		if (mp &&

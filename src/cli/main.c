@@ -52,7 +52,9 @@ enum {
 	O_PAUSED = 'p',
 	O_QUIET = 'q',
 	O_CONSOLE = 'c',
+	O_FOREGROUND = 'F',
 	O_JSON = 256,
+	O_SHUTDOWN_TIMEOUT,
 	O_NO_DEVICES,
 	O_RESOLVED,
 	O_MEMORY,
@@ -95,6 +97,13 @@ static const struct opt {
 	  "leave the domain paused" },
 	{ "console", no_argument, O_CONSOLE, M_RUN, NULL,
 	  "then attach to the guest's console (xl console), as xl create -c" },
+	{ "foreground", no_argument, O_FOREGROUND, M_RUN, NULL,
+	  "stay: watch the guest, apply on_poweroff/on_reboot/on_crash, "
+	  "exit with how it ended (as xl create -F)" },
+	{ "shutdown-timeout", required_argument, O_SHUTDOWN_TIMEOUT, M_RUN,
+	  "SECS",
+	  "with -F: on SIGTERM/SIGINT wait this long for the guest to power "
+	  "off, then destroy it (default 60)" },
 	{ "no-devices", no_argument, O_NO_DEVICES, M_RUN, NULL,
 	  "start the guest without the devices the config names" },
 	{ "resolved", no_argument, O_RESOLVED, M_CHECK, NULL,
@@ -171,7 +180,11 @@ static void usage(FILE *f, enum cmd c)
 		fprintf(f, "  %-30s %s\n", lhs, opts[i].help);
 	}
 	fprintf(f, "\nexit codes: 0 ok, 1 usage, 2 bad config/kernel/initrd, "
-		   "3 hypervisor failure, 4 internal error, 128+N signal N.\n"
+		   "3 hypervisor failure, 4 internal error, 128+N signal N;\n"
+		   "run -F: 0 powered off, 5 rebooted, 6 crashed, 7 watchdog, "
+		   "8 suspended, 9 soft reset,\n10 destroyed elsewhere, "
+		   "11 destroyed after --shutdown-timeout, 12 restarting too "
+		   "often.\n"
 		   "See xbuild(1), and xbuild.cfg(5) for the config keys.\n");
 }
 
@@ -269,6 +282,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		}
 	}
 	c->domid = c->store_evtchn = c->console_evtchn = -1;
+	c->shutdown_timeout = -1;
 	c->control_fd = -1;
 	c->json = wants_json(argc, argv);
 
@@ -323,6 +337,15 @@ static int parse_args(struct cli *c, int argc, char **argv)
 		case O_JSON: c->json = true; break;
 		case O_PAUSED: c->paused = true; break;
 		case O_CONSOLE: c->console = true; break;
+		case O_FOREGROUND: c->foreground = true; break;
+		case O_SHUTDOWN_TIMEOUT:
+			if (!parse_num(optarg, 86400, &n))
+				return usage_error(c,
+						   "bad number of seconds '%s' "
+						   "(0 to 86400)",
+						   optarg);
+			c->shutdown_timeout = n;
+			break;
 		case O_NO_DEVICES: c->no_devices = true; break;
 		case O_RESOLVED: c->resolved = true; break;
 		case O_KERNEL: c->kernel = optarg; break;
@@ -388,6 +411,14 @@ static int parse_args(struct cli *c, int argc, char **argv)
 	if (!c->arg && c->cmd != C_GC && !(c->cmd == C_BUILD && c->kernel))
 		return usage_error(c, "%s needs a file argument",
 				   cmd_name(c->cmd));
+	if (c->foreground && c->console)
+		return usage_error(
+			c, "-F and -c do not go together: -c hands xbuild over "
+			   "to xl console (run `xl console NAME` beside -F)");
+	if (c->shutdown_timeout >= 0 && !c->foreground)
+		return usage_error(c, "--shutdown-timeout needs -F");
+	if (c->shutdown_timeout < 0)
+		c->shutdown_timeout = 60;
 	if (c->cmd == C_BUILD &&
 	    (c->domid < 0 || c->store_evtchn < 0 || c->console_evtchn < 0))
 		return usage_error(
@@ -521,5 +552,6 @@ int main(int argc, char **argv)
 		return rc;
 	}
 	free(c.overrides);
-	return 0;
+	/* run -F: how the guest ended (0, 5..12). */
+	return c.foreground ? rc : 0;
 }

@@ -245,6 +245,43 @@ void print_run(const struct cli *c, const struct session *s)
 	json_end(&j);
 }
 
+void print_run_event(const struct cli *c, const struct run_event *ev)
+{
+	struct json j;
+
+	if (!c->json) {
+		char line[SAFE_MAX];
+
+		if (ev->text && !c->quiet)
+			fprintf(stderr, "xbuild: %s\n",
+				safe(line, sizeof(line), ev->text));
+		return;
+	}
+	json_doc(&j, stdout, "run");
+	json_str(&j, "event", ev->event);
+	json_u64(&j, "domid", ev->domid);
+	json_str(&j, "name", ev->name);
+	if (strcmp(ev->event, "signal")) {
+		json_str(&j, "reason", ev->reason);
+		json_str(&j, "action", ev->action);
+	}
+	if (!strcmp(ev->event, "shutdown"))
+		json_str(&j, "renamed", ev->renamed);
+	json_u64(&j, "restarts", ev->restarts);
+	if (!strcmp(ev->event, "signal")) {
+		json_u64(&j, "signal", (uint64_t)ev->signal);
+		json_u64(&j, "timeout", (uint64_t)ev->timeout);
+	} else if (!strcmp(ev->event, "exit")) {
+		if (ev->signal)
+			json_u64(&j, "signal", (uint64_t)ev->signal);
+		else
+			json_null(&j, "signal");
+		json_u64(&j, "exit_code", (uint64_t)ev->exit_code);
+	}
+	json_end(&j);
+	fflush(stdout);
+}
+
 void print_build(const struct cli *c, const struct session *s)
 {
 	const struct dom *d = &s->d;

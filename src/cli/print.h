@@ -29,6 +29,21 @@ const char *human_size(uint64_t bytes, char *buf, size_t len);
 const char *human_time(uint64_t ns, char *buf, size_t len);
 void print_run(const struct cli *c, const struct session *s);
 void print_build(const struct cli *c, const struct session *s);
+/* One event of run -F: text (stderr, unless -q) or a JSON document. */
+struct run_event {
+	const char *event; /* "shutdown", "signal", "exit" */
+	uint32_t domid;
+	const char *name;
+	const char *reason; /* "poweroff", ..., "destroyed", "timeout" */
+	const char *action; /* "destroy", ...; NULL: none */
+	const char *renamed; /* rename-restart: the old domain's new name */
+	unsigned restarts;
+	int signal; /* 0: none */
+	long timeout; /* "signal": --shutdown-timeout */
+	int exit_code; /* "exit" */
+	const char *text; /* the line for stderr; NULL: none */
+};
+void print_run_event(const struct cli *c, const struct run_event *ev);
 void print_plan(const struct cli *c, const struct session *s);
 void print_check(const struct cli *c, const struct session *s);
 void print_gc(const struct cli *c, unsigned destroyed);

@@ -95,6 +95,30 @@ doc 1 e_build_args -- "$XBUILD" build --json "$T/full.cfg"
 doc 1 e_number -- "$XBUILD" plan --json --memory lots "$T/full.cfg"
 doc 1 e_late -- "$XBUILD" plan "$T/full.cfg" --json -- --frob
 doc 3 e_hv -- env XBUILD_SIM_FAIL_OP=pin_root "$X" run --backend sim --json --no-devices "$T/full.cfg"
+# run -F: one document per line, each a document of its own (split): the
+# run document after each build, shutdown, signal and exit events.
+# fdocs NAME: $T/out's lines as doc.NAME1.json, doc.NAME2.json, ...
+fdocs() {
+	k=0
+	while IFS= read -r l; do
+		k=$((k + 1)); n=$((n + 1))
+		printf '%s\n' "$l" >"$T/doc.$1$k.json"
+	done <"$T/out"
+}
+XBUILD_SIM_GUEST=reboot,crash "$X" run -F --backend sim --json "$T/classic.cfg" \
+	'on_reboot="rename-restart"' 'on_crash="preserve"' >"$T/out" 2>"$T/err.fg"
+[ $? -eq 6 ] || fail "run -F: exit $?, wanted 6 ($(cat "$T/err.fg"))"
+fdocs fg
+XBUILD_SIM_GUEST=vanish "$X" run -F --backend sim --json "$T/classic.cfg" >"$T/out" 2>"$T/err.fg"
+fdocs fgvanish
+rm -f "$T/out"
+XBUILD_SIM_GUEST=deaf "$X" run -F --shutdown-timeout 0 --backend sim --json "$T/classic.cfg" >"$T/out" 2>"$T/err.fg" &
+pid=$!
+i=0
+until [ -s "$T/out" ] || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
+kill -TERM $pid
+wait $pid
+fdocs fgsig
 # A signal before anything exists: the handler writes the error object.
 head -c 400000000 /dev/zero | xz -0 -T1 >"$T/zeros.xz"
 "$XBUILD" inspect --json --max-decompressed 1000 "$T/zeros.xz" >"$T/doc.e_signal.json" 2>"$T/err.e_signal" &
@@ -108,7 +132,7 @@ n=$((n + 1))
 [ "$(ls "$T"/doc.*.json | wc -l)" -eq $n ] || fail "documents: $(ls "$T"/doc.*.json | wc -l), wanted $n"
 
 "$PY" - "$SCHEMA" "$T" <<'PY' || fail "see above"
-import glob, json, os, sys, jsonschema
+import glob, json, os, re, sys, jsonschema
 schema = json.load(open(sys.argv[1]))
 v = jsonschema.Draft202012Validator(schema)
 docs, bad = {}, []
@@ -204,6 +228,18 @@ eq("cache entry", kc("plan_cache_hit").get("entry"), kc("plan_cache_miss").get("
 eq("cache timing", "cache" in [t["phase"] for t in docs.get("plan_cache_hit", {}).get("timings", [])], True)
 eq("cache elf", (kc("plan_cache_elf").get("hit"), kc("plan_cache_elf").get("entry"), kc("plan_cache_elf").get("note")), (False, None, "the kernel is not compressed"))
 eq("cache run/build", (kc("run_cache").get("hit"), kc("build_cache").get("hit")), (True, True))
+# run -F: the events in order, what they say.
+eq("run -F events", [docs.get("fg%d" % i, {}).get("event") for i in range(1, 6)],
+   [None, "shutdown", None, "shutdown", "exit"])
+if not re.match(r"^classic-[0-9]{8}T[0-9]{4}Z$", docs.get("fg2", {}).get("renamed") or ""):
+    bad.append("fg2: renamed %r" % docs.get("fg2", {}).get("renamed"))
+eq("run -F exit", [docs.get("fg5", {}).get(k) for k in ("reason", "action", "exit_code", "restarts")],
+   ["crash", "preserve", 6, 1])
+eq("run -F vanish", [docs.get("fgvanish2", {}).get(k) for k in ("event", "reason", "action", "exit_code")],
+   ["exit", "destroyed", None, 10])
+eq("run -F signal", [docs.get("fgsig%d" % i, {}).get("event") for i in range(1, 4)], [None, "signal", "exit"])
+eq("run -F timeout", [docs.get("fgsig3", {}).get(k) for k in ("reason", "action", "signal", "exit_code")],
+   ["timeout", "destroy", 15, 11])
 # Absent notes are null, never "".
 n = docs.get("inspect_elf", {}).get("notes", {})
 for k in ("pae_mode", "features", "init_p2m", "phys32_entry", "l1_mfn_valid"):
