@@ -7,6 +7,7 @@
 #ifndef XB_CLI_H
 #define XB_CLI_H
 
+#include <pthread.h>
 #include <signal.h>
 
 #include "../builder/build.h"
@@ -64,6 +65,9 @@ struct cli {
 	/* Set to 1 before the first step that may create something: from
 	 * then on a signal waits for the next step boundary (main.c). */
 	volatile sig_atomic_t *defer;
+	/* 1 while progress.c has a line on the terminal, which the signal
+	 * handler erases before its message (main.c). */
+	volatile sig_atomic_t *tty_line;
 	/* --timings: each phase's time, printed at the end (text or JSON);
 	 * tm is NULL without it, else &timings. */
 	struct timings *tm, timings;
@@ -151,6 +155,26 @@ int kcache_lookup(struct cli *c, struct session *s, struct dom_input *kernel);
 int kcache_loaded(struct cli *c, struct session *s);
 /* After dom_free(). */
 void kcache_free(struct kcache *k);
+
+/* ---- progress.c: a line on the terminal during a long step ---- */
+
+struct progress {
+	bool on, done;
+	pthread_t thr;
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	uint64_t t0;
+	volatile sig_atomic_t *shown; /* c->tty_line */
+	char what[256];
+};
+/* Start showing "xbuild: WHAT ... TIME" on stderr once the step has taken
+ * half a second, when stderr is a terminal and neither -q nor --json. */
+void progress_start(struct progress *p, const struct cli *c, const char *what);
+/* The step is over: the line, if drawn, is erased. */
+void progress_end(struct progress *p);
+/* "loading vmlinuz (7.9 MiB) and initrd.gz (30.1 MiB)" (base names). */
+void progress_what(char *buf, size_t len, const char *kernel, uint64_t klen,
+		   const char *ramdisk, uint64_t rlen);
 
 /* ---- host.c: xl's lock and the builder's mark ---- */
 

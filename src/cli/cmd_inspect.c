@@ -44,7 +44,8 @@ int cmd_inspect(struct cli *c)
 {
 	struct loader_opts lo = { .max_decompressed = c->max_dec_mb << 20 };
 	struct kernel_image k;
-	char kver[KVER_MAX], h1[32], h2[32], t[32];
+	char kver[KVER_MAX], h1[32], h2[32], t[32], what[256];
+	struct progress pg;
 	struct cli_file f;
 	uint64_t t0;
 	int rc;
@@ -59,7 +60,10 @@ int cmd_inspect(struct cli *c)
 	    human_size(f.len, h1, sizeof(h1)),
 	    human_time(cli_now() - t0, t, sizeof(t)));
 	t0 = cli_now();
+	progress_what(what, sizeof(what), c->arg, f.len, NULL, 0);
+	progress_start(&pg, c, what);
 	rc = kernel_parse(c->arg, f.buf, f.len, &lo, &k, &c->err);
+	progress_end(&pg);
 	if (rc == 0) {
 		say(c, "loaded: %s, %s, %s ELF in %s", k.format, k.compression,
 		    human_size(k.elf_len, h2, sizeof(h2)),

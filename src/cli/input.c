@@ -379,11 +379,29 @@ int session_reload(struct cli *c, struct session *s)
 	return session_inputs(c, s);
 }
 
+void progress_what(char *buf, size_t len, const char *kernel, uint64_t klen,
+		   const char *ramdisk, uint64_t rlen)
+{
+	const char *kb = strrchr(kernel, '/'), *rb;
+	char h1[32], h2[32];
+
+	human_size(klen, h1, sizeof(h1));
+	if (!ramdisk) {
+		snprintf(buf, len, "loading %s (%s)", kb ? kb + 1 : kernel, h1);
+		return;
+	}
+	rb = strrchr(ramdisk, '/');
+	snprintf(buf, len, "loading %s (%s) and %s (%s)", kb ? kb + 1 : kernel,
+		 h1, rb ? rb + 1 : ramdisk, human_size(rlen, h2, sizeof(h2)));
+}
+
 /* The files the config names, read and loaded, and the layout. */
 static int session_inputs(struct cli *c, struct session *s)
 {
 	const struct dom_config *cfg = &s->cfg;
 	struct dom_input kernel, initrd;
+	struct progress pg;
+	char what[256];
 	uint64_t t0;
 	int rc;
 
@@ -400,9 +418,15 @@ static int session_inputs(struct cli *c, struct session *s)
 	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf,
 				     s->initrd.len };
 	t0 = cli_now();
-	if (cfg_cache_dir(cfg) && (rc = kcache_lookup(c, s, &kernel)) < 0)
-		return rc;
-	if ((rc = dom_load(&s->d, &kernel, cfg->ramdisk ? &initrd : NULL)) < 0)
+	progress_what(what, sizeof(what), cfg->kernel, s->kernel.len,
+		      cfg->ramdisk, s->initrd.len);
+	progress_start(&pg, c, what);
+	/* a cache miss decompresses the kernel here already */
+	rc = cfg_cache_dir(cfg) ? kcache_lookup(c, s, &kernel) : 0;
+	if (rc == 0)
+		rc = dom_load(&s->d, &kernel, cfg->ramdisk ? &initrd : NULL);
+	progress_end(&pg);
+	if (rc < 0)
 		return rc;
 	timing(c, "decompress");
 	if ((rc = kcache_loaded(c, s)) < 0)

@@ -435,7 +435,7 @@ static int parse_args(struct cli *c, int argc, char **argv)
  * signal is remembered and acted on between build steps, where the
  * half-built domain is destroyed; then xbuild exits 128 + signal.
  */
-static volatile sig_atomic_t stop_signal, defer_signals;
+static volatile sig_atomic_t stop_signal, defer_signals, tty_line;
 /* With --json, the start of the error object the handler writes:
  * {"version":1,"command":"NAME","error":{"code": (set before the handler). */
 static char json_sig_head[96];
@@ -466,6 +466,8 @@ static void on_signal(int sig)
 	if (defer_signals)
 		return;
 	/* async-signal-safe: write(2) and _exit(2) only */
+	if (tty_line) /* progress.c's line: erased first */
+		(void)!write(STDERR_FILENO, "\r\033[K", 4);
 	l = put_num(num, sig);
 	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
 	(void)!write(STDERR_FILENO, num, l);
@@ -493,6 +495,8 @@ static void on_sigbus(int sig)
 		"xbuild: an input file shrank while xbuild was reading it (SIGBUS)\n";
 
 	(void)sig;
+	if (tty_line)
+		(void)!write(STDERR_FILENO, "\r\033[K", 4);
 	(void)!write(STDERR_FILENO, msg, sizeof(msg) - 1);
 	_exit(XB_EINPUT);
 }
@@ -541,6 +545,7 @@ int main(int argc, char **argv)
 	catch_signals(&c);
 	c.stop = &stop_signal;
 	c.defer = &defer_signals;
+	c.tty_line = &tty_line;
 	rc = run_cmd[c.cmd](&c);
 	if (rc < 0) {
 		if (!c.err.code)
