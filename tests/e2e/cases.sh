@@ -695,6 +695,123 @@ case_kill() {
 	fi
 }
 
+# run -F helpers.  fg_wait LOG PATTERN TIMEOUT PID: 0 when PATTERN is in
+# LOG, 1 when the process PID ended first, 2 on timeout.
+fg_wait() {
+	wt0=$(uptime_s)
+	while ! grep -aq "$2" "$1" 2>/dev/null; do
+		kill -0 "$4" 2>/dev/null || { sleep 1; grep -aq "$2" "$1" 2>/dev/null && return 0; return 1; }
+		[ "$(awk -v a="$wt0" -v b="$(uptime_s)" -v t="$3" 'BEGIN { print (b - a > t) }')" = 1 ] && return 2
+		sleep 0.2
+	done
+}
+# fg_tell DOMID WORD: write WORD on the guest's console (its pty, as xl
+# console does), which the guest's /init reads.
+fg_tell() {
+	i=0
+	while [ $i -lt 50 ]; do
+		tty=$(xenstore-read "/local/domain/$1/console/tty" 2>/dev/null)
+		[ -n "$tty" ] && break
+		sleep 0.2
+		i=$((i + 1))
+	done
+	[ -n "$tty" ] && printf '%s\n' "$2" >"$tty"
+}
+# fg_end PID SECONDS: wait for PID (killed after SECONDS); its exit code.
+fg_end() {
+	i=0
+	while kill -0 "$1" 2>/dev/null && [ $i -lt $(($2 * 5)) ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	kill -0 "$1" 2>/dev/null && kill -KILL "$1"
+	wait "$1"
+}
+
+# run -F on real Xen: the first boot (initrd 1) is told on its console to
+# reboot; xbuild -F builds the domain again from the config's files, whose
+# ramdisk now holds initrd 2; the second boot is told to power off; xbuild
+# exits 0 and leaves nothing.  Both boots' markers (different boot ids) and
+# domids must be seen.
+case_foreground() {
+	c=foreground
+	name=e2e-fg
+	log=$CONSLOG/guest-$name.log
+	rm -f "$log" /tmp/fg.out
+	cp /guests/fg-initrd-1.gz /tmp/fg-initrd.gz
+	t0=$(uptime_s)
+	xbuild run -F "$CFG/fg.cfg" >/tmp/fg.out 2>/tmp/fg.err &
+	pid=$!
+	why=""
+	fg_wait "$log" "XBUILD-FG-BOOT-1" 150 $pid || why="$why; no first boot"
+	d1=$(sed -n 1p /tmp/fg.out)
+	b1=$(grep -a "XBUILD-FG-BOOT-1" "$log" | sed -n 's/.*boot_id=\([0-9a-f-]*\).*/\1/p' | head -n 1)
+	# the rebuild reads the files again: initrd 2 from now on
+	cp /guests/fg-initrd-2.gz /tmp/fg-initrd.gz.new && mv /tmp/fg-initrd.gz.new /tmp/fg-initrd.gz
+	[ -z "$why" ] && { fg_tell "$d1" reboot || why="$why; cannot write on domain $d1's console"; }
+	[ -z "$why" ] && { fg_wait "$log" "XBUILD-FG-BOOT-2" 150 $pid || why="$why; no second boot"; }
+	t1=$(since "$t0")
+	d2=$(sed -n 2p /tmp/fg.out)
+	b2=$(grep -a "XBUILD-FG-BOOT-2" "$log" | sed -n 's/.*boot_id=\([0-9a-f-]*\).*/\1/p' | head -n 1)
+	[ -z "$why" ] && { fg_tell "$d2" poweroff || why="$why; cannot write on domain $d2's console"; }
+	fg_end $pid 60
+	rc=$?
+	[ $rc = 0 ] || why="$why; xbuild -F exit $rc (want 0)"
+	case "$d1 $d2" in *[!0-9\ ]* | " "* | *" ") why="$why; domids '$d1' '$d2'" ;; esac
+	[ "$d1" != "$d2" ] || why="$why; the same domid $d1 twice (not rebuilt)"
+	{ [ -n "$b1" ] && [ -n "$b2" ] && [ "$b1" != "$b2" ]; } || why="$why; boot ids '$b1' '$b2'"
+	grep -q "xbuild: domain $d1 'e2e-fg' rebooted; on_reboot = restart: destroyed; building it again" /tmp/fg.err ||
+		why="$why; no restart line"
+	grep -q "xbuild: domain $d2 'e2e-fg' powered off; on_poweroff = destroy: destroyed" /tmp/fg.err ||
+		why="$why; no poweroff line"
+	[ "$(count_named $name)" = 0 ] || why="$why; $name still listed"
+	[ -n "$d2" ] && xenstore-exists "/local/domain/$d2" 2>/dev/null && why="$why; /local/domain/$d2 still in xenstore"
+	if [ -z "$why" ]; then
+		result "$c" PASS "boot 1 (dom $d1) rebooted, rebuilt with the new initrd (dom $d2, second boot after ${t1}s), powered off: exit 0, nothing left"
+		[ "${E2E_VERBOSE:-0}" = 1 ] && show "$log" 40
+	else
+		result "$c" FAIL "${why#; }"
+		show /tmp/fg.err 10
+		show "$log" 25
+		xl destroy $name >/dev/null 2>&1
+	fi
+}
+
+# SIGTERM to `xbuild run -F`: the guest is asked to power off
+# (control/shutdown), Linux runs its /sbin/poweroff (a marker), xbuild
+# destroys the shut-down domain and exits 0; nothing is left.
+case_fg_term() {
+	c=fg-term
+	name=e2e-fgterm
+	log=$CONSLOG/guest-$name.log
+	rm -f "$log"
+	xbuild run -F "$CFG/fgterm.cfg" >/tmp/fgterm.out 2>/tmp/fgterm.err &
+	pid=$!
+	why=""
+	fg_wait "$log" "XBUILD-FG-BOOT-1" 150 $pid || why="$why; the guest did not boot"
+	d=$(sed -n 1p /tmp/fgterm.out)
+	t0=$(uptime_s)
+	kill -TERM $pid
+	fg_end $pid 90
+	rc=$?
+	ts=$(since "$t0")
+	[ $rc = 0 ] || why="$why; exit $rc (want 0)"
+	grep -aq "XBUILD-FG-ORDERLY-POWEROFF" "$log" || why="$why; the guest did not run /sbin/poweroff"
+	grep -q "xbuild: signal 15: asking domain $d 'e2e-fgterm' to power off" /tmp/fgterm.err || why="$why; no request line"
+	grep -q "xbuild: domain $d 'e2e-fgterm' powered off; on_poweroff = destroy: destroyed" /tmp/fgterm.err ||
+		why="$why; no poweroff line"
+	[ "$(count_named $name)" = 0 ] || why="$why; $name still listed"
+	[ -n "$d" ] && xenstore-exists "/local/domain/$d" 2>/dev/null && why="$why; /local/domain/$d still in xenstore"
+	if [ -z "$why" ]; then
+		result "$c" PASS "SIGTERM: domain $d powered off cleanly after ${ts}s (its /sbin/poweroff ran), exit 0, nothing left"
+	else
+		result "$c" FAIL "${why#; }"
+		show /tmp/fgterm.err 10
+		show "$log" 15
+		xl destroy $name >/dev/null 2>&1
+	fi
+}
+
 # After all cases only Domain-0 is left.
 case_xl_list() {
 	others=$(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 "(" $2 ")" }' | tr '\n' ' ')
@@ -728,6 +845,8 @@ run_cases() {
 		console) case_console ;;
 		race) case_race ;;
 		kill) case_kill ;;
+		foreground) case_foreground ;;
+		fg-term) case_fg_term ;;
 		*) result "$c" FAIL "unknown case" ;;
 		esac
 	done

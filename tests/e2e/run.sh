@@ -21,6 +21,8 @@
 #                      (xbuild build under minits) xl-tools (xl on an xbuild run
 #                      domain) bad-pte grub (GRUB's 64-bit PV image boots)
 #                      grub32 (its 32-bit PAE image is refused cleanly)
+#                      foreground (run -F: reboot, rebuild, poweroff) fg-term
+#                      (SIGTERM to run -F shuts the guest down)
 #   E2E_TIMEOUT=s      QEMU wall-clock limit (default 540)
 #   E2E_QEMU_MEM=MiB   QEMU's memory (default 2048)
 #   E2E_DOM0_MEM=size  dom0_mem for Xen (default 512M)
@@ -49,7 +51,7 @@ E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 # build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
 # with xl's tools, --test-bad-pte); with xl they are left out.
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g xbc-gntv2 gntv1 linux compare"
-[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked console"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked console foreground fg-term"
 E2E_CASES=${E2E_CASES:-$all_cases}
 E2E_TIMEOUT=${E2E_TIMEOUT:-540}
 E2E_QEMU_MEM=${E2E_QEMU_MEM:-2048}
@@ -187,6 +189,22 @@ cp "$here/guest-init.sh" "$lg/init"
 mknod -m 600 "$lg/dev/console" c 5 1 2>/dev/null || true
 (cd "$lg" && find . | cpio -o -H newc --quiet | gzip -9n) >"$d/guests/linux-initrd.gz"
 
+# run -F guests (cases foreground, fg-term): two initrds that differ only
+# in /fgboot, /init waits for a word on its console, /sbin/poweroff for
+# control/shutdown.
+for n in 1 2; do
+	fg=$cache/lguest-fg$n
+	rm -rf "$fg"
+	mkdir -p "$fg/bin" "$fg/sbin" "$fg/dev" "$fg/proc" "$fg/sys"
+	cp /bin/busybox "$fg/bin/busybox"
+	cp "$here/guest-init-fg.sh" "$fg/init"
+	cp "$here/guest-poweroff-fg.sh" "$fg/sbin/poweroff"
+	chmod 755 "$fg/init" "$fg/sbin/poweroff"
+	echo $n >"$fg/fgboot"
+	mknod -m 600 "$fg/dev/console" c 5 1 2>/dev/null || true
+	(cd "$fg" && find . | cpio -o -H newc --quiet | gzip -9n) >"$d/guests/fg-initrd-$n.gz"
+done
+
 # Multi-member initrd (case linux-multi), as initramfs-tools and dracut
 # concatenate them: one member per format Linux reads, each a cpio archive
 # with /mN/marker ("XBUILD-MEMBER-N-FORMAT"); the first is gzip (a builder
@@ -291,6 +309,10 @@ linux_cfg e2e-linux-multi | sed 's|/guests/linux-initrd.gz|/guests/linux-multi-i
 linux_cfg e2e-cmp-a >"$d/etc/e2e/cmp-a.cfg"
 linux_cfg e2e-cmp-b >"$d/etc/e2e/cmp-b.cfg"
 linux_cfg e2e-kill >"$d/etc/e2e/kill.cfg"
+# foreground: the ramdisk is a file the case replaces between the boots;
+# fg-term: the first initrd as it is.
+linux_cfg e2e-fg | sed 's|/guests/linux-initrd.gz|/tmp/fg-initrd.gz|' >"$d/etc/e2e/fg.cfg"
+linux_cfg e2e-fgterm | sed 's|/guests/linux-initrd.gz|/guests/fg-initrd-1.gz|' >"$d/etc/e2e/fgterm.cfg"
 # The demo runs examples/hello.cfg as it is (from / in dom0): Debian's vmlinuz
 # and the busybox initrd go to the paths it names.
 mkdir -p "$d/examples"
