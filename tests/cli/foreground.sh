@@ -44,6 +44,10 @@ XBUILD_SIM_FAIL_OP=destroy guest suspend 8 "xbuild: domain 1 'fg' suspended: lef
 XBUILD_SIM_FAIL_OP=destroy guest reboot,poweroff 0 "xbuild: domain 1 'fg' rebooted; on_reboot = rename-restart: kept as fg-@N@T@N@Z; building it again" -- \
 	$F "$T/fg.cfg" 'on_reboot="rename-restart"' 'on_poweroff="preserve"'
 [ "$(domids)" = "1 2" ] || fail "rename-restart: domids '$(domids)'"
+# Two renames within one minute want the same name: the second is refused
+# (as libxl refuses it), the domain left as it is, exit 3.
+guest reboot 3 "xbuild: rename-restart: domain @N@ is left as it is: cannot keep domain @N@ as \"fg-@N@T@N@Z\": domain @N@ has that name" -- \
+	$F "$T/fg.cfg" 'on_reboot="rename-restart"'
 # restart, by contrast, destroys the old domain first
 XBUILD_SIM_FAIL_OP=destroy guest reboot 3 "xbuild: destroying domain 1: destroy: simulated failure (call @N@)" -- $F "$T/fg.cfg"
 
