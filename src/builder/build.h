@@ -155,8 +155,9 @@ int dom_destroy(struct dom *d);
  * does before it builds the config again (libxl_domain_preserve): in one
  * xenstore transaction, name = NAME + suffix (-XB_EHV when another domain
  * has that name) and a fresh /vm/UUID (uuid, name) for it.  Xen's handle
- * of the domain keeps the config's UUID, as with xl.  The domain is no
- * longer d's to remove afterwards (d->created false).
+ * of the domain becomes uuid as well (xl leaves it: two domains would
+ * share one, which `xbuild gc`'s search by UUID must not meet).  The
+ * domain is no longer d's to remove afterwards (d->created false).
  */
 int dom_preserve(struct dom *d, const char *suffix, const uint8_t uuid[16]);
 

@@ -409,13 +409,16 @@ int dom_preserve(struct dom *d, const char *suffix, const uint8_t uuid[16])
 			hv_xs_end(d->hv, true, &ignore);
 			return rc;
 		}
-		if ((rc = hv_xs_end(d->hv, false, &d->err)) <= 0) {
-			if (rc == 0) {
-				d->created = false;
-				d->xs_written = false;
-			}
+		if ((rc = hv_xs_end(d->hv, false, &d->err)) < 0)
 			return rc;
-		}
+		if (rc > 0)
+			continue;
+		d->created = false;
+		d->xs_written = false;
+		/* Xen's handle too, unlike xl: the UUID goes on to the
+		 * domain built next, and a handle shared by two domains
+		 * would let `xbuild gc` take one for the other. */
+		return hv_set_handle(d->hv, d->domid, uuid, &d->err);
 	}
 	return xb_fail(&d->err, XB_EHV,
 		       "xenstore: renaming domain %u conflicted %d times",

@@ -9,7 +9,8 @@
  * removes the domain, preserve leaves it shut down, restart destroys it
  * and creates it again from the same config (the same UUID), and
  * rename-restart first renames the old one NAME-YYYYMMDDTHHMMZ (UTC) with
- * a new /vm/UUID (libxl_domain_preserve) and keeps it.  xl waits 2 s
+ * a new /vm/UUID (libxl_domain_preserve) and keeps it (xbuild gives it the
+ * new UUID as Xen's handle too, dom_preserve).  xl waits 2 s
  * before each restart and never gives up; xbuild needs no pause (no
  * devices to tear down) and refuses a sixth restart within 60 s, so a
  * guest that crashes as it boots does not loop for ever.

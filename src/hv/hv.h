@@ -147,6 +147,9 @@ struct hv_ops {
 			    struct xb_err *e);
 	int (*unpause)(struct hv *hv, uint32_t domid, struct xb_err *e);
 	int (*destroy)(struct hv *hv, uint32_t domid, struct xb_err *e);
+	/* Give domain domid another handle (its UUID in Xen). */
+	int (*set_handle)(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
+			  struct xb_err *e);
 	/* The state of domain domid; HV_DOM_GONE (not an error) when there
 	 * is no such domain. */
 	int (*domain_info)(struct hv *hv, uint32_t domid,
@@ -272,6 +275,11 @@ static inline int hv_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
 static inline int hv_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 {
 	return hv->ops->destroy(hv, domid, e);
+}
+static inline int hv_set_handle(struct hv *hv, uint32_t domid,
+				const uint8_t uuid[16], struct xb_err *e)
+{
+	return hv->ops->set_handle(hv, domid, uuid, e);
 }
 static inline int hv_domain_info(struct hv *hv, uint32_t domid,
 				 struct hv_dominfo *info, struct xb_err *e)

@@ -892,6 +892,22 @@ static int xen_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 	return 0;
 }
 
+static int xen_set_handle(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
+			  struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	xen_domain_handle_t handle;
+
+	memcpy(handle, uuid, sizeof(handle));
+	call_begin(h);
+	if (xc_domain_sethandle(h->xch, domid, handle) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_domain_sethandle(dom %" PRIu32 ")",
+				  domid);
+	trace(h, "xc_domain_sethandle(dom %" PRIu32 ")", domid);
+	return 0;
+}
+
 static int xen_domain_info(struct hv *hv, uint32_t domid,
 			   struct hv_dominfo *info, struct xb_err *e)
 {
@@ -1198,6 +1214,7 @@ static const struct hv_ops xen_ops = {
 	.evtchn_alloc = xen_evtchn_alloc,
 	.unpause = xen_unpause,
 	.destroy = xen_destroy,
+	.set_handle = xen_set_handle,
 	.domain_info = xen_domain_info,
 	.wait_domains = xen_wait_domains,
 	.xs_read = xen_xs_read,

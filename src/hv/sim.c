@@ -263,6 +263,21 @@ static int sim_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
 	return 0;
 }
 
+static int sim_set_handle(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
+			  struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "set_handle", e)) < 0)
+		return rc;
+	if (!(d = sim_need_dom(h, domid, "set_handle", e)))
+		return -XB_EHV;
+	memcpy(d->uuid, uuid, sizeof(d->uuid));
+	return 0;
+}
+
 static int sim_domain_info(struct hv *hv, uint32_t domid,
 			   struct hv_dominfo *info, struct xb_err *e)
 {
@@ -429,6 +444,7 @@ static const struct hv_ops sim_ops = {
 	.evtchn_alloc = sim_evtchn_alloc,
 	.unpause = sim_unpause,
 	.destroy = sim_destroy,
+	.set_handle = sim_set_handle,
 	.domain_info = sim_domain_info,
 	.wait_domains = sim_wait_domains,
 	.xs_read = sim_xs_read,

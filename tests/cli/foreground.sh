@@ -44,6 +44,8 @@ XBUILD_SIM_FAIL_OP=destroy guest suspend 8 "xbuild: domain 1 'fg' suspended: lef
 XBUILD_SIM_FAIL_OP=destroy guest reboot,poweroff 0 "xbuild: domain 1 'fg' rebooted; on_reboot = rename-restart: kept as fg-@N@T@N@Z; building it again" -- \
 	$F "$T/fg.cfg" 'on_reboot="rename-restart"' 'on_poweroff="preserve"'
 [ "$(domids)" = "1 2" ] || fail "rename-restart: domids '$(domids)'"
+XBUILD_SIM_FAIL_OP=set_handle guest reboot 3 "xbuild: rename-restart: domain 1 is left as it is: set_handle: simulated failure (call @N@)" -- \
+	$F "$T/fg.cfg" 'on_reboot="rename-restart"'
 # Two renames within one minute want the same name: the second is refused
 # (as libxl refuses it), the domain left as it is, exit 3.
 guest reboot 3 "xbuild: rename-restart: domain @N@ is left as it is: cannot keep domain @N@ as \"fg-@N@T@N@Z\": domain @N@ has that name" -- \

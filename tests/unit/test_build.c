@@ -580,6 +580,12 @@ static void life(void)
 			    NULL),
 		  "test-20261128T2040Z");
 	CHECK(!g.d.created);
+	{ /* Xen's handle follows (hv_domain_by_uuid reads it) */
+		uint32_t id = 0;
+
+		CHECK(hv_domain_by_uuid(g.d.hv, uuid, &id, &e) == 0);
+		CHECK_EQ(id, 1);
+	}
 	/* the name is free again: a second domain takes it; its guest is
 	 * the script's second ("reboot") */
 	CHECK(second_run(&g, "test", &e) == 0);
