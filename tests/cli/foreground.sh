@@ -119,6 +119,22 @@ PY
 XBUILD_SIM_FAIL_OP=domain_info guest poweroff 3 "xbuild: domain 1 is left running: watching it failed: domain_info: simulated failure (call @N@)" -- $F "$T/fg.cfg"
 XBUILD_SIM_FAIL_OP=wait_domains guest run 3 "xbuild: domain 1 is left running: watching it failed: wait_domains: simulated failure (call @N@)" -- $F "$T/fg.cfg"
 
+# Every backend call of a run -F that restarts once fails in turn: exit 3
+# with the failed call named, and no sanitizer report (make SAN=1 unit):
+# the restart's build failing included.
+k=1
+while [ $k -le 400 ]; do
+	XBUILD_SIM_FAIL_CALL=$k XBUILD_SIM_GUEST=reboot,poweroff $F "$T/fg.cfg" >"$T/out" 2>"$T/err"
+	rc=$?
+	[ $rc -eq 0 ] && break
+	[ $rc -eq 3 ] || fail "fault at call $k: exit $rc: $(tail -n 2 "$T/err")"
+	grep -q "simulated failure (call $k)" "$T/err" || fail "fault at call $k: not named: $(tail -n 2 "$T/err")"
+	if grep -qE "runtime error|Sanitizer" "$T/err"; then fail "call $k: $(grep -m1 -E 'runtime error|Sanitizer' "$T/err")"; fi
+	k=$((k + 1))
+done
+[ $rc -eq 0 ] && [ "$(domids)" = "1 2" ] || fail "fault walk: no clean run after $k calls (exit $rc)"
+[ $k -gt 100 ] || fail "fault walk: only $k calls for two builds"
+
 # What -F refuses, before anything is built.
 printf 'on_crash = "coredump-restart"\n' >>"$T/fg.cfg"
 expect 2 "xbuild: @T@/fg.cfg:4: on_crash = \"coredump-restart\": xbuild run -F cannot carry this out (it writes no core dumps); use destroy, restart, rename-restart or preserve" -- $F "$T/fg.cfg"
