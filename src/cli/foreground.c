@@ -267,6 +267,8 @@ static int rebuild(struct fg *f)
 
 	f->restart_at[f->restarts % RESTART_MAX] = cli_now();
 	f->restarts++;
+	/* -p is for the first boot only, as with xl create -p -F. */
+	c->paused = false;
 	if ((rc = session_reload(c, s)) < 0 ||
 	    (rc = run_build(c, s, false)) < 0) {
 		if (s->d.destroyed)
