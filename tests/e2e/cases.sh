@@ -812,6 +812,60 @@ case_fg_term() {
 	fi
 }
 
+# run -F with on_reboot = "rename-restart" and on_poweroff = "preserve":
+# told to reboot, the first domain is kept, shut down, as
+# NAME-YYYYMMDDTHHMMZ with a new UUID (xenstore's vm path and Xen's handle,
+# `xl list -v`), a second one is built under NAME; told to power off, it
+# is kept too and xbuild exits 0.  `xl destroy` then removes both.
+case_fg_rename() {
+	c=fg-rename
+	name=e2e-fgren
+	log=$CONSLOG/guest-$name.log
+	rm -f "$log"
+	xbuild run -F "$CFG/fgren.cfg" >/tmp/fgren.out 2>/tmp/fgren.err &
+	pid=$!
+	why=""
+	fg_wait "$log" "XBUILD-FG-BOOT-1" 150 $pid || why="$why; the guest did not boot"
+	d1=$(sed -n 1p /tmp/fgren.out)
+	[ -z "$why" ] && { fg_tell "$d1" reboot || why="$why; cannot write on domain $d1's console"; }
+	i=0
+	while [ -z "$why" ] && [ "$(grep -ac XBUILD-FG-BOOT-1 "$log")" -lt 2 ] && kill -0 $pid 2>/dev/null && [ $i -lt 750 ]; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	[ "$(grep -ac XBUILD-FG-BOOT-1 "$log")" -ge 2 ] || why="$why; no second boot"
+	d2=$(sed -n 2p /tmp/fgren.out)
+	[ -z "$why" ] && { fg_tell "$d2" poweroff || why="$why; cannot write on domain $d2's console"; }
+	fg_end $pid 60
+	rc=$?
+	[ $rc = 0 ] || why="$why; exit $rc (want 0)"
+	xl list -v >/tmp/fgren.list 2>&1
+	kept=$(awk -v d="$d1" '$2 == d { print $1 }' /tmp/fgren.list)
+	u1=$(awk -v d="$d1" '$2 == d { print $7 }' /tmp/fgren.list)
+	u2=$(awk -v d="$d2" '$2 == d { print $7 }' /tmp/fgren.list)
+	vm1=$(xenstore-read "/local/domain/$d1/vm" 2>/dev/null)
+	case $kept in "$name"-[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]T[0-9][0-9][0-9][0-9]Z) ;; *) why="$why; domain $d1 is named '$kept'" ;; esac
+	[ "$(awk -v d="$d2" '$2 == d { print $1 }' /tmp/fgren.list)" = "$name" ] || why="$why; domain $d2 is not $name"
+	[ -n "$u1" ] && [ "$u1" != "$u2" ] || why="$why; UUIDs '$u1' '$u2'"
+	[ "$vm1" = "/vm/$u1" ] || why="$why; /local/domain/$d1/vm is '$vm1', handle $u1"
+	grep -q "rebooted; on_reboot = rename-restart: kept as $kept; building it again" /tmp/fgren.err || why="$why; no rename line"
+	grep -q "powered off; on_poweroff = preserve: left shut down" /tmp/fgren.err || why="$why; no preserve line"
+	xl destroy "$kept" >/dev/null 2>&1 || why="$why; xl destroy $kept failed"
+	xl destroy "$name" >/dev/null 2>&1 || why="$why; xl destroy $name failed"
+	for d in $d1 $d2; do
+		xenstore-exists "/local/domain/$d" 2>/dev/null && why="$why; /local/domain/$d left"
+	done
+	if [ -z "$why" ]; then
+		result "$c" PASS "dom $d1 kept as $kept (UUID $u1), dom $d2 built as $name (UUID $u2) and preserved, exit 0; xl destroy removed both"
+	else
+		result "$c" FAIL "${why#; }"
+		show /tmp/fgren.err 10
+		show /tmp/fgren.list 6
+		xl destroy "$name" >/dev/null 2>&1
+		[ -n "$kept" ] && xl destroy "$kept" >/dev/null 2>&1
+	fi
+}
+
 # After all cases only Domain-0 is left.
 case_xl_list() {
 	others=$(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 "(" $2 ")" }' | tr '\n' ' ')
@@ -847,6 +901,7 @@ run_cases() {
 		kill) case_kill ;;
 		foreground) case_foreground ;;
 		fg-term) case_fg_term ;;
+		fg-rename) case_fg_rename ;;
 		*) result "$c" FAIL "unknown case" ;;
 		esac
 	done

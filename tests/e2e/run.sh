@@ -22,7 +22,8 @@
 #                      domain) bad-pte grub (GRUB's 64-bit PV image boots)
 #                      grub32 (its 32-bit PAE image is refused cleanly)
 #                      foreground (run -F: reboot, rebuild, poweroff) fg-term
-#                      (SIGTERM to run -F shuts the guest down)
+#                      (SIGTERM to run -F shuts the guest down) fg-rename
+#                      (rename-restart and preserve)
 #   E2E_TIMEOUT=s      QEMU wall-clock limit (default 540)
 #   E2E_QEMU_MEM=MiB   QEMU's memory (default 2048)
 #   E2E_DOM0_MEM=size  dom0_mem for Xen (default 512M)
@@ -51,7 +52,7 @@ E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 # build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
 # with xl's tools, --test-bad-pte); with xl they are left out.
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g xbc-gntv2 gntv1 linux compare"
-[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked console foreground fg-term"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked console foreground fg-term fg-rename"
 E2E_CASES=${E2E_CASES:-$all_cases}
 E2E_TIMEOUT=${E2E_TIMEOUT:-540}
 E2E_QEMU_MEM=${E2E_QEMU_MEM:-2048}
@@ -313,6 +314,8 @@ linux_cfg e2e-kill >"$d/etc/e2e/kill.cfg"
 # fg-term: the first initrd as it is.
 linux_cfg e2e-fg | sed 's|/guests/linux-initrd.gz|/tmp/fg-initrd.gz|' >"$d/etc/e2e/fg.cfg"
 linux_cfg e2e-fgterm | sed 's|/guests/linux-initrd.gz|/guests/fg-initrd-1.gz|' >"$d/etc/e2e/fgterm.cfg"
+{ linux_cfg e2e-fgren | sed 's|/guests/linux-initrd.gz|/guests/fg-initrd-1.gz|'
+  printf 'on_reboot = "rename-restart"\non_poweroff = "preserve"\n'; } >"$d/etc/e2e/fgren.cfg"
 # The demo runs examples/hello.cfg as it is (from / in dom0): Debian's vmlinuz
 # and the busybox initrd go to the paths it names.
 mkdir -p "$d/examples"
