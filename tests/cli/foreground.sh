@@ -53,6 +53,15 @@ guest reboot 3 "xbuild: rename-restart: domain @N@ is left as it is: cannot keep
 # restart, by contrast, destroys the old domain first
 XBUILD_SIM_FAIL_OP=destroy guest reboot 3 "xbuild: destroying domain 1: destroy: simulated failure (call @N@)" -- $F "$T/fg.cfg"
 
+# With the kernel cache: the restart reads its entry (a hit) where the
+# first build stored it (a miss); nothing leaks (SAN=1).
+mkdir -m 700 "$T/kc"
+guest reboot,poweroff 0 "" -- $F -v --cache-dir "$T/kc" "$T/fg.cfg"
+[ "$(domids)" = "1 2" ] || fail "cache: domids '$(domids)'"
+{ grep -q '^xbuild: cache: stored ' "$T/err" && grep -q '^xbuild: cache: hit ' "$T/err"; } ||
+	fail "cache: not stored, then hit: $(grep cache "$T/err")"
+if grep -qE "runtime error|Sanitizer" "$T/err"; then fail "cache: $(grep -m1 -E 'runtime error|Sanitizer' "$T/err")"; fi
+
 # The rate limit: the sixth restart within 60 s is refused.
 guest reboot 12 "xbuild: domain 6 'fg' rebooted; on_reboot = restart: destroyed; not restarted: more than 5 restarts within 60 s" -- $F "$T/fg.cfg"
 [ "$(domids)" = "1 2 3 4 5 6" ] || fail "rate limit: domids '$(domids)'"
