@@ -51,6 +51,12 @@ enum hv_map_use {
 
 struct hv_create {
 	bool pae; /* 32-bit PAE PV guest (address size 32) */
+	/* An HVM container for a PVH guest (XEN_DOMCTL_CDF_hvm, with
+	 * CDF_hap when the hypervisor offers it, shadow paging otherwise;
+	 * emulation limited to the local APIC, as libxl does for PVH).
+	 * Its memory is populated with populate_range, named by guest
+	 * frame (gfn), and its vCPU set with set_hvm_vcpu. */
+	bool hvm;
 	uint32_t max_vcpus;
 	uint32_t max_evtchn_port;
 	uint32_t max_grant_frames;
@@ -92,6 +98,31 @@ struct hv_dominfo {
 	enum hv_dom_state state;
 	unsigned reason; /* HV_DOM_SHUTDOWN: enum hv_shutdown */
 	bool paused;
+};
+
+/* vCPU 0 of an HVM container at a PVH entry (xen/arch-x86/hvm/start_info.h,
+ * docs/misc/pvh.pandoc): flat 32-bit protected mode, paging off; the
+ * backend writes it through the HVM context (CPU and MTRR records). */
+struct hv_hvm_vcpu {
+	uint64_t rip; /* PHYS32_ENTRY */
+	uint64_t rbx; /* physical address of hvm_start_info */
+	uint64_t cr0; /* PE | ET */
+	uint32_t cs_ar, ds_ar, tr_ar; /* segment attributes */
+	uint64_t mtrr_def_type; /* MTRRs enabled, default write-back */
+};
+
+/* One memory map entry (XENMEM_set_memory_map; e820 types). */
+struct hv_e820 {
+	uint64_t addr, size;
+	uint32_t type;
+};
+#define HV_E820_MAX 16
+
+/* One xl "cpuid" override as libxenguest's struct xc_xend_cpuid takes it:
+ * each register a 32-character string, bit 31 first, or NULL to keep. */
+struct hv_cpuid {
+	uint32_t leaf, subleaf;
+	const char *policy[4];
 };
 
 struct hv_ops {
@@ -185,6 +216,45 @@ struct hv_ops {
 	int (*xs_end)(struct hv *hv, bool abort, struct xb_err *e);
 	int (*xs_introduce)(struct hv *hv, uint32_t domid, uint64_t store_mfn,
 			    uint32_t store_evtchn, struct xb_err *e);
+
+	/* ---- HVM containers (PVH guests); hv_create.hvm domains only ---- */
+	/* Whether the container got hardware-assisted paging (HAP) or
+	 * shadow paging, which sizes its paging pool. */
+	int (*hvm_hap)(struct hv *hv, uint32_t domid, bool *hap,
+		       struct xb_err *e);
+	/* The paging pool (HAP or shadow page tables) in bytes
+	 * (XEN_DOMCTL_set_paging_mempool_size). */
+	int (*set_paging_pool)(struct hv *hv, uint32_t domid, uint64_t bytes,
+			       struct xb_err *e);
+	/* XEN_DOMCTL_settscinfo: the TSC mode (0 default, as xl). */
+	int (*set_tsc_info)(struct hv *hv, uint32_t domid, uint32_t mode,
+			    struct xb_err *e);
+	/* The CPUID policy: the default one for the domain's kind, then
+	 * the n overrides (xc_cpuid_apply_policy). */
+	int (*set_cpuid)(struct hv *hv, uint32_t domid,
+			 const struct hv_cpuid *ov, unsigned n,
+			 struct xb_err *e);
+	/* Populate gfns [pfn, pfn + n) with the largest extents that fit
+	 * their alignment (1 GiB, 2 MiB, 4 KiB); ranges must not overlap
+	 * what is populated already.  map_pfns then takes gfns. */
+	int (*populate_range)(struct hv *hv, uint32_t domid, uint64_t pfn,
+			      uint64_t n, struct xb_err *e);
+	/* The guest's memory map (XENMEM_set_memory_map). */
+	int (*set_memory_map)(struct hv *hv, uint32_t domid,
+			      const struct hv_e820 *map, unsigned n,
+			      struct xb_err *e);
+	/* One HVM param (xen/hvm/params.h HVM_PARAM_*). */
+	int (*set_hvm_param)(struct hv *hv, uint32_t domid, uint32_t param,
+			     uint64_t value, struct xb_err *e);
+	/* vCPU 0's registers through the HVM context. */
+	int (*set_hvm_vcpu)(struct hv *hv, uint32_t domid,
+			    const struct hv_hvm_vcpu *v, struct xb_err *e);
+	/* Grant entries 0 (console) and 1 (xenstore) naming guest frames
+	 * (gfns), for an HVM container. */
+	int (*seed_grants_gfn)(struct hv *hv, uint32_t domid,
+			       uint64_t console_gfn, uint32_t console_domid,
+			       uint64_t store_gfn, uint32_t store_domid,
+			       struct xb_err *e);
 
 	void (*close)(struct hv *hv);
 };
@@ -324,6 +394,57 @@ static inline int hv_xs_introduce(struct hv *hv, uint32_t domid,
 				  struct xb_err *e)
 {
 	return hv->ops->xs_introduce(hv, domid, store_mfn, store_evtchn, e);
+}
+static inline int hv_hvm_hap(struct hv *hv, uint32_t domid, bool *hap,
+			     struct xb_err *e)
+{
+	return hv->ops->hvm_hap(hv, domid, hap, e);
+}
+static inline int hv_set_paging_pool(struct hv *hv, uint32_t domid,
+				     uint64_t bytes, struct xb_err *e)
+{
+	return hv->ops->set_paging_pool(hv, domid, bytes, e);
+}
+static inline int hv_set_tsc_info(struct hv *hv, uint32_t domid, uint32_t mode,
+				  struct xb_err *e)
+{
+	return hv->ops->set_tsc_info(hv, domid, mode, e);
+}
+static inline int hv_set_cpuid(struct hv *hv, uint32_t domid,
+			       const struct hv_cpuid *ov, unsigned n,
+			       struct xb_err *e)
+{
+	return hv->ops->set_cpuid(hv, domid, ov, n, e);
+}
+static inline int hv_populate_range(struct hv *hv, uint32_t domid, uint64_t pfn,
+				    uint64_t n, struct xb_err *e)
+{
+	return hv->ops->populate_range(hv, domid, pfn, n, e);
+}
+static inline int hv_set_memory_map(struct hv *hv, uint32_t domid,
+				    const struct hv_e820 *map, unsigned n,
+				    struct xb_err *e)
+{
+	return hv->ops->set_memory_map(hv, domid, map, n, e);
+}
+static inline int hv_set_hvm_param(struct hv *hv, uint32_t domid,
+				   uint32_t param, uint64_t value,
+				   struct xb_err *e)
+{
+	return hv->ops->set_hvm_param(hv, domid, param, value, e);
+}
+static inline int hv_set_hvm_vcpu(struct hv *hv, uint32_t domid,
+				  const struct hv_hvm_vcpu *v, struct xb_err *e)
+{
+	return hv->ops->set_hvm_vcpu(hv, domid, v, e);
+}
+static inline int hv_seed_grants_gfn(struct hv *hv, uint32_t domid,
+				     uint64_t console_gfn,
+				     uint32_t console_domid, uint64_t store_gfn,
+				     uint32_t store_domid, struct xb_err *e)
+{
+	return hv->ops->seed_grants_gfn(hv, domid, console_gfn, console_domid,
+					store_gfn, store_domid, e);
 }
 static inline void hv_close(struct hv *hv)
 {

@@ -44,6 +44,7 @@
 #include <xenforeignmemory.h>
 #include <xenguest.h>
 #include <xenstore.h>
+#include <xen/hvm/save.h>
 
 /* Our pfn/mfn arrays are handed to libxc as xen_pfn_t arrays. */
 _Static_assert(sizeof(xen_pfn_t) == sizeof(uint64_t),
@@ -82,11 +83,21 @@ struct hv_log {
 	char last[256];
 };
 
-/* The pfn -> mfn table of a domain this backend populated. */
+/* A range of gfns an HVM container has populated. */
+struct xen_gfns {
+	uint64_t pfn, n;
+};
+
+/* The pfn -> mfn table of a domain this backend populated; for an HVM
+ * container (hvm) the populated gfn ranges instead, since the builder
+ * names its frames by gfn. */
 struct xen_p2m {
 	uint32_t domid;
 	uint64_t nr_pages;
 	uint64_t *mfn; /* nr_pages entries */
+	bool hvm;
+	struct xen_gfns *rng;
+	size_t nrng;
 };
 
 struct xen {
@@ -238,6 +249,18 @@ static unsigned max_grant_version(struct xen *h)
 	return info.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v2 ? 2 : 1;
 }
 
+/* The hardware offers HAP (sysctl physinfo), as libxl checks for PVH. */
+static bool hap_offered(struct xen *h)
+{
+	xc_physinfo_t info;
+
+	memset(&info, 0, sizeof(info));
+	call_begin(h);
+	if (xc_physinfo(h->xch, &info) < 0)
+		return false;
+	return info.capabilities & XEN_SYSCTL_PHYSCAP_hap;
+}
+
 static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 			     uint32_t *domid, struct xb_err *e)
 {
@@ -259,9 +282,18 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	memset(&cfg, 0, sizeof(cfg));
 	/*
 	 * A PV guest: no CDF_hvm/hap, no IOMMU (no passthrough), no
-	 * emulated devices (x86 PV must have emulation_flags 0).
+	 * emulated devices (x86 PV must have emulation_flags 0).  An HVM
+	 * container for PVH: CDF_hvm, CDF_hap when the hardware offers it
+	 * (sysctl physinfo XEN_SYSCTL_PHYSCAP_hap; shadow paging
+	 * otherwise), and of the emulated devices only the local APIC, as
+	 * libxl does for PVH (xen/arch-x86/xen.h XEN_X86_EMU_LAPIC).
 	 */
 	cfg.flags = 0;
+	if (c->hvm) {
+		cfg.flags = XEN_DOMCTL_CDF_hvm;
+		if (hap_offered(h))
+			cfg.flags |= XEN_DOMCTL_CDF_hap;
+	}
 	cfg.ssidref = 0;
 	memcpy(cfg.handle, c->uuid, sizeof(cfg.handle));
 	cfg.max_vcpus = c->max_vcpus;
@@ -281,19 +313,24 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	cfg.grant_opts = XEN_DOMCTL_GRANT_version(c->max_grant_version ?
 							  c->max_grant_version :
 							  max_grant_version(h));
-	cfg.arch.emulation_flags = 0;
+	cfg.arch.emulation_flags = c->hvm ? XEN_X86_EMU_LAPIC : 0;
 
 	call_begin(h);
 	if (xc_domain_create(h->xch, &id, &cfg) < 0)
 		return fail_errno(h, e, errno,
-				  "xc_domain_create(PV, %" PRIu32 " vCPUs)",
+				  "xc_domain_create(%s, %" PRIu32 " vCPUs)",
+				  c->hvm ? "HVM container" : "PV",
 				  c->max_vcpus);
 	trace(h,
-	      "xc_domain_create -> dom %" PRIu32 " (PV%s, %" PRIu32
+	      "xc_domain_create -> dom %" PRIu32 " (%s%s, %" PRIu32
 	      " vCPUs, evtchn port max %" PRIu32 ", grant frames %" PRId32
 	      ", maptrack frames %" PRId32 ", grant version <= %u)",
-	      id, c->pae ? " PAE" : "", c->max_vcpus, cfg.max_evtchn_port,
-	      cfg.max_grant_frames, cfg.max_maptrack_frames,
+	      id, c->hvm ? "HVM" : "PV",
+	      c->hvm ? (cfg.flags & XEN_DOMCTL_CDF_hap ? " HAP" : " shadow") :
+	      c->pae ? " PAE" :
+		       "",
+	      c->max_vcpus, cfg.max_evtchn_port, cfg.max_grant_frames,
+	      cfg.max_maptrack_frames,
 	      (unsigned)XEN_DOMCTL_GRANT_version(cfg.grant_opts));
 
 	/*
@@ -307,6 +344,24 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 			   "xc_domain_max_vcpus(dom %" PRIu32 ", %" PRIu32 ")",
 			   id, c->max_vcpus);
 		goto destroy;
+	}
+	if (c->hvm) {
+		/* The container's gfn ranges, filled by populate_range. */
+		struct xen_p2m *tab =
+			realloc(h->p2m, (h->np2m + 1) * sizeof(*tab));
+
+		if (!tab) {
+			xb_fail(e, XB_EINTERNAL,
+				"xc_domain_create: out of memory");
+			goto destroy;
+		}
+		h->p2m = tab;
+		h->p2m[h->np2m++] =
+			(struct xen_p2m){ .domid = id, .hvm = true };
+		trace(h, "dom %" PRIu32 ": %" PRIu32 " vCPUs", id,
+		      c->max_vcpus);
+		*domid = id;
+		return 0;
 	}
 	/*
 	 * A PV domain is 64-bit until told otherwise; PAE guests run in
@@ -397,6 +452,28 @@ static struct xen_p2m *p2m_of(struct xen *h, uint32_t domid)
 	return NULL;
 }
 
+/* gfns [pfn, pfn + n) all populated in the HVM container p. */
+static bool gfns_populated(const struct xen_p2m *p, uint64_t pfn, uint64_t n)
+{
+	while (n) {
+		size_t i;
+
+		for (i = 0; i < p->nrng; i++)
+			if (pfn >= p->rng[i].pfn &&
+			    pfn - p->rng[i].pfn < p->rng[i].n)
+				break;
+		if (i == p->nrng)
+			return false;
+		uint64_t left = p->rng[i].n - (pfn - p->rng[i].pfn);
+
+		if (left >= n)
+			return true;
+		pfn += left;
+		n -= left;
+	}
+	return true;
+}
+
 /* The table of domid, or NULL with e set when [pfn, pfn + n) is not in it. */
 static const struct xen_p2m *p2m_range(struct xen *h, uint32_t domid,
 				       uint64_t pfn, uint64_t n, const char *op,
@@ -404,7 +481,9 @@ static const struct xen_p2m *p2m_range(struct xen *h, uint32_t domid,
 {
 	const struct xen_p2m *p = p2m_of(h, domid);
 
-	if (!p || !xb_range_ok(pfn, n, p->nr_pages)) {
+	if (p && p->hvm && gfns_populated(p, pfn, n))
+		return p;
+	if (!p || p->hvm || !xb_range_ok(pfn, n, p->nr_pages)) {
 		xb_fail(e, XB_EINTERNAL,
 			"%s(dom %" PRIu32 "): pfns 0x%" PRIx64 "+%" PRIu64
 			" outside the %" PRIu64 " populated",
@@ -421,6 +500,7 @@ static void p2m_drop(struct xen *h, uint32_t domid)
 	if (!p)
 		return;
 	free(p->mfn);
+	free(p->rng);
 	*p = h->p2m[--h->np2m];
 }
 
@@ -537,7 +617,8 @@ static int xen_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 
 	if (p2m_of(h, domid))
 		return xb_fail(e, XB_EINTERNAL,
-			       "populate(dom %" PRIu32 "): already populated",
+			       "populate(dom %" PRIu32
+			       "): already populated (or an HVM container)",
 			       domid);
 	if (nr_pages == 0 || nr_pages > SIZE_MAX / sizeof(*mfns))
 		return xb_fail(e, XB_EINTERNAL,
@@ -560,7 +641,9 @@ static int xen_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 		free(mfns);
 		return rc;
 	}
-	h->p2m[h->np2m++] = (struct xen_p2m){ domid, nr_pages, mfns };
+	h->p2m[h->np2m++] = (struct xen_p2m){ .domid = domid,
+					      .nr_pages = nr_pages,
+					      .mfn = mfns };
 	return 0;
 }
 
@@ -572,6 +655,11 @@ static int xen_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
 
 	if (!p)
 		return -XB_EINTERNAL;
+	if (p->hvm) { /* an HVM container's frames are named by gfn */
+		for (uint64_t i = 0; i < n; i++)
+			mfns[i] = pfn + i;
+		return 0;
+	}
 	memcpy(mfns, p->mfn + pfn, n * sizeof(*mfns));
 	return 0;
 }
@@ -639,6 +727,21 @@ static void *xen_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
 		p2m_range(xen_of(hv), domid, pfn, n, "map", e);
 
 	(void)use;
+	if (p && p->hvm) {
+		uint64_t *gfns = malloc(n * sizeof(*gfns));
+		void *m;
+
+		if (!gfns) {
+			xb_fail(e, XB_EINTERNAL,
+				"map(dom %" PRIu32 "): out of memory", domid);
+			return NULL;
+		}
+		for (size_t i = 0; i < n; i++)
+			gfns[i] = pfn + i;
+		m = xen_map(hv, domid, gfns, n, e);
+		free(gfns);
+		return m;
+	}
 	return p ? xen_map(hv, domid, p->mfn + pfn, n, e) : NULL;
 }
 
@@ -987,6 +1090,426 @@ static int xen_wait_domains(struct hv *hv, int timeout_ms,
 	return 1;
 }
 
+/* ---- HVM containers (PVH) ---------------------------------------------- */
+
+static int xen_hvm_hap(struct hv *hv, uint32_t domid, bool *hap,
+		       struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	xc_domaininfo_t info;
+	int n;
+
+	memset(&info, 0, sizeof(info));
+	call_begin(h);
+	n = xc_domain_getinfolist(h->xch, domid, 1, &info);
+	if (n < 0)
+		return fail_errno(h, e, errno,
+				  "xc_domain_getinfolist(dom %" PRIu32 ")",
+				  domid);
+	if (n < 1 || info.domain != domid)
+		return fail_errno(h, e, ESRCH,
+				  "xc_domain_getinfolist(dom %" PRIu32 ")",
+				  domid);
+	*hap = info.flags & XEN_DOMINF_hap;
+	trace(h, "dom %" PRIu32 ": %s paging", domid, *hap ? "HAP" : "shadow");
+	return 0;
+}
+
+static int xen_set_paging_pool(struct hv *hv, uint32_t domid, uint64_t bytes,
+			       struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+
+	call_begin(h);
+	if (xc_set_paging_mempool_size(h->xch, domid, bytes) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_set_paging_mempool_size(dom %" PRIu32
+				  ", %" PRIu64 " bytes)",
+				  domid, bytes);
+	trace(h, "xc_set_paging_mempool_size(dom %" PRIu32 ", %" PRIu64 " KiB)",
+	      domid, bytes >> 10);
+	return 0;
+}
+
+static int xen_set_tsc_info(struct hv *hv, uint32_t domid, uint32_t mode,
+			    struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+
+	call_begin(h);
+	if (xc_domain_set_tsc_info(h->xch, domid, mode, 0, 0, 0) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_domain_set_tsc_info(dom %" PRIu32
+				  ", mode %" PRIu32 ")",
+				  domid, mode);
+	trace(h, "xc_domain_set_tsc_info(dom %" PRIu32 ", mode %" PRIu32 ")",
+	      domid, mode);
+	return 0;
+}
+
+/*
+ * The domain's default CPUID policy with xl's overrides on top, as libxl
+ * does for a fresh PVH domain: not a restore, no explicit featureset, PAE
+ * on, no invariant-TSC forcing, no nested virtualisation; the overrides in
+ * libxenguest's xend form (xenctrl.h struct xc_xend_cpuid), ended by
+ * XEN_CPUID_INPUT_UNUSED.
+ */
+static int xen_set_cpuid(struct hv *hv, uint32_t domid,
+			 const struct hv_cpuid *ov, unsigned n,
+			 struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	struct xc_xend_cpuid *x = NULL;
+	char(*pol)[4][33] = NULL;
+	int rc = 0;
+
+	if (n) {
+		x = calloc(n + 1, sizeof(*x));
+		pol = calloc(n, sizeof(*pol));
+		if (!x || !pol) {
+			free(x);
+			free(pol);
+			return xb_fail(e, XB_EINTERNAL,
+				       "xc_cpuid_apply_policy(dom %" PRIu32
+				       "): out of memory",
+				       domid);
+		}
+		for (unsigned i = 0; i < n; i++) {
+			x[i].leaf = ov[i].leaf;
+			x[i].subleaf = ov[i].subleaf;
+			for (unsigned r = 0; r < 4; r++) {
+				if (!ov[i].policy[r])
+					continue;
+				snprintf(pol[i][r], sizeof(pol[i][r]), "%s",
+					 ov[i].policy[r]);
+				x[i].policy[r] = pol[i][r];
+			}
+		}
+		x[n].leaf = XEN_CPUID_INPUT_UNUSED;
+		x[n].subleaf = XEN_CPUID_INPUT_UNUSED;
+	}
+	call_begin(h);
+	if (xc_cpuid_apply_policy(h->xch, domid, false, NULL, 0, true, false,
+				  false, x, NULL) < 0)
+		rc = fail_errno(h, e, errno,
+				"xc_cpuid_apply_policy(dom %" PRIu32
+				", %u overrides)",
+				domid, n);
+	else
+		trace(h, "xc_cpuid_apply_policy(dom %" PRIu32 ", %u overrides)",
+		      domid, n);
+	free(x);
+	free(pol);
+	return rc;
+}
+
+/*
+ * Populate gfns [pfn, pfn + n) of an HVM container: each extent of the
+ * largest order (1 GiB, 2 MiB, then 4 KiB pages) that its alignment and the
+ * rest of the range allow, a batch of equal extents per call.  An order Xen
+ * refuses is not asked again for this range.  For a translated guest the
+ * extent list carries gfns in and nothing out (xen/memory.h).
+ */
+static int xen_populate_range(struct hv *hv, uint32_t domid, uint64_t pfn,
+			      uint64_t n, struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	struct xen_p2m *p = p2m_of(h, domid);
+	bool refused[3] = { false, false, false };
+	uint64_t cur = pfn, end, got[3] = { 0, 0, 0 };
+	struct xen_gfns *rng;
+	xen_pfn_t *list;
+
+	if (!p || !p->hvm)
+		return xb_fail(e, XB_EINTERNAL,
+			       "populate_range(dom %" PRIu32
+			       "): not an HVM container of this handle",
+			       domid);
+	if (!n || xb_add_ovf(pfn, n, &end))
+		return xb_fail(e, XB_EINTERNAL,
+			       "populate_range(dom %" PRIu32 "): bad range",
+			       domid);
+	rng = realloc(p->rng, (p->nrng + 1) * sizeof(*rng));
+	if (!rng)
+		return xb_fail(e, XB_EINTERNAL,
+			       "populate_range(dom %" PRIu32 "): out of memory",
+			       domid);
+	p->rng = rng;
+	list = malloc(POPULATE_BATCH * sizeof(*list));
+	if (!list)
+		return xb_fail(e, XB_EINTERNAL,
+			       "populate_range(dom %" PRIu32 "): out of memory",
+			       domid);
+	while (cur < end) {
+		unsigned k = 2, order;
+		uint64_t count, limit = end;
+		long done;
+
+		/* The largest order that is aligned and fits. */
+		for (unsigned j = 0; j < 2; j++) {
+			uint64_t per = 1ULL << populate_orders[j];
+
+			if (!refused[j] && !(cur & (per - 1)) &&
+			    end - cur >= per) {
+				k = j;
+				break;
+			}
+		}
+		order = populate_orders[k];
+		/* Stop where a larger order could start again. */
+		for (unsigned j = 0; j < k; j++) {
+			uint64_t per = 1ULL << populate_orders[j];
+			uint64_t next = (cur + per - 1) & ~(per - 1);
+
+			if (!refused[j] && next > cur && next + per <= end &&
+			    next < limit)
+				limit = next;
+		}
+		count = (limit - cur) >> order;
+		if (count > POPULATE_BATCH)
+			count = POPULATE_BATCH;
+		for (uint64_t i = 0; i < count; i++)
+			list[i] = cur + (i << order);
+		call_begin(h);
+		if (order == 0) {
+			if (xc_domain_populate_physmap_exact(h->xch, domid,
+							     (unsigned long)
+								     count,
+							     0, 0, list) < 0) {
+				int err = errno;
+
+				free(list);
+				return fail_errno(
+					h, e, err,
+					"xc_domain_populate_physmap_exact(dom %" PRIu32
+					", %" PRIu64 " pages at gfn 0x%" PRIx64
+					")",
+					domid, count, cur);
+			}
+			done = (long)count;
+		} else {
+			done = xc_domain_populate_physmap(h->xch, domid,
+							  (unsigned long)count,
+							  order, 0, list);
+			if (done <= 0) {
+				trace(h,
+				      "dom %" PRIu32
+				      ": order %u refused at gfn 0x%" PRIx64
+				      " (%s); falling back",
+				      domid, order, cur,
+				      done < 0 ? strerror(errno) : "0 extents");
+				refused[k] = true;
+				continue;
+			}
+		}
+		got[k] += (uint64_t)done;
+		cur += (uint64_t)done << order;
+	}
+	free(list);
+	p->rng[p->nrng++] = (struct xen_gfns){ pfn, n };
+	p->nr_pages += n;
+	snprintf(h->populate_stats, sizeof(h->populate_stats),
+		 "%" PRIu64 " x 1 GiB, %" PRIu64 " x 2 MiB, %" PRIu64
+		 " x 4 KiB",
+		 got[0], got[1], got[2]);
+	trace(h,
+	      "populate_range(dom %" PRIu32 ", gfn 0x%" PRIx64 ", %" PRIu64
+	      " pages): %s",
+	      domid, pfn, n, h->populate_stats);
+	return 0;
+}
+
+static int xen_set_memory_map(struct hv *hv, uint32_t domid,
+			      const struct hv_e820 *map, unsigned n,
+			      struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	struct e820entry ent[HV_E820_MAX];
+
+	if (n == 0 || n > HV_E820_MAX)
+		return xb_fail(e, XB_EINTERNAL,
+			       "xc_domain_set_memory_map(dom %" PRIu32
+			       "): %u entries",
+			       domid, n);
+	for (unsigned i = 0; i < n; i++) {
+		ent[i].addr = map[i].addr;
+		ent[i].size = map[i].size;
+		ent[i].type = map[i].type;
+	}
+	call_begin(h);
+	if (xc_domain_set_memory_map(h->xch, domid, ent, n) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_domain_set_memory_map(dom %" PRIu32
+				  ", %u entries)",
+				  domid, n);
+	trace(h, "xc_domain_set_memory_map(dom %" PRIu32 ", %u entries)", domid,
+	      n);
+	return 0;
+}
+
+static int xen_set_hvm_param(struct hv *hv, uint32_t domid, uint32_t param,
+			     uint64_t value, struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+
+	call_begin(h);
+	if (xc_hvm_param_set(h->xch, domid, param, value) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_hvm_param_set(dom %" PRIu32
+				  ", param %" PRIu32 ", 0x%" PRIx64 ")",
+				  domid, param, value);
+	trace(h,
+	      "xc_hvm_param_set(dom %" PRIu32 ", %" PRIu32 ", 0x%" PRIx64 ")",
+	      domid, param, value);
+	return 0;
+}
+
+/*
+ * vCPU 0 of an HVM container through its HVM context (xen/hvm/save.h):
+ * the context Xen holds is read whole for its header and vCPU 0's MTRR
+ * record; what goes back is that header, a CPU record built from v (every
+ * other register zero, the debug registers at their reset values), the
+ * MTRR record with v's default type, and the end record.
+ */
+struct hvm_bsp_ctx {
+	struct hvm_save_descriptor header_d;
+	HVM_SAVE_TYPE(HEADER) header;
+	struct hvm_save_descriptor cpu_d;
+	HVM_SAVE_TYPE(CPU) cpu;
+	struct hvm_save_descriptor mtrr_d;
+	HVM_SAVE_TYPE(MTRR) mtrr;
+	struct hvm_save_descriptor end_d;
+	HVM_SAVE_TYPE(END) end;
+};
+
+static int xen_set_hvm_vcpu(struct hv *hv, uint32_t domid,
+			    const struct hv_hvm_vcpu *v, struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+	struct hvm_bsp_ctx *c = NULL;
+	uint8_t *full = NULL;
+	bool have_header = false, have_mtrr = false;
+	int size, rc = 0;
+	uint32_t off = 0;
+
+	call_begin(h);
+	size = xc_domain_hvm_getcontext(h->xch, domid, NULL, 0);
+	if (size <= 0)
+		return fail_errno(h, e, errno,
+				  "xc_domain_hvm_getcontext(dom %" PRIu32
+				  ", size)",
+				  domid);
+	full = malloc((size_t)size);
+	c = calloc(1, sizeof(*c));
+	if (!full || !c) {
+		rc = xb_fail(e, XB_EINTERNAL,
+			     "xc_domain_hvm_getcontext(dom %" PRIu32
+			     "): out of memory",
+			     domid);
+		goto out;
+	}
+	call_begin(h);
+	size = xc_domain_hvm_getcontext(h->xch, domid, full, (uint32_t)size);
+	if (size <= 0) {
+		rc = fail_errno(h, e, errno,
+				"xc_domain_hvm_getcontext(dom %" PRIu32 ")",
+				domid);
+		goto out;
+	}
+	while (off + sizeof(struct hvm_save_descriptor) <= (uint32_t)size) {
+		struct hvm_save_descriptor d;
+
+		memcpy(&d, full + off, sizeof(d));
+		off += sizeof(d);
+		if (d.length > (uint32_t)size - off)
+			break;
+		if (d.typecode == HVM_SAVE_CODE(HEADER) &&
+		    d.length == sizeof(c->header)) {
+			c->header_d = d;
+			memcpy(&c->header, full + off, sizeof(c->header));
+			have_header = true;
+		} else if (d.typecode == HVM_SAVE_CODE(MTRR) &&
+			   d.instance == 0 && d.length == sizeof(c->mtrr)) {
+			c->mtrr_d = d;
+			memcpy(&c->mtrr, full + off, sizeof(c->mtrr));
+			have_mtrr = true;
+		} else if (d.typecode == HVM_SAVE_CODE(END)) {
+			break;
+		}
+		off += d.length;
+	}
+	if (!have_header || !have_mtrr) {
+		rc = xb_fail(e, XB_EHV,
+			     "xc_domain_hvm_getcontext(dom %" PRIu32
+			     "): no %s record",
+			     domid, have_header ? "MTRR" : "header");
+		goto out;
+	}
+	/* docs/misc/pvh.pandoc: flat 4 GiB segments, cs execute/read,
+	 * ds/es/ss read/write, a busy 32-bit TSS of 0x68 bytes. */
+	c->cpu_d.typecode = HVM_SAVE_CODE(CPU);
+	c->cpu_d.instance = 0;
+	c->cpu_d.length = sizeof(c->cpu);
+	c->cpu.cs_limit = c->cpu.ds_limit = c->cpu.es_limit = c->cpu.ss_limit =
+		UINT32_MAX;
+	c->cpu.cs_arbytes = v->cs_ar;
+	c->cpu.ds_arbytes = c->cpu.es_arbytes = c->cpu.ss_arbytes = v->ds_ar;
+	c->cpu.tr_arbytes = v->tr_ar;
+	c->cpu.tr_limit = 0x67;
+	c->cpu.cr0 = v->cr0;
+	c->cpu.rip = v->rip;
+	c->cpu.rbx = v->rbx;
+	c->cpu.rflags = 2; /* bit 1 always reads as 1 */
+	c->cpu.dr6 = 0xffff0ff0; /* the architectural reset values */
+	c->cpu.dr7 = 0x400;
+	c->mtrr.msr_mtrr_def_type = v->mtrr_def_type;
+	c->end_d.typecode = HVM_SAVE_CODE(END);
+	c->end_d.instance = 0;
+	c->end_d.length = sizeof(c->end);
+	call_begin(h);
+	if (xc_domain_hvm_setcontext(h->xch, domid, (uint8_t *)c, sizeof(*c)) <
+	    0) {
+		rc = fail_errno(h, e, errno,
+				"xc_domain_hvm_setcontext(dom %" PRIu32
+				", rip 0x%" PRIx64 ", rbx 0x%" PRIx64 ")",
+				domid, v->rip, v->rbx);
+		goto out;
+	}
+	trace(h,
+	      "xc_domain_hvm_setcontext(dom %" PRIu32 ", rip 0x%" PRIx64
+	      ", rbx 0x%" PRIx64 ", cr0 0x%" PRIx64 ", mtrr def 0x%" PRIx64 ")",
+	      domid, v->rip, v->rbx, v->cr0, v->mtrr_def_type);
+out:
+	free(full);
+	free(c);
+	return rc;
+}
+
+static int xen_seed_grants_gfn(struct hv *hv, uint32_t domid,
+			       uint64_t console_gfn, uint32_t console_domid,
+			       uint64_t store_gfn, uint32_t store_domid,
+			       struct xb_err *e)
+{
+	struct xen *h = xen_of(hv);
+
+	call_begin(h);
+	/* An HVM container: the frames are named by gfn (is_hvm true). */
+	if (xc_dom_gnttab_seed(h->xch, domid, true, console_gfn, store_gfn,
+			       console_domid, store_domid) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_dom_gnttab_seed(dom %" PRIu32
+				  ", console gfn 0x%" PRIx64 " for dom %" PRIu32
+				  ", store gfn 0x%" PRIx64 " for dom %" PRIu32
+				  ")",
+				  domid, console_gfn, console_domid, store_gfn,
+				  store_domid);
+	trace(h,
+	      "xc_dom_gnttab_seed(dom %" PRIu32 ", console gfn 0x%" PRIx64
+	      "/dom %" PRIu32 ", store gfn 0x%" PRIx64 "/dom %" PRIu32 ")",
+	      domid, console_gfn, console_domid, store_gfn, store_domid);
+	return 0;
+}
+
 /* ---- xenstore ----------------------------------------------------------- */
 
 /* `xbuild build` never touches xenstore, so it need not be running. */
@@ -1224,6 +1747,15 @@ static const struct hv_ops xen_ops = {
 	.xs_begin = xen_xs_begin,
 	.xs_end = xen_xs_end,
 	.xs_introduce = xen_xs_introduce,
+	.hvm_hap = xen_hvm_hap,
+	.set_paging_pool = xen_set_paging_pool,
+	.set_tsc_info = xen_set_tsc_info,
+	.set_cpuid = xen_set_cpuid,
+	.populate_range = xen_populate_range,
+	.set_memory_map = xen_set_memory_map,
+	.set_hvm_param = xen_set_hvm_param,
+	.set_hvm_vcpu = xen_set_hvm_vcpu,
+	.seed_grants_gfn = xen_seed_grants_gfn,
 	.close = xen_close,
 };
 

@@ -59,7 +59,9 @@ static int sim_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e)
 
 	if ((rc = sim_enter(h, "caps", e)) < 0)
 		return rc;
-	snprintf(buf, len, "xen-3.0-x86_64 xen-3.0-x86_32p");
+	snprintf(buf, len,
+		 "xen-3.0-x86_64 xen-3.0-x86_32p hvm-3.0-x86_32 "
+		 "hvm-3.0-x86_32p hvm-3.0-x86_64");
 	return 0;
 }
 
@@ -86,6 +88,7 @@ static int sim_domain_create(struct hv *hv, const struct hv_create *c,
 	d->used = true;
 	d->domid = h->next_domid;
 	d->pae = c->pae;
+	d->hvm = c->hvm;
 	memcpy(d->uuid, c->uuid, sizeof(d->uuid));
 	d->next_port = 1;
 	/* The shared-info frame belongs to the domain, outside its p2m. */
@@ -188,6 +191,9 @@ static int sim_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu,
 		return rc;
 	if (!(d = sim_need_dom(h, domid, "set_vcpu", e)))
 		return -XB_EHV;
+	if (d->hvm)
+		return xb_fail(e, XB_EHV,
+			       "set_vcpu: dom %u is an HVM container", domid);
 	if (vcpu != 0)
 		return xb_fail(e, XB_EHV, "set_vcpu: vcpu %u", vcpu);
 	if (!d->pinned || v->cr3_mfn != d->root_mfn)
@@ -414,6 +420,200 @@ static int sim_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 	return 0;
 }
 
+/* ---- HVM containers (PVH) ---- */
+
+/* The live HVM container domid, or NULL with "op: ..." recorded. */
+static struct sim_dom *need_hvm(struct sim *h, uint32_t domid, const char *op,
+				struct xb_err *e)
+{
+	struct sim_dom *d = sim_need_dom(h, domid, op, e);
+
+	if (d && !d->hvm) {
+		xb_fail(e, XB_EHV, "%s: dom %u is not an HVM container", op,
+			domid);
+		return NULL;
+	}
+	return d;
+}
+
+/* The simulated hardware always offers HAP. */
+static int sim_hvm_hap(struct hv *hv, uint32_t domid, bool *hap,
+		       struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	int rc;
+
+	if ((rc = sim_enter(h, "hvm_hap", e)) < 0)
+		return rc;
+	if (!need_hvm(h, domid, "hvm_hap", e))
+		return -XB_EHV;
+	*hap = true;
+	return 0;
+}
+
+static int sim_set_paging_pool(struct hv *hv, uint32_t domid, uint64_t bytes,
+			       struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "set_paging_pool", e)) < 0)
+		return rc;
+	if (!(d = need_hvm(h, domid, "set_paging_pool", e)))
+		return -XB_EHV;
+	if (bytes % XB_PAGE_SIZE)
+		return xb_fail(e, XB_EHV,
+			       "set_paging_pool: %" PRIu64
+			       " bytes is not a whole number of pages",
+			       bytes);
+	d->paging_pool = bytes;
+	return 0;
+}
+
+static int sim_set_tsc_info(struct hv *hv, uint32_t domid, uint32_t mode,
+			    struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "set_tsc_info", e)) < 0)
+		return rc;
+	if (!(d = need_hvm(h, domid, "set_tsc_info", e)))
+		return -XB_EHV;
+	if (mode > 3) /* default, always emulate, native, native paravirt */
+		return xb_fail(e, XB_EHV, "set_tsc_info: mode %u", mode);
+	d->tsc_set = true;
+	d->tsc_mode = mode;
+	return 0;
+}
+
+/* A register's override: 32 of '0', '1', 'x', 'k', 's' (xenctrl.h). */
+static bool cpuid_reg_ok(const char *p)
+{
+	if (!p)
+		return true;
+	for (unsigned i = 0; i < 32; i++)
+		if (!p[i] || !strchr("01xks", p[i]))
+			return false;
+	return p[32] == '\0';
+}
+
+static int sim_set_cpuid(struct hv *hv, uint32_t domid,
+			 const struct hv_cpuid *ov, unsigned n,
+			 struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "set_cpuid", e)) < 0)
+		return rc;
+	if (!(d = need_hvm(h, domid, "set_cpuid", e)))
+		return -XB_EHV;
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned r = 0; r < 4; r++)
+			if (!cpuid_reg_ok(ov[i].policy[r]))
+				return xb_fail(
+					e, XB_EHV,
+					"set_cpuid: leaf %#x: register %u: "
+					"bad policy string",
+					ov[i].leaf, r);
+	d->cpuid_set = true;
+	d->nr_cpuid = n;
+	return 0;
+}
+
+static int sim_set_memory_map(struct hv *hv, uint32_t domid,
+			      const struct hv_e820 *map, unsigned n,
+			      struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "set_memory_map", e)) < 0)
+		return rc;
+	if (!(d = need_hvm(h, domid, "set_memory_map", e)))
+		return -XB_EHV;
+	if (n == 0 || n > HV_E820_MAX)
+		return xb_fail(e, XB_EHV, "set_memory_map: %u entries", n);
+	memcpy(d->e820, map, n * sizeof(*map));
+	d->nr_e820 = n;
+	return 0;
+}
+
+static int sim_set_hvm_param(struct hv *hv, uint32_t domid, uint32_t param,
+			     uint64_t value, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "set_hvm_param", e)) < 0)
+		return rc;
+	if (!(d = need_hvm(h, domid, "set_hvm_param", e)))
+		return -XB_EHV;
+	if (param >= SIM_NR_PARAMS)
+		return xb_fail(e, XB_EHV, "set_hvm_param: param %u", param);
+	d->params[param] = value;
+	d->params_set |= 1ULL << param;
+	return 0;
+}
+
+static int sim_set_hvm_vcpu(struct hv *hv, uint32_t domid,
+			    const struct hv_hvm_vcpu *v, struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "set_hvm_vcpu", e)) < 0)
+		return rc;
+	if (!(d = need_hvm(h, domid, "set_hvm_vcpu", e)))
+		return -XB_EHV;
+	/* Paging off: the entry and start_info are 32-bit physical
+	 * addresses in populated memory. */
+	if (v->rip > UINT32_MAX || v->rbx > UINT32_MAX ||
+	    sim_pfn_idx(d, v->rip >> XB_PAGE_SHIFT, 1) == UINT64_MAX ||
+	    sim_pfn_idx(d, v->rbx >> XB_PAGE_SHIFT, 1) == UINT64_MAX)
+		return xb_fail(e, XB_EHV,
+			       "set_hvm_vcpu: rip %#" PRIx64 " or rbx %#" PRIx64
+			       " outside populated memory below 4 GiB",
+			       v->rip, v->rbx);
+	d->hvm_vcpu = *v;
+	d->has_vcpu = true;
+	return 0;
+}
+
+static int sim_seed_grants_gfn(struct hv *hv, uint32_t domid,
+			       uint64_t console_gfn, uint32_t console_domid,
+			       uint64_t store_gfn, uint32_t store_domid,
+			       struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "seed_grants_gfn", e)) < 0)
+		return rc;
+	if (!(d = need_hvm(h, domid, "seed_grants_gfn", e)))
+		return -XB_EHV;
+	if (sim_pfn_idx(d, console_gfn, 1) == UINT64_MAX ||
+	    sim_pfn_idx(d, store_gfn, 1) == UINT64_MAX)
+		return xb_fail(e, XB_EHV,
+			       "seed_grants_gfn: gfn %#" PRIx64 " or %#" PRIx64
+			       " is not populated",
+			       console_gfn, store_gfn);
+	d->grant_frame[0] = console_gfn;
+	d->grant_domid[0] = console_domid;
+	d->grant_frame[1] = store_gfn;
+	d->grant_domid[1] = store_domid;
+	d->grants_by_gfn = true;
+	return 0;
+}
+
 static void sim_close(struct hv *hv)
 {
 	struct sim *h = sim_of(hv);
@@ -454,6 +654,15 @@ static const struct hv_ops sim_ops = {
 	.xs_begin = sim_xs_begin,
 	.xs_end = sim_xs_end,
 	.xs_introduce = sim_xs_introduce,
+	.hvm_hap = sim_hvm_hap,
+	.set_paging_pool = sim_set_paging_pool,
+	.set_tsc_info = sim_set_tsc_info,
+	.set_cpuid = sim_set_cpuid,
+	.populate_range = sim_populate_range,
+	.set_memory_map = sim_set_memory_map,
+	.set_hvm_param = sim_set_hvm_param,
+	.set_hvm_vcpu = sim_set_hvm_vcpu,
+	.seed_grants_gfn = sim_seed_grants_gfn,
 	.close = sim_close,
 };
 
@@ -528,4 +737,44 @@ const char *hv_sim_call_name(struct hv *hv, unsigned k)
 	return k >= 1 && k <= h->calls && k <= SIM_MAX_CALLS ?
 		       h->call_names[k - 1] :
 		       NULL;
+}
+
+int hv_sim_hvm(struct hv *hv, uint32_t domid, struct hv_sim_hvm *o)
+{
+	struct sim *h = sim_of(hv);
+	const struct sim_dom *d = sim_dom_of(h, domid);
+
+	memset(o, 0, sizeof(*o));
+	if (!d)
+		return -1;
+	o->hvm = d->hvm;
+	o->paging_pool = d->paging_pool;
+	o->tsc_set = d->tsc_set;
+	o->tsc_mode = d->tsc_mode;
+	o->cpuid_set = d->cpuid_set;
+	o->nr_cpuid = d->nr_cpuid;
+	memcpy(o->e820, d->e820, sizeof(o->e820));
+	o->nr_e820 = d->nr_e820;
+	memcpy(o->params, d->params, sizeof(o->params));
+	o->params_set = d->params_set;
+	o->has_vcpu = d->hvm && d->has_vcpu;
+	o->vcpu = d->hvm_vcpu;
+	o->nr_ranges = d->nrng;
+	for (unsigned i = 0; i < d->nrng && i < XB_ARRAY_SIZE(o->ranges); i++) {
+		o->ranges[i].pfn = d->rng[i].pfn;
+		o->ranges[i].n = d->rng[i].n;
+	}
+	memcpy(o->grant_frame, d->grant_frame, sizeof(o->grant_frame));
+	memcpy(o->grant_domid, d->grant_domid, sizeof(o->grant_domid));
+	o->grants_by_gfn = d->grants_by_gfn;
+	return 0;
+}
+
+void *hv_sim_pfn_frame(struct hv *hv, uint32_t domid, uint64_t pfn)
+{
+	struct sim *h = sim_of(hv);
+	const struct sim_dom *d = sim_dom_of(h, domid);
+	uint64_t idx = d ? sim_pfn_idx(d, pfn, 1) : UINT64_MAX;
+
+	return idx == UINT64_MAX ? NULL : hv_sim_frame(hv, sim_idx_to_mfn(idx));
 }

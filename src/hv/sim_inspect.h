@@ -21,6 +21,36 @@ const char *hv_sim_xs(struct hv *hv, const char *path, const char **perms);
 /* Number of xenstore entries under prefix (all when prefix is ""). */
 size_t hv_sim_xs_count(struct hv *hv, const char *prefix);
 
+/* Host pointer to guest frame pfn of domid (a gfn of an HVM container),
+ * as hv_sim_frame; NULL when not populated or dropped. */
+void *hv_sim_pfn_frame(struct hv *hv, uint32_t domid, uint64_t pfn);
+
+/* What the HVM-container calls left on a domain (PVH builds). */
+#define HV_SIM_NR_PARAMS 64
+struct hv_sim_hvm {
+	bool hvm;
+	uint64_t paging_pool; /* bytes */
+	bool tsc_set;
+	uint32_t tsc_mode;
+	bool cpuid_set;
+	unsigned nr_cpuid; /* overrides applied */
+	struct hv_e820 e820[HV_E820_MAX];
+	unsigned nr_e820;
+	uint64_t params[HV_SIM_NR_PARAMS];
+	uint64_t params_set; /* bit p: params[p] was set */
+	bool has_vcpu;
+	struct hv_hvm_vcpu vcpu;
+	unsigned nr_ranges; /* populated gfn ranges */
+	struct {
+		uint64_t pfn, n;
+	} ranges[8];
+	uint64_t grant_frame[2]; /* gfns of grant entries 0 and 1 */
+	uint32_t grant_domid[2];
+	bool grants_by_gfn;
+};
+/* -1 when there is no such domain. */
+int hv_sim_hvm(struct hv *hv, uint32_t domid, struct hv_sim_hvm *out);
+
 struct hv_sim_stats {
 	unsigned calls; /* backend calls so far */
 	unsigned live_domains; /* created and not destroyed */

@@ -35,6 +35,8 @@
 /* What a simulated guest does (hv_sim_opts.guest): a shutdown reason
  * (enum hv_shutdown), or one of these. */
 enum { G_RUN = 100, G_DEAF, G_VANISH };
+#define SIM_MAX_PRANGES 8 /* populated pfn ranges of one domain */
+#define SIM_NR_PARAMS HV_SIM_NR_PARAMS /* HVM params the sim keeps */
 
 /* Per-frame type: the page-table level a pin validated it as, or none. */
 enum { T_NONE = 0, T_PT1 = 1, T_PT4 = 4 };
@@ -81,6 +83,11 @@ struct sim_range {
 	uint64_t from, to;
 };
 
+/* Populated pfns [pfn, pfn + n) are frames [idx, idx + n). */
+struct sim_prange {
+	uint64_t pfn, n, idx;
+};
+
 struct sim_dom {
 	bool used;
 	uint32_t domid;
@@ -89,8 +96,23 @@ struct sim_dom {
 	uint64_t root_mfn, pinned_tables;
 	uint64_t shinfo_idx;
 	bool populated;
-	uint64_t base_idx; /* pfn p is frame base_idx + p */
-	uint64_t nr_frames;
+	/* PV: one range from pfn 0; HVM: one per populate_range. */
+	struct sim_prange rng[SIM_MAX_PRANGES];
+	unsigned nrng;
+	uint64_t nr_frames; /* in all ranges */
+	/* HVM containers (PVH). */
+	bool hvm;
+	uint64_t paging_pool;
+	bool tsc_set;
+	uint32_t tsc_mode;
+	unsigned nr_cpuid;
+	bool cpuid_set;
+	struct hv_e820 e820[HV_E820_MAX];
+	unsigned nr_e820;
+	uint64_t params[SIM_NR_PARAMS];
+	uint64_t params_set; /* bit p: params[p] was set */
+	struct hv_hvm_vcpu hvm_vcpu;
+	bool grants_by_gfn;
 	uint64_t max_kb;
 	uint32_t next_port;
 	struct hv_vcpu vcpu;
@@ -157,6 +179,30 @@ static inline uint64_t sim_idx_to_mfn(uint64_t idx)
 	       ((idx * SIM_MUL) & SIM_BLOCK_MASK);
 }
 
+/* Frame index of pfns [pfn, pfn + n) of d when they lie in one populated
+ * range, else UINT64_MAX. */
+static inline uint64_t sim_pfn_idx(const struct sim_dom *d, uint64_t pfn,
+				   uint64_t n)
+{
+	for (unsigned i = 0; i < d->nrng; i++) {
+		const struct sim_prange *r = &d->rng[i];
+
+		if (pfn >= r->pfn && pfn - r->pfn < r->n &&
+		    n <= r->n - (pfn - r->pfn))
+			return r->idx + (pfn - r->pfn);
+	}
+	return UINT64_MAX;
+}
+
+/* True when frame idx belongs to a populated range of d. */
+static inline bool sim_idx_in(const struct sim_dom *d, uint64_t idx)
+{
+	for (unsigned i = 0; i < d->nrng; i++)
+		if (idx - d->rng[i].idx < d->rng[i].n)
+			return true;
+	return false;
+}
+
 /* ---- sim.c ---- */
 
 /* Fault injection and call accounting: every op starts here.  Returns 0,
@@ -207,6 +253,8 @@ uint8_t *sim_frame_raw(struct sim *h, uint64_t idx);
 
 int sim_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 		 struct xb_err *e);
+int sim_populate_range(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
+		       struct xb_err *e);
 int sim_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
 	     uint64_t *mfns, struct xb_err *e);
 void *sim_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,

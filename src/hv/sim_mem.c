@@ -51,9 +51,7 @@ int sim_owner_of(const struct sim *h, uint64_t idx)
 	for (int i = 0; i < SIM_MAX_DOMS; i++) {
 		const struct sim_dom *d = &h->doms[i];
 
-		if (d->used &&
-		    (idx == d->shinfo_idx ||
-		     (d->populated && idx - d->base_idx < d->nr_frames)))
+		if (d->used && (idx == d->shinfo_idx || sim_idx_in(d, idx)))
 			return i;
 	}
 	return -1;
@@ -273,10 +271,9 @@ void sim_frames_release(struct sim *h, const struct sim_dom *d)
 				    sim_slot(h, d))
 				h->store[i].type = T_NONE;
 	}
-	/* Dropped ranges lie inside the domain's pfns (map_pfns). */
+	/* Dropped ranges lie inside one of the domain's ranges (map_pfns). */
 	for (size_t i = 0; i < h->ngone; i++)
-		if (!d->populated || h->gone[i].to <= d->base_idx ||
-		    h->gone[i].from >= d->base_idx + d->nr_frames)
+		if (!sim_idx_in(d, h->gone[i].from))
 			h->gone[n++] = h->gone[i];
 	h->ngone = n;
 }
@@ -451,11 +448,11 @@ int sim_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 		return rc;
 	if (!(d = sim_need_dom(h, domid, "populate", e)))
 		return -XB_EHV;
-	if (d->populated)
+	if (d->populated || d->hvm)
 		return xb_fail(e, XB_EINTERNAL,
 			       "populate(dom %u): already "
-			       "populated",
-			       domid);
+			       "populated%s",
+			       domid, d->hvm ? " (or an HVM container)" : "");
 	if (d->max_kb && nr_pages > d->max_kb / 4)
 		return xb_fail(e, XB_EHV,
 			       "populate(dom %u, %" PRIu64
@@ -478,8 +475,60 @@ int sim_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 			       " pages): no frames below 16 TiB left for a "
 			       "32-bit guest",
 			       domid, nr_pages);
-	d->base_idx = sim_frames_take(h, nr_pages);
+	d->rng[0] = (struct sim_prange){ 0, nr_pages, 0 };
+	d->rng[0].idx = sim_frames_take(h, nr_pages);
+	d->nrng = 1;
 	d->nr_frames = nr_pages;
+	d->populated = true;
+	return 0;
+}
+
+/* An HVM container's memory, one range at a time: each range is a run of
+ * frame indices of its own (gfns are what the guest and the builder see;
+ * the frames behind them stay scattered). */
+int sim_populate_range(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
+		       struct xb_err *e)
+{
+	struct sim *h = sim_of(hv);
+	struct sim_dom *d;
+	int rc;
+
+	if ((rc = sim_enter(h, "populate_range", e)) < 0)
+		return rc;
+	if (!(d = sim_need_dom(h, domid, "populate_range", e)))
+		return -XB_EHV;
+	if (!d->hvm)
+		return xb_fail(e, XB_EINTERNAL,
+			       "populate_range(dom %u): not an HVM container",
+			       domid);
+	if (!n || pfn + n < pfn || pfn + n > (1ULL << 40))
+		return xb_fail(e, XB_EINTERNAL,
+			       "populate_range(dom %u): bad range %#" PRIx64
+			       "+%" PRIu64,
+			       domid, pfn, n);
+	for (unsigned i = 0; i < d->nrng; i++)
+		if (pfn < d->rng[i].pfn + d->rng[i].n &&
+		    d->rng[i].pfn < pfn + n)
+			return xb_fail(e, XB_EHV,
+				       "populate_range(dom %u): gfns %#" PRIx64
+				       "+%" PRIu64 " are populated already",
+				       domid, pfn, n);
+	if (d->nrng == SIM_MAX_PRANGES)
+		return xb_fail(e, XB_EHV,
+			       "populate_range(dom %u): too many ranges",
+			       domid);
+	if ((d->max_kb && d->nr_frames + n > d->max_kb / 4) ||
+	    (h->o.max_pages && d->nr_frames + n > h->o.max_pages) ||
+	    n > sim_frames_left(h))
+		return xb_fail(e, XB_EHV,
+			       "populate_range(dom %u, %" PRIu64
+			       " pages): exceeds max memory %" PRIu64 " KiB",
+			       domid, n, d->max_kb);
+	d->rng[d->nrng].pfn = pfn;
+	d->rng[d->nrng].n = n;
+	d->rng[d->nrng].idx = sim_frames_take(h, n);
+	d->nrng++;
+	d->nr_frames += n;
 	d->populated = true;
 	return 0;
 }
@@ -493,12 +542,11 @@ int sim_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
 
 	if (!d)
 		return -XB_EHV;
-	if (!xb_range_ok(pfn, n, d->nr_frames))
+	if ((base = sim_pfn_idx(d, pfn, n)) == UINT64_MAX)
 		return xb_fail(e, XB_EINTERNAL,
 			       "mfns(dom %u): pfns %#" PRIx64 "+%" PRIu64
 			       " outside the %" PRIu64 " populated",
 			       domid, pfn, n, d->nr_frames);
-	base = d->base_idx + pfn;
 	for (uint64_t i = 0; i < n; i++)
 		mfns[i] = sim_idx_to_mfn(base + i);
 	return 0;
@@ -583,10 +631,11 @@ void *sim_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
 	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	struct sim_map *m = map_begin(h, domid, n, &d, e);
+	uint64_t base;
 
 	if (!m)
 		return NULL;
-	if (!xb_range_ok(pfn, n, d->nr_frames)) {
+	if ((base = sim_pfn_idx(d, pfn, n)) == UINT64_MAX) {
 		xb_fail(e, XB_EHV,
 			"map(dom %u): pfns %#" PRIx64 "+%zu outside "
 			"the %" PRIu64 " populated",
@@ -594,19 +643,17 @@ void *sim_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
 		return NULL;
 	}
 	for (size_t j = 0; j < n && h->store_n; j++) {
-		const struct sim_frame *f =
-			sim_frame_find(h, d->base_idx + pfn + j);
+		const struct sim_frame *f = sim_frame_find(h, base + j);
 
 		if (f && f->type != T_NONE) {
 			xb_fail(e, XB_EHV,
 				"map(dom %u): frame %zu (mfn %#" PRIx64
 				") is a pinned page table",
-				domid, j,
-				sim_idx_to_mfn(d->base_idx + pfn + j));
+				domid, j, sim_idx_to_mfn(base + j));
 			return NULL;
 		}
 	}
-	m->idx0 = d->base_idx + pfn;
+	m->idx0 = base;
 	m->n = n;
 	m->drop = h->o.lean && use == HV_MAP_DATA;
 	if (map_window(h, m, n, e) < 0)

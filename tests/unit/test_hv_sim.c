@@ -59,13 +59,14 @@ static void sim_frames(void)
 	struct xb_err e = { 0 };
 	struct hv *h = sim_new(NULL);
 	uint32_t domid;
-	char caps[64];
+	char caps[128];
 	int near = 0;
 
 	REQUIRE(h);
 	CHECK_STR(h->ops->name, "sim");
 	REQUIRE(hv_caps(h, caps, sizeof(caps), &e) == 0);
-	CHECK_STR(caps, "xen-3.0-x86_64 xen-3.0-x86_32p");
+	CHECK_STR(caps, "xen-3.0-x86_64 xen-3.0-x86_32p hvm-3.0-x86_32 "
+			"hvm-3.0-x86_32p hvm-3.0-x86_64");
 	domid = dom_new(h, false, N, mfns);
 	CHECK_EQ(domid, 1);
 	/* Scattered: all distinct, never the pfn, neighbours far apart. */
@@ -764,6 +765,141 @@ static void sim_huge(void)
 	hv_close(h);
 }
 
+/*
+ * HVM containers (PVH): gfn ranges populated one by one and mapped by
+ * gfn, the calls that only an HVM container takes (and a PV domain
+ * refuses), what each leaves behind, and fault injection by name.
+ */
+static void sim_hvm(void)
+{
+	struct hv_create c = { .hvm = true, .max_vcpus = 2 };
+	struct hv_cpuid ov = { 0x80000001,
+			       0xffffffffu,
+			       { NULL, NULL, NULL,
+				 "xxxx0xxxxxxxxxxxxxxxxxxxxxxxxxxx" } };
+	struct hv_e820 map[2] = { { 0, 0x100000, 1 },
+				  { 0xfeff8000, 0x8000, 2 } };
+	struct hv_hvm_vcpu v = { .rip = 0x1000850, .rbx = 0x4a000 };
+	struct hv_sim_hvm st;
+	struct xb_err e = { 0 };
+	struct hv *h = sim_new(NULL);
+	uint32_t domid = 0, pv;
+	uint8_t *p;
+	bool hap = false;
+
+	REQUIRE(h);
+	REQUIRE(hv_domain_create(h, &c, &domid, &e) == 0);
+	REQUIRE(hv_set_max_mem(h, domid, 1024 + 64, &e) == 0);
+	REQUIRE(hv_hvm_hap(h, domid, &hap, &e) == 0);
+	CHECK(hap);
+	REQUIRE(hv_set_paging_pool(h, domid, 512 * 4096, &e) == 0);
+	CHECK_EQ(hv_set_paging_pool(h, domid, 100, &e), -XB_EHV);
+	xb_err_clear(&e);
+	REQUIRE(hv_set_tsc_info(h, domid, 0, &e) == 0);
+	REQUIRE(hv_set_cpuid(h, domid, &ov, 1, &e) == 0);
+	ov.policy[0] = "short";
+	CHECK_EQ(hv_set_cpuid(h, domid, &ov, 1, &e), -XB_EHV);
+	CHECK_CONTAINS(e.msg, "bad policy string");
+	xb_err_clear(&e);
+	/* Two ranges far apart; an overlap and the PV populate refused. */
+	REQUIRE(hv_populate_range(h, domid, 0, 256, &e) == 0);
+	REQUIRE(hv_populate_range(h, domid, 0xfeff8, 8, &e) == 0);
+	CHECK_EQ(hv_populate_range(h, domid, 0xfeffc, 8, &e), -XB_EHV);
+	CHECK_CONTAINS(e.msg, "populated already");
+	xb_err_clear(&e);
+	CHECK_EQ(hv_populate(h, domid, 16, &e), -XB_EINTERNAL);
+	xb_err_clear(&e);
+	/* Beyond max memory (1088 KiB = 272 pages; 264 populated). */
+	CHECK_EQ(hv_populate_range(h, domid, 0x100000, 9, &e), -XB_EHV);
+	xb_err_clear(&e);
+	/* Mapped by gfn; what is written there is what the frame holds. */
+	REQUIRE((p = hv_map_pfns(h, domid, 0xfeffc, 1, HV_MAP_BOOT, &e)));
+	p[5] = 0x5a;
+	hv_unmap(h, p, 1);
+	p = hv_sim_pfn_frame(h, domid, 0xfeffc);
+	REQUIRE(p);
+	CHECK_EQ(p[5], 0x5a);
+	CHECK(hv_sim_pfn_frame(h, domid, 0xfeff7) == NULL);
+	CHECK(hv_map_pfns(h, domid, 256, 1, HV_MAP_BOOT, &e) == NULL);
+	xb_err_clear(&e);
+	REQUIRE(hv_set_memory_map(h, domid, map, 2, &e) == 0);
+	CHECK_EQ(hv_set_memory_map(h, domid, map, 0, &e), -XB_EHV);
+	xb_err_clear(&e);
+	REQUIRE(hv_set_hvm_param(h, domid, 1, 0xfeffc, &e) == 0);
+	CHECK_EQ(hv_set_hvm_param(h, domid, 64, 1, &e), -XB_EHV);
+	xb_err_clear(&e);
+	/* vCPU 0's entry must lie in populated memory. */
+	CHECK_EQ(hv_set_hvm_vcpu(h, domid, &v, &e), -XB_EHV);
+	xb_err_clear(&e);
+	v.rip = 0x850;
+	REQUIRE(hv_set_hvm_vcpu(h, domid, &v, &e) == 0);
+	REQUIRE(hv_seed_grants_gfn(h, domid, 0xfefff, 0, 0xfeffc, 0, &e) == 0);
+	CHECK_EQ(hv_seed_grants_gfn(h, domid, 0x100, 0, 0xfeffc, 0, &e),
+		 -XB_EHV);
+	xb_err_clear(&e);
+	REQUIRE(hv_sim_hvm(h, domid, &st) == 0);
+	CHECK(st.hvm);
+	CHECK_EQ(st.paging_pool, 512 * 4096);
+	CHECK(st.tsc_set && st.cpuid_set);
+	CHECK_EQ(st.nr_cpuid, 1);
+	CHECK_EQ(st.nr_e820, 2);
+	CHECK_EQ(st.e820[1].addr, 0xfeff8000);
+	CHECK_EQ(st.params[1], 0xfeffc);
+	CHECK_EQ(st.params_set, 2);
+	CHECK(st.has_vcpu);
+	CHECK_EQ(st.vcpu.rip, 0x850);
+	CHECK_EQ(st.nr_ranges, 2);
+	CHECK_EQ(st.ranges[1].pfn, 0xfeff8);
+	CHECK(st.grants_by_gfn);
+	CHECK_EQ(st.grant_frame[0], 0xfefff);
+	CHECK_EQ(st.grant_frame[1], 0xfeffc);
+	REQUIRE(hv_unpause(h, domid, &e) == 0);
+
+	/* A PV domain takes none of the HVM calls. */
+	pv = dom_new(h, false, 4, (uint64_t[4]){ 0 });
+	CHECK_EQ(hv_set_paging_pool(h, pv, 4096, &e), -XB_EHV);
+	CHECK_CONTAINS(e.msg, "not an HVM container");
+	xb_err_clear(&e);
+	CHECK_EQ(hv_populate_range(h, pv, 8, 1, &e), -XB_EINTERNAL);
+	xb_err_clear(&e);
+	CHECK_EQ(hv_set_hvm_vcpu(h, pv, &v, &e), -XB_EHV);
+	xb_err_clear(&e);
+	REQUIRE(hv_destroy(h, domid, &e) == 0);
+	CHECK_EQ(hv_sim_hvm(h, domid, &st), -1);
+	hv_close(h);
+
+	/* Fault injection reaches each of them by name. */
+	static const char *const ops[] = {
+		"hvm_hap",	 "set_paging_pool", "set_tsc_info",
+		"set_cpuid",	 "populate_range",  "set_memory_map",
+		"set_hvm_param", "set_hvm_vcpu",    "seed_grants_gfn",
+	};
+	for (size_t i = 0; i < XB_ARRAY_SIZE(ops); i++) {
+		struct hv_sim_opts o = { .fail_op = ops[i] };
+		int rc[9];
+
+		h = sim_new(&o);
+		REQUIRE(h);
+		REQUIRE(hv_domain_create(h, &c, &domid, &e) == 0);
+		rc[0] = hv_hvm_hap(h, domid, &hap, &e);
+		rc[1] = hv_set_paging_pool(h, domid, 4096, &e);
+		rc[2] = hv_set_tsc_info(h, domid, 0, &e);
+		rc[3] = hv_set_cpuid(h, domid, NULL, 0, &e);
+		rc[4] = hv_populate_range(h, domid, 0, 128, &e);
+		rc[5] = hv_set_memory_map(h, domid, map, 1, &e);
+		rc[6] = hv_set_hvm_param(h, domid, 2, 1, &e);
+		rc[7] = hv_set_hvm_vcpu(h, domid, &v, &e);
+		rc[8] = hv_seed_grants_gfn(h, domid, 1, 0, 2, 0, &e);
+		/* What follows a failed populate_range fails on its own. */
+		for (size_t k = 0; k <= i; k++)
+			CHECK_EQ(rc[k], (k == i ? -XB_EHV : 0));
+		CHECK_CONTAINS(e.msg, "simulated failure");
+		CHECK_CONTAINS(e.msg, ops[i]);
+		xb_err_clear(&e);
+		hv_close(h);
+	}
+}
+
 const struct test tests[] = {
 	{ "sim_frames", sim_frames },
 	{ "sim_limits", sim_limits },
@@ -774,5 +910,6 @@ const struct test tests[] = {
 	{ "sim_fault_injection", sim_fault_injection },
 	{ "sim_lean", sim_lean },
 	{ "sim_huge", sim_huge },
+	{ "sim_hvm", sim_hvm },
 	{ NULL, NULL },
 };
