@@ -50,9 +50,17 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 	    (rc = kernel_parse(kernel->name, kernel->buf, kernel->len, &lo,
 			       &d->kernel, &d->err)) < 0)
 		return rc;
-	d->gp = guest_params_get(d->kernel.guest);
+	d->gp = guest_params_get(c->type == XB_DOM_PVH ? XB_GUEST_PVH :
+							 d->kernel.guest);
 	if (!d->gp)
 		return xb_fail(&d->err, XB_EINTERNAL, "%s: unknown guest kind",
+			       kernel->name);
+	/* Before anything else is read or created. */
+	if (c->type == XB_DOM_PVH && !d->kernel.notes.has_phys32_entry)
+		return xb_fail(&d->err, XB_EINPUT,
+			       "%s: the kernel has no PVH entry (no "
+			       "XEN_ELFNOTE_PHYS32_ENTRY note): it cannot "
+			       "boot with type = \"pvh\"",
 			       kernel->name);
 	if (!initrd)
 		return 0;
@@ -92,6 +100,8 @@ int dom_plan(struct dom *d)
 	};
 	int rc;
 
+	if (c->type == XB_DOM_PVH)
+		return dom_plan_pvh(d);
 	/* cfg_finish() checked the command line's length. */
 	if ((rc = dom_check_stop(d)) < 0)
 		return rc;
@@ -144,6 +154,7 @@ int dom_create(struct dom *d)
 	const struct dom_config *c = d->cfg;
 	struct hv_create hc = {
 		.pae = d->gp->addr32,
+		.hvm = c->type == XB_DOM_PVH,
 		.max_vcpus = c->maxvcpus ? c->maxvcpus : 1,
 		/* As xl: absent keys leave Xen's defaults (0 here). */
 		.max_evtchn_port = c->max_event_channels ?
@@ -536,6 +547,8 @@ int dom_build(struct dom *d)
 	uint64_t root;
 	int rc;
 
+	if (d->cfg->type == XB_DOM_PVH)
+		return dom_build_pvh(d);
 	if ((rc = dom_check_stop(d)) < 0)
 		return rc;
 	if ((rc = hv_populate(d->hv, d->domid, l->nr_pages, &d->err)) < 0 ||

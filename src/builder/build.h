@@ -32,6 +32,7 @@
 #include "../config.h"
 #include "../hv/hv.h"
 #include "layout.h"
+#include "pvh.h"
 
 /* The mark of a domain under construction, below /local/domain/N once it
  * has its name, and before that under XB_PENDING_DIR/UUID. */
@@ -80,6 +81,17 @@ struct dom {
 	/* What dom_build wrote into the guest, for callers to report. */
 	struct dom_start_info si;
 	struct hv_vcpu vcpu;
+
+	/* PVH (cfg->type XB_DOM_PVH): the layout instead of d->layout, the
+	 * ACPI tables and RSDP to load (acpi NULL: none), and what
+	 * dom_build chose and wrote (store_mfn/console_mfn hold gfns). */
+	struct pvh_layout pvh;
+	const uint8_t *acpi;
+	uint64_t acpi_len;
+	uint8_t acpi_rsdp[36];
+	bool pvh_hap;
+	uint64_t pvh_paging_pool; /* bytes */
+	struct hv_hvm_vcpu hvm_vcpu;
 
 	/* Who builds the domain ("pid START BOOT_ID", see xbuild gc), kept
 	 * under XB_MARK_KEY while it is under construction; NULL: no mark. */
@@ -134,6 +146,10 @@ int dom_alloc_evtchns(struct dom *d);
  * vCPU context, grants.  Needs domid, store/console evtchns and domids. */
 int dom_build(struct dom *d);
 int dom_write_xenstore(struct dom *d);
+/* dom_plan and dom_build of a PVH guest (pvh_build.c); dom_plan and
+ * dom_build call them for cfg->type XB_DOM_PVH. */
+int dom_plan_pvh(struct dom *d);
+int dom_build_pvh(struct dom *d);
 int dom_introduce(struct dom *d);
 int dom_unpause(struct dom *d);
 /* -XB_EINTERNAL "interrupted by signal N" once *d->stop is set. */

@@ -131,6 +131,14 @@ static const struct guest_params params[] = {
 		.write_p2m = p2m_write_32,
 		.init_shared_info = shinfo_init_32,
 	},
+	/* No page tables, p2m or start_info page: pvh.c has its layout
+	 * and writers.  It needs a hypervisor that runs HVM guests. */
+	[XB_GUEST_PVH] = {
+		.type = XB_GUEST_PVH,
+		.magic = "hvm-3.0-x86_64",
+		.abi = "x86_64-abi",
+		.is64 = true,
+	},
 };
 
 const struct guest_params *guest_params_get(enum xb_guest_type t)

@@ -231,9 +231,12 @@ static int write_keys(struct dom *d)
 	/* /vm/UUID first, so /local/domain/N/vm never dangles. */
 	if ((rc = xs_put(d, vm, "", "", P_TOOL)) < 0 ||
 	    (rc = xs_put(d, vm, "name", c->name, P_TOOL)) < 0 ||
-	    (rc = xs_put(d, vm, "uuid", uuid, P_TOOL)) < 0 ||
-	    (rc = xs_put(d, vm, "image/ostype", "linux", P_TOOL)) < 0 ||
-	    (rc = xs_put(d, vm, "image/kernel", c->kernel, P_TOOL)) < 0)
+	    (rc = xs_put(d, vm, "uuid", uuid, P_TOOL)) < 0)
+		return rc;
+	/* xl writes the image keys for PV guests only (measured). */
+	if (c->type != XB_DOM_PVH &&
+	    ((rc = xs_put(d, vm, "image/ostype", "linux", P_TOOL)) < 0 ||
+	     (rc = xs_put(d, vm, "image/kernel", c->kernel, P_TOOL)) < 0))
 		return rc;
 	snprintf(v, sizeof(v), "%lld", (long long)time(NULL));
 	if ((rc = xs_put(d, vm, "start_time", v, P_TOOL)) < 0)

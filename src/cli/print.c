@@ -598,8 +598,189 @@ static void plan_text(const struct cli *c, const struct session *s)
 	       safe(line, sizeof(line), si->cmd_line));
 }
 
+/* ---- plan of a PVH guest ---- */
+
+static const char *e820_name(uint32_t type)
+{
+	switch (type) {
+	case PVH_E820_RAM: return "ram";
+	case PVH_E820_RESERVED: return "reserved";
+	case PVH_E820_ACPI: return "acpi";
+	default: return "other";
+	}
+}
+
+static void plan_pvh_json(const struct cli *c, const struct session *s)
+{
+	const struct dom *d = &s->d;
+	const struct pvh_layout *l = &d->pvh;
+	struct json j;
+
+	json_doc(&j, stdout, "plan");
+	json_str(&j, "name", s->cfg.name);
+	json_str(&j, "guest_type", d->gp->magic);
+	json_u64(&j, "nr_pages", l->ram_pages);
+	json_hex(&j, "entry", l->entry);
+	json_hex(&j, "lowmem_end", l->lowmem_end);
+	if (l->highmem_end)
+		json_hex(&j, "highmem_end", l->highmem_end);
+	else
+		json_null(&j, "highmem_end");
+	json_arr(&j, "segments");
+	json_obj(&j, NULL);
+	json_str(&j, "name", "kernel");
+	json_u64(&j, "pfn", l->kernel_pfn);
+	json_u64(&j, "pages", l->kernel_pages);
+	json_close(&j, '}');
+	json_obj(&j, NULL);
+	json_str(&j, "name", "start_info");
+	json_u64(&j, "pfn", l->si_pfn);
+	json_u64(&j, "pages", l->si_pages);
+	json_close(&j, '}');
+	if (l->has_initrd) {
+		json_obj(&j, NULL);
+		json_str(&j, "name", "initrd");
+		json_u64(&j, "pfn", l->mod_pfn);
+		json_u64(&j, "pages", l->mod_pages);
+		json_close(&j, '}');
+	}
+	json_obj(&j, NULL);
+	json_str(&j, "name", "special");
+	json_u64(&j, "pfn", l->special_pfn);
+	json_u64(&j, "pages", PVH_NR_SPECIAL);
+	json_close(&j, '}');
+	if (l->has_acpi) {
+		json_obj(&j, NULL);
+		json_str(&j, "name", "acpi");
+		json_u64(&j, "pfn", l->acpi_paddr >> XB_PAGE_SHIFT);
+		json_u64(&j, "pages", l->acpi_pages + 1);
+		json_close(&j, '}');
+	}
+	json_close(&j, ']');
+	json_arr(&j, "memory_map");
+	for (unsigned i = 0; i < l->nr_memmap; i++) {
+		json_obj(&j, NULL);
+		json_hex(&j, "addr", l->memmap[i].addr);
+		json_hex(&j, "size", l->memmap[i].size);
+		json_str(&j, "type", e820_name(l->memmap[i].type));
+		json_close(&j, '}');
+	}
+	json_close(&j, ']');
+	json_obj(&j, "hvm_start_info");
+	json_hex(&j, "paddr", l->si_paddr);
+	json_hex(&j, "magic", 0x336ec578);
+	json_u64(&j, "version", 1);
+	json_u64(&j, "nr_modules", l->has_initrd ? 1 : 0);
+	json_hex(&j, "modlist_paddr", l->modlist_paddr);
+	if (l->cmdline_paddr)
+		json_hex(&j, "cmdline_paddr", l->cmdline_paddr);
+	else
+		json_null(&j, "cmdline_paddr");
+	if (l->has_acpi)
+		json_hex(&j, "rsdp_paddr", l->rsdp_paddr);
+	else
+		json_null(&j, "rsdp_paddr");
+	json_hex(&j, "memmap_paddr", l->memmap_paddr);
+	json_u64(&j, "memmap_entries", l->nr_memmap);
+	json_str(&j, "cmdline", s->cfg.cmdline ? s->cfg.cmdline : "");
+	json_close(&j, '}');
+	if (l->has_initrd) {
+		json_obj(&j, "module");
+		json_hex(&j, "paddr", l->mod_pfn << XB_PAGE_SHIFT);
+		json_u64(&j, "size", l->mod_len);
+		json_close(&j, '}');
+	} else {
+		json_null(&j, "module");
+	}
+	if (l->has_acpi) {
+		json_obj(&j, "acpi");
+		json_hex(&j, "tables_paddr", l->acpi_paddr);
+		json_u64(&j, "tables_len", l->acpi_len);
+		json_hex(&j, "rsdp_paddr", l->rsdp_paddr);
+		json_close(&j, '}');
+	} else {
+		json_null(&j, "acpi");
+	}
+	json_u64(&j, "store_pfn", l->store_pfn);
+	json_u64(&j, "console_pfn", l->console_pfn);
+	json_u64(&j, "paging_pool", d->pvh_paging_pool);
+	json_str(&j, "initrd_format", d->has_initrd ? d->initrd_format : NULL);
+	extras(c, s, &j);
+	json_end(&j);
+}
+
+static void plan_pvh_text(const struct cli *c, const struct session *s)
+{
+	const struct dom *d = &s->d;
+	const struct pvh_layout *l = &d->pvh;
+	char line[SAFE_MAX], sz[32];
+
+	extras(c, s, NULL);
+	printf("guest        PVH, %s (%s, %s)\n", d->gp->magic,
+	       d->kernel.format, d->kernel.compression);
+	printf("memory       %" PRIu64 " MiB (%" PRIu64 " pages)\n",
+	       l->ram_pages >> 8, l->ram_pages);
+	printf("entry        %#" PRIx64 " (PHYS32_ENTRY, 32-bit, paging off)\n",
+	       l->entry);
+	printf("paging pool  %s (%s)\n\n",
+	       human_size(d->pvh_paging_pool, sz, sizeof(sz)),
+	       d->pvh_hap ? "HAP" : "shadow");
+	printf("%-12s %-12s %-12s %10s %8s\n", "segment", "start", "end", "pfn",
+	       "pages");
+#define ROW(n, pfn, pages)                                                    \
+	printf("%-12s %#-12" PRIx64 " %#-12" PRIx64 " %#10" PRIx64            \
+	       " %8" PRIu64 "\n",                                             \
+	       n, (uint64_t)(pfn) << XB_PAGE_SHIFT,                           \
+	       (uint64_t)((pfn) + (pages)) << XB_PAGE_SHIFT, (uint64_t)(pfn), \
+	       (uint64_t)(pages))
+	ROW("kernel", l->kernel_pfn, l->kernel_pages);
+	ROW("start_info", l->si_pfn, l->si_pages);
+	if (l->has_initrd)
+		ROW("initrd", l->mod_pfn, l->mod_pages);
+	if (l->has_acpi)
+		ROW("acpi", l->acpi_paddr >> XB_PAGE_SHIFT, l->acpi_pages + 1);
+	ROW("special", l->special_pfn, (uint64_t)PVH_NR_SPECIAL);
+#undef ROW
+	printf("\nmemory map\n");
+	for (unsigned i = 0; i < l->nr_memmap; i++)
+		printf("  %#-14" PRIx64 " %#-14" PRIx64 " %s\n",
+		       l->memmap[i].addr, l->memmap[i].addr + l->memmap[i].size,
+		       e820_name(l->memmap[i].type));
+	printf("\nhvm_start_info at %#" PRIx64
+	       " (as written into the simulated guest)\n",
+	       l->si_paddr);
+	printf("  magic          0x336ec578\n  version        1\n");
+	printf("  nr_modules     %u\n", l->has_initrd ? 1 : 0);
+	printf("  modlist_paddr  %#" PRIx64 "\n", l->modlist_paddr);
+	if (l->has_initrd)
+		printf("  module         %#" PRIx64 ", %" PRIu64 " bytes\n",
+		       l->mod_pfn << XB_PAGE_SHIFT, l->mod_len);
+	printf("  cmdline_paddr  %#" PRIx64 "\n", l->cmdline_paddr);
+	printf("  rsdp_paddr     %#" PRIx64 "%s\n",
+	       l->has_acpi ? l->rsdp_paddr : 0,
+	       l->has_acpi ? "" : " (no ACPI tables)");
+	printf("  memmap_paddr   %#" PRIx64 " (%u entries)\n", l->memmap_paddr,
+	       l->nr_memmap);
+	printf("  cmdline        \"%s\"\n",
+	       safe(line, sizeof(line), s->cfg.cmdline ? s->cfg.cmdline : ""));
+	if (l->has_acpi)
+		printf("\nacpi           tables %#" PRIx64 " (%" PRIu64
+		       " bytes), rsdp %#" PRIx64 "\n",
+		       l->acpi_paddr, l->acpi_len, l->rsdp_paddr);
+	printf("\nxenstore       pfn %#" PRIx64 "\nconsole        pfn %#" PRIx64
+	       "\n",
+	       l->store_pfn, l->console_pfn);
+}
+
 void print_plan(const struct cli *c, const struct session *s)
 {
+	if (s->d.cfg->type == XB_DOM_PVH) {
+		if (c->json)
+			plan_pvh_json(c, s);
+		else
+			plan_pvh_text(c, s);
+		return;
+	}
 	if (c->json)
 		plan_json(c, s);
 	else

@@ -517,7 +517,9 @@ int sim_populate_range(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
 		return xb_fail(e, XB_EHV,
 			       "populate_range(dom %u): too many ranges",
 			       domid);
-	if ((d->max_kb && d->nr_frames + n > d->max_kb / 4) ||
+	/* The special and ACPI pages of an HVM container come out of the
+	 * 1 MiB that hv_xen.c (as libxl) adds above max memory. */
+	if ((d->max_kb && d->nr_frames + n > d->max_kb / 4 + 256) ||
 	    (h->o.max_pages && d->nr_frames + n > h->o.max_pages) ||
 	    n > sim_frames_left(h))
 		return xb_fail(e, XB_EHV,

@@ -206,7 +206,10 @@ int sim_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn,
 		return rc;
 	if (!(d = sim_need_dom(h, domid, "xs_introduce", e)))
 		return -XB_EHV;
-	if (!store_evtchn || !sim_owns(h, d, store_mfn))
+	/* An HVM container's store page is named by its gfn. */
+	if (!store_evtchn ||
+	    (d->hvm ? sim_pfn_idx(d, store_mfn, 1) == UINT64_MAX :
+		      !sim_owns(h, d, store_mfn)))
 		return xb_fail(e, XB_EHV,
 			       "xs_introduce(dom %u): bad store mfn %#" PRIx64
 			       " or port %u",

@@ -14,6 +14,9 @@
 enum xb_guest_type {
 	XB_GUEST_X86_64 = 0, /* "xen-3.0-x86_64" */
 	XB_GUEST_X86_32P = 1, /* "xen-3.0-x86_32p" (PAE) */
+	/* PVH: an HVM container entered at PHYS32_ENTRY.  Chosen by the
+	 * config (type = "pvh"), never by kernel_parse. */
+	XB_GUEST_PVH = 2,
 };
 
 #define XB_MAX_SEGS 16

@@ -11,6 +11,8 @@
 
 #include <xen/xen.h>
 #include <xen/foreign/x86_64.h>
+#include <xen/hvm/params.h>
+#include <xen/arch-x86/hvm/start_info.h>
 
 #include "../../src/builder/build.h"
 #include "../../src/cli/cli.h"
@@ -760,6 +762,258 @@ static void fault_walk(void)
 	}
 }
 
+/* ---- PVH ---- */
+
+static const struct elfgen pvh_kernel = {
+	.virt_base = 0xffffffff80000000ULL,
+	.paddr = 0x1000000,
+	.entry_off = 0x10,
+	.text_len = 3 * 4096 + 100,
+	.bss_len = 5000,
+	.phys32_entry = 0x1000040,
+};
+
+/* A PVH guest of mem_mb MiB with vcpus vCPUs built and run on a fresh
+ * simulated hypervisor (opts may be NULL). */
+static int build_pvh(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
+		     unsigned vcpus, size_t initrd_len,
+		     const struct hv_sim_opts *opts)
+{
+	struct dom_input kernel = { .name = "test-kernel" };
+	struct dom_input initrd = { .name = "test-initrd", .len = initrd_len };
+	int rc;
+
+	memset(g, 0, sizeof(*g));
+	cfg_init(&g->cfg);
+	strcpy(g->cfg.name, "test");
+	g->cfg.type = XB_DOM_PVH;
+	g->cfg.memory_mb = g->cfg.maxmem_mb = mem_mb;
+	g->cfg.vcpus = g->cfg.maxvcpus = vcpus;
+	g->cfg.kernel = strdup("test-kernel");
+	g->cfg.cmdline = strdup("console=hvc0 xbuild=pvh");
+	g->cfg.nr_cpuid = 1;
+	g->cfg.cpuid[0].leaf = 0x80000001;
+	g->cfg.cpuid[0].subleaf = XB_CPUID_ANY_SUBLEAF;
+	strcpy(g->cfg.cpuid[0].policy[3], "xxxx0xxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	dom_init(&g->d, &g->cfg);
+	g->elf = elfgen_build(eg, &g->elf_len);
+	if (!g->elf)
+		return -1;
+	kernel.buf = g->elf;
+	kernel.len = g->elf_len;
+	if (initrd_len) {
+		g->cfg.ramdisk = strdup("test-initrd");
+		g->initrd = malloc(initrd_len);
+		for (size_t i = 0; i < initrd_len; i++)
+			g->initrd[i] = (uint8_t)(i * 13 + 5);
+		initrd.buf = g->initrd;
+	}
+	if (dom_load(&g->d, &kernel, initrd_len ? &initrd : NULL) < 0)
+		return -2;
+	if ((rc = dom_plan(&g->d)) < 0)
+		return rc;
+	if ((rc = hv_sim_open(opts, &g->d.hv, &g->d.err)) < 0)
+		return rc;
+	return run_domain(&g->d, false);
+}
+
+/* Guest physical address pa of the PVH guest, through its gfn. */
+static uint8_t *gpa(struct guest *g, uint64_t pa)
+{
+	uint8_t *f = hv_sim_pfn_frame(g->d.hv, g->d.domid, pa >> 12);
+
+	return f ? f + (pa & 0xfff) : NULL;
+}
+
+static void check_pvh(struct guest *g, const struct elfgen *eg,
+		      size_t initrd_len, unsigned vcpus)
+{
+	const struct pvh_layout *l = &g->d.pvh;
+	struct hv_sim_hvm h;
+	struct hv_sim_stats st;
+	struct hvm_start_info si;
+	struct hvm_modlist_entry m;
+	char path[96];
+	const char *v;
+	uint8_t *p;
+	uint64_t mem = g->cfg.memory_mb << 20;
+
+	REQUIRE(hv_sim_hvm(g->d.hv, g->d.domid, &h) == 0);
+	CHECK(h.hvm);
+	CHECK_EQ(h.paging_pool,
+		 (256ULL * vcpus + g->cfg.memory_mb) * 4096); /* HAP */
+	CHECK(h.tsc_set);
+	CHECK_EQ(h.tsc_mode, 0);
+	CHECK(h.cpuid_set);
+	CHECK_EQ(h.nr_cpuid, 1);
+	CHECK_EQ(h.nr_e820, l->nr_memmap);
+	CHECK(!memcmp(h.e820, l->memmap, l->nr_memmap * sizeof(h.e820[0])));
+	CHECK_EQ(h.nr_ranges, l->nr_ranges);
+	for (unsigned i = 0; i < l->nr_ranges; i++) {
+		CHECK_EQ(h.ranges[i].pfn, l->ranges[i].pfn);
+		CHECK_EQ(h.ranges[i].n, l->ranges[i].pages);
+	}
+	/* HVM params of the special pages and event channels. */
+	CHECK_EQ(h.params[HVM_PARAM_STORE_PFN], 0xfeffc);
+	CHECK_EQ(h.params[HVM_PARAM_CONSOLE_PFN], 0xfefff);
+	CHECK_EQ(h.params[HVM_PARAM_IOREQ_PFN], 0xfeffd);
+	CHECK_EQ(h.params[HVM_PARAM_BUFIOREQ_PFN], 0xfeffb);
+	CHECK_EQ(h.params[HVM_PARAM_PAGING_RING_PFN], 0xfeff8);
+	CHECK_EQ(h.params[HVM_PARAM_MONITOR_RING_PFN], 0xfeff9);
+	CHECK_EQ(h.params[HVM_PARAM_SHARING_RING_PFN], 0xfeffa);
+	CHECK_EQ(h.params[HVM_PARAM_IDENT_PT], 0xfeffe000);
+	CHECK_EQ(h.params[HVM_PARAM_TIMER_MODE], 1);
+	CHECK(h.params_set & (1ULL << HVM_PARAM_ALTP2M));
+	CHECK_EQ(h.params[HVM_PARAM_STORE_EVTCHN], g->d.store_evtchn);
+	CHECK_EQ(h.params[HVM_PARAM_CONSOLE_EVTCHN], g->d.console_evtchn);
+	CHECK(g->d.store_evtchn && g->d.console_evtchn);
+	/* vCPU 0: flat 32-bit protected mode at PHYS32_ENTRY. */
+	CHECK(h.has_vcpu);
+	CHECK_EQ(h.vcpu.rip, eg->phys32_entry);
+	CHECK_EQ(h.vcpu.rbx, l->si_paddr);
+	CHECK_EQ(h.vcpu.cr0, 0x11);
+	CHECK_EQ(h.vcpu.cs_ar, 0xc9b);
+	CHECK_EQ(h.vcpu.ds_ar, 0xc93);
+	CHECK_EQ(h.vcpu.tr_ar, 0x8b);
+	CHECK_EQ(h.vcpu.mtrr_def_type, 0x806);
+	/* Grant entries name gfns. */
+	CHECK(h.grants_by_gfn);
+	CHECK_EQ(h.grant_frame[0], 0xfefff);
+	CHECK_EQ(h.grant_frame[1], 0xfeffc);
+	/* The kernel's bytes at their physical addresses, bss zero. */
+	for (size_t i = 0; i < eg->text_len + eg->bss_len; i++) {
+		p = gpa(g, eg->paddr + i);
+		if (!p || *p != (i < eg->text_len ? elfgen_byte(i) : 0)) {
+			t_fail(__FILE__, __LINE__, "kernel byte %zu", i);
+			break;
+		}
+	}
+	/* hvm_start_info at rbx, as the guest reads it. */
+	REQUIRE((p = gpa(g, h.vcpu.rbx)));
+	memcpy(&si, p, sizeof(si));
+	CHECK_EQ(si.magic, XEN_HVM_START_MAGIC_VALUE);
+	CHECK_EQ(si.version, 1);
+	CHECK_EQ(si.nr_modules, initrd_len ? 1u : 0u);
+	REQUIRE(si.cmdline_paddr);
+	CHECK_STR((char *)gpa(g, si.cmdline_paddr), "console=hvc0 xbuild=pvh");
+	CHECK_EQ(si.memmap_entries, l->nr_memmap);
+	for (unsigned i = 0; i < si.memmap_entries; i++) {
+		struct hvm_memmap_table_entry e;
+
+		memcpy(&e, gpa(g, si.memmap_paddr + i * sizeof(e)), sizeof(e));
+		CHECK_EQ(e.addr, l->memmap[i].addr);
+		CHECK_EQ(e.size, l->memmap[i].size);
+	}
+	if (initrd_len) {
+		memcpy(&m, gpa(g, si.modlist_paddr), sizeof(m));
+		CHECK_EQ(m.size, initrd_len);
+		CHECK_EQ(m.paddr & 0xfff, 0);
+		CHECK(m.paddr >= eg->paddr + eg->text_len + eg->bss_len);
+		for (size_t i = 0; i < initrd_len; i++) {
+			p = gpa(g, m.paddr + i);
+			if (!p || *p != (uint8_t)(i * 13 + 5)) {
+				t_fail(__FILE__, __LINE__, "initrd byte %zu",
+				       i);
+				break;
+			}
+		}
+	}
+	/* Special pages: the identity page table, the rings zeroed. */
+	REQUIRE((p = gpa(g, 0xfeffe000)));
+	CHECK_EQ(((uint32_t *)p)[1], 0x4000e7);
+	REQUIRE((p = gpa(g, 0xfeffc000)));
+	CHECK(p[0] == 0 && p[4095] == 0);
+	/* RAM in the memory map adds up to the config's memory. */
+	{
+		uint64_t ram = 0;
+
+		for (unsigned i = 0; i < l->nr_memmap; i++)
+			if (l->memmap[i].type == 1)
+				ram += l->memmap[i].size;
+		CHECK_EQ(ram, mem);
+	}
+	/* xenstore: ring-refs are gfns; no /vm image keys (as xl). */
+	snprintf(path, sizeof(path), "/local/domain/%u/store/ring-ref",
+		 g->d.domid);
+	v = hv_sim_xs(g->d.hv, path, NULL);
+	CHECK_STR(v ? v : "", "1044476");
+	snprintf(path, sizeof(path), "/local/domain/%u/console/ring-ref",
+		 g->d.domid);
+	v = hv_sim_xs(g->d.hv, path, NULL);
+	CHECK_STR(v ? v : "", "1044479");
+	CHECK_EQ(hv_sim_xs_count(g->d.hv, "/vm"),
+		 4); /* dir, name, uuid, time */
+	hv_sim_stats(g->d.hv, &st);
+	CHECK(st.running && st.introduced && !st.pinned);
+	CHECK_EQ(st.mappings, 0);
+}
+
+static void pvh_build_small(void)
+{
+	struct guest g;
+
+	REQUIRE(build_pvh(&g, &pvh_kernel, 128, 1, 3 * 4096 + 7, NULL) == 0);
+	CHECK_EQ(g.d.pvh.nr_memmap, 2);
+	check_pvh(&g, &pvh_kernel, 3 * 4096 + 7, 1);
+	done(&g);
+}
+
+/* Above the hole: RAM from 4 GiB too; no initrd; two vCPUs. */
+static void pvh_build_high(void)
+{
+	struct guest g;
+
+	REQUIRE(build_pvh(&g, &pvh_kernel, 4200, 2, 0, NULL) == 0);
+	CHECK_EQ(g.d.pvh.nr_memmap, 3);
+	CHECK_EQ(g.d.pvh.highmem_end, (1ULL << 32) + (4200 - 4032) * MiB);
+	check_pvh(&g, &pvh_kernel, 0, 2);
+	done(&g);
+}
+
+/* A kernel without PHYS32_ENTRY is refused before any hypervisor call. */
+static void pvh_no_entry(void)
+{
+	struct elfgen k = pvh_kernel;
+	struct guest g;
+
+	k.phys32_entry = 0;
+	CHECK_EQ(build_pvh(&g, &k, 128, 1, 0, NULL), -2);
+	CHECK_CONTAINS(g.d.err.msg, "test-kernel: the kernel has no PVH entry");
+	CHECK(g.d.hv == NULL);
+	done(&g);
+}
+
+/* Every backend call of a PVH build failed in turn: nothing is left. */
+static void pvh_fault_walk(void)
+{
+	unsigned total, k;
+	struct guest g;
+	struct hv_sim_stats st;
+
+	REQUIRE(build_pvh(&g, &pvh_kernel, 128, 2, 5000, NULL) == 0);
+	hv_sim_stats(g.d.hv, &st);
+	total = st.calls;
+	done(&g);
+	printf("  %u backend calls in a PVH run\n", total);
+	CHECK(total > 30);
+	for (k = 1; k <= total; k++) {
+		struct hv_sim_opts o = { .fail_call = (int)k };
+		int rc = build_pvh(&g, &pvh_kernel, 128, 2, 5000, &o);
+
+		hv_sim_stats(g.d.hv, &st);
+		if (rc == 0 || !strstr(g.d.err.msg, "simulated failure") ||
+		    st.live_domains != 0 || st.mappings != 0 ||
+		    hv_sim_xs_count(g.d.hv, "/local") ||
+		    hv_sim_xs_count(g.d.hv, "/vm"))
+			t_fail(__FILE__, __LINE__,
+			       "fault at call %u (%s): rc %d, "
+			       "domains %u, mappings %u, msg '%s'",
+			       k, hv_sim_call_name(g.d.hv, k), rc,
+			       st.live_domains, st.mappings, g.d.err.msg);
+		done(&g);
+	}
+}
+
 const struct test tests[] = {
 	{ "build_classic", build_classic },
 	{ "build_modern", build_modern },
@@ -774,5 +1028,9 @@ const struct test tests[] = {
 	{ "build_bad_pte_refused", bad_pte_refused },
 	{ "build_fault_walk", fault_walk },
 	{ "build_life", life },
+	{ "pvh_build_small", pvh_build_small },
+	{ "pvh_build_high", pvh_build_high },
+	{ "pvh_no_entry", pvh_no_entry },
+	{ "pvh_fault_walk", pvh_fault_walk },
 	{ NULL, NULL },
 };
