@@ -46,6 +46,14 @@ static void what_evtchns(const struct dom *d, char *buf, size_t len)
 
 static void what_build(const struct dom *d, char *buf, size_t len)
 {
+	if (d->cfg->type == XB_DOM_PVH) {
+		snprintf(buf, len,
+			 "PVH, %" PRIu64 " pages, store gfn %#" PRIx64
+			 ", console gfn %#" PRIx64 ", entry %#" PRIx64,
+			 d->pvh.populated_pages, d->store_mfn, d->console_mfn,
+			 d->pvh.entry);
+		return;
+	}
 	snprintf(buf, len,
 		 "%" PRIu64 " pages, store mfn %" PRIu64
 		 ", console mfn %" PRIu64,

@@ -302,8 +302,21 @@ static void say_loaded(const struct cli *c, const struct dom *d, uint64_t ns)
 static void say_layout(const struct cli *c, const struct dom *d, uint64_t ns)
 {
 	const struct layout *l = &d->layout;
+	const struct pvh_layout *p = &d->pvh;
 	char h[32], t[32];
 
+	if (d->cfg->type == XB_DOM_PVH) {
+		say(c,
+		    "layout: PVH, %" PRIu64
+		    " pages (%s), kernel at pfn %#" PRIx64 " (%" PRIu64
+		    " pages), hvm_start_info at %#" PRIx64
+		    ", %u memory map entries in %s",
+		    p->ram_pages,
+		    human_size(p->ram_pages << XB_PAGE_SHIFT, h, sizeof(h)),
+		    p->kernel_pfn, p->kernel_pages, p->si_paddr, p->nr_memmap,
+		    human_time(ns, t, sizeof(t)));
+		return;
+	}
 	say(c,
 	    "layout: %" PRIu64 " pages (%s), kernel at pfn %#" PRIx64
 	    " (%" PRIu64 " pages), %" PRIu64 " page tables, mapped %#" PRIx64
@@ -472,13 +485,13 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 	char tm[32];
 	int rc;
 
-	/* PVH (issue 11): the config is read and checked (xbuild check), the
-	 * builder does not build it yet.  The one refusal, before any
-	 * hypervisor is opened; it goes when the builder builds PVH. */
-	if (s->cfg.type == XB_DOM_PVH)
+	/* `xbuild build` works on a domain its toolstack created: a PVH
+	 * guest's container, memory map and HVM params are made by `xbuild
+	 * run` alone in this version.  Refused before any hypervisor call. */
+	if (s->cfg.type == XB_DOM_PVH && c->cmd == C_BUILD)
 		return xb_fail(&c->err, XB_EINPUT,
-			       "%s: type = \"pvh\": not built by this version "
-			       "yet",
+			       "%s: type = \"pvh\": `xbuild build` builds PV "
+			       "guests only; `xbuild run` builds PVH guests",
 			       s->cfg.source ? s->cfg.source : "command line");
 
 #ifdef XB_TEST

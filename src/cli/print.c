@@ -404,7 +404,8 @@ void print_check(const struct cli *c, const struct session *s)
 			    s->cfg.source ? s->cfg.source : "command line"),
 		       s->cfg.name,
 		       s->cfg.type == XB_DOM_PVH ? "PVH guest, " : "",
-		       d->gp->magic, d->kernel.format, d->kernel.compression,
+		       guest_params_get(d->kernel.guest)->magic,
+		       d->kernel.format, d->kernel.compression,
 		       s->cfg.memory_mb);
 		return;
 	}
@@ -413,7 +414,9 @@ void print_check(const struct cli *c, const struct session *s)
 	json_str(&j, "name", s->cfg.name);
 	json_str(&j, "guest_type", d->gp->magic);
 	json_str(&j, "type", s->cfg.type == XB_DOM_PVH ? "pvh" : "pv");
-	json_u64(&j, "nr_pages", d->layout.nr_pages);
+	json_u64(&j, "nr_pages",
+		 s->cfg.type == XB_DOM_PVH ? d->pvh.ram_pages :
+					     d->layout.nr_pages);
 	warnings(c, &s->cfg, &j);
 	if (c->resolved)
 		resolved_json(&j, &s->cfg);

@@ -76,7 +76,7 @@ def std_notes(**kw):
     }
     extra = {"PADDR_OFFSET": N_PADDR_OFFSET, "INIT_P2M": N_INIT_P2M,
              "FEATURES": N_FEATURES, "PAE_MODE": N_PAE_MODE,
-             "HYPERCALL_PAGE": N_HYPERCALL_PAGE}
+             "HYPERCALL_PAGE": N_HYPERCALL_PAGE, "PHYS32_ENTRY": 18}
     for k, v in kw.items():
         if v is None:
             notes.pop(k, None)
@@ -194,6 +194,9 @@ def bzimage(payload, setup_sects=1, version=0x020f, payload_offset=None,
 
 # ---------------------------------------------------------------- ELF ----
 put("elf_valid", BASE)
+# PVH: PHYS32_ENTRY (xen/elfnote.h 18) inside the segment, as 4 and 8 bytes.
+put("elf_pvh_valid", bytes(Elf(notes=std_notes(PHYS32_ENTRY=struct.pack("<I", PADDR + 0x10)))))
+put("elf_pvh8_valid", bytes(Elf(notes=std_notes(PHYS32_ENTRY=q(PADDR + 0x10)))))
 put("empty-initrd", b"")
 put("elf_trunc_ident", BASE[:10])
 put("elf_trunc_ehdr", BASE[:40])

@@ -21,6 +21,7 @@ jsonschema.Draft202012Validator.check_schema(json.load(open(sys.argv[1])))
 PY
 
 kernel "$T/linux.xz" --linux --bzimage xz
+kernel "$T/pvh.xz" --linux --bzimage xz --phys32-entry 0x1000200
 kernel "$T/classic" --hypercall-page
 head -c 200000 /dev/urandom | gzip >"$T/rd.gz"
 cat >"$T/full.cfg" <<CFG
@@ -48,8 +49,8 @@ cat >"$T/guest.xml" <<XML
 </domain>
 XML
 printf 'name = "t"\nkernel = "%s"\n' "$T/rd.gz" >"$T/bad.cfg"
-printf 'name = "p"\ntype = "pvh"\nkernel = "%s"\ncpuid = "host,rdtscp=0,x2apic=k"\n' \
-	"$T/linux.xz" >"$T/pvh.cfg"
+printf 'name = "p"\ntype = "pvh"\nkernel = "%s"\nramdisk = "%s"\ncpuid = "host,rdtscp=0,x2apic=k"\n' \
+	"$T/pvh.xz" "$T/rd.gz" >"$T/pvh.cfg"
 
 n=0
 # doc WANT_RC NAME -- CMD...: run CMD, keep its stdout as $T/doc.NAME.json
@@ -69,7 +70,9 @@ doc 0 check -- "$XBUILD" check --json "$T/full.cfg"
 doc 0 check_resolved -- "$XBUILD" check "$T/full.cfg" --resolved memory=32 --json --cmdline quiet
 doc 0 check_resolved_xml -- "$XBUILD" check --resolved --json "$T/guest.xml"
 doc 0 check_pvh -- "$XBUILD" check --resolved --json "$T/pvh.cfg"
-doc 2 e_pvh_plan -- "$XBUILD" plan --json "$T/pvh.cfg"
+doc 0 plan_pvh -- "$XBUILD" plan --json "$T/pvh.cfg" memory=5000
+doc 0 run_pvh -- "$X" run --backend sim --json -p "$T/pvh.cfg"
+doc 2 e_pvh_entry -- "$XBUILD" plan --json "$T/pvh.cfg" 'kernel="'"$T/linux.xz"'"'
 doc 0 inspect -- "$XBUILD" inspect --json "$T/linux.xz"
 doc 0 inspect_elf -- "$XBUILD" inspect --json "$T/classic"
 doc 0 version -- "$XBUILD" --version --json
@@ -164,6 +167,14 @@ def err(name, code, cls, command, needle):
         bad.append("%s: message %r lacks %r" % (name, e.get("message"), needle))
 err("e_input", 2, "input", "check", "is not an ELF image")
 err("e_inspect", 2, "input", "inspect", "rd.gz")
+err("e_pvh_entry", 2, "input", "plan", "the kernel has no PVH entry")
+pp = docs.get("plan_pvh", {})
+eq("plan_pvh guest_type", pp.get("guest_type"), "hvm-3.0-x86_64")
+eq("plan_pvh highmem_end", pp.get("highmem_end"), "0x13c800000")
+eq("plan_pvh memory map", [m["type"] for m in pp.get("memory_map", [])], ["ram", "reserved", "ram"])
+rd_pfn = [x["pfn"] for x in pp.get("segments", []) if x["name"] == "initrd"] or [0]
+eq("plan_pvh module", (pp.get("module") or {}).get("paddr"), "0x%x" % (rd_pfn[0] * 4096))
+eq("run_pvh guest_type", docs.get("run_pvh", {}).get("guest_type"), "hvm-3.0-x86_64")
 err("e_option", 1, "usage", "plan", "unknown option '--frob'")
 err("e_command", 1, "usage", None, "unknown command 'frobnicate'")
 err("e_nocommand", 1, "usage", None, "no command given")

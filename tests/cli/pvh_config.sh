@@ -1,9 +1,10 @@
 #!/bin/sh
 # The PVH config surface (issue 11): type = "pvh" and libvirt's xenpvh are
 # read and checked, `check` accepts them and shows the type, --resolved
-# shows type and cpuid (text and JSON) where they came from; run, build and
-# plan refuse a PVH config before any hypervisor call (exit 2), until the
-# builder builds PVH guests.  cpuid on a PV guest is reported.
+# shows type and cpuid (text and JSON) where they came from; plan and run
+# build them (on the simulated hypervisor here), `xbuild build` refuses
+# them, and a kernel without PHYS32_ENTRY is refused before any hypervisor
+# call (exit 2).  cpuid on a PV guest is reported.
 . "$(dirname "$0")/lib.sh"
 kernel "$T/vmlinuz" --linux --phys32-entry 0x1000200 --bzimage gzip
 cd "$T" || exit 1
@@ -39,15 +40,24 @@ assert r["cpuid"]["value"] == "0x80000001:edx=xxxx0xxxxxxxxxxxxxxxxxxxxxxxxxxx 0
 assert r["cpuid"]["line"] == 4
 PY
 
-# Not built yet: one line, exit 2, before the hypervisor (no Xen here
-# would be exit 3; the simulated one would build).
-msg='xbuild: p.cfg: type = "pvh": not built by this version yet'
-expect 2 "$msg" -- "$X" plan p.cfg
-expect 2 "$msg" -- "$X" run p.cfg
+# Built: plan lays it out on the simulated hypervisor, run builds it there;
+# `xbuild build` (a toolstack's domain) refuses PVH in one line, exit 2.
+expect 0 "" -- "$X" plan p.cfg -q
+has_line "$T/out" "guest        PVH, hvm-3.0-x86_64 (bzImage, gzip)" || fail "plan: $(cat "$T/out")"
+has_line "$T/out" "  magic          0x336ec578" || fail "plan hvm_start_info: $(cat "$T/out")"
+expect 0 "" -- "$XBUILD_TEST" run --backend sim p.cfg -q
+has_line "$T/out" "1" || fail "run --backend sim: $(cat "$T/out")"
+msg='xbuild: p.cfg: type = "pvh": `xbuild build` builds PV guests only; `xbuild run` builds PVH guests'
 expect 2 "$msg" -- "$X" build --domid 5 --store-evtchn 1 --console-evtchn 2 p.cfg
-expect 2 "$msg" -- "$XBUILD_TEST" run --backend sim p.cfg
 expect 2 "$msg" -- "$XBUILD_TEST" build --backend sim --domid 5 --store-evtchn 1 --console-evtchn 2 p.cfg
 [ "$(wc -l <"$T/err")" -eq 1 ] || fail "the refusal is not one line: $(cat "$T/err")"
+# A kernel without PHYS32_ENTRY: check, plan and run refuse it, exit 2,
+# before any hypervisor call (no Xen here: run would exit 3 past that).
+kernel "$T/pvonly" --linux --bzimage gzip
+msg='xbuild: pvonly: the kernel has no PVH entry (no XEN_ELFNOTE_PHYS32_ENTRY note): it cannot boot with type = "pvh"'
+expect 2 "$msg" -- "$X" check p.cfg kernel='"pvonly"'
+expect 2 "$msg" -- "$X" plan p.cfg kernel='"pvonly"'
+expect 2 "$msg" -- "$X" run p.cfg kernel='"pvonly"'
 # An override makes it PV again, and then plan builds it.
 expect 0 "" -- "$X" plan p.cfg type='"pv"' -q
 expect 0 "xbuild: warning: p.cfg:4: cpuid is applied to PVH guests only by xbuild (xl applies it to PV guests too); not acted on" -- \
@@ -68,5 +78,6 @@ has_line "$T/out" 'type                     "pvh"                               
 	fail "XML type: $(cat "$T/out")"
 has_line "$T/out" 'cpuid                    "0x80000001:edx=xxxx0xxxxxxxxxxxxxxxxxxxxxxxxxxx" p.xml:5' ||
 	fail "XML cpuid: $(cat "$T/out")"
-expect 2 'xbuild: p.xml: type = "pvh": not built by this version yet' -- "$X" plan p.xml
+expect 0 "" -- "$X" plan p.xml -q
+has_line "$T/out" "memory       256 MiB (65536 pages)" || fail "XML plan: $(cat "$T/out")"
 finish
