@@ -981,6 +981,11 @@ static void pvh_no_entry(void)
 	CHECK_CONTAINS(g.d.err.msg, "test-kernel: the kernel has no PVH entry");
 	CHECK(g.d.hv == NULL);
 	done(&g);
+	/* Xen's HVM limit: 128 vCPUs, checked by the plan. */
+	CHECK_EQ(build_pvh(&g, &pvh_kernel, 128, 129, 0, NULL), -XB_EINPUT);
+	CHECK_CONTAINS(g.d.err.msg, "a PVH guest has at most 128 vCPUs");
+	CHECK(g.d.hv == NULL);
+	done(&g);
 }
 
 /* Every backend call of a PVH build failed in turn: nothing is left. */
