@@ -28,6 +28,9 @@ void dom_free(struct dom *d)
 	kernel_image_free(&d->kernel);
 	free(d->initrd_owned);
 	d->initrd_owned = NULL;
+	free(d->acpi_owned);
+	d->acpi_owned = NULL;
+	d->acpi = NULL;
 	d->initrd = NULL;
 }
 

@@ -88,6 +88,7 @@ struct dom {
 	struct pvh_layout pvh;
 	const uint8_t *acpi;
 	uint64_t acpi_len;
+	uint8_t *acpi_owned; /* malloc'd by dom_plan, freed by dom_free */
 	uint8_t acpi_rsdp[36];
 	bool pvh_hap;
 	uint64_t pvh_paging_pool; /* bytes */

@@ -10,6 +10,8 @@
  */
 #include "build.h"
 
+#include "acpi.h"
+
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,7 @@
 #define X86_CR0_PE 0x01
 #define X86_CR0_ET 0x10
 #define MTRR_DEF_WB_ENABLED 0x806 /* type write-back, MTRRs enabled */
+#define PVH_ACPI_MAX (64u << 10) /* room for the tables of 512 vCPUs */
 
 static uint64_t umin(uint64_t a, uint64_t b)
 {
@@ -274,6 +277,31 @@ int dom_plan_pvh(struct dom *d)
 			       "%u)",
 			       c->source ? c->source : "config", PVH_MAX_VCPUS,
 			       maxv);
+	/* libxl always gives a PVH guest ACPI tables: the MADT is what lets
+	 * Linux find its other vCPUs.  The RSDP goes in the page after the
+	 * tables (pvh.h); its bytes do not depend on where it lies. */
+	{
+		struct acpi_params ap = {
+			.nr_vcpus = c->vcpus ? c->vcpus : 1,
+			.max_vcpus = maxv,
+			.tables_paddr = PVH_ACPI_TABLES,
+			.rsdp_paddr = PVH_ACPI_TABLES - PVH_RSDP_LEN,
+		};
+		struct acpi_result ar;
+
+		free(d->acpi_owned);
+		d->acpi = NULL;
+		if (!(d->acpi_owned = malloc(PVH_ACPI_MAX)))
+			return xb_fail(&d->err, XB_EINTERNAL, "out of memory");
+		rc = acpi_build(&ap, d->acpi_owned, PVH_ACPI_MAX, d->acpi_rsdp,
+				&ar, &d->err);
+		if (rc < 0)
+			return xb_prefix(&d->err, "%s: ACPI tables",
+					 c->source ? c->source : "config");
+		d->acpi = d->acpi_owned;
+		d->acpi_len = ar.tables_len;
+		in.acpi_len = ar.tables_len;
+	}
 	rc = pvh_layout_compute(&in, &d->pvh, &d->err);
 	if (rc < 0)
 		return xb_prefix(&d->err, "%s", c->kernel);

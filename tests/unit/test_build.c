@@ -918,6 +918,47 @@ static void check_pvh(struct guest *g, const struct elfgen *eg,
 			}
 		}
 	}
+	/* ACPI: the RSDP where hvm_start_info says, its checksums, the XSDT
+	 * it names leads to a MADT with one enabled local APIC per vCPU. */
+	REQUIRE(si.rsdp_paddr == l->rsdp_paddr && l->has_acpi);
+	REQUIRE((p = gpa(g, si.rsdp_paddr)));
+	{
+		uint8_t sum20 = 0, sum36 = 0, *x, *madt = NULL;
+		uint64_t xsdt, ent;
+		uint32_t xlen, mlen;
+		unsigned enabled = 0;
+
+		CHECK(!memcmp(p, "RSD PTR ", 8));
+		for (unsigned i = 0; i < 36; i++) {
+			sum36 += p[i];
+			if (i < 20)
+				sum20 += p[i];
+		}
+		CHECK_EQ(sum20, 0);
+		CHECK_EQ(sum36, 0);
+		memcpy(&xsdt, p + 24, 8);
+		CHECK(xsdt >= l->acpi_paddr &&
+		      xsdt < l->acpi_paddr + l->acpi_len);
+		REQUIRE((x = gpa(g, xsdt)));
+		CHECK(!memcmp(x, "XSDT", 4));
+		memcpy(&xlen, x + 4, 4);
+		for (uint32_t o = 36; o + 8 <= xlen; o += 8) {
+			uint8_t *t;
+
+			memcpy(&ent, x + o, 8);
+			if ((t = gpa(g, ent)) && !memcmp(t, "APIC", 4))
+				madt = t;
+		}
+		REQUIRE(madt);
+		memcpy(&mlen, madt + 4, 4);
+		for (uint32_t o = 44; o + 2 <= mlen; o += madt[o + 1]) {
+			if (madt[o + 1] == 0)
+				break;
+			if (madt[o] == 0 && (madt[o + 4] & 1))
+				enabled++;
+		}
+		CHECK_EQ(enabled, vcpus);
+	}
 	/* Special pages: the identity page table, the rings zeroed. */
 	REQUIRE((p = gpa(g, 0xfeffe000)));
 	CHECK_EQ(((uint32_t *)p)[1], 0x4000e7);
@@ -953,7 +994,7 @@ static void pvh_build_small(void)
 	struct guest g;
 
 	REQUIRE(build_pvh(&g, &pvh_kernel, 128, 1, 3 * 4096 + 7, NULL) == 0);
-	CHECK_EQ(g.d.pvh.nr_memmap, 2);
+	CHECK_EQ(g.d.pvh.nr_memmap, 4); /* RAM, special, RSDP, tables */
 	check_pvh(&g, &pvh_kernel, 3 * 4096 + 7, 1);
 	done(&g);
 }
@@ -964,7 +1005,7 @@ static void pvh_build_high(void)
 	struct guest g;
 
 	REQUIRE(build_pvh(&g, &pvh_kernel, 4200, 2, 0, NULL) == 0);
-	CHECK_EQ(g.d.pvh.nr_memmap, 3);
+	CHECK_EQ(g.d.pvh.nr_memmap, 5);
 	CHECK_EQ(g.d.pvh.highmem_end, (1ULL << 32) + (4200 - 4032) * MiB);
 	check_pvh(&g, &pvh_kernel, 0, 2);
 	done(&g);
