@@ -4,9 +4,8 @@
  * memory populated range by range and its memory map, the kernel at its
  * physical addresses, the initrd, hvm_start_info, the special pages and
  * their HVM params, ACPI tables when there are some, vCPU 0 through the
- * HVM context, grant entries by gfn, the CPUID policy.  In the order libxl
- * and libxenguest 4.17 take these steps, but for the CPUID policy
- * (pvh_cpuid).
+ * HVM context, grant entries by gfn.  In the order libxl and libxenguest
+ * 4.17 take these steps.
  */
 #include "build.h"
 
@@ -121,12 +120,13 @@ static void phase(struct dom *d, const char *name)
 }
 
 /*
- * The CPUID policy: the default one with the config's overrides.  Applied
- * last, once vCPU 0's HVM context is loaded: applied where libxl applies it
- * (before memory is populated), the policy Xen reports for the domain
- * differs from the one of an `xl create`d twin in CMP_LEGACY (leaf
- * 0x80000001 ecx bit 1, set here, clear there); applied last it is equal
- * leaf for leaf (measured on Xen 4.17, tests/e2e pvh-compare).
+ * The CPUID policy: the default one with the config's overrides, in
+ * libxenguest's xend form.  A register the config leaves all 'x' is passed
+ * as no string at all, as xl passes the registers its cpuid key does not
+ * name: an all-'x' string would mean "the default policy's value" for
+ * every bit and undo what xc_cpuid_apply_policy adjusts for an HVM
+ * container (CMP_LEGACY in leaf 0x80000001 ecx, measured on Xen 4.17:
+ * set with the string, clear on xl's twin without it).
  */
 static int pvh_cpuid(struct dom *d)
 {
@@ -137,16 +137,18 @@ static int pvh_cpuid(struct dom *d)
 	for (unsigned i = 0; i < n; i++) {
 		ov[i].leaf = c->cpuid[i].leaf;
 		ov[i].subleaf = c->cpuid[i].subleaf;
-		for (unsigned r = 0; r < 4; r++)
-			ov[i].policy[r] = c->cpuid[i].policy[r][0] ?
-						  c->cpuid[i].policy[r] :
-						  NULL;
+		for (unsigned r = 0; r < 4; r++) {
+			const char *pol = c->cpuid[i].policy[r];
+
+			ov[i].policy[r] =
+				!*pol || strspn(pol, "x") == 32 ? NULL : pol;
+		}
 	}
 	return hv_set_cpuid(d->hv, d->domid, ov, n, &d->err);
 }
 
-/* The container itself: paging pool, TSC, timer mode, altp2m off, as
- * libxl sets them before it builds. */
+/* The container itself: paging pool, TSC, timer mode, altp2m off, CPUID,
+ * as libxl sets them before it builds. */
 static int pvh_setup(struct dom *d)
 {
 	const struct dom_config *c = d->cfg;
@@ -169,7 +171,7 @@ static int pvh_setup(struct dom *d)
 	    (rc = hv_set_hvm_param(d->hv, d->domid, HVM_PARAM_ALTP2M, 0,
 				   &d->err)) < 0)
 		return rc;
-	return 0;
+	return pvh_cpuid(d);
 }
 
 /* The special pages' HVM params and the two event channels. */
@@ -247,8 +249,7 @@ int dom_build_pvh(struct dom *d)
 	if ((rc = hv_set_hvm_vcpu(d->hv, d->domid, v, &d->err)) < 0 ||
 	    (rc = hv_seed_grants_gfn(d->hv, d->domid, l->console_pfn,
 				     d->console_domid, l->store_pfn,
-				     d->store_domid, &d->err)) < 0 ||
-	    (rc = pvh_cpuid(d)) < 0)
+				     d->store_domid, &d->err)) < 0)
 		return rc;
 	phase(d, "vcpu");
 	return 0;

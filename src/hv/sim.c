@@ -522,6 +522,10 @@ static int sim_set_cpuid(struct hv *hv, uint32_t domid,
 					ov[i].leaf, r);
 	d->cpuid_set = true;
 	d->nr_cpuid = n;
+	d->nr_cpuid_regs = 0;
+	for (unsigned i = 0; i < n; i++)
+		for (unsigned r = 0; r < 4; r++)
+			d->nr_cpuid_regs += ov[i].policy[r] != NULL;
 	return 0;
 }
 
@@ -753,6 +757,7 @@ int hv_sim_hvm(struct hv *hv, uint32_t domid, struct hv_sim_hvm *o)
 	o->tsc_mode = d->tsc_mode;
 	o->cpuid_set = d->cpuid_set;
 	o->nr_cpuid = d->nr_cpuid;
+	o->nr_cpuid_regs = d->nr_cpuid_regs;
 	memcpy(o->e820, d->e820, sizeof(o->e820));
 	o->nr_e820 = d->nr_e820;
 	memcpy(o->params, d->params, sizeof(o->params));

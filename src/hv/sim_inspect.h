@@ -34,6 +34,7 @@ struct hv_sim_hvm {
 	uint32_t tsc_mode;
 	bool cpuid_set;
 	unsigned nr_cpuid; /* overrides applied */
+	unsigned nr_cpuid_regs; /* their registers given a policy string */
 	struct hv_e820 e820[HV_E820_MAX];
 	unsigned nr_e820;
 	uint64_t params[HV_SIM_NR_PARAMS];

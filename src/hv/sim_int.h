@@ -105,7 +105,7 @@ struct sim_dom {
 	uint64_t paging_pool;
 	bool tsc_set;
 	uint32_t tsc_mode;
-	unsigned nr_cpuid;
+	unsigned nr_cpuid, nr_cpuid_regs;
 	bool cpuid_set;
 	struct hv_e820 e820[HV_E820_MAX];
 	unsigned nr_e820;

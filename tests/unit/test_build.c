@@ -794,6 +794,9 @@ static int build_pvh(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 	g->cfg.nr_cpuid = 1;
 	g->cfg.cpuid[0].leaf = 0x80000001;
 	g->cfg.cpuid[0].subleaf = XB_CPUID_ANY_SUBLEAF;
+	/* As the config parser leaves them: registers not named all 'x'. */
+	for (unsigned r = 0; r < 3; r++)
+		memset(g->cfg.cpuid[0].policy[r], 'x', 32);
 	strcpy(g->cfg.cpuid[0].policy[3], "xxxx0xxxxxxxxxxxxxxxxxxxxxxxxxxx");
 	dom_init(&g->d, &g->cfg);
 	g->elf = elfgen_build(eg, &g->elf_len);
@@ -846,6 +849,8 @@ static void check_pvh(struct guest *g, const struct elfgen *eg,
 	CHECK_EQ(h.tsc_mode, 0);
 	CHECK(h.cpuid_set);
 	CHECK_EQ(h.nr_cpuid, 1);
+	/* Only the register the key names gets a string (as xl). */
+	CHECK_EQ(h.nr_cpuid_regs, 1);
 	CHECK_EQ(h.nr_e820, l->nr_memmap);
 	CHECK(!memcmp(h.e820, l->memmap, l->nr_memmap * sizeof(h.e820[0])));
 	CHECK_EQ(h.nr_ranges, l->nr_ranges);
