@@ -267,6 +267,169 @@ case_compare() {
 	fi
 }
 
+# Debian's vmlinuz as a PVH guest (PHYS32_ENTRY), busybox initrd: the guest
+# reports from inside its vCPU count, memory size and command line, and the
+# case checks them against the config.
+case_pvh() { # case config vcpus memory-MiB
+	c=$1
+	name=$(cfg_name "$CFG/$2.cfg")
+	log=$CONSLOG/guest-$name.log
+	rm -f "$log"
+	t0=$(uptime_s)
+	if ! launch "$E2E_LAUNCHER" "$CFG/$2.cfg"; then
+		result "$c" FAIL "$E2E_LAUNCHER failed"
+		show /tmp/launch.log 25
+		return
+	fi
+	tc=$(since "$t0")
+	wait_marker "$name" "$log" "XBUILD-LINUX-GUEST-OK" 200
+	w=$?
+	tb=$(since "$t0")
+	finish "$name"
+	hello=$(grep -a "^Hello from" "$log" 2>/dev/null | tail -n 1 | tr -d '\r')
+	cl=$(grep -a "^guest cmdline:" "$log" 2>/dev/null | tail -n 1 | tr -d '\r')
+	n=$(echo "$hello" | sed -n 's/.*, \([0-9]*\) vCPU,.*/\1/p')
+	kb=$(echo "$hello" | sed -n 's/.*MemTotal \([0-9]*\) kB.*/\1/p')
+	why=""
+	[ $w = 0 ] || why="$([ $w = 2 ] && echo timeout || echo "guest ended") without the marker after ${tb}s"
+	[ "$n" = "$3" ] || why="${why:+$why; }guest reports '${n:-nothing}' vCPUs, want $3"
+	# MemTotal: what the kernel keeps for itself is missing, never more.
+	if [ -z "$kb" ] || [ "$kb" -gt $(($4 * 1024)) ] || [ "$kb" -lt $(($4 * 1024 * 8 / 10)) ]; then
+		why="${why:+$why; }guest reports MemTotal '${kb:-nothing}' kB for $4 MiB"
+	fi
+	case $cl in *"xbuild.case=$name"*) ;; *) why="${why:+$why; }command line '$cl'" ;; esac
+	if [ -z "$why" ]; then
+		result "$c" PASS "$n vCPU, MemTotal $kb kB, cmdline ok, create ${tc}s, marker after ${tb}s"
+		[ "${E2E_VERBOSE:-0}" = 1 ] && show "$log" 40
+	else
+		result "$c" FAIL "$why"
+		show "$log" 25
+		xl dmesg 2>/dev/null | grep -a "(d$DOMID)\|d$DOMID" | tail -n 15 | sed 's/^/  | /'
+	fi
+}
+
+# xenstore-ls -fp of a domain with its domid and uuid replaced by N and U.
+xs_dump() { # domid
+	u=$(xenstore-read "/local/domain/$1/vm" 2>/dev/null)
+	u=${u#/vm/}
+	{
+		xenstore-ls -fp "/local/domain/$1"
+		[ -n "$u" ] && xenstore-ls -fp "/vm/$u"
+	} 2>&1 | sed -e "s|/local/domain/$1/|/local/domain/N/|" -e "s|/local/domain/$1 |/local/domain/N |" \
+		-e "s|$u|U|g" -e "s/\([(,]\)[nrwb]$1\b/\1xN/g"
+}
+
+# The same PVH guest created paused by xl and by the launcher: vCPU 0's
+# registers, HVM params, hvm_start_info and its memory map, grant entries,
+# CPUID and the xenstore keys must agree, except event channels, start_time
+# and the module's size (the reference rounds it up to pages).
+case_pvh_compare() {
+	c=pvh-compare
+	for side in a b; do
+		l=xl
+		[ $side = b ] && l=$E2E_COMPARE_B
+		t0=$(uptime_s)
+		if ! launch "$l" "$CFG/pvh-cmp-$side.cfg" -p; then
+			result "$c" FAIL "$l -p failed"
+			show /tmp/launch.log 25
+			xl destroy e2e-pvh-cmp-a >/dev/null 2>&1
+			return
+		fi
+		eval "t_$side=$(since "$t0")"
+		{
+			pvhdump "$DOMID" 2>&1 || echo "pvhdump failed: $?"
+			xs_dump "$DOMID" | sort
+		} | sed "s/e2e-pvh-cmp-$side/e2e-pvh-cmp-X/g" >/tmp/pcmp-$side.raw
+		# What must differ: event channels, the module's size (xl rounds
+		# it up to pages), the domid, start time and console pty; xl's
+		# console/backend key (xbuild writes no console device) and
+		# xbuild's emptied mark directory; the ACPI tables are each
+		# builder's own, so their memory map entries, the RSDP's place and
+		# the pages they take (pages_without_acpi is compared instead).
+		grep -Ev '^(param.store_evtchn|param.console_evtchn|mod0.size|tot_pages|memmap_acpi|si.memmap_entries|si.rsdp_paddr)=|/(start_time|port|domid|tty|backend) =|^/local/domain/N/xbuild = ' \
+			/tmp/pcmp-$side.raw >/tmp/pcmp-$side.txt
+	done
+	xl destroy e2e-pvh-cmp-a >/dev/null 2>&1
+	xl destroy e2e-pvh-cmp-b >/dev/null 2>&1
+	[ "${E2E_VERBOSE:-0}" = 1 ] && show /tmp/pcmp-b.raw 400
+	# shellcheck disable=SC2154 # t_a, t_b set by eval
+	if ! grep -q '^si.magic=0x336ec578' /tmp/pcmp-a.txt || ! grep -q '^si.magic=' /tmp/pcmp-b.txt; then
+		result "$c" FAIL "pvhdump could not read hvm_start_info"
+		show /tmp/pcmp-a.raw 10
+		show /tmp/pcmp-b.raw 10
+	elif diff /tmp/pcmp-a.txt /tmp/pcmp-b.txt >/tmp/pcmp.diff; then
+		result "$c" PASS "xl vs $E2E_COMPARE_B: $(wc -l </tmp/pcmp-a.txt) fields equal (create -p: xl ${t_a}s, $E2E_COMPARE_B ${t_b}s)"
+	else
+		result "$c" FAIL "xl vs $E2E_COMPARE_B differ (create -p: xl ${t_a}s, $E2E_COMPARE_B ${t_b}s)"
+		show /tmp/pcmp.diff 200
+	fi
+}
+
+# xl's tools on a PVH guest that `xbuild run -p` built: xl list shows it,
+# xl console (no tty) attached before xl unpause carries the guest's
+# marker, xl destroy removes it.
+case_pvh_xl_tools() {
+	c=pvh-xl-tools
+	name=e2e-pvh-xl
+	out=/tmp/pvh-console.out
+	if ! launch xbuild "$CFG/pvh-xl.cfg" -p; then
+		result "$c" FAIL "xbuild run -p failed"
+		show /tmp/launch.log 25
+		return
+	fi
+	why=""
+	xl list "$name" >/tmp/xl-list.out 2>&1 || why="$why; xl list $name failed (paused)"
+	awk -v n="$name" -v d="$DOMID" 'NR == 2 && $1 == n && $2 == d { ok = 1 } END { exit !ok }' \
+		/tmp/xl-list.out || why="$why; xl list $name does not show it as domain $DOMID"
+	xl console "$name" </dev/null >"$out" 2>&1 &
+	cpid=$!
+	i=0
+	while [ $i -lt 50 ] && ! has_pty "$cpid"; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	[ $i -lt 50 ] || why="$why; xl console did not open the pty within 10s"
+	xl unpause "$name" >/tmp/xl-unpause.out 2>&1 || why="$why; xl unpause failed: $(cat /tmp/xl-unpause.out)"
+	wt0=$(uptime_s)
+	while ! grep -aq "XBUILD-LINUX-GUEST-OK" "$out"; do
+		[ "$(awk -v t="$(since "$wt0")" 'BEGIN { print (t > 200) }')" = 1 ] && break
+		sleep 0.5
+	done
+	grep -aq "XBUILD-LINUX-GUEST-OK" "$out" || why="$why; no marker in xl console's output"
+	xl destroy "$name" >/tmp/xl-destroy.out 2>&1
+	drc=$?
+	[ $drc = 0 ] || why="$why; xl destroy exit $drc: $(tr '\n' ' ' </tmp/xl-destroy.out)"
+	xl list "$name" >/dev/null 2>&1 && why="$why; xl list $name still shows it after destroy"
+	i=0
+	while [ $i -lt 25 ] && kill -0 "$cpid" 2>/dev/null; do
+		sleep 0.2
+		i=$((i + 1))
+	done
+	kill "$cpid" 2>/dev/null
+	if [ -z "$why" ]; then
+		result "$c" PASS "xl list, xl console (marker after $(since "$wt0")s), xl unpause, xl destroy ok"
+	else
+		result "$c" FAIL "${why#; }"
+		show "$out" 15
+		xl destroy "$name" >/dev/null 2>&1
+	fi
+}
+
+# A kernel without PHYS32_ENTRY as type = "pvh": refused before anything is
+# created (exit 2, the message says so), no domain left.
+case_pvh_nophys32() {
+	c=pvh-nophys32
+	before=$(other_doms)
+	out=$(xbuild run "$CFG/pvh-nophys32.cfg" 2>&1)
+	rc=$?
+	after=$(other_doms)
+	if [ $rc = 2 ] && echo "$out" | grep -q "no PVH entry" && [ "$before" = "$after" ]; then
+		result "$c" PASS "exit 2: $out"
+	else
+		result "$c" FAIL "exit $rc: $out; domains before '$before' after '$after'"
+	fi
+}
+
 # The test binary's hook (xbuild-test, built with XB_TEST) corrupts one
 # page-table entry before pinning: Xen must refuse the pin, xbuild must say
 # so (exit 3) and leave no domain behind.
@@ -895,6 +1058,11 @@ run_cases() {
 		linux) case_linux ;;
 		linux-multi) case_linux_multi ;;
 		compare) case_compare ;;
+		pvh) case_pvh pvh pvh 1 256 ;;
+		pvh2) case_pvh pvh2 pvh2 2 256 ;;
+		pvh-compare) case_pvh_compare ;;
+		pvh-nophys32) case_pvh_nophys32 ;;
+		pvh-xl-tools) case_pvh_xl_tools ;;
 		gntv1) case_gntv1 ;;
 		console) case_console ;;
 		race) case_race ;;

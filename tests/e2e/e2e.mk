@@ -6,14 +6,22 @@
 E2E_OUT := $(B)/e2e
 SIDUMP  := $(E2E_OUT)/sidump
 MINITS  := $(E2E_OUT)/minits
+PVHDUMP := $(E2E_OUT)/pvhdump
 E2E_ENV  = XBUILD=$(abspath $(XBUILD)) XBUILD_TEST=$(abspath $(XBUILD_TEST)) GUEST_DIR=$(abspath $(GUEST_OUT)) SIDUMP=$(abspath $(SIDUMP)) \
-	MINITS=$(abspath $(MINITS))
+	MINITS=$(abspath $(MINITS)) PVHDUMP=$(abspath $(PVHDUMP))
 
 $(SIDUMP): tests/e2e/sidump.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $@"
 	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra $(XB_WERROR) -o $@ $< \
 		-lxenctrl -lxenforeignmemory
+
+# pvhdump: what a PVH guest's builder gave it (the pvh-compare case).
+$(PVHDUMP): tests/e2e/pvhdump.c
+	@mkdir -p $(dir $@)
+	@echo "  CC      $@"
+	$(Q)$(CC) -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra $(XB_WERROR) -o $@ $< \
+		-lxenctrl -lxenforeignmemory -lxenguest
 
 # minits: the minimal toolstack around `xbuild build` (the build case).
 $(MINITS): tests/e2e/minits.c
@@ -28,7 +36,7 @@ $(MINITS): tests/e2e/minits.c
 # are being written.
 e2e-prep:
 	$(Q)scripts/deps.sh e2e
-	$(Q)$(MAKE) --no-print-directory guest $(SIDUMP) $(MINITS)
+	$(Q)$(MAKE) --no-print-directory guest $(SIDUMP) $(MINITS) $(PVHDUMP)
 	-$(Q)$(MAKE) --no-print-directory $(XBUILD) >/dev/null 2>&1 || \
 		echo "e2e: warning: $(XBUILD) does not build"
 	-$(Q)$(MAKE) --no-print-directory $(XBUILD_TEST) >/dev/null 2>&1 || \
