@@ -49,7 +49,16 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 	struct loader_opts lo = { .max_decompressed = c->max_decompressed };
 	int rc;
 
-	if ((rc = dom_check_stop(d)) < 0 ||
+	if ((rc = dom_check_stop(d)) < 0)
+		return rc;
+	/* PVH guests need their notes (PHYS32_ENTRY) before anything is
+	 * created, and load at physical addresses: the host path. */
+	if (d->stream && c->type != XB_DOM_PVH &&
+	    (rc = kernel_stream_open(kernel->name, kernel->buf, kernel->len,
+				     &lo, &d->kernel, &d->err)) < 0)
+		return rc;
+	d->kernel_streamed = d->stream && c->type != XB_DOM_PVH && rc == 1;
+	if (!d->kernel_streamed &&
 	    (rc = kernel_parse(kernel->name, kernel->buf, kernel->len, &lo,
 			       &d->kernel, &d->err)) < 0)
 		return rc;
@@ -91,7 +100,49 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 	return 0;
 }
 
+static int plan_layout(struct dom *d);
+
+/* Before the notes: the guest's size, and where the kernel is decoded. */
+static int plan_streamed(struct dom *d)
+{
+	const struct kernel_image *k = &d->kernel;
+	uint64_t nr = d->cfg->memory_mb << (20 - XB_PAGE_SHIFT);
+	uint64_t pages = xb_pages(k->pend - k->pstart);
+	uint64_t spec = k->pstart >> XB_PAGE_SHIFT;
+
+	memset(&d->layout, 0, sizeof(d->layout));
+	d->layout.gp = d->gp;
+	d->layout.nr_pages = nr;
+	if (pages > nr)
+		return xb_fail(&d->err, XB_EINPUT,
+			       "%s: memory too small: the kernel needs %" PRIu64
+			       " pages, but the guest has %" PRIu64
+			       " pages (%" PRIu64 " MiB); raise memory",
+			       d->cfg->kernel, pages, nr, d->cfg->memory_mb);
+	/* layout.c puts the kernel at (virt_kstart - virt_base) >> 12, that
+	 * is (p_paddr - PADDR_OFFSET) >> 12: p_paddr's own pfn without that
+	 * note.  Elsewhere (it does not fit, or is not page aligned) at 0. */
+	if ((k->pstart & XB_PAGE_MASK) || spec > nr - pages)
+		spec = 0;
+	d->kernel_spec_pfn = spec;
+	return 0;
+}
+
 int dom_plan(struct dom *d)
+{
+	int rc;
+
+	/* cfg_finish() checked the command line's length. */
+	if ((rc = dom_check_stop(d)) < 0)
+		return rc;
+	if (d->cfg->type == XB_DOM_PVH)
+		return dom_plan_pvh(d);
+	if (d->kernel_streamed && !d->kernel.view)
+		return plan_streamed(d);
+	return plan_layout(d);
+}
+
+static int plan_layout(struct dom *d)
 {
 	const struct dom_config *c = d->cfg;
 	struct layout_in in = {
@@ -103,11 +154,6 @@ int dom_plan(struct dom *d)
 	};
 	int rc;
 
-	if (c->type == XB_DOM_PVH)
-		return dom_plan_pvh(d);
-	/* cfg_finish() checked the command line's length. */
-	if ((rc = dom_check_stop(d)) < 0)
-		return rc;
 	if (!strcmp(d->kernel.notes.guest_os, "linux"))
 		in.max_mapping = d->gp->linux_max_mapping;
 	rc = layout_compute(&in, &d->layout, &d->err);
@@ -279,6 +325,189 @@ static int load_initrd(struct dom *d)
 	if (!d->layout.has_initrd)
 		return 0;
 	return write_pieces(d, s->pfn, s->pages, HV_MAP_DATA, fill_initrd);
+}
+
+/*
+ * A kernel decoded straight into guest memory (d->kernel_streamed).
+ *
+ * A window over the guest frames [pfn, pfn + pages), by byte offset: one
+ * mapping of at most map_chunk pages at a time (chunk-aligned from pfn),
+ * moved as the offsets move.  HV_MAP_BOOT: the builder reads the kernel
+ * back (notes outside PT_NOTE, a move), so the lean simulator must keep it.
+ */
+struct gwin {
+	struct dom *d;
+	uint64_t pfn, pages;
+	uint8_t *map;
+	uint64_t first, n; /* the mapped pages, from pfn */
+};
+
+static void gwin_close(struct gwin *w)
+{
+	if (w->map)
+		hv_unmap(w->d->hv, w->map, w->n);
+	w->map = NULL;
+}
+
+/* Host address of byte off, and in *n the bytes mapped from there on. */
+static uint8_t *gwin_at(struct gwin *w, uint64_t off, size_t *n)
+{
+	uint64_t pg = off >> XB_PAGE_SHIFT, chunk = w->d->hv->map_chunk;
+
+	if (pg >= w->pages) {
+		xb_fail(&w->d->err, XB_EINTERNAL,
+			"kernel: byte %#" PRIx64 " outside its %" PRIu64
+			" pages",
+			off, w->pages);
+		return NULL;
+	}
+	if (!w->map || pg - w->first >= w->n) {
+		gwin_close(w);
+		w->first = pg - pg % chunk;
+		w->n = umin(chunk, w->pages - w->first);
+		w->map = map_pfns(w->d, w->pfn + w->first, w->n, HV_MAP_BOOT);
+		if (!w->map)
+			return NULL;
+	}
+	*n = (size_t)(((w->first + w->n) << XB_PAGE_SHIFT) - off);
+	return w->map + (off - (w->first << XB_PAGE_SHIFT));
+}
+
+/* The decoder's destination (loader.h dc_sink), in kernel offsets. */
+static int gwin_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
+		       struct xb_err *e)
+{
+	struct gwin *w = ctx;
+	int rc;
+
+	(void)e; /* w->d->err is e */
+	if ((rc = dom_check_stop(w->d)) < 0)
+		return rc;
+	*p = gwin_at(w, pos, n);
+	return *p ? 0 : -w->d->err.code;
+}
+
+static int gwin_zero(struct gwin *w, uint64_t from, uint64_t to)
+{
+	while (from < to) {
+		size_t n;
+		uint8_t *p = gwin_at(w, from, &n);
+
+		if (!p)
+			return -w->d->err.code;
+		n = (size_t)umin(n, to - from);
+		memset(p, 0, n);
+		from += n;
+	}
+	return 0;
+}
+
+/* Zero what the segments' file bytes leave of the kernel's pages: gaps,
+ * p_memsz beyond p_filesz, the last page's tail (as kernel_load_part). */
+static int zero_kernel_gaps(struct gwin *w)
+{
+	const struct kernel_image *k = &w->d->kernel;
+	uint64_t pos = 0;
+	bool done[XB_MAX_SEGS] = { false };
+	int rc;
+
+	for (unsigned m = 0; m < k->nsegs; m++) {
+		unsigned j = XB_MAX_SEGS;
+
+		for (unsigned i = 0; i < k->nsegs; i++)
+			if (!done[i] && (j == XB_MAX_SEGS ||
+					 k->segs[i].paddr < k->segs[j].paddr))
+				j = i;
+		done[j] = true;
+		if ((rc = gwin_zero(w, pos, k->segs[j].paddr - k->pstart)) < 0)
+			return rc;
+		pos = k->segs[j].paddr - k->pstart + k->segs[j].filesz;
+	}
+	return gwin_zero(w, pos, w->pages << XB_PAGE_SHIFT);
+}
+
+/* Move the kernel's pages from pfn from to pfn to (ranges may overlap),
+ * through a bounded bounce buffer, then zero the pages it left. */
+#define MOVE_PAGES 256u
+static int move_kernel(struct dom *d, uint64_t from, uint64_t to,
+		       uint64_t pages)
+{
+	uint64_t step = umin(MOVE_PAGES, d->hv->map_chunk), n;
+	uint8_t *bounce = malloc(step << XB_PAGE_SHIFT), *p;
+	struct gwin w = { .d = d };
+	int rc = 0;
+
+	if (!bounce)
+		return xb_fail(&d->err, XB_EINTERNAL, "out of memory");
+	/* Downwards from the start, upwards from the end: every page is read
+	 * before the move overwrites it. */
+	for (uint64_t done = 0; rc == 0 && done < pages; done += n) {
+		uint64_t i;
+
+		n = umin(step, pages - done);
+		i = to < from ? done : pages - done - n;
+		if (!(p = map_pfns(d, from + i, n, HV_MAP_BOOT))) {
+			rc = -d->err.code;
+			break;
+		}
+		memcpy(bounce, p, n << XB_PAGE_SHIFT);
+		hv_unmap(d->hv, p, n);
+		if (!(p = map_pfns(d, to + i, n, HV_MAP_BOOT))) {
+			rc = -d->err.code;
+			break;
+		}
+		memcpy(p, bounce, n << XB_PAGE_SHIFT);
+		hv_unmap(d->hv, p, n);
+	}
+	free(bounce);
+	if (rc < 0)
+		return rc;
+	/* The pages left behind: below or above the new place. */
+	w.pfn = from;
+	w.pages = pages;
+	if (to < from)
+		rc = gwin_zero(&w,
+			       (to + pages > from ? to + pages - from : 0)
+				       << XB_PAGE_SHIFT,
+			       pages << XB_PAGE_SHIFT);
+	else
+		rc = gwin_zero(&w, 0, umin(to - from, pages) << XB_PAGE_SHIFT);
+	gwin_close(&w);
+	return rc;
+}
+
+/* Decode the kernel at kernel_spec_pfn, parse its notes, compute the
+ * layout, and move the kernel where the layout puts it. */
+static int stream_kernel(struct dom *d)
+{
+	struct kernel_image *k = &d->kernel;
+	struct gwin w = { .d = d,
+			  .pfn = d->kernel_spec_pfn,
+			  .pages = xb_pages(k->pend - k->pstart) };
+	struct dc_sink sink = { gwin_window, &w };
+	const struct guest_params *gp;
+	int rc;
+
+	rc = kernel_stream_load(d->cfg->kernel, k, d->cfg->max_decompressed,
+				&sink, &d->err);
+	if (rc == 0)
+		rc = zero_kernel_gaps(&w);
+	gwin_close(&w);
+	if (rc < 0)
+		return rc;
+	/* The class chose the guest kind the domain was made for; the notes
+	 * confirm it (32-bit is PAE or refused). */
+	gp = guest_params_get(k->guest);
+	if (gp != d->gp)
+		return xb_fail(&d->err, XB_EINTERNAL,
+			       "%s: guest kind changed after decoding",
+			       d->cfg->kernel);
+	if ((rc = plan_layout(d)) < 0)
+		return rc;
+	if (d->layout.kernel.pfn != w.pfn &&
+	    (rc = move_kernel(d, w.pfn, d->layout.kernel.pfn, w.pages)) < 0)
+		return rc;
+	return 0;
 }
 
 /* The p2m list's entries for the pages [first, first + pages) of the list;
@@ -554,16 +783,26 @@ int dom_build(struct dom *d)
 		return dom_build_pvh(d);
 	if ((rc = dom_check_stop(d)) < 0)
 		return rc;
-	if ((rc = hv_populate(d->hv, d->domid, l->nr_pages, &d->err)) < 0 ||
-	    (rc = mfn_of(d, l->xenstore.pfn, &d->store_mfn)) < 0 ||
+	if ((rc = hv_populate(d->hv, d->domid, l->nr_pages, &d->err)) < 0)
+		return rc;
+	/* A kernel decoded now: the layout follows from its notes. */
+	if (d->kernel_streamed) {
+		phase(d, "populate");
+		if ((rc = stream_kernel(d)) < 0)
+			return rc;
+		phase(d, "decode");
+	}
+	if ((rc = mfn_of(d, l->xenstore.pfn, &d->store_mfn)) < 0 ||
 	    (rc = mfn_of(d, l->console.pfn, &d->console_mfn)) < 0 ||
 	    (rc = mfn_of(d, l->pgtables.pfn, &root)) < 0)
 		return rc;
 	if ((rc = hv_shared_info_mfn(d->hv, d->domid, &d->shared_info_mfn,
 				     &d->err)) < 0)
 		return rc;
-	phase(d, "populate");
-	if ((rc = dom_check_stop(d)) < 0 || (rc = load_kernel(d)) < 0 ||
+	if (!d->kernel_streamed)
+		phase(d, "populate");
+	if ((rc = dom_check_stop(d)) < 0 ||
+	    (!d->kernel_streamed && (rc = load_kernel(d)) < 0) ||
 	    (rc = load_initrd(d)) < 0)
 		return rc;
 	phase(d, "load");

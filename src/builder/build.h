@@ -60,6 +60,14 @@ struct dom {
 	char initrd_format
 		[XB_INITRD_FORMAT_MAX]; /* "none", "gzip", "cpio+zstd", ... */
 
+	/* Set by the caller before dom_load: decode a compressed kernel
+	 * straight into guest memory in dom_build (kernel_stream_open), not
+	 * into host memory in dom_load.  Its notes, and so the layout, are
+	 * then known only in dom_build, after the domain exists. */
+	bool stream;
+	bool kernel_streamed; /* dom_load left the decoding to dom_build */
+	uint64_t kernel_spec_pfn; /* where dom_build decodes it (dom_plan) */
+
 	struct layout layout;
 	const struct guest_params *gp; /* the guest kind, from the kernel */
 
@@ -122,7 +130,12 @@ void dom_free(struct dom *d); /* host memory only; not the domain */
  * it when the config asks to. */
 int dom_load(struct dom *d, const struct dom_input *kernel,
 	     const struct dom_input *initrd);
-/* Compute the layout (pure). */
+/* Compute the layout (pure).  For a kernel dom_build will decode
+ * (kernel_streamed), only the guest size and the pfn the kernel is
+ * decoded at: the pfn the layout gives the kernel when its notes follow
+ * the usual rule (p_paddr is the offset from VIRT_BASE, no PADDR_OFFSET);
+ * dom_build computes the layout once the notes are decoded, and moves the
+ * kernel within guest memory if they say otherwise. */
 int dom_plan(struct dom *d);
 
 /* Take the config's name for the created domain (-XB_EINPUT when another

@@ -284,7 +284,7 @@ static int read_input(struct cli *c, const char *what, const char *path,
 static void say_loaded(const struct cli *c, const struct dom *d, uint64_t ns)
 {
 	const struct kernel_image *k = &d->kernel;
-	char h1[32], h2[32], h3[32], t[32], rd[128] = "";
+	char h1[64], h2[32], h3[32], t[32], rd[128] = "";
 
 	if (!c->verbose)
 		return;
@@ -293,9 +293,16 @@ static void say_loaded(const struct cli *c, const struct dom *d, uint64_t ns)
 			 d->initrd_format,
 			 human_size(d->initrd_file_len, h2, sizeof(h2)),
 			 human_size(d->initrd_len, h3, sizeof(h3)));
-	say(c, "loaded: %s, %s, %s ELF (%s)%s in %s", k->format, k->compression,
-	    human_size(k->elf_len, h1, sizeof(h1)), d->gp->magic, rd,
-	    human_time(ns, t, sizeof(t)));
+	/* A kernel the build decodes straight into guest memory has no
+	 * size yet. */
+	if (d->kernel_streamed)
+		snprintf(h1, sizeof(h1), "%s",
+			 "ELF decoded into guest memory by the build");
+	else
+		snprintf(h1, sizeof(h1), "%s ELF",
+			 human_size(k->elf_len, h2, sizeof(h2)));
+	say(c, "loaded: %s, %s, %s (%s)%s in %s", k->format, k->compression, h1,
+	    d->gp->magic, rd, human_time(ns, t, sizeof(t)));
 }
 
 /* -v after dom_plan: the layout in one line. */
@@ -317,6 +324,16 @@ static void say_layout(const struct cli *c, const struct dom *d, uint64_t ns)
 		    human_time(ns, t, sizeof(t)));
 		return;
 	}
+	if (d->kernel_streamed) {
+		say(c,
+		    "layout: %" PRIu64
+		    " pages (%s), kernel decoded at pfn %#" PRIx64
+		    ", the rest once its notes are decoded in %s",
+		    l->nr_pages,
+		    human_size(l->nr_pages << XB_PAGE_SHIFT, h, sizeof(h)),
+		    d->kernel_spec_pfn, human_time(ns, t, sizeof(t)));
+		return;
+	}
 	say(c,
 	    "layout: %" PRIu64 " pages (%s), kernel at pfn %#" PRIx64
 	    " (%" PRIu64 " pages), %" PRIu64 " page tables, mapped %#" PRIx64
@@ -336,6 +353,16 @@ static void session_dom_init(struct cli *c, struct session *s)
 	dom_init(&s->d, &s->cfg);
 	s->d.stop = c->stop;
 	s->d.test_bad_pte = c->test_bad_pte;
+	/* Commands that build a domain decode the kernel straight into its
+	 * memory; plan, check and inspect decode it on the host.  Test
+	 * builds: XBUILD_NO_STREAM=1 decodes on the host for every command
+	 * (the peer of the benchmarks and tests). */
+	s->d.stream = c->cmd == C_RUN || c->cmd == C_BUILD;
+#ifdef XB_TEST
+	if (getenv("XBUILD_NO_STREAM") &&
+	    !strcmp(getenv("XBUILD_NO_STREAM"), "1"))
+		s->d.stream = false;
+#endif
 	if (c->tm) {
 		s->d.phase = timing_phase;
 		s->d.phase_ctx = c;

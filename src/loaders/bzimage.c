@@ -23,8 +23,9 @@ bool bz_probe(const uint8_t *buf, size_t len)
 	return len >= BZ_MAGIC + 4 && !memcmp(buf + BZ_MAGIC, "HdrS", 4);
 }
 
-int bz_parse(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
-	     struct kernel_image *img, struct xb_err *e)
+int bz_payload(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
+	       const struct dc_format **fmtp, const uint8_t **plp,
+	       size_t *plenp, uint32_t *declaredp, struct xb_err *e)
 {
 	const struct dc_format *fmt;
 	const uint8_t *pl;
@@ -32,10 +33,6 @@ int bz_parse(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
 	uint32_t declared;
 	uint16_t version;
 	unsigned sects;
-	char what[48];
-	uint8_t *out;
-	size_t out_len;
-	int rc;
 
 	if (len < BZ_HDR_END)
 		return xb_fail(
@@ -79,6 +76,28 @@ int bz_parse(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
 			e, XB_EINPUT,
 			"%s: bzImage: %s: declared decompressed size %u exceeds limit (%llu bytes)",
 			name, fmt->name, declared, (unsigned long long)cap);
+	*fmtp = fmt;
+	*plp = pl;
+	*plenp = (size_t)plen;
+	*declaredp = declared;
+	return 0;
+}
+
+int bz_parse(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
+	     struct kernel_image *img, struct xb_err *e)
+{
+	const struct dc_format *fmt;
+	const uint8_t *pl;
+	size_t plen;
+	uint32_t declared;
+	char what[48];
+	uint8_t *out;
+	size_t out_len;
+	int rc;
+
+	rc = bz_payload(name, buf, len, cap, &fmt, &pl, &plen, &declared, e);
+	if (rc < 0)
+		return rc;
 	rc = dc_decompress(fmt, name, pl, (size_t)plen, cap, declared, &out,
 			   &out_len, e);
 	if (rc < 0)

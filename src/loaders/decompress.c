@@ -55,6 +55,43 @@
 
 static void dc_out_huge(struct dc_out *o);
 
+/*
+ * Sink mode: the next window, once the current one is full.  The sink is
+ * told that everything before o->len is written, and hands out where the
+ * bytes from o->len on go; never more than the cap leaves (+1 byte, so
+ * that output beyond the cap is seen).
+ */
+static int dc_out_window(struct dc_out *o)
+{
+	size_t n = 0;
+	int rc;
+
+	if (o->win_used < o->win_len)
+		return 0;
+	rc = o->sink->window(o->sink->ctx, o->len, &o->win, &n, o->e);
+	if (rc < 0)
+		return rc;
+	if (!o->win || n == 0)
+		return xb_fail(o->e, XB_EINTERNAL,
+			       "%s: %s: empty output window", o->name, o->fmt);
+	o->win_len = n < o->limit - o->len ? n : o->limit - o->len;
+	o->win_used = 0;
+	return 0;
+}
+
+/* Where the decoder writes next, and what it wrote there. */
+static uint8_t *dc_out_dst(struct dc_out *o)
+{
+	return o->sink ? o->win + o->win_used : o->p + o->len;
+}
+
+static void dc_out_wrote(struct dc_out *o, size_t n)
+{
+	o->len += n;
+	if (o->sink)
+		o->win_used += n;
+}
+
 void dc_out_init(struct dc_out *o, const char *name, const char *fmt,
 		 size_t in_len, uint64_t cap, struct xb_err *e)
 {
@@ -91,6 +128,8 @@ int dc_out_reserve(struct dc_out *o, size_t want)
 
 	if (o->len >= o->limit)
 		return dc_out_too_big(o);
+	if (o->sink)
+		return dc_out_window(o);
 	if (want > o->limit - o->len)
 		want = o->limit - o->len;
 	if (o->size - o->len >= want)
@@ -133,7 +172,7 @@ static void dc_out_populate(struct dc_out *o, size_t n)
 		      ~(uintptr_t)XB_PAGE_MASK;
 	uintptr_t z = ((uintptr_t)o->p + to) & ~(uintptr_t)XB_PAGE_MASK;
 
-	if (to <= from)
+	if (o->sink || to <= from)
 		return;
 	if (z > a)
 		madvise((void *)a, z - a, MADV_POPULATE_WRITE);
@@ -204,7 +243,7 @@ static void dc_out_populate_for(struct dc_out *o, uint64_t n, size_t in_len)
 #define DC_STEP (1u << 20)
 static size_t dc_out_step(struct dc_out *o)
 {
-	size_t n = o->size - o->len;
+	size_t n = o->sink ? o->win_len - o->win_used : o->size - o->len;
 
 	if (n > DC_STEP)
 		n = DC_STEP;
@@ -224,7 +263,7 @@ static bool dc_out_expect(struct dc_out *o, uint64_t n)
 	size_t left, want;
 	uint8_t *np;
 
-	if (n == 0 || o->len >= o->limit)
+	if (o->sink || n == 0 || o->len >= o->limit)
 		return false;
 	left = o->limit - o->len;
 	if (n > left)
@@ -392,7 +431,7 @@ static int gzip_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 	size_t ipos = 0;
 	int rc = 0, zr;
 
-	if (gzip_deflate(o, in, in_len, &ipos) &&
+	if (!o->sink && gzip_deflate(o, in, in_len, &ipos) &&
 	    (one || !next_stream(in, in_len, &ipos, gzip_probe))) {
 		*used = ipos;
 		return 0;
@@ -413,11 +452,11 @@ static int gzip_run(struct dc_out *o, const uint8_t *in, size_t in_len,
 		aout = (unsigned)dc_out_step(o);
 		z.next_in = (Bytef *)(uintptr_t)(in + ipos);
 		z.avail_in = ain;
-		z.next_out = o->p + o->len;
+		z.next_out = dc_out_dst(o);
 		z.avail_out = aout;
 		zr = inflate(&z, Z_NO_FLUSH);
 		ipos += ain - z.avail_in;
-		o->len += aout - z.avail_out;
+		dc_out_wrote(o, aout - z.avail_out);
 		if (zr == Z_STREAM_END) {
 			if (one || !next_stream(in, in_len, &ipos, gzip_probe))
 				break;
@@ -547,11 +586,11 @@ restart:
 		aout = dc_out_step(o);
 		s.next_in = in + ipos;
 		s.avail_in = ain;
-		s.next_out = o->p + o->len;
+		s.next_out = dc_out_dst(o);
 		s.avail_out = aout;
 		lr = lzma_code(&s, LZMA_RUN);
 		ipos += ain - s.avail_in;
-		o->len += aout - s.avail_out;
+		dc_out_wrote(o, aout - s.avail_out);
 		if (lr == LZMA_STREAM_END) {
 			if (!one && !alone &&
 			    next_stream(in, in_len, &ipos, xz_probe)) {
@@ -636,11 +675,11 @@ restart:
 		aout = (unsigned)dc_out_step(o);
 		s.next_in = (char *)(uintptr_t)(in + ipos);
 		s.avail_in = ain;
-		s.next_out = (char *)(o->p + o->len);
+		s.next_out = (char *)dc_out_dst(o);
 		s.avail_out = aout;
 		br = BZ2_bzDecompress(&s);
 		ipos += ain - s.avail_in;
-		o->len += aout - s.avail_out;
+		dc_out_wrote(o, aout - s.avail_out);
 		if (br == BZ_STREAM_END) {
 			if (!one &&
 			    next_stream(in, in_len, &ipos, bzip2_probe)) {
@@ -1424,6 +1463,79 @@ int dc_decompress(const struct dc_format *f, const char *name,
 			       name);
 	return dc_whole(run, f->name, name, in, in_len, cap, expect, out,
 			out_len, e);
+}
+
+/* Formats whose decoder streams through a small state of its own
+ * (zlib's 32 KiB window, liblzma's and libbz2's dictionaries): they write
+ * into the sink's windows.  The others are fastest (and, for zstd, no
+ * larger) decoding into one buffer the size of the output. */
+bool dc_streams(const struct dc_format *f)
+{
+	dc_run_fn run = dc_run_of(f);
+
+	return run == gzip_run || run == xz_run || run == lzma_run ||
+	       run == bzip2_run;
+}
+
+/* Hand buf[0, len) to the sink, window by window. */
+static int dc_sink_copy(const struct dc_sink *sink, const uint8_t *buf,
+			size_t len, struct xb_err *e)
+{
+	for (size_t pos = 0; pos < len;) {
+		uint8_t *p;
+		size_t n = 0;
+		int rc = sink->window(sink->ctx, pos, &p, &n, e);
+
+		if (rc < 0)
+			return rc;
+		if (!p || n == 0)
+			return xb_fail(e, XB_EINTERNAL,
+				       "sink: empty output window");
+		if (n > len - pos)
+			n = len - pos;
+		memcpy(p, buf + pos, n);
+		pos += n;
+	}
+	return 0;
+}
+
+int dc_decompress_sink(const struct dc_format *f, const char *name,
+		       const uint8_t *in, size_t in_len, uint64_t cap,
+		       uint64_t expect, const struct dc_sink *sink,
+		       uint64_t *out_len, struct xb_err *e)
+{
+	dc_run_fn run = dc_run_of(f);
+	struct dc_out o;
+	size_t used;
+	int rc;
+
+	if (!run)
+		return xb_fail(e, XB_EINTERNAL, "%s: unknown decompressor",
+			       name);
+	if (!dc_streams(f)) {
+		uint8_t *out;
+		size_t n;
+
+		rc = dc_decompress(f, name, in, in_len, cap, expect, &out, &n,
+				   e);
+		if (rc < 0)
+			return rc;
+		rc = dc_sink_copy(sink, out, n, e);
+		free(out);
+		if (rc == 0)
+			rc = sink->window(sink->ctx, n, NULL, NULL, e);
+		*out_len = n;
+		return rc;
+	}
+	dc_out_init(&o, name, f->name, in_len, cap, e);
+	o.sink = sink;
+	rc = run(&o, in, in_len, false, &used);
+	if (rc == 0 && o.len > o.cap)
+		rc = dc_out_too_big(&o);
+	if (rc == 0)
+		rc = sink->window(sink->ctx, o.len, NULL, NULL, e);
+	*out_len = o.len;
+	return rc;
 }
 
 int dc_run_one(const struct dc_format *f, struct dc_out *o, const uint8_t *in,

@@ -46,6 +46,7 @@ struct elf_ctx {
 	uint64_t len;
 	struct ehdr eh;
 	struct xb_err *e;
+	bool prefix; /* b holds the start of the image only (elf_head) */
 	unsigned notes_walked;
 	unsigned xen_notes; /* Xen notes seen in the current source */
 	bool legacy_hypercall_pfn; /* __xen_guest HYPERCALL_PAGE is a pfn */
@@ -843,7 +844,7 @@ static int read_segments(struct elf_ctx *c, struct kernel_image *img)
 				"%s: ELF: program header %u: p_filesz 0x%llx > p_memsz 0x%llx",
 				c->name, i, (unsigned long long)ph.filesz,
 				(unsigned long long)ph.memsz);
-		if (!xb_range_ok(ph.offset, ph.filesz, c->len))
+		if (!c->prefix && !xb_range_ok(ph.offset, ph.filesz, c->len))
 			return xb_fail(
 				c->e, XB_EINPUT,
 				"%s: ELF: program header %u: file range 0x%llx+0x%llx past end of file (%llu bytes)",
@@ -1080,4 +1081,44 @@ int elf_parse(const char *name, struct kernel_image *img, struct xb_err *e)
 	if (rc < 0)
 		return rc;
 	return check_addresses(&c, img);
+}
+
+int elf_head(const char *name, const uint8_t *buf, size_t len,
+	     struct kernel_image *img, struct elf_head *h, struct xb_err *e)
+{
+	struct elf_ctx c = { .name = name,
+			     .b = buf,
+			     .len = len,
+			     .e = e,
+			     .prefix = true };
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if ((rc = read_ehdr(&c)) < 0 || (rc = read_segments(&c, img)) < 0)
+		return rc;
+	img->elf_class = c.eh.is64 ? 64 : 32;
+	img->machine = c.eh.machine;
+	/* What the notes will say: 64-bit is x86_64; 32-bit must be PAE,
+	 * which check_notes enforces once the notes are there. */
+	img->guest = c.eh.is64 ? XB_GUEST_X86_64 : XB_GUEST_X86_32P;
+	h->end = c.eh.phoff + (uint64_t)c.eh.phnum * c.eh.phentsize;
+	for (unsigned i = 0; i < c.eh.phnum; i++) {
+		struct phdr ph;
+
+		read_phdr(&c, i, &ph);
+		if (ph.type != PT_NOTE || ph.filesz == 0)
+			continue;
+		if (h->nnotes == XB_MAX_SEGS)
+			return xb_fail(e, XB_EINPUT,
+				       "%s: ELF: more than %d PT_NOTE segments",
+				       name, XB_MAX_SEGS);
+		if (xb_add_ovf(ph.offset, ph.filesz, &h->notes[h->nnotes].end))
+			return xb_fail(
+				e, XB_EINPUT,
+				"%s: ELF: program header %u: PT_NOTE range 0x%llx+0x%llx wraps",
+				name, i, (unsigned long long)ph.offset,
+				(unsigned long long)ph.filesz);
+		h->notes[h->nnotes++].off = ph.offset;
+	}
+	return 0;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 struct loader {
 	const char *name;
@@ -165,6 +166,9 @@ void kernel_image_free(struct kernel_image *img)
 		return;
 	free(img->owned);
 	img->owned = NULL;
+	if (img->view)
+		munmap(img->view, img->view_size);
+	img->view = NULL;
 	img->elf = NULL;
 	img->elf_len = 0;
 }
@@ -179,6 +183,10 @@ int kernel_load_part(const struct kernel_image *img, uint8_t *dst, uint64_t off,
 	if (n == 0 || n > XB_MAX_SEGS || img->pend < img->pstart)
 		return xb_fail(e, XB_EINTERNAL,
 			       "kernel_load: image not parsed");
+	if (img->streamed)
+		return xb_fail(e, XB_EINTERNAL,
+			       "kernel_load: the kernel was decoded into guest "
+			       "memory, its bytes are not here");
 	span = img->pend - img->pstart;
 	if (xb_add_ovf(off, len, &end))
 		return xb_fail(e, XB_EINTERNAL,
@@ -247,4 +255,344 @@ int kernel_load(const struct kernel_image *img, uint8_t *dst, uint64_t dst_len,
 			"kernel_load: destination 0x%llx bytes < kernel 0x%llx bytes",
 			(unsigned long long)dst_len, (unsigned long long)span);
 	return kernel_load_part(img, dst, 0, span, e);
+}
+
+/* ---- a kernel decoded straight into its destination ---- */
+
+/* The start decoded by kernel_stream_open: the ELF and program headers
+ * must lie in it. */
+#define KS_HEAD (64u << 10)
+/* Where bytes outside the PT_LOAD segments go on their way. */
+#define KS_SCRATCH (64u << 10)
+
+/* kernel_stream_open's sink: one window, the head buffer, then stop. */
+struct ks_head {
+	uint8_t *buf;
+	bool stopped;
+};
+
+static int ks_head_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
+			  struct xb_err *e)
+{
+	struct ks_head *h = ctx;
+
+	if (!p)
+		return 0;
+	if (pos == 0) {
+		*p = h->buf;
+		*n = KS_HEAD;
+		return 0;
+	}
+	h->stopped = true;
+	return xb_fail(e, XB_EINTERNAL, "head decoded");
+}
+
+/* The compressed stream of a kernel file: 0 with *img->src set, or 1 when
+ * the file is not a compressed kernel that streams. */
+static int ks_source(const char *name, const uint8_t *b, size_t len,
+		     uint64_t cap, struct kernel_image *img, struct xb_err *e)
+{
+	const struct dc_format *f;
+	int rc;
+
+	if (bz_probe(b, len)) {
+		const uint8_t *pl;
+		size_t plen;
+		uint32_t declared;
+
+		rc = bz_payload(name, b, len, cap, &f, &pl, &plen, &declared,
+				e);
+		if (rc < 0)
+			return rc;
+		img->src.in = pl;
+		img->src.in_len = plen;
+		img->src.declared = declared;
+		img->src.bz = true;
+		snprintf(img->format, sizeof(img->format), "bzImage");
+	} else if ((f = dc_probe(b, len)) != NULL) {
+		img->src.in = b;
+		img->src.in_len = len;
+		snprintf(img->format, sizeof(img->format), "elf");
+	} else {
+		return 1;
+	}
+	if (!dc_streams(f))
+		return 1;
+	img->src.fmt = f;
+	snprintf(img->compression, sizeof(img->compression), "%s", f->name);
+	return 0;
+}
+
+/* What the decoded bytes are called in messages, as elf_adopt says it. */
+static void ks_what(const struct kernel_image *img, char *buf, size_t len)
+{
+	if (img->src.bz)
+		snprintf(buf, len, "bzImage: %s payload", img->src.fmt->name);
+	else
+		snprintf(buf, len, "%s data", img->src.fmt->name);
+}
+
+/* True when two segments' file bytes overlap: each byte of the stream
+ * then belongs in two places, which one pass cannot write. */
+static bool ks_file_overlap(const struct kernel_image *img)
+{
+	for (unsigned i = 0; i < img->nsegs; i++)
+		for (unsigned j = i + 1; j < img->nsegs; j++) {
+			const struct kernel_seg *a = &img->segs[i],
+						*b = &img->segs[j];
+
+			if (a->filesz && b->filesz &&
+			    a->offset < b->offset + b->filesz &&
+			    b->offset < a->offset + a->filesz)
+				return true;
+		}
+	return false;
+}
+
+int kernel_stream_open(const char *name, const void *buf, size_t len,
+		       const struct loader_opts *o, struct kernel_image *img,
+		       struct xb_err *e)
+{
+	struct ks_head h = { 0 };
+	struct dc_sink sink = { ks_head_window, &h };
+	struct elf_head eh;
+	char what[48];
+	uint64_t got = 0;
+	int rc;
+
+	memset(img, 0, sizeof(*img));
+	img->file_len = len;
+	rc = ks_source(name, buf, len, o->max_decompressed, img, e);
+	if (rc != 0) {
+		memset(img, 0, sizeof(*img));
+		return rc < 0 ? rc : 0;
+	}
+	if (!(h.buf = malloc(KS_HEAD)))
+		return xb_fail(e, XB_EINTERNAL, "%s: out of memory", name);
+	rc = dc_decompress_sink(img->src.fmt, name, img->src.in,
+				img->src.in_len, o->max_decompressed,
+				img->src.declared, &sink, &got, e);
+	if (rc < 0 && h.stopped) {
+		xb_err_clear(e);
+		rc = 0;
+		got = KS_HEAD;
+	}
+	ks_what(img, what, sizeof(what));
+	if (rc == 0 && !elf_probe(h.buf, (size_t)got))
+		rc = xb_fail(e, XB_EINPUT, "%s: %s is not an ELF image", name,
+			     what);
+	if (rc == 0)
+		rc = elf_head(name, h.buf, (size_t)got, img, &eh, e);
+	/* The headers must lie in the head; segments that share file bytes
+	 * are loaded the usual way. */
+	if (rc == 0 && (eh.end > got || ks_file_overlap(img)))
+		rc = 1;
+	free(h.buf);
+	if (rc != 0) {
+		memset(img, 0, sizeof(*img));
+		return rc < 0 ? rc : 0;
+	}
+	return 1;
+}
+
+/* kernel_stream_load's sink: ELF offsets to kernel-image offsets. */
+struct ks {
+	struct kernel_image *img;
+	const struct dc_sink *dest;
+	struct elf_head h;
+	uint8_t *scratch;
+	/* The last window handed out: its bytes are written once the next
+	 * one is asked for. */
+	uint8_t *last;
+	uint64_t last_pos;
+	size_t last_n;
+	bool last_load;
+	bool have_head; /* h is set */
+};
+
+static void ks_keep(struct ks *k, uint64_t from, uint64_t to)
+{
+	if (from < to)
+		memcpy(k->img->view + from, k->last + (from - k->last_pos),
+		       (size_t)(to - from));
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/* The bytes [last_pos, end) of the last window are written: keep in the
+ * view what the ELF parser reads - every byte outside the segments (its
+ * pages stay untouched where they are zero), the head (ELF and program
+ * headers) and the notes. */
+static void ks_capture(struct ks *k, uint64_t end)
+{
+	uint64_t a = k->last_pos, z;
+
+	if (!k->last)
+		return;
+	z = end < a + k->last_n ? end : a + k->last_n;
+	if (!k->last_load) {
+		if (!all_zero(k->last, (size_t)(z - a)))
+			ks_keep(k, a, z);
+		return;
+	}
+	ks_keep(k, a, z < KS_HEAD ? z : KS_HEAD);
+	for (unsigned i = 0; i < k->h.nnotes; i++) {
+		uint64_t f = k->h.notes[i].off > a ? k->h.notes[i].off : a;
+		uint64_t t = k->h.notes[i].end < z ? k->h.notes[i].end : z;
+
+		ks_keep(k, f, t);
+	}
+}
+
+/* Once the head is in the view: where the notes are.  kernel_stream_open
+ * parsed the same bytes, so this cannot fail but on memory. */
+static int ks_notes(struct ks *k, struct xb_err *e)
+{
+	struct kernel_image tmp;
+
+	k->have_head = true;
+	memset(&tmp, 0, sizeof(tmp));
+	return elf_head("kernel", k->img->view, KS_HEAD, &tmp, &k->h, e);
+}
+
+static int ks_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
+		     struct xb_err *e)
+{
+	struct ks *k = ctx;
+	const struct kernel_image *img = k->img;
+	uint64_t next = UINT64_MAX;
+
+	ks_capture(k, pos);
+	k->last = NULL;
+	if (!k->have_head && pos >= KS_HEAD) {
+		int rc = ks_notes(k, e);
+
+		if (rc < 0)
+			return rc;
+	}
+	if (!p)
+		return 0;
+	if (pos >= k->img->view_size)
+		return xb_fail(e, XB_EINTERNAL, "kernel stream: offset %llu",
+			       (unsigned long long)pos);
+	for (unsigned i = 0; i < img->nsegs; i++) {
+		const struct kernel_seg *s = &img->segs[i];
+
+		if (pos - s->offset < s->filesz) {
+			uint64_t left = s->offset + s->filesz - pos;
+			int rc = k->dest->window(k->dest->ctx,
+						 s->paddr - img->pstart +
+							 (pos - s->offset),
+						 p, n, e);
+
+			if (rc < 0)
+				return rc;
+			if (*n > left)
+				*n = (size_t)left;
+			k->last_load = true;
+			goto out;
+		}
+		if (s->filesz && s->offset > pos && s->offset < next)
+			next = s->offset;
+	}
+	*p = k->scratch;
+	*n = next - pos < KS_SCRATCH ? (size_t)(next - pos) : KS_SCRATCH;
+	k->last_load = false;
+out:
+	/* Never past the view: the decoder's cap is below its size.  No
+	 * window spans the end of the head, which is kept whole before the
+	 * notes' place is known. */
+	if (*n > k->img->view_size - pos)
+		*n = (size_t)(k->img->view_size - pos);
+	if (pos<KS_HEAD && * n> KS_HEAD - pos)
+		*n = (size_t)(KS_HEAD - pos);
+	k->last = *p;
+	k->last_pos = pos;
+	k->last_n = *n;
+	return 0;
+}
+
+/* Copy the segments' file bytes back from dest into the view, which then
+ * holds the whole image. */
+static int ks_refill(struct ks *k, struct xb_err *e)
+{
+	const struct kernel_image *img = k->img;
+
+	for (unsigned i = 0; i < img->nsegs; i++) {
+		const struct kernel_seg *s = &img->segs[i];
+
+		for (uint64_t done = 0, left; done < s->filesz; done += left) {
+			uint8_t *p;
+			size_t n = 0;
+			int rc = k->dest->window(k->dest->ctx,
+						 s->paddr - img->pstart + done,
+						 &p, &n, e);
+
+			if (rc < 0)
+				return rc;
+			left = s->filesz - done < n ? s->filesz - done : n;
+			memcpy(img->view + s->offset + done, p, (size_t)left);
+		}
+	}
+	return 0;
+}
+
+int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
+		       const struct dc_sink *dest, struct xb_err *e)
+{
+	struct ks k = { .img = img, .dest = dest };
+	struct dc_sink sink = { ks_window, &k };
+	uint64_t total = 0;
+	char what[48];
+	int rc;
+
+	if (!img->src.fmt || img->view)
+		return xb_fail(e, XB_EINTERNAL,
+			       "%s: kernel_stream_load: not opened", name);
+	img->view_size = (size_t)(cap >= SIZE_MAX - XB_PAGE_SIZE ?
+					  SIZE_MAX & ~(size_t)XB_PAGE_MASK :
+					  xb_pages(cap + 1) << XB_PAGE_SHIFT);
+	img->view = mmap(NULL, img->view_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	k.scratch = malloc(KS_SCRATCH);
+	if (img->view == MAP_FAILED || !k.scratch) {
+		if (img->view == MAP_FAILED)
+			img->view = NULL;
+		free(k.scratch);
+		return xb_fail(e, XB_EINTERNAL,
+			       "%s: out of memory (%zu bytes of address space)",
+			       name, img->view_size);
+	}
+	rc = dc_decompress_sink(img->src.fmt, name, img->src.in,
+				img->src.in_len, cap, img->src.declared, &sink,
+				&total, e);
+	free(k.scratch);
+	if (rc < 0)
+		return rc;
+	ks_what(img, what, sizeof(what));
+	if (img->src.bz && total != img->src.declared)
+		return xb_fail(
+			e, XB_EINPUT,
+			"%s: bzImage: %s: decompressed %llu bytes, the payload trailer says %llu",
+			name, img->src.fmt->name, (unsigned long long)total,
+			(unsigned long long)img->src.declared);
+	img->elf = img->view;
+	img->elf_len = total;
+	img->streamed = true;
+	rc = elf_parse(name, img, e);
+	if (rc == 0 && !strcmp(img->notes.source, "PT_NOTE"))
+		return 0;
+	/* Notes in sections or the legacy string, or an error: the parser
+	 * may have read bytes that are in guest memory.  Decide on the whole
+	 * image. */
+	xb_err_clear(e);
+	if ((rc = ks_refill(&k, e)) < 0)
+		return rc;
+	return elf_parse(name, img, e);
 }

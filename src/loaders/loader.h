@@ -11,6 +11,9 @@
 
 #include "../xb.h"
 
+struct dc_format;
+struct dc_sink;
+
 enum xb_guest_type {
 	XB_GUEST_X86_64 = 0, /* "xen-3.0-x86_64" */
 	XB_GUEST_X86_32P = 1, /* "xen-3.0-x86_32p" (PAE) */
@@ -101,6 +104,23 @@ struct kernel_image {
 	uint64_t virt_entry; /* ENTRY note, else e_entry */
 	uint64_t virt_hypercall; /* HYPERCALL_PAGE, or XB_UNSET when absent */
 	uint64_t p2m_base; /* INIT_P2M, or XB_UNSET when absent */
+
+	/* A kernel decoded straight into its destination (kernel_stream_*):
+	 * the compressed stream, and once it is decoded, elf is a sparse
+	 * view of the image (view, view_size: a reservation of address
+	 * space) holding the headers, the PT_NOTE bytes and the bytes outside
+	 * PT_LOAD segments; where PT_LOAD file bytes were it reads zeros,
+	 * their bytes are in the destination. */
+	bool streamed;
+	struct {
+		const struct dc_format *fmt;
+		const uint8_t *in;
+		size_t in_len;
+		uint64_t declared; /* bzImage trailer; 0 for a whole file */
+		bool bz;
+	} src;
+	uint8_t *view;
+	size_t view_size;
 };
 
 struct loader_opts {
@@ -142,6 +162,34 @@ int kernel_unwrap(const char *name, const void *buf, size_t len,
 /* The loader kernel_parse() picks for buf: "bzImage", "compressed",
  * "elf", or NULL (not a kernel). */
 const char *kernel_probe(const void *buf, size_t len);
+
+/*
+ * A kernel decoded straight into guest memory, in two steps.
+ *
+ * kernel_stream_open() decodes only the start of a compressed kernel
+ * (bzImage or whole-file gzip, xz, lzma, bzip2) and parses its ELF and
+ * program headers: img gets format, compression, elf_class, machine, the
+ * guest type the class implies, the PT_LOAD segments, pstart and pend -
+ * enough to place the kernel before its notes are known.  Returns 1 when
+ * the kernel will be streamed, 0 when it must be parsed whole
+ * (kernel_parse: an uncompressed ELF is already in memory; zstd, lz4 and
+ * lzo are fastest whole; segments whose file bytes overlap), or a negative
+ * class on bad input.
+ *
+ * kernel_stream_load() decodes it all: PT_LOAD file bytes go to dest, in
+ * kernel-image offsets (0 is pstart, as kernel_load_part), the rest to a
+ * scratch buffer; then it parses the whole image (elf_parse: notes,
+ * addresses, every rule) from a sparse view (see struct kernel_image),
+ * reading the PT_LOAD bytes back from dest only when the notes are not
+ * in a PT_NOTE segment.  dest's window() is never called with p NULL.
+ * Nothing between or after the segments is written to dest: the caller
+ * zeroes what the segments' file bytes do not cover.
+ */
+int kernel_stream_open(const char *name, const void *buf, size_t len,
+		       const struct loader_opts *o, struct kernel_image *img,
+		       struct xb_err *e);
+int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
+		       const struct dc_sink *dest, struct xb_err *e);
 
 /*
  * Copy the loadable segments into dst, the host mapping of the guest's
@@ -196,6 +244,32 @@ int dc_decompress(const struct dc_format *f, const char *name,
 int dc_stream(const struct dc_format *f, const char *name, const uint8_t *in,
 	      size_t in_len, uint64_t cap, uint8_t **out, size_t *out_len,
 	      size_t *in_used, struct xb_err *e);
+
+/*
+ * Where decoded bytes go when they are not kept in one host buffer: the
+ * decoder asks for a window each time the last one is full.  window() is
+ * told that output [0, pos) is written; with p non-NULL it sets *p and
+ * *n >= 1: output bytes [pos, pos + *n) go to p[0, *n).  With p NULL the
+ * output ended at pos.  Returns 0 or a negative class with e set (the
+ * decoder stops and returns it).
+ */
+struct dc_sink {
+	int (*window)(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
+		      struct xb_err *e);
+	void *ctx;
+};
+
+/*
+ * dc_decompress into a sink instead of a buffer: the same streams, cap and
+ * messages; *out_len the bytes produced (also on failure: those written).
+ * gzip, xz, lzma and bzip2 decode straight into the windows (their
+ * memory: their own dictionary); the other formats decode into a host
+ * buffer first and copy it out, which is how they are fastest.
+ */
+int dc_decompress_sink(const struct dc_format *f, const char *name,
+		       const uint8_t *in, size_t in_len, uint64_t cap,
+		       uint64_t expect, const struct dc_sink *sink,
+		       uint64_t *out_len, struct xb_err *e);
 
 /* The format whose magic starts buf, or NULL. */
 const struct dc_format *dc_probe(const uint8_t *buf, size_t len);

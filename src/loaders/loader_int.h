@@ -31,6 +31,25 @@ int elf_adopt(struct kernel_image *img, uint8_t *out, size_t out_len,
  */
 int elf_parse(const char *name, struct kernel_image *img, struct xb_err *e);
 
+/* What elf_head() finds at the start of an ELF image. */
+struct elf_head {
+	uint64_t end; /* end of the program header table */
+	struct {
+		uint64_t off, end;
+	} notes[XB_MAX_SEGS]; /* PT_NOTE file ranges */
+	unsigned nnotes;
+};
+
+/*
+ * The ELF header and program headers from the first len bytes of an image
+ * whose whole length is not known yet (a kernel being decoded): the same
+ * checks as elf_parse, except that segment file ranges are checked against
+ * the whole image later (elf_parse).  Fills img's segments, pstart, pend,
+ * elf_class, machine and the guest type the class implies.
+ */
+int elf_head(const char *name, const uint8_t *buf, size_t len,
+	     struct kernel_image *img, struct elf_head *h, struct xb_err *e);
+
 /* True when buf looks like a Linux bzImage ("HdrS" at 0x202). */
 bool bz_probe(const uint8_t *buf, size_t len);
 
@@ -41,8 +60,20 @@ bool bz_probe(const uint8_t *buf, size_t len);
  */
 int bz_parse(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
 	     struct kernel_image *img, struct xb_err *e);
+/*
+ * The bzImage payload: its format, bytes and the decompressed size its
+ * trailer declares (checked against the cap).  bz_parse's checks and
+ * messages.
+ */
+int bz_payload(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
+	       const struct dc_format **fmt, const uint8_t **pl, size_t *plen,
+	       uint32_t *declared, struct xb_err *e);
 
 /* ---- decompressor internals (decompress.c), shared with initrd.c ---- */
+
+/* True when dc_decompress_sink decodes f straight into the sink's
+ * windows (not through a buffer of the whole output). */
+bool dc_streams(const struct dc_format *f);
 
 /*
  * A growing output buffer: at most cap bytes, grown geometrically (never on
@@ -66,6 +97,12 @@ struct dc_out {
 	uint64_t cap;
 	bool over_cap; /* the last failure was the cap */
 	bool huge; /* a decoder that wants huge pages wrote into it */
+	/* Sink mode (dc_decompress_sink): the output goes into the windows
+	 * the sink hands out, never into p; win_used bytes of the current
+	 * window win[0, win_len) are written. */
+	const struct dc_sink *sink;
+	uint8_t *win;
+	size_t win_len, win_used;
 	const char *name, *fmt;
 	struct xb_err *e;
 };

@@ -263,7 +263,7 @@ uint8_t *elfgen_build(const struct elfgen *g, size_t *len)
 	struct eg_elf s = {
 		.is64 = true,
 		.entry = vaddr + g->entry_off,
-		.segs = { { g->paddr, vaddr, g->text_len,
+		.segs = { { g->paddr + g->paddr_offset, vaddr, g->text_len,
 			    g->text_len + g->bss_len, PF_R | PF_W | PF_X, 0 } },
 		.nsegs = 1,
 		.notes = &n,
@@ -276,7 +276,7 @@ uint8_t *elfgen_build(const struct elfgen *g, size_t *len)
 		    g->guest_os ? g->guest_os : "linux");
 	eg_note_str(&n, XEN_ELFNOTE_LOADER, "generic");
 	eg_note_u64(&n, XEN_ELFNOTE_VIRT_BASE, g->virt_base);
-	eg_note_u64(&n, XEN_ELFNOTE_PADDR_OFFSET, 0);
+	eg_note_u64(&n, XEN_ELFNOTE_PADDR_OFFSET, g->paddr_offset);
 	eg_note_u64(&n, XEN_ELFNOTE_ENTRY, vaddr + g->entry_off);
 	if (g->hypercall_page)
 		eg_note_u64(&n, XEN_ELFNOTE_HYPERCALL_PAGE, vaddr + 0x1000);

@@ -134,6 +134,9 @@ struct elfgen {
 	bool mod_start_pfn; /* MOD_START_PFN note */
 	const char *guest_os; /* default "linux" */
 	uint64_t phys32_entry; /* PHYS32_ENTRY note (PVH) when non-zero */
+	/* PADDR_OFFSET note (0 by default): p_paddr is paddr + paddr_offset,
+	 * the virtual addresses stay virt_base + paddr. */
+	uint64_t paddr_offset;
 };
 
 /* The pattern byte at offset i of the segment. */

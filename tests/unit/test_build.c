@@ -79,10 +79,23 @@ static uint8_t *gpfn(struct guest *g, uint64_t pfn)
 }
 
 /* Build and run a guest on a fresh simulated hypervisor (opts: fault
- * injection, may be NULL). */
+ * injection, may be NULL); zcmd: compress the kernel with this command
+ * and decode it straight into guest memory (NULL: a plain ELF, parsed
+ * on the host). */
+static int build_z(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
+		   size_t initrd_len, bool bad_pte,
+		   const struct hv_sim_opts *opts, const char *zcmd);
+
 static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 		 size_t initrd_len, bool bad_pte,
 		 const struct hv_sim_opts *opts)
+{
+	return build_z(g, eg, mem_mb, initrd_len, bad_pte, opts, NULL);
+}
+
+static int build_z(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
+		   size_t initrd_len, bool bad_pte,
+		   const struct hv_sim_opts *opts, const char *zcmd)
 {
 	struct dom_input kernel = { .name = "test-kernel" };
 	struct dom_input initrd = { .name = "test-initrd", .len = initrd_len };
@@ -100,6 +113,16 @@ static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 	g->elf = elfgen_build(eg, &g->elf_len);
 	if (!g->elf)
 		return -1;
+	if (zcmd) {
+		size_t zlen;
+		uint8_t *z = eg_filter(zcmd, g->elf, g->elf_len, &zlen);
+
+		free(g->elf);
+		if (!(g->elf = z))
+			return -1;
+		g->elf_len = zlen;
+		g->d.stream = true;
+	}
 	kernel.buf = g->elf;
 	kernel.len = g->elf_len;
 	if (initrd_len) {
@@ -214,10 +237,12 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 	REQUIRE(v);
 	check_region(g);
 
-	/* the kernel's bytes at their virtual addresses, then zeroed bss */
+	/* the kernel's bytes at their virtual addresses, then zeroed bss
+	 * and the rest of the last page */
 	uint64_t kv = eg->virt_base + eg->paddr;
 	bad = 0;
-	for (size_t i = 0; i < eg->text_len + eg->bss_len; i++) {
+	for (size_t i = 0; i < xb_pages(eg->text_len + eg->bss_len) << 12;
+	     i++) {
 		const uint8_t *p = gva(g, kv + i, NULL);
 		uint8_t want = i < eg->text_len ? elfgen_byte(i) : 0;
 
@@ -453,6 +478,116 @@ static void build_lean_bad_pte(void)
 	CHECK_EQ(st.live_domains, 0);
 	CHECK_EQ(st.stored_frames, 0);
 	CHECK_EQ(st.dropped_frames, 0);
+	done(&g);
+}
+
+/*
+ * A compressed kernel decoded straight into guest memory: the guest is
+ * the same as from the host path, in every format (those that do not
+ * stream are decoded on the host and copied), mapped in pieces or whole.
+ */
+static void build_streamed(void)
+{
+	static const char *const cmds[] = {
+		"gzip -n -c", "xz -2 --check=crc32 -c",
+		"lzma -2 -c", "bzip2 -c",
+		"zstd -q -c",
+	};
+	struct elfgen m = classic;
+
+	m.text_len = 300 * 1024 + 77; /* more than the 64 KiB head */
+	for (size_t c = 0; c < XB_ARRAY_SIZE(cmds); c++)
+		for (size_t chunk = 3; chunk <= 48; chunk *= 4) {
+			struct hv_sim_opts o = { .map_chunk = chunk };
+			struct guest g;
+
+			REQUIRE(build_z(&g, &m, 64, 100000, false, &o,
+					cmds[c]) == 0);
+			CHECK_EQ(g.d.kernel_streamed, c < 4);
+			CHECK_EQ(g.d.layout.kernel.pfn, m.paddr >> 12);
+			check_guest(&g, &m, 100000);
+			done(&g);
+		}
+}
+
+/*
+ * Kernels whose notes put them elsewhere than p_paddr says (PADDR_OFFSET):
+ * decoded at p_paddr's pfn, then moved where the layout puts them - down,
+ * up, overlapping or not, in pieces; the pages left behind are zeroed.
+ */
+static void build_streamed_moved(void)
+{
+	static const struct {
+		uint64_t paddr, off;
+	} cases[] = {
+		{ 0x200000, 0x1000 }, /* down one page, overlapping */
+		{ 0x200000, 0x200000 }, /* down, apart */
+		/* p_paddr beyond the guest: decoded at pfn 0, moved up */
+		{ 0x3000, 0x7f000000 },
+		{ 0x100000, 0x7f000000 },
+	};
+
+	for (size_t i = 0; i < XB_ARRAY_SIZE(cases); i++)
+		for (size_t chunk = 2; chunk <= 512; chunk *= 16) {
+			struct hv_sim_opts o = { .map_chunk = chunk };
+			struct elfgen m = classic;
+			uint64_t spec, pages;
+			struct guest g;
+			int bad = 0;
+
+			m.paddr = cases[i].paddr;
+			m.paddr_offset = cases[i].off;
+			m.text_len = 40 * 4096 + 5;
+			REQUIRE(build_z(&g, &m, 64, 5000, false, &o,
+					"gzip -n -c") == 0);
+			CHECK(g.d.kernel_streamed);
+			spec = g.d.kernel_spec_pfn;
+			pages = g.d.layout.kernel.pages;
+			CHECK_EQ(g.d.layout.kernel.pfn, m.paddr >> 12);
+			CHECK(spec != g.d.layout.kernel.pfn);
+			check_guest(&g, &m, 5000);
+			/* left behind: zero, unless the layout reused it */
+			for (uint64_t pfn = spec; pfn < spec + pages; pfn++) {
+				const uint8_t *f = gpfn(&g, pfn);
+				const struct layout *l = &g.d.layout;
+
+				if (pfn - l->kernel.pfn < pages ||
+				    pfn >= l->kernel.pfn + pages)
+					continue;
+				for (size_t b = 0; f && b < 4096; b++)
+					if (f[b] && bad++ < 3)
+						t_fail(__FILE__, __LINE__,
+						       "pfn %#" PRIx64, pfn);
+			}
+			(void)bad;
+			done(&g);
+		}
+}
+
+/* Decode errors after the domain exists destroy it; nothing is left. */
+static void build_streamed_errors(void)
+{
+	struct elfgen m = classic;
+	struct hv_sim_stats st;
+	struct guest g;
+
+	m.text_len = 2 * 1024 * 1024;
+	/* memory too small for the kernel: refused before creation */
+	CHECK_EQ(build_z(&g, &m, 1, 0, false, NULL, "gzip -n -c"), -XB_EINPUT);
+	CHECK_CONTAINS(g.d.err.msg, "memory too small");
+	CHECK(!g.d.created);
+	done(&g);
+	/* no room for the rest once the notes are known: after creation */
+	m.paddr = 0x100000;
+	m.text_len = 16 * 4096;
+	CHECK_EQ(build_z(&g, &m, 2, 300 * 4096, false, NULL, "xz -c"),
+		 -XB_EINPUT);
+	CHECK_CONTAINS(g.d.err.msg, "memory too small");
+	CHECK(g.d.destroyed && !g.d.created);
+	hv_sim_stats(g.d.hv, &st);
+	CHECK_EQ(st.live_domains, 0);
+	CHECK_EQ(st.mappings, 0);
+	CHECK_EQ(hv_sim_xs_count(g.d.hv, "/local"), 0);
 	done(&g);
 }
 
@@ -723,12 +858,12 @@ static int open_fds(void)
 /* Fail every backend call in turn: each failure is reported with its
  * step, the domain is gone, nothing stays mapped, open or in xenstore
  * (leaks show under `make SAN=1 unit`, which runs this with LSan). */
-static void fault_walk(void)
+static void fault_walk_z(const char *zcmd)
 {
 	unsigned total, k;
 	struct guest g;
 
-	REQUIRE(build(&g, &classic, 64, 5000, false, NULL) == 0);
+	REQUIRE(build_z(&g, &classic, 64, 5000, false, NULL, zcmd) == 0);
 	{
 		struct hv_sim_stats st;
 
@@ -743,7 +878,7 @@ static void fault_walk(void)
 		struct hv_sim_stats st;
 		int rc, fds = open_fds();
 
-		rc = build(&g, &classic, 64, 5000, false, &o);
+		rc = build_z(&g, &classic, 64, 5000, false, &o, zcmd);
 		hv_sim_stats(g.d.hv, &st);
 		if (rc == 0 || !strstr(g.d.err.msg, "simulated failure") ||
 		    st.live_domains != 0 || st.mappings != 0 ||
@@ -1065,6 +1200,17 @@ static void pvh_fault_walk(void)
 	}
 }
 
+static void fault_walk(void)
+{
+	fault_walk_z(NULL);
+}
+
+/* The same with the kernel decoded straight into guest memory. */
+static void fault_walk_streamed(void)
+{
+	fault_walk_z("gzip -n -c");
+}
+
 const struct test tests[] = {
 	{ "build_classic", build_classic },
 	{ "build_modern", build_modern },
@@ -1073,6 +1219,9 @@ const struct test tests[] = {
 	{ "build_lean_1t", build_lean_1t },
 	{ "build_lean_bad_pte", build_lean_bad_pte },
 	{ "build_no_initrd_2g", build_no_initrd_large },
+	{ "build_streamed", build_streamed },
+	{ "build_streamed_moved", build_streamed_moved },
+	{ "build_streamed_errors", build_streamed_errors },
 	{ "build_xenstore_keys", xenstore_keys },
 	{ "build_name_in_use", name_in_use },
 	{ "build_orphan_reaped", orphan_reaped },
@@ -1083,5 +1232,6 @@ const struct test tests[] = {
 	{ "pvh_build_high", pvh_build_high },
 	{ "pvh_no_entry", pvh_no_entry },
 	{ "pvh_fault_walk", pvh_fault_walk },
+	{ "build_fault_walk_streamed", fault_walk_streamed },
 	{ NULL, NULL },
 };

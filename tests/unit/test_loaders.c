@@ -1197,6 +1197,247 @@ static void test_kernel_unwrap(void)
 	free(k);
 }
 
+/* ---- a kernel decoded straight into its destination ---- */
+
+/* A destination in kernel offsets: a host buffer handed out in windows of
+ * at most max bytes, so that windows end everywhere. */
+struct dest {
+	uint8_t *b;
+	uint64_t len;
+	size_t max;
+	unsigned calls;
+};
+
+static int dest_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
+		       struct xb_err *e)
+{
+	struct dest *d = ctx;
+
+	d->calls++;
+	if (!p || pos >= d->len)
+		return xb_fail(e, XB_EINTERNAL, "dest: offset %#" PRIx64, pos);
+	*p = d->b + pos;
+	*n = d->len - pos < d->max ? (size_t)(d->len - pos) : d->max;
+	return 0;
+}
+
+/*
+ * Stream kernel z (the compressed s) into a host destination and compare
+ * with kernel_parse and kernel_load: the same fields, the same bytes where
+ * the segments' file bytes go, nothing written elsewhere.  want_stream:
+ * whether kernel_stream_open takes it.
+ */
+static void stream_vs_parse(const uint8_t *z, size_t zlen, bool want_stream,
+			    size_t max, const char *what)
+{
+	struct loader_opts o = { .max_decompressed = XB_DEFAULT_MAX_DECOMP };
+	struct kernel_image si;
+	struct xb_err e = { 0 };
+	struct parsed p;
+	struct dest d = { .max = max };
+	uint8_t *ref;
+	uint64_t span;
+	int rc;
+
+	if (parse_buf(&p, z, zlen, 0) != 0) {
+		t_fail(__FILE__, __LINE__, "%s: parse: %s", what, p.e.msg);
+		return;
+	}
+	rc = kernel_stream_open("vmlinuz", z, zlen, &o, &si, &e);
+	CHECK_EQ(rc, want_stream ? 1 : 0);
+	if (rc != 1) {
+		kernel_image_free(&p.img);
+		return;
+	}
+	CHECK_STR(si.format, p.img.format);
+	CHECK_STR(si.compression, p.img.compression);
+	CHECK_EQ(si.pstart, p.img.pstart);
+	CHECK_EQ(si.pend, p.img.pend);
+	CHECK_EQ(si.nsegs, p.img.nsegs);
+	CHECK_EQ(si.guest, p.img.guest);
+	span = p.img.pend - p.img.pstart;
+	d.len = span;
+	d.b = malloc(span);
+	ref = malloc(span);
+	REQUIRE(d.b && ref);
+	memset(d.b, 0xee, span);
+	CHECK(kernel_load(&p.img, ref, span, &e) == 0);
+	rc = kernel_stream_load("vmlinuz", &si, XB_DEFAULT_MAX_DECOMP,
+				&(struct dc_sink){ dest_window, &d }, &e);
+	if (rc != 0)
+		t_fail(__FILE__, __LINE__, "%s: stream: %s", what, e.msg);
+	CHECK(si.streamed);
+	CHECK_EQ(si.elf_len, p.img.elf_len);
+	CHECK_STR(si.notes.source, p.img.notes.source);
+	CHECK(!memcmp(&si.notes.feat_required, &p.img.notes.feat_required,
+		      sizeof(si.notes.feat_required)));
+	CHECK_STR(si.notes.guest_os, p.img.notes.guest_os);
+	CHECK_EQ(si.virt_base, p.img.virt_base);
+	CHECK_EQ(si.paddr_offset, p.img.paddr_offset);
+	CHECK_EQ(si.virt_kstart, p.img.virt_kstart);
+	CHECK_EQ(si.virt_kend, p.img.virt_kend);
+	CHECK_EQ(si.virt_entry, p.img.virt_entry);
+	CHECK_EQ(si.virt_hypercall, p.img.virt_hypercall);
+	CHECK_EQ(si.p2m_base, p.img.p2m_base);
+	CHECK_EQ(si.notes.mod_start_pfn, p.img.notes.mod_start_pfn);
+	/* Segment bytes as kernel_load puts them; the rest untouched (the
+	 * builder zeroes it). */
+	for (uint64_t a = 0, bad = 0; a < span && bad < 3; a++) {
+		bool in = false;
+
+		for (unsigned i = 0; i < p.img.nsegs; i++)
+			in |= a - (p.img.segs[i].paddr - p.img.pstart) <
+			      p.img.segs[i].filesz;
+		if (d.b[a] != (in ? ref[a] : 0xee)) {
+			t_fail(__FILE__, __LINE__, "%s: byte %#" PRIx64, what,
+			       a);
+			bad++;
+		}
+	}
+	/* kernel_load refuses an image whose bytes are elsewhere. */
+	xb_err_clear(&e);
+	CHECK_EQ(kernel_load(&si, ref, span, &e), -XB_EINTERNAL);
+	kernel_image_free(&si);
+	kernel_image_free(&p.img);
+	free(d.b);
+	free(ref);
+}
+
+static void test_kernel_stream(void)
+{
+	static const char *const legacy =
+		"GUEST_OS=linux,XEN_VER=xen-3.0,VIRT_BASE=0xffffffff80000000,"
+		"ELF_PADDR_OFFSET=0xffffffff80000000,LOADER=generic";
+	const struct {
+		const char *fmt, *cmd;
+		bool streams;
+	} fmts[] = {
+		{ "gzip", "gzip -n -c", true },
+		{ "xz", "xz -2 --check=crc32 -c", true },
+		{ "lzma", "lzma -2 -c", true },
+		{ "bzip2", "bzip2 -c", true },
+		{ "zstd", "zstd -q -c", false },
+	};
+	struct eg_notes n = { .len = 0 };
+	enum eg_where where[] = { EG_PHDR, EG_SHDR, EG_LEGACY };
+
+	eg_notes_linux64(&n);
+	for (size_t w = 0; w < XB_ARRAY_SIZE(where); w++) {
+		struct eg_elf s;
+		struct eg_out o;
+
+		eg_elf_linux64(&s, &n, where[w]);
+		/* out of order in the file, a gap, a large segment (more
+		 * than the 64 KiB head), bss */
+		s.segs[2] = s.segs[1];
+		s.segs[1] = (struct eg_seg){ EG_PSTART + 0x6000,
+					     EG_KSTART + 0x6000,
+					     0x30000,
+					     0x31000,
+					     PF_R,
+					     0 };
+		s.nsegs = 3;
+		if (where[w] == EG_LEGACY) {
+			for (unsigned i = 0; i < s.nsegs; i++)
+				s.segs[i].paddr = s.segs[i].vaddr;
+			s.legacy = legacy;
+		}
+		REQUIRE(eg_elf_build(&s, &o) == 0);
+		for (size_t f = 0; f < XB_ARRAY_SIZE(fmts); f++) {
+			const struct eg_format *ef = eg_format(fmts[f].fmt);
+			size_t zlen, blen;
+			uint8_t *z = eg_filter(fmts[f].cmd, o.b, o.len, &zlen);
+			uint8_t *bz;
+			char what[64];
+
+			if (!z)
+				continue;
+			snprintf(what, sizeof(what), "%s, notes %zu",
+				 fmts[f].fmt, w);
+			for (size_t max = 1; max <= 1u << 20; max *= 64)
+				stream_vs_parse(z, zlen, fmts[f].streams, max,
+						what);
+			bz = ef ? eg_bzimage_of(o.b, o.len, ef, &blen) : NULL;
+			if (bz)
+				stream_vs_parse(bz, blen, fmts[f].streams, 4096,
+						what);
+			free(bz);
+			free(z);
+		}
+		/* Not compressed: parsed whole, from the file's bytes. */
+		{
+			struct loader_opts lo = { .max_decompressed = 1 << 30 };
+			struct kernel_image si;
+			struct xb_err e = { 0 };
+
+			CHECK_EQ(kernel_stream_open("vmlinuz", o.b, o.len, &lo,
+						    &si, &e),
+				 0);
+		}
+		free(o.b);
+	}
+}
+
+/* Errors while streaming: the messages of the host path. */
+static void test_kernel_stream_errors(void)
+{
+	struct loader_opts o = { .max_decompressed = XB_DEFAULT_MAX_DECOMP };
+	struct eg_notes n = { .len = 0 };
+	struct xb_err e = { 0 };
+	struct kernel_image si;
+	struct dest d = { .max = 4096 };
+	struct eg_elf s;
+	struct eg_out out;
+	size_t zlen;
+	uint8_t *z;
+
+	/* not an ELF */
+	z = eg_filter("gzip -n -c", (const uint8_t *)"text", 4, &zlen);
+	REQUIRE(z);
+	CHECK_EQ(kernel_stream_open("vmlinuz", z, zlen, &o, &si, &e),
+		 -XB_EINPUT);
+	CHECK_STR(e.msg, "vmlinuz: gzip data is not an ELF image");
+	free(z);
+	/* no Xen notes: found only once decoded */
+	eg_elf_linux64(&s, &n, EG_NONE);
+	s.segs[0].filesz = s.segs[0].memsz = 0x30000; /* past the head */
+	s.segs[1].paddr += 0x30000;
+	s.segs[1].vaddr += 0x30000;
+	REQUIRE(eg_elf_build(&s, &out) == 0);
+	z = eg_filter("xz -2 --check=crc32 -c", out.b, out.len, &zlen);
+	REQUIRE(z);
+	xb_err_clear(&e);
+	REQUIRE(kernel_stream_open("vmlinuz", z, zlen, &o, &si, &e) == 1);
+	d.len = si.pend - si.pstart;
+	d.b = calloc(1, d.len);
+	CHECK_EQ(kernel_stream_load("vmlinuz", &si, XB_DEFAULT_MAX_DECOMP,
+				    &(struct dc_sink){ dest_window, &d }, &e),
+		 -XB_EINPUT);
+	CHECK_STR(e.msg, "vmlinuz: not a Xen PV kernel (no Xen ELF notes)");
+	kernel_image_free(&si);
+	/* truncated stream: the decoder's message */
+	xb_err_clear(&e);
+	REQUIRE(kernel_stream_open("vmlinuz", z, zlen - 40, &o, &si, &e) == 1);
+	CHECK(kernel_stream_load("vmlinuz", &si, XB_DEFAULT_MAX_DECOMP,
+				 &(struct dc_sink){ dest_window, &d },
+				 &e) == -XB_EINPUT);
+	CHECK_CONTAINS(e.msg, "vmlinuz: xz: ");
+	kernel_image_free(&si);
+	/* over the cap */
+	xb_err_clear(&e);
+	o.max_decompressed = 0x20000; /* above the head, below the image */
+	REQUIRE(kernel_stream_open("vmlinuz", z, zlen, &o, &si, &e) == 1);
+	CHECK_EQ(kernel_stream_load("vmlinuz", &si, 0x20000,
+				    &(struct dc_sink){ dest_window, &d }, &e),
+		 -XB_EINPUT);
+	CHECK_STR(e.msg,
+		  "vmlinuz: xz: decompressed size exceeds limit (131072 bytes)");
+	kernel_image_free(&si);
+	free(d.b);
+	free(z);
+	free(out.b);
+}
+
 /* ---- the real Debian kernel ---- */
 
 static double now(void)
@@ -1311,6 +1552,8 @@ const struct test tests[] = {
 	{ "bzimage_every_format", test_bzimage_every_format },
 	{ "compressed_elf", test_compressed_elf },
 	{ "kernel_unwrap", test_kernel_unwrap },
+	{ "kernel_stream", test_kernel_stream },
+	{ "kernel_stream_errors", test_kernel_stream_errors },
 	{ "real_kernel_ref", test_real_kernel_ref },
 	{ "real_kernel_current", test_real_kernel_current },
 	{ NULL, NULL },
