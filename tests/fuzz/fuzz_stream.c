@@ -1,0 +1,98 @@
+/* fuzz_stream.c - libFuzzer target: a compressed kernel decoded straight
+ * into a destination (kernel_stream_open, kernel_stream_load), checked
+ * against the host path (kernel_parse, kernel_load) on the same input:
+ * both accept it or neither does, with the same addresses and the same
+ * bytes where the segments go. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/loaders/loader.h"
+
+#define FUZZ_CAP (16u << 20)
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+struct dest {
+	uint8_t *b;
+	uint64_t len;
+};
+
+/* Windows of at most 4099 bytes, so that they end everywhere. */
+static int dest_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
+		       struct xb_err *e)
+{
+	struct dest *d = ctx;
+
+	if (!p || pos >= d->len)
+		return xb_fail(e, XB_EINTERNAL, "dest: offset %llu",
+			       (unsigned long long)pos);
+	*p = d->b + pos;
+	*n = d->len - pos < 4099 ? (size_t)(d->len - pos) : 4099;
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct loader_opts o = { .max_decompressed = FUZZ_CAP };
+	struct kernel_image si, hi;
+	struct xb_err e = { 0 }, he = { 0 };
+	struct dest d = { 0 };
+	struct dc_sink sink = { dest_window, &d };
+	uint8_t *copy, *ref = NULL;
+	int r, h;
+
+	copy = malloc(size ? size : 1);
+	if (!copy)
+		return 0;
+	memcpy(copy, data, size);
+	r = kernel_stream_open("fuzz", copy, size, &o, &si, &e);
+	if (r < 0 && (r != -XB_EINPUT || !e.msg[0]))
+		abort();
+	if (r != 1)
+		goto out;
+	d.len = si.pend - si.pstart;
+	if (d.len > FUZZ_CAP) { /* a guest could not hold it either */
+		kernel_image_free(&si);
+		goto out;
+	}
+	d.b = calloc(1, d.len ? d.len : 1);
+	ref = calloc(1, d.len ? d.len : 1);
+	if (!d.b || !ref)
+		abort();
+	r = kernel_stream_load("fuzz", &si, FUZZ_CAP, &sink, &e);
+	if (r < 0 && !e.msg[0])
+		abort();
+	h = kernel_parse("fuzz", copy, size, &o, &hi, &he);
+	/* The host path holds the whole image at once: memory may fail it
+	 * where streaming does not, never the other way round. */
+	if (r == 0 && h < 0 && h != -XB_EINTERNAL)
+		abort();
+	if (r < 0 && h == 0)
+		abort();
+	if (r == 0 && h == 0) {
+		if (si.virt_kstart != hi.virt_kstart ||
+		    si.virt_kend != hi.virt_kend ||
+		    si.virt_entry != hi.virt_entry ||
+		    si.virt_hypercall != hi.virt_hypercall ||
+		    si.p2m_base != hi.p2m_base || si.elf_len != hi.elf_len ||
+		    strcmp(si.notes.source, hi.notes.source))
+			abort();
+		if (kernel_load(&hi, ref, d.len, &he) < 0)
+			abort();
+		for (unsigned i = 0; i < hi.nsegs; i++) {
+			uint64_t at = hi.segs[i].paddr - hi.pstart;
+
+			if (memcmp(d.b + at, ref + at, hi.segs[i].filesz))
+				abort();
+		}
+	}
+	if (h == 0)
+		kernel_image_free(&hi);
+	kernel_image_free(&si);
+out:
+	free(d.b);
+	free(ref);
+	free(copy);
+	return 0;
+}
