@@ -84,6 +84,21 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 	d->initrd_file_len = initrd->len;
 	d->initrd = initrd->buf;
 	d->initrd_len = initrd->len;
+	if (c->ramdisk_decompress && d->kernel_streamed) {
+		/* One stream of a format that decodes into guest memory: left
+		 * to dom_build, which knows where it goes once the kernel's
+		 * notes are decoded (and unpacks it on the host after all if
+		 * more members follow). */
+		const struct dc_format *f = dc_probe(initrd->buf, initrd->len);
+
+		if (f && dc_streams(f)) {
+			d->initrd_streamed = true;
+			d->initrd_fmt = f;
+			snprintf(d->initrd_format, sizeof(d->initrd_format),
+				 "%s", f->name);
+			return 0;
+		}
+	}
 	if (c->ramdisk_decompress) {
 		struct initrd_image ii;
 
@@ -322,7 +337,7 @@ static int load_initrd(struct dom *d)
 {
 	const struct layout_seg *s = &d->layout.initrd;
 
-	if (!d->layout.has_initrd)
+	if (!d->layout.has_initrd || d->initrd_streamed)
 		return 0;
 	return write_pieces(d, s->pfn, s->pages, HV_MAP_DATA, fill_initrd);
 }
@@ -337,6 +352,7 @@ static int load_initrd(struct dom *d)
  */
 struct gwin {
 	struct dom *d;
+	const char *what; /* input that does not fit: "NAME: WHAT ..." */
 	uint64_t pfn, pages;
 	uint8_t *map;
 	uint64_t first, n; /* the mapped pages, from pfn */
@@ -354,6 +370,15 @@ static uint8_t *gwin_at(struct gwin *w, uint64_t off, size_t *n)
 {
 	uint64_t pg = off >> XB_PAGE_SHIFT, chunk = w->d->hv->map_chunk;
 
+	if (pg >= w->pages && w->what) {
+		xb_fail(&w->d->err, XB_EINPUT,
+			"%s: memory too small: more than %" PRIu64
+			" pages from pfn %#" PRIx64 " (%" PRIu64
+			" MiB of guest memory); raise memory",
+			w->what, w->pages, w->pfn,
+			w->d->layout.nr_pages >> (20 - XB_PAGE_SHIFT));
+		return NULL;
+	}
 	if (pg >= w->pages) {
 		xb_fail(&w->d->err, XB_EINTERNAL,
 			"kernel: byte %#" PRIx64 " outside its %" PRIu64
@@ -381,7 +406,7 @@ static int gwin_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
 	int rc;
 
 	(void)e; /* w->d->err is e */
-	if ((rc = dom_check_stop(w->d)) < 0)
+	if ((rc = dom_check_stop(w->d)) < 0 || !p) /* !p: the end */
 		return rc;
 	*p = gwin_at(w, pos, n);
 	return *p ? 0 : -w->d->err.code;
@@ -476,6 +501,71 @@ static int move_kernel(struct dom *d, uint64_t from, uint64_t to,
 	return rc;
 }
 
+/* Only zero bytes in b[0, n)? */
+static bool zeros(const uint8_t *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (b[i])
+			return false;
+	return true;
+}
+
+/*
+ * The initrd's one compressed stream decoded where the layout puts it:
+ * that place does not depend on its length (after the kernel, or after
+ * the mapped region with MOD_START_PFN), so the layout computed with the
+ * file's length gives it, and is computed again with the real one.  More
+ * members after the stream: unpacked on the host (initrd_unpack) after
+ * all, and loaded as usual.
+ */
+static int stream_initrd(struct dom *d)
+{
+	uint64_t pfn = d->layout.initrd.pfn, n = 0;
+	struct gwin w = { .d = d,
+			  .what = d->cfg->ramdisk,
+			  .pfn = pfn,
+			  .pages = d->layout.nr_pages - pfn };
+	struct dc_sink sink = { gwin_window, &w };
+	size_t used = 0;
+	int rc;
+
+	rc = dc_stream_sink(d->initrd_fmt, d->cfg->ramdisk, d->initrd,
+			    d->initrd_len, d->cfg->max_decompressed, &sink, &n,
+			    &used, &d->err);
+	gwin_close(&w);
+	if (rc < 0)
+		return rc;
+	if (!zeros(d->initrd + used, d->initrd_len - used)) {
+		struct initrd_image ii;
+
+		d->initrd_streamed = false;
+		rc = initrd_unpack(d->cfg->ramdisk, d->initrd, d->initrd_len,
+				   d->cfg->max_decompressed, &ii, &d->err);
+		if (rc < 0)
+			return rc;
+		snprintf(d->initrd_format, sizeof(d->initrd_format), "%s",
+			 ii.format);
+		d->initrd_owned = ii.owned;
+		d->initrd = ii.data;
+		d->initrd_len = ii.len;
+		return plan_layout(d);
+	}
+	d->initrd_len = n;
+	if ((rc = plan_layout(d)) < 0)
+		return rc;
+	if (d->layout.initrd.pfn != pfn)
+		return xb_fail(&d->err, XB_EINTERNAL,
+			       "%s: the initrd moved from pfn %#" PRIx64
+			       " to %#" PRIx64,
+			       d->cfg->ramdisk, pfn, d->layout.initrd.pfn);
+	/* The rest of its pages zeroed, as load_initrd does. */
+	w.what = NULL;
+	w.pages = d->layout.initrd.pages;
+	rc = gwin_zero(&w, n, w.pages << XB_PAGE_SHIFT);
+	gwin_close(&w);
+	return rc;
+}
+
 /* Decode the kernel at kernel_spec_pfn, parse its notes, compute the
  * layout, and move the kernel where the layout puts it. */
 static int stream_kernel(struct dom *d)
@@ -507,7 +597,7 @@ static int stream_kernel(struct dom *d)
 	if (d->layout.kernel.pfn != w.pfn &&
 	    (rc = move_kernel(d, w.pfn, d->layout.kernel.pfn, w.pages)) < 0)
 		return rc;
-	return 0;
+	return d->initrd_streamed ? stream_initrd(d) : 0;
 }
 
 /* The p2m list's entries for the pages [first, first + pages) of the list;

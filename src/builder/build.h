@@ -56,6 +56,11 @@ struct dom {
 	const uint8_t *initrd; /* bytes to load */
 	size_t initrd_len;
 	uint8_t *initrd_owned; /* decompressed copy, or NULL */
+	/* A compressed initrd decoded straight into guest memory by
+	 * dom_build (with a streamed kernel): initrd is the file's bytes,
+	 * initrd_len its length until then. */
+	bool initrd_streamed;
+	const struct dc_format *initrd_fmt;
 	uint64_t initrd_file_len;
 	char initrd_format
 		[XB_INITRD_FORMAT_MAX]; /* "none", "gzip", "cpio+zstd", ... */

@@ -288,7 +288,13 @@ static void say_loaded(const struct cli *c, const struct dom *d, uint64_t ns)
 
 	if (!c->verbose)
 		return;
-	if (d->has_initrd)
+	if (d->initrd_streamed)
+		snprintf(rd, sizeof(rd),
+			 "; initrd %s, %s decoded into guest memory by the "
+			 "build",
+			 d->initrd_format,
+			 human_size(d->initrd_file_len, h2, sizeof(h2)));
+	else if (d->has_initrd)
 		snprintf(rd, sizeof(rd), "; initrd %s, %s loaded as %s",
 			 d->initrd_format,
 			 human_size(d->initrd_file_len, h2, sizeof(h2)),

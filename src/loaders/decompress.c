@@ -1538,6 +1538,30 @@ int dc_decompress_sink(const struct dc_format *f, const char *name,
 	return rc;
 }
 
+int dc_stream_sink(const struct dc_format *f, const char *name,
+		   const uint8_t *in, size_t in_len, uint64_t cap,
+		   const struct dc_sink *sink, uint64_t *out_len,
+		   size_t *in_used, struct xb_err *e)
+{
+	struct dc_out o;
+	int rc;
+
+	*out_len = 0;
+	*in_used = 0;
+	if (!dc_streams(f))
+		return xb_fail(e, XB_EINTERNAL, "%s: %s does not stream", name,
+			       f->name);
+	dc_out_init(&o, name, f->name, in_len, cap, e);
+	o.sink = sink;
+	rc = dc_run_one(f, &o, in, in_len, in_used);
+	if (rc == 0 && o.len > o.cap)
+		rc = dc_out_too_big(&o);
+	if (rc == 0)
+		rc = sink->window(sink->ctx, o.len, NULL, NULL, e);
+	*out_len = o.len;
+	return rc;
+}
+
 int dc_run_one(const struct dc_format *f, struct dc_out *o, const uint8_t *in,
 	       size_t in_len, size_t *used)
 {

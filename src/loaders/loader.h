@@ -271,6 +271,15 @@ int dc_decompress_sink(const struct dc_format *f, const char *name,
 		       uint64_t expect, const struct dc_sink *sink,
 		       uint64_t *out_len, struct xb_err *e);
 
+/* dc_stream into a sink: the one stream of f that starts in[0], for a
+ * format that streams (dc_streams); *in_used the bytes it took. */
+int dc_stream_sink(const struct dc_format *f, const char *name,
+		   const uint8_t *in, size_t in_len, uint64_t cap,
+		   const struct dc_sink *sink, uint64_t *out_len,
+		   size_t *in_used, struct xb_err *e);
+/* True when f's decoder writes straight into a sink's windows. */
+bool dc_streams(const struct dc_format *f);
+
 /* The format whose magic starts buf, or NULL. */
 const struct dc_format *dc_probe(const uint8_t *buf, size_t len);
 /* The format called name ("gzip", ...), or NULL. */

@@ -71,10 +71,6 @@ int bz_payload(const char *name, const uint8_t *buf, size_t len, uint64_t cap,
 
 /* ---- decompressor internals (decompress.c), shared with initrd.c ---- */
 
-/* True when dc_decompress_sink decodes f straight into the sink's
- * windows (not through a buffer of the whole output). */
-bool dc_streams(const struct dc_format *f);
-
 /*
  * A growing output buffer: at most cap bytes, grown geometrically (never on
  * a size the input declares).  limit = cap + 1: holding that many bytes

@@ -28,7 +28,7 @@ xbuild: layout: 32768 pages (128.0 MiB), kernel at pfn 0x1000 (@N@ pages), @N@ p
 streamed="xbuild: config @T@/v.cfg: name v, 128 MiB, 1 vCPU, 0 warnings $TIME
 xbuild: read kernel @T@/vmlinuz (@*@ KiB) $TIME
 xbuild: read ramdisk @T@/rd.gz (@*@ KiB) $TIME
-xbuild: loaded: bzImage, xz, ELF decoded into guest memory by the build (xen-3.0-x86_64); initrd gzip, @*@ KiB loaded as 293.0 KiB $TIME
+xbuild: loaded: bzImage, xz, ELF decoded into guest memory by the build (xen-3.0-x86_64); initrd gzip, @*@ KiB decoded into guest memory by the build $TIME
 xbuild: layout: 32768 pages (128.0 MiB), kernel decoded at pfn 0x1000, the rest once its notes are decoded $TIME"
 old_ifs=$IFS; IFS='
 '

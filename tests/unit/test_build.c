@@ -27,6 +27,9 @@ struct guest {
 	struct dom d;
 	uint8_t *elf, *initrd;
 	size_t elf_len;
+	/* bytes after a compressed initrd (build_z) */
+	const uint8_t *initrd_tail;
+	size_t initrd_tail_len;
 	uint64_t root;
 };
 
@@ -81,27 +84,32 @@ static uint8_t *gpfn(struct guest *g, uint64_t pfn)
 /* Build and run a guest on a fresh simulated hypervisor (opts: fault
  * injection, may be NULL); zcmd: compress the kernel with this command
  * and decode it straight into guest memory (NULL: a plain ELF, parsed
- * on the host). */
+ * on the host), and the initrd too, followed by tail[0, tail_len) (zero
+ * padding, another member, ...). */
 static int build_z(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 		   size_t initrd_len, bool bad_pte,
-		   const struct hv_sim_opts *opts, const char *zcmd);
+		   const struct hv_sim_opts *opts, const char *zcmd,
+		   const uint8_t *tail, size_t tail_len);
 
 static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 		 size_t initrd_len, bool bad_pte,
 		 const struct hv_sim_opts *opts)
 {
-	return build_z(g, eg, mem_mb, initrd_len, bad_pte, opts, NULL);
+	return build_z(g, eg, mem_mb, initrd_len, bad_pte, opts, NULL, NULL, 0);
 }
 
 static int build_z(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 		   size_t initrd_len, bool bad_pte,
-		   const struct hv_sim_opts *opts, const char *zcmd)
+		   const struct hv_sim_opts *opts, const char *zcmd,
+		   const uint8_t *tail, size_t tail_len)
 {
 	struct dom_input kernel = { .name = "test-kernel" };
 	struct dom_input initrd = { .name = "test-initrd", .len = initrd_len };
 	int rc;
 
 	memset(g, 0, sizeof(*g));
+	g->initrd_tail = tail;
+	g->initrd_tail_len = tail_len;
 	cfg_init(&g->cfg);
 	strcpy(g->cfg.name, "test");
 	g->cfg.memory_mb = g->cfg.maxmem_mb = mem_mb;
@@ -131,6 +139,20 @@ static int build_z(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 		for (size_t i = 0; i < initrd_len; i++)
 			g->initrd[i] = (uint8_t)(i * 13 + 5);
 		initrd.buf = g->initrd;
+		/* compressed the same way (streamed when the kernel is),
+		 * followed by tail (zero padding, another member...) */
+		if (zcmd) {
+			size_t zlen;
+			uint8_t *z =
+				eg_filter(zcmd, g->initrd, initrd_len, &zlen);
+
+			if (!z || !(z = realloc(z, zlen + g->initrd_tail_len)))
+				return -1;
+			memcpy(z + zlen, g->initrd_tail, g->initrd_tail_len);
+			free(g->initrd);
+			initrd.buf = g->initrd = z;
+			initrd.len = zlen + g->initrd_tail_len;
+		}
 	}
 	if (dom_load(&g->d, &kernel, initrd_len ? &initrd : NULL) < 0)
 		return -2;
@@ -501,8 +523,8 @@ static void build_streamed(void)
 			struct hv_sim_opts o = { .map_chunk = chunk };
 			struct guest g;
 
-			REQUIRE(build_z(&g, &m, 64, 100000, false, &o,
-					cmds[c]) == 0);
+			REQUIRE(build_z(&g, &m, 64, 100000, false, &o, cmds[c],
+					NULL, 0) == 0);
 			CHECK_EQ(g.d.kernel_streamed, c < 4);
 			CHECK_EQ(g.d.layout.kernel.pfn, m.paddr >> 12);
 			check_guest(&g, &m, 100000);
@@ -539,7 +561,7 @@ static void build_streamed_moved(void)
 			m.paddr_offset = cases[i].off;
 			m.text_len = 40 * 4096 + 5;
 			REQUIRE(build_z(&g, &m, 64, 5000, false, &o,
-					"gzip -n -c") == 0);
+					"gzip -n -c", NULL, 0) == 0);
 			CHECK(g.d.kernel_streamed);
 			spec = g.d.kernel_spec_pfn;
 			pages = g.d.layout.kernel.pages;
@@ -564,6 +586,56 @@ static void build_streamed_moved(void)
 		}
 }
 
+/* The initrd's one stream decoded into guest memory; zero padding after
+ * it; another member after it: unpacked on the host after all (which
+ * refuses members that are not cpio archives, as Linux would, and the
+ * domain made for it is destroyed). */
+static void build_streamed_initrd(void)
+{
+	static const uint8_t pad[600];
+	static const uint8_t member[] = { 0x1f, 0x8b, 8, 0, 0, 0 };
+	struct elfgen m = classic;
+	struct hv_sim_stats st;
+	struct guest g;
+
+	m.init_p2m = 0x8000000000ULL;
+	m.mod_start_pfn = true;
+	m.hypercall_page = false;
+	for (int modern = 0; modern < 2; modern++) {
+		const struct elfgen *k = modern ? &m : &classic;
+
+		REQUIRE(build_z(&g, k, 64, 300000, false, NULL, "xz -c", NULL,
+				0) == 0);
+		CHECK(g.d.initrd_streamed);
+		CHECK_STR(g.d.initrd_format, "xz");
+		CHECK_EQ(g.d.initrd_len, 300000);
+		check_guest(&g, k, 300000);
+		done(&g);
+		REQUIRE(build_z(&g, k, 64, 5000, false, NULL, "gzip -n -c", pad,
+				sizeof(pad)) == 0);
+		CHECK(g.d.initrd_streamed);
+		check_guest(&g, k, 5000);
+		done(&g);
+	}
+	CHECK_EQ(build_z(&g, &classic, 64, 5000, false, NULL, "gzip -n -c",
+			 member, sizeof(member)),
+		 -XB_EINPUT);
+	CHECK(!g.d.initrd_streamed);
+	CHECK_CONTAINS(g.d.err.msg, "test-initrd: member 2");
+	CHECK(g.d.destroyed);
+	hv_sim_stats(g.d.hv, &st);
+	CHECK_EQ(st.live_domains, 0);
+	CHECK_EQ(st.mappings, 0);
+	done(&g);
+	/* larger than the guest once decoded: after creation, destroyed */
+	CHECK_EQ(build_z(&g, &classic, 4, 5u << 20, false, NULL, "gzip -n -c",
+			 NULL, 0),
+		 -XB_EINPUT);
+	CHECK_CONTAINS(g.d.err.msg, "test-initrd: memory too small");
+	CHECK(g.d.destroyed);
+	done(&g);
+}
+
 /* Decode errors after the domain exists destroy it; nothing is left. */
 static void build_streamed_errors(void)
 {
@@ -573,14 +645,15 @@ static void build_streamed_errors(void)
 
 	m.text_len = 2 * 1024 * 1024;
 	/* memory too small for the kernel: refused before creation */
-	CHECK_EQ(build_z(&g, &m, 1, 0, false, NULL, "gzip -n -c"), -XB_EINPUT);
+	CHECK_EQ(build_z(&g, &m, 1, 0, false, NULL, "gzip -n -c", NULL, 0),
+		 -XB_EINPUT);
 	CHECK_CONTAINS(g.d.err.msg, "memory too small");
 	CHECK(!g.d.created);
 	done(&g);
 	/* no room for the rest once the notes are known: after creation */
 	m.paddr = 0x100000;
 	m.text_len = 16 * 4096;
-	CHECK_EQ(build_z(&g, &m, 2, 300 * 4096, false, NULL, "xz -c"),
+	CHECK_EQ(build_z(&g, &m, 2, 300 * 4096, false, NULL, "xz -c", NULL, 0),
 		 -XB_EINPUT);
 	CHECK_CONTAINS(g.d.err.msg, "memory too small");
 	CHECK(g.d.destroyed && !g.d.created);
@@ -863,7 +936,8 @@ static void fault_walk_z(const char *zcmd)
 	unsigned total, k;
 	struct guest g;
 
-	REQUIRE(build_z(&g, &classic, 64, 5000, false, NULL, zcmd) == 0);
+	REQUIRE(build_z(&g, &classic, 64, 5000, false, NULL, zcmd, NULL, 0) ==
+		0);
 	{
 		struct hv_sim_stats st;
 
@@ -878,7 +952,7 @@ static void fault_walk_z(const char *zcmd)
 		struct hv_sim_stats st;
 		int rc, fds = open_fds();
 
-		rc = build_z(&g, &classic, 64, 5000, false, &o, zcmd);
+		rc = build_z(&g, &classic, 64, 5000, false, &o, zcmd, NULL, 0);
 		hv_sim_stats(g.d.hv, &st);
 		if (rc == 0 || !strstr(g.d.err.msg, "simulated failure") ||
 		    st.live_domains != 0 || st.mappings != 0 ||
@@ -1222,6 +1296,7 @@ const struct test tests[] = {
 	{ "build_streamed", build_streamed },
 	{ "build_streamed_moved", build_streamed_moved },
 	{ "build_streamed_errors", build_streamed_errors },
+	{ "build_streamed_initrd", build_streamed_initrd },
 	{ "build_xenstore_keys", xenstore_keys },
 	{ "build_name_in_use", name_in_use },
 	{ "build_orphan_reaped", orphan_reaped },
