@@ -1025,6 +1025,89 @@ case_fg_rename() {
 	fi
 }
 
+# Eight different guests (Debian's kernel with different names, memory
+# sizes and initrds, and checking guests) started by eight `xbuild run` at
+# once in the suite's dom0: every build succeeds, every guest prints its
+# marker, and once destroyed nothing is left (xl list, xenstore).  Then the
+# same eight one after another.  Reports the wall time of both: until the
+# eighth `xbuild run` returned, and until the last marker.
+EIGHT="1 2 3 4 5 6 7 8"
+eight_marker() { # N: what guest N prints when it works
+	case $1 in
+	[1-4]) echo XBUILD-LINUX-GUEST-OK ;;
+	5) echo XBUILD-MULTI-DONE ;;
+	*) echo "XBCHECK RESULT PASS" ;;
+	esac
+}
+
+# eight_wait T0: every marker, or why not (in ew_why); ew_t: seconds.
+eight_wait() {
+	ew_why=""
+	for n in $EIGHT; do
+		wait_marker "e2e-eight-$n" "$CONSLOG/guest-e2e-eight-$n.log" "$(eight_marker $n)" 400
+		w=$?
+		[ $w = 0 ] || ew_why="$ew_why guest $n $([ $w = 2 ] && echo timeout || echo "ended without its marker");"
+	done
+	ew_t=$(since "$1")
+}
+
+# eight_end: destroy the eight; what is left (in ee_left).
+eight_end() {
+	ids=""
+	for n in $EIGHT; do
+		id=$(xl domid "e2e-eight-$n" 2>/dev/null) && ids="$ids $id"
+		xl destroy "e2e-eight-$n" >/dev/null 2>&1
+	done
+	ee_left=$(other_doms)
+	for id in $ids; do
+		xenstore-exists "/local/domain/$id" 2>/dev/null && ee_left="$ee_left /local/domain/$id"
+	done
+	return 0
+}
+
+case_eight() {
+	c=eight
+	why=""
+	rm -f "$CONSLOG"/guest-e2e-eight-*.log
+	t0=$(uptime_s)
+	for n in $EIGHT; do
+		xbuild run "$CFG/eight-$n.cfg" >/tmp/eight-$n.out 2>/tmp/eight-$n.err &
+		eval "p$n=$!"
+	done
+	for n in $EIGHT; do
+		eval "wait \$p$n"
+		r=$?
+		[ $r = 0 ] || why="$why parallel run $n: exit $r ($(tail -n 1 /tmp/eight-$n.err));"
+	done
+	tpb=$(since "$t0")
+	eight_wait "$t0"
+	tpa=$ew_t
+	[ -z "$ew_why" ] || why="$why parallel:$ew_why"
+	eight_end
+	[ -z "$ee_left" ] || why="$why left after the parallel runs: $ee_left;"
+	dmesg | grep -qi "out of memory\|oom-kill" && why="$why dom0's OOM killer ran;"
+
+	rm -f "$CONSLOG"/guest-e2e-eight-*.log
+	t0=$(uptime_s)
+	for n in $EIGHT; do
+		xbuild run "$CFG/eight-$n.cfg" >/tmp/eight-$n.out 2>/tmp/eight-$n.err ||
+			why="$why run $n in sequence: exit $? ($(tail -n 1 /tmp/eight-$n.err));"
+	done
+	tsb=$(since "$t0")
+	eight_wait "$t0"
+	tsa=$ew_t
+	[ -z "$ew_why" ] || why="$why sequence:$ew_why"
+	eight_end
+	[ -z "$ee_left" ] || why="$why left after the runs in sequence: $ee_left;"
+	if [ -z "$why" ]; then
+		result "$c" PASS "8 guests (5 Linux, 3 checking) in a $(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo) MiB dom0: in parallel all built after ${tpb}s, all booted after ${tpa}s; in sequence built after ${tsb}s, booted after ${tsa}s; build wall time parallel/sequence $(awk -v a="$tpb" -v b="$tsb" 'BEGIN { printf "%.2f", a / b }'); nothing left"
+	else
+		result "$c" FAIL "${why% ;}"
+		for n in $EIGHT; do show /tmp/eight-$n.err 3; done
+		dmesg | grep -i "out of memory\|oom" | tail -n 5 | sed 's/^/  | /'
+	fi
+}
+
 # After all cases only Domain-0 is left.
 case_xl_list() {
 	others=$(xl list 2>/dev/null | awk 'NR > 1 && $1 != "Domain-0" { print $1 "(" $2 ")" }' | tr '\n' ' ')
@@ -1066,6 +1149,7 @@ run_cases() {
 		foreground) case_foreground ;;
 		fg-term) case_fg_term ;;
 		fg-rename) case_fg_rename ;;
+		eight) case_eight ;;
 		*) result "$c" FAIL "unknown case" ;;
 		esac
 	done

@@ -26,7 +26,7 @@
 #                      foreground (run -F: reboot, rebuild, poweroff) fg-term
 #                      (SIGTERM to run -F shuts the guest down) fg-rename
 #                      (rename-restart and preserve)
-#   E2E_TIMEOUT=s      QEMU wall-clock limit (default 540)
+#   E2E_TIMEOUT=s      QEMU wall-clock limit (default 720)
 #   E2E_QEMU_MEM=MiB   QEMU's memory (default 2048)
 #   E2E_DOM0_MEM=size  dom0_mem for Xen (default 512M)
 #   E2E_XEN_ARGS=...   more options for Xen's command line
@@ -55,9 +55,9 @@ E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 # build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
 # with xl's tools, --test-bad-pte); with xl they are left out.
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g xbc-gntv2 gntv1 linux compare pvh pvh2 pvh-compare"
-[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked console foreground fg-term fg-rename pvh-nophys32 pvh-xl-tools"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked console foreground fg-term fg-rename pvh-nophys32 pvh-xl-tools eight"
 E2E_CASES=${E2E_CASES:-$all_cases}
-E2E_TIMEOUT=${E2E_TIMEOUT:-540}
+E2E_TIMEOUT=${E2E_TIMEOUT:-720}
 E2E_QEMU_MEM=${E2E_QEMU_MEM:-2048}
 E2E_DOM0_MEM=${E2E_DOM0_MEM:-512M}
 E2E_XEN_ARGS=${E2E_XEN_ARGS:-}
@@ -340,6 +340,15 @@ pvh_cfg e2e-pvh-cmp-a 1 256 >"$d/etc/e2e/pvh-cmp-a.cfg"
 pvh_cfg e2e-pvh-cmp-b 1 256 >"$d/etc/e2e/pvh-cmp-b.cfg"
 pvh_cfg e2e-pvh-xl 1 256 >"$d/etc/e2e/pvh-xl.cfg"
 pvh_cfg e2e-pvh-nophys32 1 64 | sed 's|/guests/vmlinuz|/guests/xbc-classic.elf|' >"$d/etc/e2e/pvh-nophys32.cfg"
+# eight: Debian's kernel at four memory sizes, with the multi-member initrd,
+# and three checking guests.
+for n in 1 2 3 4; do
+	linux_cfg "e2e-eight-$n" | sed "s/^memory = 128/memory = $((120 + n * 8))/" >"$d/etc/e2e/eight-$n.cfg"
+done
+sed 's/^name = "e2e-linux-multi"/name = "e2e-eight-5"/' "$d/etc/e2e/linux-multi.cfg" >"$d/etc/e2e/eight-5.cfg"
+for v in "6 xbc-classic" "7 xbc-modern" "8 xbc-classic-nomod"; do
+	sed "s/^name = .*/name = \"e2e-eight-${v%% *}\"/" "$d/etc/e2e/${v#* }.cfg" >"$d/etc/e2e/eight-${v%% *}.cfg"
+done
 # The demo runs examples/hello.cfg as it is (from / in dom0): Debian's vmlinuz
 # and the busybox initrd go to the paths it names.
 mkdir -p "$d/examples"
