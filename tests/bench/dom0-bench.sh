@@ -199,6 +199,13 @@ bench_main() {
 	bench_create_one xbuild "$k" "$m" 0 >/dev/null
 	bench_create_one xl "$k" "$m" 0 >/dev/null
 	case " $BENCH_PARTS " in *" build "*) bench_check_xgbuild ;; esac
+	# Where the time goes: `xbuild run -p --timings` once per kernel at
+	# the first size (the serial log keeps it; not part of the tables).
+	for k in $BENCH_KERNELS; do
+		xbuild run -p --timings "$CFG/bench-$k-$m.cfg" 2>&1 >/dev/null |
+			sed -n "s/^xbuild: timing: */BENCH-TIMING kernel=$k mem=$m /p"
+		bench_clean "bench-$k-$m"
+	done
 	for p in $BENCH_PARTS; do
 		bench_part "$p"
 	done
