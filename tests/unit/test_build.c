@@ -148,7 +148,9 @@ static int build_z(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 
 			if (!z || !(z = realloc(z, zlen + g->initrd_tail_len)))
 				return -1;
-			memcpy(z + zlen, g->initrd_tail, g->initrd_tail_len);
+			if (g->initrd_tail_len)
+				memcpy(z + zlen, g->initrd_tail,
+				       g->initrd_tail_len);
 			free(g->initrd);
 			initrd.buf = g->initrd = z;
 			initrd.len = zlen + g->initrd_tail_len;
