@@ -166,6 +166,14 @@ BEGIN {
 	host[k] = substr($0, 12 + length(k) + 1)
 	next
 }
+/^BENCH-TIMING / {
+	k = kv($0, "kernel"); m = kv($0, "mem")
+	ph = $0; sub(/^BENCH-TIMING kernel=[^ ]* mem=[^ ]* /, "", ph)
+	v = ph; sub(/^.*  */, "", v); sub(/ *[0-9.]+ [a-z]+$/, "", ph)
+	if (!((k, m) in tseen)) { tseen[k, m] = 1; tkeys[++ntk] = k SUBSEP m }
+	tm[k, m, ph] = v
+	next
+}
 /^BENCH-CHECK / { checks = checks "\n- " substr($0, 13); next }
 /^BENCH-WARN / { warns = warns "\n- " substr($0, 12); next }
 END {
@@ -205,6 +213,26 @@ END {
 		print "Peak RSS (wait4 ru_maxrss, including the children each command waits for: xl forks its"
 		print "monitoring daemon, whose RSS after the fork is not counted):"
 		table("create", "rss", "RSS", "MiB", 1024, "%.1f")
+		print ""
+		print "`xbuild run` decodes a compressed kernel (and a compressed initrd of one stream) straight into"
+		print "guest memory: what it holds is the decoder'"'"'s state (liblzma'"'"'s dictionary, 32 MiB for Linux'"'"'s xz;"
+		print "zlib'"'"'s 32 KiB window) and the mapped input files; an uncompressed vmlinux is copied from its"
+		print "mapped file, which counts in full."
+		if ("vmlinuz-xz" in ksize)
+			printf "Issue 12'"'"'s bound for Debian'"'"'s xz vmlinuz + initrd at 128 MiB: 48 MiB + the compressed kernel and initrd = %.1f MiB.\n", 48 + (ksize["vmlinuz-xz"] + info["initrd_bytes"]) / 1048576
+		if (ntk) {
+			print ""
+			print "Where the time of one `xbuild run -p` goes (`--timings`, one run per kernel, outside the pairs):"
+			print ""
+			print "| kernel | MiB | populate | decode (into guest memory) | load (copy from the file) | xenstore | total (in the process) |"
+			print "|---|---|---|---|---|---|---|"
+			for (j = 1; j <= ntk; j++) {
+				split(tkeys[j], km, SUBSEP)
+				print "| " km[1] " | " km[2] " | " tm[km[1], km[2], "populate"] " | " \
+					(tm[km[1], km[2], "decode"] != "" ? tm[km[1], km[2], "decode"] : "-") " | " \
+					tm[km[1], km[2], "load"] " | " tm[km[1], km[2], "xenstore"] " | " tm[km[1], km[2], "total"] " |"
+			}
+		}
 	}
 	if (nkeys["build"]) {
 		print ""

@@ -192,6 +192,7 @@ bench_main() {
 	for k in $BENCH_KERNELS; do
 		echo "BENCH-INFO kernel=$k bytes=$(wc -c </bench/"$k")"
 	done
+	echo "BENCH-INFO initrd_bytes=$(wc -c </guests/linux-initrd.gz)"
 	[ -n "$BENCH_FREE0" ] || { echo "BENCH-WARN no free_memory from xl info"; return 1; }
 	# Warm-up (not counted): every binary and library once.
 	k=${BENCH_KERNELS##* }
