@@ -354,6 +354,7 @@ struct gwin {
 	struct dom *d;
 	const char *what; /* input that does not fit: "NAME: WHAT ..." */
 	uint64_t pfn, pages;
+	uint64_t chunk; /* pages per mapping; 0: map_chunk */
 	uint8_t *map;
 	uint64_t first, n; /* the mapped pages, from pfn */
 };
@@ -370,6 +371,8 @@ static uint8_t *gwin_at(struct gwin *w, uint64_t off, size_t *n)
 {
 	uint64_t pg = off >> XB_PAGE_SHIFT, chunk = w->d->hv->map_chunk;
 
+	if (w->chunk && w->chunk < chunk)
+		chunk = w->chunk;
 	if (pg >= w->pages && w->what) {
 		xb_fail(&w->d->err, XB_EINPUT,
 			"%s: memory too small: more than %" PRIu64
@@ -518,13 +521,18 @@ static bool zeros(const uint8_t *b, size_t n)
  * members after the stream: unpacked on the host (initrd_unpack) after
  * all, and loaded as usual.
  */
+#define INITRD_CHUNK 2048u /* 8 MiB */
 static int stream_initrd(struct dom *d)
 {
 	uint64_t pfn = d->layout.initrd.pfn, n = 0;
+	/* Its size is known only at the end: the window may reach the end
+	 * of the guest, so it is mapped in pieces of INITRD_CHUNK pages,
+	 * not the whole rest of a large guest at once. */
 	struct gwin w = { .d = d,
 			  .what = d->cfg->ramdisk,
 			  .pfn = pfn,
-			  .pages = d->layout.nr_pages - pfn };
+			  .pages = d->layout.nr_pages - pfn,
+			  .chunk = INITRD_CHUNK };
 	struct dc_sink sink = { gwin_window, &w };
 	size_t used = 0;
 	int rc;
