@@ -1080,12 +1080,17 @@ case_eight() {
 		[ $r = 0 ] || why="$why parallel run $n: exit $r ($(tail -n 1 /tmp/eight-$n.err));"
 	done
 	tpb=$(since "$t0")
+	avail=$(awk '/MemAvailable/ { printf "%d", $2 / 1024 }' /proc/meminfo)
+	[ -n "$tpb" ] || why="$why no wall time measured for the parallel runs;"
 	eight_wait "$t0"
 	tpa=$ew_t
 	[ -z "$ew_why" ] || why="$why parallel:$ew_why"
 	eight_end
 	[ -z "$ee_left" ] || why="$why left after the parallel runs: $ee_left;"
 	dmesg | grep -qi "out of memory\|oom-kill" && why="$why dom0's OOM killer ran;"
+	# Any process of dom0's that crashed meanwhile (the kernel logs it
+	# below the console's loglevel).
+	segv=$(dmesg | grep -a "segfault at" | tail -n 2 | tr '\n' ' ')
 
 	rm -f "$CONSLOG"/guest-e2e-eight-*.log
 	t0=$(uptime_s)
@@ -1100,7 +1105,7 @@ case_eight() {
 	eight_end
 	[ -z "$ee_left" ] || why="$why left after the runs in sequence: $ee_left;"
 	if [ -z "$why" ]; then
-		result "$c" PASS "8 guests (5 Linux, 3 checking) in a $(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo) MiB dom0: in parallel all built after ${tpb}s, all booted after ${tpa}s; in sequence built after ${tsb}s, booted after ${tsa}s; build wall time parallel/sequence $(awk -v a="$tpb" -v b="$tsb" 'BEGIN { printf "%.2f", a / b }'); nothing left"
+		result "$c" PASS "8 guests (5 Linux, 3 checking) in a $(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo) MiB dom0 (${avail} MiB available once all were built): in parallel all built after ${tpb}s, all booted after ${tpa}s; in sequence built after ${tsb}s, booted after ${tsa}s; build wall time parallel/sequence $(awk -v a="$tpb" -v b="$tsb" 'BEGIN { printf "%.2f", a / b }'); nothing left${segv:+ (dom0 kernel log: $segv)}"
 	else
 		result "$c" FAIL "${why% ;}"
 		for n in $EIGHT; do show /tmp/eight-$n.err 3; done
