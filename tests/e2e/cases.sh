@@ -1040,13 +1040,42 @@ eight_marker() { # N: what guest N prints when it works
 	esac
 }
 
-# eight_wait T0: every marker, or why not (in ew_why); ew_t: seconds.
+# Seconds since T0 above LIMIT? (0/1)
+over() { awk -v a="$1" -v b="$(uptime_s)" -v t="$2" 'BEGIN { print (b - a > t) }'; }
+
+# eight_reap T0 LIMIT N...: wait for the runs pN...; one still running
+# LIMIT s after T0 is killed and reported with the last lines of its trace
+# (in er_why).
+eight_reap() {
+	er_why=""
+	er_t0=$1
+	er_limit=$2
+	shift 2
+	for n in "$@"; do
+		eval "pid=\$p$n"
+		while kill -0 "$pid" 2>/dev/null; do
+			if [ "$(over "$er_t0" "$er_limit")" = 1 ]; then
+				kill -KILL "$pid" 2>/dev/null
+				er_why="$er_why run $n still running after $er_limit s, killed: $(tail -n 2 /tmp/eight-$n.err | tr '\n' ' ');"
+				break
+			fi
+			sleep 1
+		done
+		wait "$pid"
+		r=$?
+		[ $r = 0 ] || [ $r = 137 ] || er_why="$er_why run $n: exit $r ($(tail -n 1 /tmp/eight-$n.err));"
+	done
+}
+
+# eight_wait T0 LIMIT: every marker within LIMIT s of T0 in all, or why
+# not (in ew_why); ew_t: seconds.
 eight_wait() {
 	ew_why=""
 	for n in $EIGHT; do
-		wait_marker "e2e-eight-$n" "$CONSLOG/guest-e2e-eight-$n.log" "$(eight_marker $n)" 400
+		left=$(awk -v a="$1" -v b="$(uptime_s)" -v t="$2" 'BEGIN { l = t - (b - a); printf "%d", l < 1 ? 1 : l }')
+		wait_marker "e2e-eight-$n" "$CONSLOG/guest-e2e-eight-$n.log" "$(eight_marker $n)" "$left"
 		w=$?
-		[ $w = 0 ] || ew_why="$ew_why guest $n $([ $w = 2 ] && echo timeout || echo "ended without its marker");"
+		[ $w = 0 ] || ew_why="$ew_why guest $n $([ $w = 2 ] && echo "no marker within $2 s ($(dom_state e2e-eight-$n))" || echo "ended without its marker");"
 	done
 	ew_t=$(since "$1")
 }
@@ -1071,18 +1100,15 @@ case_eight() {
 	rm -f "$CONSLOG"/guest-e2e-eight-*.log
 	t0=$(uptime_s)
 	for n in $EIGHT; do
-		xbuild run "$CFG/eight-$n.cfg" >/tmp/eight-$n.out 2>/tmp/eight-$n.err &
+		XBUILD_HV_TRACE=1 xbuild run "$CFG/eight-$n.cfg" >/tmp/eight-$n.out 2>/tmp/eight-$n.err &
 		eval "p$n=$!"
 	done
-	for n in $EIGHT; do
-		eval "wait \$p$n"
-		r=$?
-		[ $r = 0 ] || why="$why parallel run $n: exit $r ($(tail -n 1 /tmp/eight-$n.err));"
-	done
+	eight_reap "$t0" 240 $EIGHT
+	[ -z "$er_why" ] || why="$why parallel:$er_why"
 	tpb=$(since "$t0")
 	avail=$(awk '/MemAvailable/ { printf "%d", $2 / 1024 }' /proc/meminfo)
 	[ -n "$tpb" ] || why="$why no wall time measured for the parallel runs;"
-	eight_wait "$t0"
+	eight_wait "$t0" 360
 	tpa=$ew_t
 	[ -z "$ew_why" ] || why="$why parallel:$ew_why"
 	eight_end
@@ -1095,11 +1121,13 @@ case_eight() {
 	rm -f "$CONSLOG"/guest-e2e-eight-*.log
 	t0=$(uptime_s)
 	for n in $EIGHT; do
-		xbuild run "$CFG/eight-$n.cfg" >/tmp/eight-$n.out 2>/tmp/eight-$n.err ||
-			why="$why run $n in sequence: exit $? ($(tail -n 1 /tmp/eight-$n.err));"
+		XBUILD_HV_TRACE=1 xbuild run "$CFG/eight-$n.cfg" >/tmp/eight-$n.out 2>/tmp/eight-$n.err &
+		eval "p$n=$!"
+		eight_reap "$(uptime_s)" 60 $n
+		[ -z "$er_why" ] || why="$why in sequence:$er_why"
 	done
 	tsb=$(since "$t0")
-	eight_wait "$t0"
+	eight_wait "$t0" 240
 	tsa=$ew_t
 	[ -z "$ew_why" ] || why="$why sequence:$ew_why"
 	eight_end
@@ -1108,7 +1136,8 @@ case_eight() {
 		result "$c" PASS "8 guests (5 Linux, 3 checking) in a $(awk '/MemTotal/ { printf "%d", $2 / 1024 }' /proc/meminfo) MiB dom0 (${avail} MiB available once all were built): in parallel all built after ${tpb}s, all booted after ${tpa}s; in sequence built after ${tsb}s, booted after ${tsa}s; build wall time parallel/sequence $(awk -v a="$tpb" -v b="$tsb" 'BEGIN { printf "%.2f", a / b }'); nothing left${segv:+ (dom0 kernel log: $segv)}"
 	else
 		result "$c" FAIL "${why% ;}"
-		for n in $EIGHT; do show /tmp/eight-$n.err 3; done
+		for n in $EIGHT; do show /tmp/eight-$n.err 2; done
+		xl list 2>&1 | sed 's/^/  | /'
 		dmesg | grep -i "out of memory\|oom" | tail -n 5 | sed 's/^/  | /'
 	fi
 }
