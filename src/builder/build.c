@@ -4,7 +4,7 @@
  * guest memory through the backend and start vCPU 0 (DESIGN.md, "The PV
  * boot protocol").
  */
-#include "build.h"
+#include "build_int.h"
 
 #include <inttypes.h>
 #include <stdio.h>
@@ -39,6 +39,24 @@ int dom_check_stop(struct dom *d)
 	if (d->stop && *d->stop)
 		return xb_fail(&d->err, XB_EINTERNAL,
 			       "interrupted by signal %d", (int)*d->stop);
+	return 0;
+}
+
+/* The initrd's bytes (d->initrd) unpacked on the host: every member
+ * decompressed and joined (initrd.c), the result kept as d->initrd. */
+static int unpack_initrd(struct dom *d, const char *name)
+{
+	struct initrd_image ii;
+	int rc;
+
+	rc = initrd_unpack(name, d->initrd, d->initrd_len,
+			   d->cfg->max_decompressed, &ii, &d->err);
+	if (rc < 0)
+		return rc;
+	snprintf(d->initrd_format, sizeof(d->initrd_format), "%s", ii.format);
+	d->initrd_owned = ii.owned;
+	d->initrd = ii.data;
+	d->initrd_len = ii.len;
 	return 0;
 }
 
@@ -99,19 +117,8 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 			return 0;
 		}
 	}
-	if (c->ramdisk_decompress) {
-		struct initrd_image ii;
-
-		rc = initrd_unpack(initrd->name, initrd->buf, initrd->len,
-				   c->max_decompressed, &ii, &d->err);
-		if (rc < 0)
-			return rc;
-		snprintf(d->initrd_format, sizeof(d->initrd_format), "%s",
-			 ii.format);
-		d->initrd_owned = ii.owned;
-		d->initrd = ii.data;
-		d->initrd_len = ii.len;
-	}
+	if (c->ramdisk_decompress)
+		return unpack_initrd(d, initrd->name);
 	return 0;
 }
 
@@ -254,11 +261,6 @@ int dom_create(struct dom *d)
  * whatever its size.  The p2m itself stays in the backend (hv_mfns).
  */
 
-static uint64_t umin(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
 /* The machine frame of pfn. */
 static int mfn_of(struct dom *d, uint64_t pfn, uint64_t *mfn)
 {
@@ -279,14 +281,8 @@ static uint8_t *map_pfns(struct dom *d, uint64_t pfn, uint64_t pages,
 	return hv_map_pfns(d->hv, d->domid, pfn, pages, use, &d->err);
 }
 
-/* Fill the host mapping p of pages frames, the piece that starts
- * first pages into the range being written. */
-typedef int (*fill_fn)(struct dom *d, uint8_t *p, uint64_t first,
-		       uint64_t pages);
-
-/* Write [pfn, pfn + pages) piece by piece, each mapped, filled, unmapped. */
-static int write_pieces(struct dom *d, uint64_t pfn, uint64_t pages,
-			enum hv_map_use use, fill_fn fill)
+int dom_write_pieces(struct dom *d, uint64_t pfn, uint64_t pages,
+		     enum hv_map_use use, fill_fn fill)
 {
 	uint64_t n;
 	int rc;
@@ -297,7 +293,8 @@ static int write_pieces(struct dom *d, uint64_t pfn, uint64_t pages,
 		n = umin(d->hv->map_chunk, pages - done);
 		if ((rc = dom_check_stop(d)) < 0)
 			return rc;
-		if (!(p = map_pfns(d, pfn + done, n, use)))
+		if (!(p = hv_map_pfns(d->hv, d->domid, pfn + done, n, use,
+				      &d->err)))
 			return -d->err.code;
 		rc = fill(d, p, done, n);
 		hv_unmap(d->hv, p, n);
@@ -308,8 +305,7 @@ static int write_pieces(struct dom *d, uint64_t pfn, uint64_t pages,
 }
 
 /* kernel_load_part writes every byte: the kernel, zeros past its end. */
-static int fill_kernel(struct dom *d, uint8_t *p, uint64_t first,
-		       uint64_t pages)
+int dom_fill_kernel(struct dom *d, uint8_t *p, uint64_t first, uint64_t pages)
 {
 	return kernel_load_part(&d->kernel, p, first << XB_PAGE_SHIFT,
 				pages << XB_PAGE_SHIFT, &d->err);
@@ -319,11 +315,11 @@ static int load_kernel(struct dom *d)
 {
 	const struct layout_seg *s = &d->layout.kernel;
 
-	return write_pieces(d, s->pfn, s->pages, HV_MAP_DATA, fill_kernel);
+	return dom_write_pieces(d, s->pfn, s->pages, HV_MAP_DATA,
+				dom_fill_kernel);
 }
 
-static int fill_initrd(struct dom *d, uint8_t *p, uint64_t first,
-		       uint64_t pages)
+int dom_fill_initrd(struct dom *d, uint8_t *p, uint64_t first, uint64_t pages)
 {
 	uint64_t off = first << XB_PAGE_SHIFT, len = pages << XB_PAGE_SHIFT;
 	uint64_t n = off < d->initrd_len ? umin(len, d->initrd_len - off) : 0;
@@ -339,7 +335,8 @@ static int load_initrd(struct dom *d)
 
 	if (!d->layout.has_initrd || d->initrd_streamed)
 		return 0;
-	return write_pieces(d, s->pfn, s->pages, HV_MAP_DATA, fill_initrd);
+	return dom_write_pieces(d, s->pfn, s->pages, HV_MAP_DATA,
+				dom_fill_initrd);
 }
 
 /*
@@ -544,18 +541,9 @@ static int stream_initrd(struct dom *d)
 	if (rc < 0)
 		return rc;
 	if (!zeros(d->initrd + used, d->initrd_len - used)) {
-		struct initrd_image ii;
-
 		d->initrd_streamed = false;
-		rc = initrd_unpack(d->cfg->ramdisk, d->initrd, d->initrd_len,
-				   d->cfg->max_decompressed, &ii, &d->err);
-		if (rc < 0)
+		if ((rc = unpack_initrd(d, d->cfg->ramdisk)) < 0)
 			return rc;
-		snprintf(d->initrd_format, sizeof(d->initrd_format), "%s",
-			 ii.format);
-		d->initrd_owned = ii.owned;
-		d->initrd = ii.data;
-		d->initrd_len = ii.len;
 		return plan_layout(d);
 	}
 	d->initrd_len = n;
@@ -642,8 +630,9 @@ static uint64_t p2m_list_pages(const struct layout *l)
 
 static int write_p2m(struct dom *d)
 {
-	return write_pieces(d, d->layout.p2m.pfn, p2m_list_pages(&d->layout),
-			    HV_MAP_DATA, fill_p2m);
+	return dom_write_pieces(d, d->layout.p2m.pfn,
+				p2m_list_pages(&d->layout), HV_MAP_DATA,
+				fill_p2m);
 }
 
 /*
@@ -824,10 +813,10 @@ static int write_magic_pages(struct dom *d)
 	int rc;
 
 	fill_start_info(d);
-	if ((rc = write_pieces(d, l->start_info.pfn, 3, HV_MAP_BOOT,
-			       fill_magic)) < 0)
+	if ((rc = dom_write_pieces(d, l->start_info.pfn, 3, HV_MAP_BOOT,
+				   fill_magic)) < 0)
 		return rc;
-	return write_pieces(d, l->stack.pfn, 1, HV_MAP_DATA, fill_zero);
+	return dom_write_pieces(d, l->stack.pfn, 1, HV_MAP_DATA, fill_zero);
 }
 
 static int init_shared_info(struct dom *d)

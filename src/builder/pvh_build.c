@@ -7,7 +7,7 @@
  * HVM context, grant entries by gfn.  In the order libxl and libxenguest
  * 4.17 take these steps.
  */
-#include "build.h"
+#include "build_int.h"
 
 #include "acpi.h"
 
@@ -24,59 +24,6 @@
 #define X86_CR0_ET 0x10
 #define MTRR_DEF_WB_ENABLED 0x806 /* type write-back, MTRRs enabled */
 #define PVH_ACPI_MAX (64u << 10) /* room for the tables of 512 vCPUs */
-
-static uint64_t umin(uint64_t a, uint64_t b)
-{
-	return a < b ? a : b;
-}
-
-typedef int (*pvh_fill_fn)(struct dom *d, uint8_t *p, uint64_t first,
-			   uint64_t pages);
-
-/* Write gfns [pfn, pfn + pages) piece by piece, each mapped, filled by
- * fill (first: pages into the range), unmapped. */
-static int pvh_write(struct dom *d, uint64_t pfn, uint64_t pages,
-		     enum hv_map_use use, pvh_fill_fn fill)
-{
-	uint64_t n;
-	int rc;
-
-	for (uint64_t done = 0; done < pages; done += n) {
-		uint8_t *p;
-
-		n = umin(d->hv->map_chunk, pages - done);
-		if ((rc = dom_check_stop(d)) < 0)
-			return rc;
-		if (!(p = hv_map_pfns(d->hv, d->domid, pfn + done, n, use,
-				      &d->err)))
-			return -d->err.code;
-		rc = fill(d, p, done, n);
-		hv_unmap(d->hv, p, n);
-		if (rc < 0)
-			return rc;
-	}
-	return 0;
-}
-
-/* The kernel image from its first page (kernel_load_part's offset 0 is
- * the lowest segment's address, pstart). */
-static int fill_kernel(struct dom *d, uint8_t *p, uint64_t first,
-		       uint64_t pages)
-{
-	return kernel_load_part(&d->kernel, p, first << XB_PAGE_SHIFT,
-				pages << XB_PAGE_SHIFT, &d->err);
-}
-
-static int fill_initrd(struct dom *d, uint8_t *p, uint64_t first,
-		       uint64_t pages)
-{
-	uint64_t off = first << XB_PAGE_SHIFT, len = pages << XB_PAGE_SHIFT;
-	uint64_t n = off < d->initrd_len ? umin(len, d->initrd_len - off) : 0;
-
-	memcpy(p, d->initrd + off, n);
-	memset(p + n, 0, len - n);
-	return 0;
-}
 
 static int fill_start_info(struct dom *d, uint8_t *p, uint64_t first,
 			   uint64_t pages)
@@ -221,19 +168,21 @@ int dom_build_pvh(struct dom *d)
 	d->store_mfn = l->store_pfn; /* gfns: what xenstore and the */
 	d->console_mfn = l->console_pfn; /* grant entries name */
 	phase(d, "populate");
-	if ((rc = pvh_write(d, l->kernel_pfn, l->kernel_pages, HV_MAP_DATA,
-			    fill_kernel)) < 0 ||
-	    (l->has_initrd && (rc = pvh_write(d, l->mod_pfn, l->mod_pages,
-					      HV_MAP_DATA, fill_initrd)) < 0))
+	if ((rc = dom_write_pieces(d, l->kernel_pfn, l->kernel_pages,
+				   HV_MAP_DATA, dom_fill_kernel)) < 0 ||
+	    (l->has_initrd &&
+	     (rc = dom_write_pieces(d, l->mod_pfn, l->mod_pages, HV_MAP_DATA,
+				    dom_fill_initrd)) < 0))
 		return rc;
 	phase(d, "load");
-	if ((rc = pvh_write(d, l->si_pfn, l->si_pages, HV_MAP_BOOT,
-			    fill_start_info)) < 0 ||
-	    (rc = pvh_write(d, l->special_pfn, PVH_NR_SPECIAL, HV_MAP_BOOT,
-			    fill_special)) < 0 ||
+	if ((rc = dom_write_pieces(d, l->si_pfn, l->si_pages, HV_MAP_BOOT,
+				   fill_start_info)) < 0 ||
+	    (rc = dom_write_pieces(d, l->special_pfn, PVH_NR_SPECIAL,
+				   HV_MAP_BOOT, fill_special)) < 0 ||
 	    (l->has_acpi &&
-	     (rc = pvh_write(d, l->acpi_paddr >> XB_PAGE_SHIFT,
-			     l->acpi_pages + 1, HV_MAP_BOOT, fill_acpi)) < 0))
+	     (rc = dom_write_pieces(d, l->acpi_paddr >> XB_PAGE_SHIFT,
+				    l->acpi_pages + 1, HV_MAP_BOOT,
+				    fill_acpi)) < 0))
 		return rc;
 	phase(d, "start info");
 	if ((rc = dom_check_stop(d)) < 0 || (rc = pvh_params(d)) < 0)
