@@ -171,16 +171,9 @@ static const char *reason_text(unsigned r, char *buf, size_t len)
 
 static const char *reason_name(unsigned r)
 {
-	static const char *const n[] = {
-		[HV_SHUTDOWN_POWEROFF] = "poweroff",
-		[HV_SHUTDOWN_REBOOT] = "reboot",
-		[HV_SHUTDOWN_SUSPEND] = "suspend",
-		[HV_SHUTDOWN_CRASH] = "crash",
-		[HV_SHUTDOWN_WATCHDOG] = "watchdog",
-		[HV_SHUTDOWN_SOFT_RESET] = "soft_reset",
-	};
+	const char *n = hv_shutdown_name(r);
 
-	return r < XB_ARRAY_SIZE(n) ? n[r] : "unknown";
+	return n ? n : "unknown";
 }
 
 /* One event: its line on stderr (text mode), its object (--json). */

@@ -94,6 +94,22 @@ enum hv_shutdown {
 	HV_SHUTDOWN_SOFT_RESET = 5,
 };
 
+/* The word for a shutdown reason ("poweroff", ... "soft_reset"); NULL for
+ * a number Xen does not define. */
+static inline const char *hv_shutdown_name(unsigned r)
+{
+	static const char *const n[] = {
+		[HV_SHUTDOWN_POWEROFF] = "poweroff",
+		[HV_SHUTDOWN_REBOOT] = "reboot",
+		[HV_SHUTDOWN_SUSPEND] = "suspend",
+		[HV_SHUTDOWN_CRASH] = "crash",
+		[HV_SHUTDOWN_WATCHDOG] = "watchdog",
+		[HV_SHUTDOWN_SOFT_RESET] = "soft_reset",
+	};
+
+	return r < sizeof(n) / sizeof(n[0]) ? n[r] : NULL;
+}
+
 struct hv_dominfo {
 	enum hv_dom_state state;
 	unsigned reason; /* HV_DOM_SHUTDOWN: enum hv_shutdown */

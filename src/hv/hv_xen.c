@@ -811,25 +811,46 @@ static int xen_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e)
 	return 0;
 }
 
+/* Xen's information on domain domid: 1 when it exists, 0 when it is
+ * gone (getinfolist starts at domid: another domain or none came back),
+ * -XB_EHV when the call failed. */
+static int dom_getinfo(struct xen *h, uint32_t domid, xc_domaininfo_t *info,
+		       struct xb_err *e)
+{
+	int n;
+
+	memset(info, 0, sizeof(*info));
+	call_begin(h);
+	n = xc_domain_getinfolist(h->xch, domid, 1, info);
+	if (n < 0)
+		return fail_errno(h, e, errno,
+				  "xc_domain_getinfolist(dom %" PRIu32 ")",
+				  domid);
+	return n == 1 && info->domain == domid;
+}
+
+/* The same where the domain must exist (ESRCH when it is gone). */
+static int dom_getinfo_live(struct xen *h, uint32_t domid,
+			    xc_domaininfo_t *info, struct xb_err *e)
+{
+	int rc = dom_getinfo(h, domid, info, e);
+
+	if (rc == 0)
+		return fail_errno(h, e, ESRCH,
+				  "xc_domain_getinfolist(dom %" PRIu32 ")",
+				  domid);
+	return rc < 0 ? rc : 0;
+}
+
 static int xen_shared_info_mfn(struct hv *hv, uint32_t domid, uint64_t *mfn,
 			       struct xb_err *e)
 {
 	struct xen *h = xen_of(hv);
 	xc_domaininfo_t info;
-	int n;
+	int rc;
 
-	memset(&info, 0, sizeof(info));
-	call_begin(h);
-	/* getinfolist starts at domid: check that we got that domain. */
-	n = xc_domain_getinfolist(h->xch, domid, 1, &info);
-	if (n < 0)
-		return fail_errno(h, e, errno,
-				  "xc_domain_getinfolist(dom %" PRIu32 ")",
-				  domid);
-	if (n < 1 || info.domain != domid)
-		return fail_errno(h, e, ESRCH,
-				  "xc_domain_getinfolist(dom %" PRIu32 ")",
-				  domid);
+	if ((rc = dom_getinfo_live(h, domid, &info, e)) < 0)
+		return rc;
 	*mfn = info.shared_info_frame;
 	trace(h, "dom %" PRIu32 ": shared_info mfn 0x%" PRIx64, domid, *mfn);
 	return 0;
@@ -927,27 +948,37 @@ static int xen_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu,
 	return 0;
 }
 
+/* Grant entries 0 and 1 (console, xenstore) seeded for the backends; the
+ * frames are named by mfn for a PV guest, by gfn for an HVM container. */
+static int seed_grants(struct xen *h, uint32_t domid, bool hvm,
+		       uint64_t console, uint32_t console_domid, uint64_t store,
+		       uint32_t store_domid, struct xb_err *e)
+{
+	const char *f = hvm ? "gfn" : "mfn";
+
+	call_begin(h);
+	if (xc_dom_gnttab_seed(h->xch, domid, hvm, console, store,
+			       console_domid, store_domid) < 0)
+		return fail_errno(h, e, errno,
+				  "xc_dom_gnttab_seed(dom %" PRIu32
+				  ", console %s 0x%" PRIx64 " for dom %" PRIu32
+				  ", store %s 0x%" PRIx64 " for dom %" PRIu32
+				  ")",
+				  domid, f, console, console_domid, f, store,
+				  store_domid);
+	trace(h,
+	      "xc_dom_gnttab_seed(dom %" PRIu32 ", console %s 0x%" PRIx64
+	      "/dom %" PRIu32 ", store %s 0x%" PRIx64 "/dom %" PRIu32 ")",
+	      domid, f, console, console_domid, f, store, store_domid);
+	return 0;
+}
+
 static int xen_seed_grants(struct hv *hv, uint32_t domid, uint64_t console_mfn,
 			   uint32_t console_domid, uint64_t store_mfn,
 			   uint32_t store_domid, struct xb_err *e)
 {
-	struct xen *h = xen_of(hv);
-	call_begin(h);
-	/* PV: the frames are named by mfn (is_hvm false). */
-	if (xc_dom_gnttab_seed(h->xch, domid, false, console_mfn, store_mfn,
-			       console_domid, store_domid) < 0)
-		return fail_errno(h, e, errno,
-				  "xc_dom_gnttab_seed(dom %" PRIu32
-				  ", console mfn 0x%" PRIx64 " for dom %" PRIu32
-				  ", store mfn 0x%" PRIx64 " for dom %" PRIu32
-				  ")",
-				  domid, console_mfn, console_domid, store_mfn,
-				  store_domid);
-	trace(h,
-	      "xc_dom_gnttab_seed(dom %" PRIu32 ", console 0x%" PRIx64
-	      "/dom %" PRIu32 ", store 0x%" PRIx64 "/dom %" PRIu32 ")",
-	      domid, console_mfn, console_domid, store_mfn, store_domid);
-	return 0;
+	return seed_grants(xen_of(hv), domid, false, console_mfn, console_domid,
+			   store_mfn, store_domid, e);
 }
 
 static int xen_evtchn_alloc(struct hv *hv, uint32_t domid,
@@ -1018,18 +1049,12 @@ static int xen_domain_info(struct hv *hv, uint32_t domid,
 	xc_domaininfo_t di;
 	static const char *const names[] = { "running", "shut down", "dying",
 					     "gone" };
-	int n;
+	int rc;
 
 	memset(info, 0, sizeof(*info));
-	call_begin(h);
-	/* The first domain at or after domid: another one when domid is
-	 * gone (as libxl_domain_info reads it). */
-	n = xc_domain_getinfolist(h->xch, domid, 1, &di);
-	if (n < 0)
-		return fail_errno(h, e, errno,
-				  "xc_domain_getinfolist(dom %" PRIu32 ")",
-				  domid);
-	if (n == 0 || di.domain != domid) {
+	if ((rc = dom_getinfo(h, domid, &di, e)) < 0)
+		return rc;
+	if (rc == 0) {
 		info->state = HV_DOM_GONE;
 	} else if (di.flags & XEN_DOMINF_dying) {
 		info->state = HV_DOM_DYING;
@@ -1097,19 +1122,10 @@ static int xen_hvm_hap(struct hv *hv, uint32_t domid, bool *hap,
 {
 	struct xen *h = xen_of(hv);
 	xc_domaininfo_t info;
-	int n;
+	int rc;
 
-	memset(&info, 0, sizeof(info));
-	call_begin(h);
-	n = xc_domain_getinfolist(h->xch, domid, 1, &info);
-	if (n < 0)
-		return fail_errno(h, e, errno,
-				  "xc_domain_getinfolist(dom %" PRIu32 ")",
-				  domid);
-	if (n < 1 || info.domain != domid)
-		return fail_errno(h, e, ESRCH,
-				  "xc_domain_getinfolist(dom %" PRIu32 ")",
-				  domid);
+	if ((rc = dom_getinfo_live(h, domid, &info, e)) < 0)
+		return rc;
 	*hap = info.flags & XEN_DOMINF_hap;
 	trace(h, "dom %" PRIu32 ": %s paging", domid, *hap ? "HAP" : "shadow");
 	return 0;
@@ -1490,24 +1506,8 @@ static int xen_seed_grants_gfn(struct hv *hv, uint32_t domid,
 			       uint64_t store_gfn, uint32_t store_domid,
 			       struct xb_err *e)
 {
-	struct xen *h = xen_of(hv);
-
-	call_begin(h);
-	/* An HVM container: the frames are named by gfn (is_hvm true). */
-	if (xc_dom_gnttab_seed(h->xch, domid, true, console_gfn, store_gfn,
-			       console_domid, store_domid) < 0)
-		return fail_errno(h, e, errno,
-				  "xc_dom_gnttab_seed(dom %" PRIu32
-				  ", console gfn 0x%" PRIx64 " for dom %" PRIu32
-				  ", store gfn 0x%" PRIx64 " for dom %" PRIu32
-				  ")",
-				  domid, console_gfn, console_domid, store_gfn,
-				  store_domid);
-	trace(h,
-	      "xc_dom_gnttab_seed(dom %" PRIu32 ", console gfn 0x%" PRIx64
-	      "/dom %" PRIu32 ", store gfn 0x%" PRIx64 "/dom %" PRIu32 ")",
-	      domid, console_gfn, console_domid, store_gfn, store_domid);
-	return 0;
+	return seed_grants(xen_of(hv), domid, true, console_gfn, console_domid,
+			   store_gfn, store_domid, e);
 }
 
 /* ---- xenstore ----------------------------------------------------------- */

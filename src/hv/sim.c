@@ -374,21 +374,13 @@ void sim_guest_xs_written(struct sim *h, const char *path, const char *value)
 /* hv_sim_opts.guest into h->script. */
 static int parse_script(struct sim *h, const char *s, struct xb_err *e)
 {
-	static const char *const words[] = {
-		[HV_SHUTDOWN_POWEROFF] = "poweroff",
-		[HV_SHUTDOWN_REBOOT] = "reboot",
-		[HV_SHUTDOWN_SUSPEND] = "suspend",
-		[HV_SHUTDOWN_CRASH] = "crash",
-		[HV_SHUTDOWN_WATCHDOG] = "watchdog",
-		[HV_SHUTDOWN_SOFT_RESET] = "soft_reset",
-	};
-
 	while (s && *s) {
 		size_t n = strcspn(s, ",");
 		unsigned w = UINT32_MAX;
 
-		for (unsigned i = 0; i < XB_ARRAY_SIZE(words); i++)
-			if (strlen(words[i]) == n && !strncmp(s, words[i], n))
+		for (unsigned i = 0; hv_shutdown_name(i); i++)
+			if (strlen(hv_shutdown_name(i)) == n &&
+			    !strncmp(s, hv_shutdown_name(i), n))
 				w = i;
 		if (n == 3 && !strncmp(s, "run", 3))
 			w = G_RUN;
