@@ -83,13 +83,18 @@ PY
 # --shutdown-timeout, or at once on a second signal or when paused.
 # sig_run GUEST SIGNALS ARGS...: start run -F, wait for the domid, send the
 # signals (space-separated, 0.3 s apart); $rc, $secs (whole seconds taken).
+# The signals go once the run printed $boots domids (default 1: the first
+# boot is up; 2: the restart is done), so a loaded machine cannot send them
+# in the middle of a build.
 sig_run() {
 	g=$1; sigs=$2; shift 2
 	rm -f "$T/out" "$T/err"
 	XBUILD_SIM_GUEST=$g $F "$@" >"$T/out" 2>"$T/err" &
 	pid=$!
 	i=0
-	until [ -s "$T/out" ] || [ $i -ge 200 ]; do sleep 0.05; i=$((i + 1)); done
+	until [ "$(wc -l <"$T/out" 2>/dev/null)" -ge "${boots:-1}" ] || [ $i -ge 400 ]; do
+		sleep 0.05; i=$((i + 1))
+	done
 	t0=$(date +%s)
 	for s in $sigs; do kill -"$s" $pid; sleep 0.3; done
 	wait $pid; rc=$?
@@ -100,7 +105,9 @@ sig_run run TERM "$T/fg.cfg"
 has_line "$T/err" "xbuild: signal 15: asking domain 1 'fg' to power off (destroyed after 60 s)" || fail "SIGTERM: no request line: $(cat "$T/err")"
 has_line "$T/err" "xbuild: domain 1 'fg' powered off; on_poweroff = destroy: destroyed" || fail "SIGTERM: not powered off: $(cat "$T/err")"
 [ $secs -le 5 ] || fail "SIGTERM: took ${secs}s"
+boots=2
 sig_run reboot,run TERM "$T/fg.cfg" 'on_poweroff="restart"'
+boots=1
 [ $rc -eq 0 ] || fail "SIGTERM after a restart: exit $rc"
 has_line "$T/err" "xbuild: domain 2 'fg' powered off; on_poweroff = restart: destroyed; not restarted: xbuild was asked to stop" ||
 	fail "SIGTERM: a restart action was carried out: $(cat "$T/err")"

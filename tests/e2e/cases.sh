@@ -411,6 +411,47 @@ case_pvh_xl_tools() {
 	fi
 }
 
+# The PVH guest created paused and then unpaused by `xl unpause`, by xl
+# (xl create -p) and by xbuild (xbuild run -p), alternating, PVH_UNPAUSE_N
+# times each (default 3): every boot must reach the marker.  The counts of
+# both builders are reported, so a failure that xl's guests share (TCG)
+# shows as such.
+case_pvh_unpause() {
+	c=pvh-unpause
+	nmax=${PVH_UNPAUSE_N:-3}
+	ok_xl=0 ok_xb=0 bad=""
+	k=1
+	while [ $k -le "$nmax" ]; do
+		for l in xl xbuild; do
+			cfg=$CFG/pvh-cmp-a.cfg
+			[ $l = xbuild ] && cfg=$CFG/pvh-cmp-b.cfg
+			name=$(cfg_name "$cfg")
+			log=$CONSLOG/guest-$name.log
+			rm -f "$log"
+			if ! launch $l "$cfg" -p; then
+				bad="$bad; $l run $k: create failed"
+				continue
+			fi
+			xl unpause "$DOMID" >/dev/null 2>&1 || bad="$bad; $l run $k: unpause failed"
+			wait_marker "$name" "$log" "XBUILD-LINUX-GUEST-OK" 200
+			w=$?
+			if [ $w = 0 ]; then
+				[ $l = xl ] && ok_xl=$((ok_xl + 1)) || ok_xb=$((ok_xb + 1))
+			else
+				tf=$(xl dmesg 2>/dev/null | grep -a "d$DOMID" | grep -ai "triple fault\|crash" | tail -n 1)
+				bad="$bad; $l run $k: no marker (state '$(dom_state "$name")') ${tf}"
+			fi
+			finish "$name"
+		done
+		k=$((k + 1))
+	done
+	if [ $ok_xb = "$nmax" ] && [ $ok_xl = "$nmax" ]; then
+		result "$c" PASS "create -p + xl unpause: xbuild $ok_xb/$nmax booted, xl $ok_xl/$nmax"
+	else
+		result "$c" FAIL "create -p + xl unpause: xbuild $ok_xb/$nmax booted, xl $ok_xl/$nmax${bad}"
+	fi
+}
+
 # A kernel without PHYS32_ENTRY as type = "pvh": refused before anything is
 # created (exit 2, the message says so), no domain left.
 case_pvh_nophys32() {
@@ -1183,6 +1224,7 @@ run_cases() {
 		foreground) case_foreground ;;
 		fg-term) case_fg_term ;;
 		fg-rename) case_fg_rename ;;
+		pvh-unpause) case_pvh_unpause ;;
 		eight) case_eight ;;
 		*) result "$c" FAIL "unknown case" ;;
 		esac

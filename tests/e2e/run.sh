@@ -25,7 +25,9 @@
 #                      grub32 (its 32-bit PAE image is refused cleanly)
 #                      foreground (run -F: reboot, rebuild, poweroff) fg-term
 #                      (SIGTERM to run -F shuts the guest down) fg-rename
-#                      (rename-restart and preserve)
+#                      (rename-restart and preserve) pvh-unpause (the PVH
+#                      guest created paused by xl and by xbuild, then
+#                      xl unpause, 3 times each)
 #   E2E_TIMEOUT=s      QEMU wall-clock limit (default 720)
 #   E2E_QEMU_MEM=MiB   QEMU's memory (default 2048)
 #   E2E_DOM0_MEM=size  dom0_mem for Xen (default 512M)
@@ -55,7 +57,7 @@ E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 # build, xl-tools and bad-pte test xbuild itself (xbuild build, xbuild run
 # with xl's tools, --test-bad-pte); with xl they are left out.
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g xbc-gntv2 gntv1 linux compare pvh pvh2 pvh-compare"
-[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked console foreground fg-term fg-rename pvh-nophys32 pvh-xl-tools"
+[ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-multi build xl-tools bad-pte grub grub32 race kill chunked console foreground fg-term fg-rename pvh-nophys32 pvh-xl-tools pvh-unpause"
 # eight (E2E_CASES=eight) is left out of the default list for now: it
 # passed in 3 of 5 runs; the others saw dom0 processes crash or misbehave
 # while the eight builds ran (busybox awk segfaults, a zstd checksum
