@@ -71,11 +71,13 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 		return rc;
 	/* PVH guests need their notes (PHYS32_ENTRY) before anything is
 	 * created, and load at physical addresses: the host path. */
-	if (d->stream && c->type != XB_DOM_PVH &&
+	bool stream = d->stream && c->type != XB_DOM_PVH;
+
+	if (stream &&
 	    (rc = kernel_stream_open(kernel->name, kernel->buf, kernel->len,
 				     &lo, &d->kernel, &d->err)) < 0)
 		return rc;
-	d->kernel_streamed = d->stream && c->type != XB_DOM_PVH && rc == 1;
+	d->kernel_streamed = stream && rc == 1;
 	if (!d->kernel_streamed &&
 	    (rc = kernel_parse(kernel->name, kernel->buf, kernel->len, &lo,
 			       &d->kernel, &d->err)) < 0)
