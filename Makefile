@@ -51,7 +51,8 @@ ifneq ($(PKG_MISSING),)
 $(error pkg-config finds no $(PKG_MISSING) (a -dev package is missing): run scripts/deps.sh build)
 endif
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS)) -lbz2
+# libxml2 is opened at run time (src/cli/config_xml.c): its headers only.
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libxml-2.0,$(PKGS))) -lbz2
 endif
 
 XB_CFLAGS := -std=gnu11 -D_GNU_SOURCE -D__XEN_TOOLS__ -O2 -g -Wall -Wextra $(XB_WERROR) \

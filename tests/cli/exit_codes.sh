@@ -41,6 +41,17 @@ expect 2 "xbuild: @T@: not a regular file" -- "$XBUILD" inspect "$T"
 "$XBUILD" check --json "$T/ok.cfg" >"$T/out" 2>/dev/null
 python3 -c 'import json,sys; e=json.load(open(sys.argv[1]))["error"]; sys.exit(0 if e["code"]==2 and "garbage" in e["message"] else 1)' "$T/out" ||
 	fail "check --json error object"
+# libxml2 is loaded when an XML config is read: a library of that name
+# without libxml2's calls is refused with exit 4, and xl.cfg files do not
+# need it at all.
+mkdir -p "$T/fakelib"
+echo 'int not_libxml2;' | cc -shared -fPIC -x c -o "$T/fakelib/libxml2.so.2" - ||
+	fail "cannot build the stand-in libxml2"
+printf '<domain type="xen"><name>x</name></domain>\n' >"$T/x.xml"
+expect 4 "xbuild: @T@/x.xml: libxml2.so.2 has no xmlNewParserCtxt: @T@/fakelib/libxml2.so.2: undefined symbol: xmlNewParserCtxt" -- \
+	env LD_LIBRARY_PATH="$T/fakelib" "$XBUILD" check "$T/x.xml"
+env LD_LIBRARY_PATH="$T/fakelib" "$XBUILD" check "$T/ok.cfg" >/dev/null 2>&1
+[ $? = 2 ] || fail "an xl.cfg needs libxml2"
 # No Xen here: the release binary's run and build say so with exit 3 (not
 # checked where Xen is present), on a valid test kernel (mkkernel).
 # The release binary has no test hooks (build-test/xbuild has them).
