@@ -92,7 +92,7 @@ sig_run() {
 	XBUILD_SIM_GUEST=$g $F "$@" >"$T/out" 2>"$T/err" &
 	pid=$!
 	i=0
-	until [ "$(wc -l <"$T/out" 2>/dev/null)" -ge "${boots:-1}" ] || [ $i -ge 400 ]; do
+	until [ "$( (cat "$T/out" 2>/dev/null) | wc -l)" -ge "${boots:-1}" ] || [ $i -ge 400 ]; do
 		sleep 0.05; i=$((i + 1))
 	done
 	t0=$(date +%s)
