@@ -238,27 +238,16 @@ static int domctl_simple(struct xen *h, struct xen_domctl *d)
 
 /* ---- domains ------------------------------------------------------------ */
 
-static unsigned max_grant_version(struct xen *h)
+/* sysctl physinfo's XEN_SYSCTL_PHYSCAP_* bits; 0 when it fails. */
+static uint32_t physcaps(struct xen *h)
 {
 	xc_physinfo_t info;
 
 	memset(&info, 0, sizeof(info));
 	call_begin(h);
 	if (xc_physinfo(h->xch, &info) < 0)
-		return 1;
-	return info.capabilities & XEN_SYSCTL_PHYSCAP_gnttab_v2 ? 2 : 1;
-}
-
-/* The hardware offers HAP (sysctl physinfo), as libxl checks for PVH. */
-static bool hap_offered(struct xen *h)
-{
-	xc_physinfo_t info;
-
-	memset(&info, 0, sizeof(info));
-	call_begin(h);
-	if (xc_physinfo(h->xch, &info) < 0)
-		return false;
-	return info.capabilities & XEN_SYSCTL_PHYSCAP_hap;
+		return 0;
+	return info.capabilities;
 }
 
 static int xen_domain_create(struct hv *hv, const struct hv_create *c,
@@ -269,6 +258,8 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	struct xen_domctl dc;
 	uint32_t id = 0; /* 0: let Xen pick a free domid */
 	unsigned addr_bits = c->pae ? 32 : 64;
+	uint32_t caps;
+	unsigned ver;
 	int err;
 
 	if (c->max_grant_frames > INT32_MAX ||
@@ -288,11 +279,17 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	 * otherwise), and of the emulated devices only the local APIC, as
 	 * libxl does for PVH (xen/arch-x86/xen.h XEN_X86_EMU_LAPIC).
 	 */
+	caps = physcaps(h);
 	cfg.flags = 0;
 	if (c->hvm) {
 		cfg.flags = XEN_DOMCTL_CDF_hvm;
-		if (hap_offered(h))
+		if (caps & XEN_SYSCTL_PHYSCAP_hap)
 			cfg.flags |= XEN_DOMCTL_CDF_hap;
+		else if (caps && !(caps & XEN_SYSCTL_PHYSCAP_shadow))
+			return xb_fail(e, XB_EHV,
+				       "this Xen offers neither HAP nor shadow "
+				       "paging (sysctl physinfo), one of which "
+				       "a PVH guest needs");
 	}
 	cfg.ssidref = 0;
 	memcpy(cfg.handle, c->uuid, sizeof(cfg.handle));
@@ -310,9 +307,10 @@ static int xen_domain_create(struct hv *hv, const struct hv_create *c,
 	 * XEN_SYSCTL_PHYSCAP_gnttab_v*).  Tables start as version 1, which
 	 * is what xc_dom_gnttab_seed writes.
 	 */
-	cfg.grant_opts = XEN_DOMCTL_GRANT_version(c->max_grant_version ?
-							  c->max_grant_version :
-							  max_grant_version(h));
+	ver = c->max_grant_version;
+	if (!ver)
+		ver = caps & XEN_SYSCTL_PHYSCAP_gnttab_v2 ? 2 : 1;
+	cfg.grant_opts = XEN_DOMCTL_GRANT_version(ver);
 	cfg.arch.emulation_flags = c->hvm ? XEN_X86_EMU_LAPIC : 0;
 
 	call_begin(h);
