@@ -168,6 +168,15 @@ struct hv_ops {
 	 * read-write; n <= hv->map_chunk.  NULL with e set on failure. */
 	void *(*map_pfns)(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
 			  enum hv_map_use use, struct xb_err *e);
+	/* map_pfns at a host address the caller chose: addr (page aligned)
+	 * lies in a range the caller reserved (anonymous, private), and the
+	 * frames replace what was there (MAP_FIXED).  Unmapped with
+	 * unmap(addr, n), which leaves [addr, addr + n pages) unusable (a
+	 * hole on Xen): the caller then unmaps its whole range.  On failure
+	 * what was at addr may be gone too. */
+	int (*map_pfns_at)(struct hv *hv, uint32_t domid, uint64_t pfn,
+			   size_t n, void *addr, enum hv_map_use use,
+			   struct xb_err *e);
 	/* Map n machine frames (any order; frames outside the p2m such as
 	 * shared info), read-write, as HV_MAP_BOOT.  NULL with e set. */
 	void *(*map)(struct hv *hv, uint32_t domid, const uint64_t *mfns,
@@ -310,6 +319,12 @@ static inline void *hv_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn,
 				size_t n, enum hv_map_use use, struct xb_err *e)
 {
 	return hv->ops->map_pfns(hv, domid, pfn, n, use, e);
+}
+static inline int hv_map_pfns_at(struct hv *hv, uint32_t domid, uint64_t pfn,
+				 size_t n, void *addr, enum hv_map_use use,
+				 struct xb_err *e)
+{
+	return hv->ops->map_pfns_at(hv, domid, pfn, n, addr, use, e);
 }
 static inline void *hv_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 			   size_t n, struct xb_err *e)

@@ -662,8 +662,10 @@ static int xen_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
 	return 0;
 }
 
-static void *xen_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
-		     size_t n, struct xb_err *e)
+/* Map n frames at addr (MAP_FIXED), or where the kernel chooses (addr
+ * NULL). */
+static void *xen_map_at(struct hv *hv, uint32_t domid, const uint64_t *mfns,
+			size_t n, void *addr, struct xb_err *e)
 {
 	struct xen *h = xen_of(hv);
 	int *errs;
@@ -684,8 +686,9 @@ static void *xen_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 		return NULL;
 	}
 	call_begin(h);
-	p = xenforeignmemory_map(h->fmem, domid, PROT_READ | PROT_WRITE, n,
-				 (const xen_pfn_t *)mfns, errs);
+	p = xenforeignmemory_map2(h->fmem, domid, addr, PROT_READ | PROT_WRITE,
+				  addr ? MAP_FIXED : 0, n,
+				  (const xen_pfn_t *)mfns, errs);
 	if (!p) {
 		fail_errno(h, e, errno,
 			   "xenforeignmemory_map(dom %" PRIu32
@@ -717,14 +720,19 @@ static void *xen_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 	return p;
 }
 
-/* Xen has no use for the hint (hv.h): every mapping is the guest's memory. */
-static void *xen_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
-			  enum hv_map_use use, struct xb_err *e)
+static void *xen_map(struct hv *hv, uint32_t domid, const uint64_t *mfns,
+		     size_t n, struct xb_err *e)
+{
+	return xen_map_at(hv, domid, mfns, n, NULL, e);
+}
+
+/* pfns [pfn, pfn + n) at addr, or anywhere (NULL). */
+static void *map_pfns_at(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
+			 void *addr, struct xb_err *e)
 {
 	const struct xen_p2m *p =
 		p2m_range(xen_of(hv), domid, pfn, n, "map", e);
 
-	(void)use;
 	if (p && p->hvm) {
 		uint64_t *gfns = malloc(n * sizeof(*gfns));
 		void *m;
@@ -736,11 +744,31 @@ static void *xen_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
 		}
 		for (size_t i = 0; i < n; i++)
 			gfns[i] = pfn + i;
-		m = xen_map(hv, domid, gfns, n, e);
+		m = xen_map_at(hv, domid, gfns, n, addr, e);
 		free(gfns);
 		return m;
 	}
-	return p ? xen_map(hv, domid, p->mfn + pfn, n, e) : NULL;
+	return p ? xen_map_at(hv, domid, p->mfn + pfn, n, addr, e) : NULL;
+}
+
+/* Xen has no use for the hint (hv.h): every mapping is the guest's memory. */
+static void *xen_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
+			  enum hv_map_use use, struct xb_err *e)
+{
+	(void)use;
+	return map_pfns_at(hv, domid, pfn, n, NULL, e);
+}
+
+static int xen_map_pfns_at(struct hv *hv, uint32_t domid, uint64_t pfn,
+			   size_t n, void *addr, enum hv_map_use use,
+			   struct xb_err *e)
+{
+	(void)use;
+	if (!addr || ((uintptr_t)addr & XB_PAGE_MASK))
+		return xb_fail(e, XB_EINTERNAL,
+			       "map(dom %" PRIu32 "): address %p not a page",
+			       domid, addr);
+	return map_pfns_at(hv, domid, pfn, n, addr, e) ? 0 : -e->code;
 }
 
 static void xen_unmap(struct hv *hv, void *addr, size_t n)
@@ -1725,6 +1753,7 @@ static const struct hv_ops xen_ops = {
 	.populate = xen_populate,
 	.mfns = xen_mfns,
 	.map_pfns = xen_map_pfns,
+	.map_pfns_at = xen_map_pfns_at,
 	.map = xen_map,
 	.unmap = xen_unmap,
 	.pin_root = xen_pin_root,

@@ -630,6 +630,7 @@ static const struct hv_ops sim_ops = {
 	.populate = sim_populate,
 	.mfns = sim_mfns,
 	.map_pfns = sim_map_pfns,
+	.map_pfns_at = sim_map_pfns_at,
 	.map = sim_map,
 	.unmap = sim_unmap,
 	.pin_root = sim_pin_root,

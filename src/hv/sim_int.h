@@ -74,6 +74,7 @@ struct sim_map {
 	size_t n;
 	bool drop; /* lean HV_MAP_DATA: nothing is written back */
 	bool scratch; /* addr is one of struct sim's scratch windows */
+	bool at; /* addr is the caller's (map_pfns_at): never freed */
 	uint64_t idx0; /* frames idx0 + j (map_pfns), unless idx */
 	uint64_t *idx; /* map(): one frame index per page, or NULL */
 };
@@ -261,6 +262,8 @@ void *sim_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
 		   enum hv_map_use use, struct xb_err *e);
 void *sim_map(struct hv *hv, uint32_t domid, const uint64_t *mfns, size_t n,
 	      struct xb_err *e);
+int sim_map_pfns_at(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
+		    void *addr, enum hv_map_use use, struct xb_err *e);
 void sim_unmap(struct hv *hv, void *addr, size_t n);
 /* Frame index of page j of mapping m. */
 static inline uint64_t sim_map_idx(const struct sim_map *m, size_t j)

@@ -609,7 +609,7 @@ static void map_release(struct sim *h, struct sim_map *m)
 	for (unsigned i = 0; i < XB_ARRAY_SIZE(h->scratch); i++)
 		if (m->scratch && m->addr == h->scratch[i])
 			h->scratch_busy[i] = false;
-	if (!m->scratch)
+	if (!m->scratch && !m->at)
 		free(m->addr);
 	free(m->idx);
 	m->addr = NULL;
@@ -627,16 +627,23 @@ static void map_copy_in(struct sim *h, struct sim_map *m)
 	}
 }
 
-void *sim_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
-		   enum hv_map_use use, struct xb_err *e)
+/* map_pfns into host memory of its own, or at the caller's addr: the
+ * frames are copied there and back at unmap as into a mapping of its own
+ * (what Xen's MAP_FIXED mapping shows the caller). */
+static void *map_pfns_at(struct sim *h, uint32_t domid, uint64_t pfn, size_t n,
+			 void *addr, enum hv_map_use use, struct xb_err *e)
 {
-	struct sim *h = sim_of(hv);
 	struct sim_dom *d;
 	struct sim_map *m = map_begin(h, domid, n, &d, e);
 	uint64_t base;
 
 	if (!m)
 		return NULL;
+	if (addr && ((uintptr_t)addr & XB_PAGE_MASK)) {
+		xb_fail(e, XB_EINTERNAL, "map(dom %u): address %p not a page",
+			domid, addr);
+		return NULL;
+	}
 	if ((base = sim_pfn_idx(d, pfn, n)) == UINT64_MAX) {
 		xb_fail(e, XB_EHV,
 			"map(dom %u): pfns %#" PRIx64 "+%zu outside "
@@ -658,12 +665,31 @@ void *sim_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
 	m->idx0 = base;
 	m->n = n;
 	m->drop = h->o.lean && use == HV_MAP_DATA;
-	if (map_window(h, m, n, e) < 0)
+	m->at = addr != NULL;
+	if (addr)
+		m->addr = addr;
+	else if (map_window(h, m, n, e) < 0)
 		return NULL;
 	if (!m->drop)
 		map_copy_in(h, m);
 	h->nmaps++;
 	return m->addr;
+}
+
+void *sim_map_pfns(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
+		   enum hv_map_use use, struct xb_err *e)
+{
+	return map_pfns_at(sim_of(hv), domid, pfn, n, NULL, use, e);
+}
+
+int sim_map_pfns_at(struct hv *hv, uint32_t domid, uint64_t pfn, size_t n,
+		    void *addr, enum hv_map_use use, struct xb_err *e)
+{
+	if (!addr)
+		return xb_fail(e, XB_EINTERNAL, "map(dom %u): no address",
+			       domid);
+	return map_pfns_at(sim_of(hv), domid, pfn, n, addr, use, e) ? 0 :
+								      -e->code;
 }
 
 void *sim_map(struct hv *hv, uint32_t domid, const uint64_t *mfns, size_t n,
@@ -737,6 +763,10 @@ void sim_unmap(struct hv *hv, void *addr, size_t n)
 				    0)
 					h->oom = true;
 		}
+		/* As Xen's unmap leaves a hole: whoever reads it later
+		 * reads garbage. */
+		if (m->at)
+			memset(m->addr, POISON, m->n << XB_PAGE_SHIFT);
 		map_release(h, m);
 		h->maps[i] = h->maps[--h->nmaps];
 		return;

@@ -7,6 +7,7 @@
 #include "harness.h"
 
 #include <stdlib.h>
+#include <sys/mman.h>
 
 #include "../../src/hv/sim_inspect.h"
 #include "../../src/x86.h"
@@ -613,6 +614,71 @@ static void sim_fault_injection(void)
 }
 
 /*
+ * map_pfns_at: the frames copied to the caller's address and back at
+ * unmap, that memory never freed by the sim and left poisoned (Xen leaves
+ * a hole); the same refusals as map_pfns, and an address that is not a
+ * page.
+ */
+static void sim_map_at(void)
+{
+	struct hv_sim_opts o = { .map_chunk = 4 };
+	struct hv_sim_stats st;
+	struct xb_err e = { 0 };
+	struct hv *h = sim_new(&o);
+	uint64_t m[8];
+	uint8_t *r;
+	uint32_t domid;
+
+	REQUIRE(h);
+	domid = dom_new(h, false, 8, m);
+	r = mmap(NULL, 8 * XB_PAGE_SIZE, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	REQUIRE(r != MAP_FAILED);
+	memset(r, 0x77, 8 * XB_PAGE_SIZE);
+	memset(hv_sim_frame(h, m[5]), 0x11, XB_PAGE_SIZE);
+	/* pfns 4-6 at the range's pages 1-3: pfn 5 shows at page 2. */
+	CHECK_EQ(hv_map_pfns_at(h, domid, 4, 3, r + XB_PAGE_SIZE, HV_MAP_DATA,
+				&e),
+		 0);
+	CHECK_EQ(r[0], 0x77);
+	CHECK_EQ(r[XB_PAGE_SIZE], 0);
+	CHECK_EQ(r[2 * XB_PAGE_SIZE + 9], 0x11);
+	CHECK_EQ(r[4 * XB_PAGE_SIZE], 0x77);
+	hv_sim_stats(h, &st);
+	CHECK_EQ(st.mappings, 1);
+	memset(r + XB_PAGE_SIZE, 0x22, XB_PAGE_SIZE);
+	memset(r + 3 * XB_PAGE_SIZE, 0x33, XB_PAGE_SIZE);
+	hv_unmap(h, r + XB_PAGE_SIZE, 3);
+	hv_sim_stats(h, &st);
+	CHECK_EQ(st.mappings, 0);
+	CHECK_EQ(((uint8_t *)hv_sim_frame(h, m[4]))[7], 0x22);
+	CHECK_EQ(((uint8_t *)hv_sim_frame(h, m[5]))[7], 0x11);
+	CHECK_EQ(((uint8_t *)hv_sim_frame(h, m[6]))[7], 0x33);
+	CHECK_EQ(r[XB_PAGE_SIZE], 0xdb); /* unusable after unmap */
+	CHECK_EQ(r[0], 0x77);
+
+	/* Refusals: the range, the chunk, the address. */
+	CHECK_EQ(hv_map_pfns_at(h, domid, 6, 3, r, HV_MAP_DATA, &e), -XB_EHV);
+	CHECK_STR(e.msg, "map(dom 1): pfns 0x6+3 outside the 8 populated");
+	xb_err_clear(&e);
+	CHECK_EQ(hv_map_pfns_at(h, domid, 0, 5, r, HV_MAP_DATA, &e),
+		 -XB_EINTERNAL);
+	CHECK_CONTAINS(e.msg, "5 frames, more than the 4");
+	xb_err_clear(&e);
+	CHECK_EQ(hv_map_pfns_at(h, domid, 0, 1, r + 8, HV_MAP_BOOT, &e),
+		 -XB_EINTERNAL);
+	CHECK_CONTAINS(e.msg, "not a page");
+	xb_err_clear(&e);
+	CHECK_EQ(hv_map_pfns_at(h, domid, 0, 1, NULL, HV_MAP_BOOT, &e),
+		 -XB_EINTERNAL);
+	xb_err_clear(&e);
+	hv_sim_stats(h, &st);
+	CHECK_EQ(st.mappings, 0);
+	munmap(r, 8 * XB_PAGE_SIZE);
+	hv_close(h);
+}
+
+/*
  * Lean mode: what is written through HV_MAP_DATA is dropped (a reused
  * scratch window), the rest kept - page tables as runs, other bytes raw -
  * and read back exactly; a pin cannot use dropped bytes.
@@ -907,6 +973,7 @@ const struct test tests[] = {
 	{ "sim_frames", sim_frames },
 	{ "sim_limits", sim_limits },
 	{ "sim_map_copy", sim_map_copy },
+	{ "sim_map_at", sim_map_at },
 	{ "sim_pin", sim_pin },
 	{ "sim_xenstore", sim_xenstore },
 	{ "sim_introduce_grants", sim_introduce_grants },
