@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 
 #include "pagetable.h"
@@ -564,6 +565,78 @@ static int stream_initrd(struct dom *d)
 	return rc;
 }
 
+/* Mapping j of the file-ordered view (below): the segments' file pages
+ * in pieces of at most map_chunk pages; false past the last.  *off: its
+ * byte offset in the view, *gpfn: its first guest frame when the kernel
+ * is at pfn. */
+static bool direct_piece(const struct dom *d, uint64_t pfn, uint64_t j,
+			 uint64_t *off, uint64_t *gpfn, size_t *n)
+{
+	const struct kernel_image *k = &d->kernel;
+	uint64_t chunk = d->hv->map_chunk;
+
+	for (unsigned i = 0; i < k->nsegs; i++) {
+		const struct kernel_seg *s = &k->segs[i];
+		uint64_t first = s->offset >> XB_PAGE_SHIFT;
+		uint64_t pages =
+			s->filesz ? xb_pages(s->offset + s->filesz) - first : 0;
+		uint64_t nj = (pages + chunk - 1) / chunk;
+
+		if (j >= nj) {
+			j -= nj;
+			continue;
+		}
+		*off = (first + j * chunk) << XB_PAGE_SHIFT;
+		*gpfn = pfn + ((s->paddr - k->pstart) >> XB_PAGE_SHIFT) +
+			j * chunk;
+		*n = (size_t)umin(chunk, pages - j * chunk);
+		return true;
+	}
+	return false;
+}
+
+/*
+ * The file-ordered view of the kernel (kernel_direct_load): a reservation
+ * of direct_size bytes where each segment's file pages are the guest
+ * frames from pfn on that it loads into (kernel_stream_open checked they
+ * are congruent), the rest (headers, gaps) anonymous memory.  The one-shot
+ * decoders then write the ELF in one pass, with no staging copy.  Every
+ * mapping is gone on return, the reservation with it.
+ */
+static int direct_kernel(struct dom *d, uint64_t pfn)
+{
+	struct kernel_image *k = &d->kernel;
+	size_t size = k->direct_size, n;
+	uint8_t *view = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			     0);
+	uint64_t j, off, gpfn;
+	int rc = 0;
+
+	if (view == MAP_FAILED)
+		return xb_fail(&d->err, XB_EINTERNAL,
+			       "%s: out of memory (%zu bytes of address space)",
+			       d->cfg->kernel, size);
+	for (j = 0; rc == 0 && direct_piece(d, pfn, j, &off, &gpfn, &n); j++)
+		rc = hv_map_pfns_at(d->hv, d->domid, gpfn, n, view + off,
+				    HV_MAP_BOOT, &d->err);
+	if (rc < 0)
+		j--; /* the one that failed */
+	else
+		rc = kernel_direct_load(d->cfg->kernel, k,
+					d->cfg->max_decompressed, view,
+					&d->err);
+	while (j-- > 0) {
+		direct_piece(d, pfn, j, &off, &gpfn, &n);
+		hv_unmap(d->hv, view + off, n);
+	}
+	munmap(view, size);
+	/* The view is gone: only a file's own bytes remain readable. */
+	if (k->src.fmt)
+		k->elf = NULL;
+	return rc;
+}
+
 /* Decode the kernel at kernel_spec_pfn, parse its notes, compute the
  * layout, and move the kernel where the layout puts it. */
 static int stream_kernel(struct dom *d)
@@ -576,8 +649,12 @@ static int stream_kernel(struct dom *d)
 	const struct guest_params *gp;
 	int rc;
 
-	rc = kernel_stream_load(d->cfg->kernel, k, d->cfg->max_decompressed,
-				&sink, &d->err);
+	if (k->direct_size)
+		rc = direct_kernel(d, w.pfn);
+	else
+		rc = kernel_stream_load(d->cfg->kernel, k,
+					d->cfg->max_decompressed, &sink,
+					&d->err);
 	if (rc == 0)
 		rc = zero_kernel_gaps(&w);
 	gwin_close(&w);

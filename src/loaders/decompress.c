@@ -49,7 +49,7 @@
 #define DC_MIN_ALLOC (64u << 10)
 /* Room past a known size, so that a decoder that checks for the end of its
  * stream with output space left finds some without the buffer doubling. */
-#define DC_SLACK 4096u
+#define DC_SLACK DC_OUT_SLACK
 
 /* ---- output buffer ---- */
 
@@ -134,6 +134,11 @@ int dc_out_reserve(struct dc_out *o, size_t want)
 		want = o->limit - o->len;
 	if (o->size - o->len >= want)
 		return 0;
+	if (o->fixed)
+		return xb_fail(o->e, XB_EINPUT,
+			       "%s: %s: decompresses to more than the %zu bytes "
+			       "the input declares",
+			       o->name, o->fmt, o->size);
 	need = o->len + want;
 	if (!o->size)
 		nsize = o->hint;
@@ -172,7 +177,7 @@ static void dc_out_populate(struct dc_out *o, size_t n)
 		      ~(uintptr_t)XB_PAGE_MASK;
 	uintptr_t z = ((uintptr_t)o->p + to) & ~(uintptr_t)XB_PAGE_MASK;
 
-	if (o->sink || to <= from)
+	if (o->sink || o->fixed || to <= from)
 		return;
 	if (z > a)
 		madvise((void *)a, z - a, MADV_POPULATE_WRITE);
@@ -209,7 +214,7 @@ static void huge_advise(void *p, size_t n)
 
 static void dc_out_huge(struct dc_out *o)
 {
-	if (o->huge)
+	if (o->huge && !o->fixed)
 		huge_advise(o->p, o->size);
 }
 
@@ -268,6 +273,8 @@ static bool dc_out_expect(struct dc_out *o, uint64_t n)
 	left = o->limit - o->len;
 	if (n > left)
 		return false;
+	if (o->fixed)
+		return o->size - o->len >= n;
 	want = (size_t)n +
 	       (left - (size_t)n > DC_SLACK ? DC_SLACK : left - (size_t)n);
 	if (o->size - o->len >= want)
@@ -1592,4 +1599,177 @@ int dc_stream(const struct dc_format *f, const char *name, const uint8_t *in,
 	if (rc == 0)
 		*in_used = used;
 	return rc;
+}
+
+/* ---- into the caller's buffer (a kernel's file-ordered view) ---- */
+
+int dc_decompress_into(const struct dc_format *f, const char *name,
+		       const uint8_t *in, size_t in_len, uint64_t cap,
+		       uint64_t expect, uint8_t *out, size_t size,
+		       uint64_t *out_len, struct xb_err *e)
+{
+	dc_run_fn run = dc_run_of(f);
+	struct dc_out o;
+	size_t used;
+	int rc;
+
+	*out_len = 0;
+	if (!run || dc_streams(f))
+		return xb_fail(e, XB_EINTERNAL,
+			       "%s: %s: not a one-shot decoder", name, f->name);
+	dc_out_init(&o, name, f->name, in_len, cap, e);
+	o.fixed = true;
+	o.p = out;
+	o.size = size;
+	o.expect = expect;
+	rc = run(&o, in, in_len, false, &used);
+	if (rc == 0 && o.len > o.cap)
+		rc = dc_out_too_big(&o);
+	*out_len = o.len;
+	return rc;
+}
+
+/* The frames zstd_run would decode from in[0], each with its content
+ * size. */
+static bool zstd_size(const uint8_t *in, size_t in_len, uint64_t *n)
+{
+	size_t pos = 0;
+
+	*n = 0;
+	do {
+		unsigned long long fcs =
+			ZSTD_getFrameContentSize(in + pos, in_len - pos);
+		size_t csize =
+			ZSTD_findFrameCompressedSize(in + pos, in_len - pos);
+
+		if (fcs == ZSTD_CONTENTSIZE_ERROR ||
+		    fcs == ZSTD_CONTENTSIZE_UNKNOWN || ZSTD_isError(csize) ||
+		    xb_add_ovf(*n, fcs, n))
+			return false;
+		pos += csize;
+	} while (next_stream(in, in_len, &pos, zstd_probe));
+	return true;
+}
+
+bool dc_size(const struct dc_format *f, const uint8_t *in, size_t in_len,
+	     uint64_t *n)
+{
+	return dc_run_of(f) == zstd_run && zstd_size(in, in_len, n);
+}
+
+/* The first bytes of a zstd frame, through the streaming decoder (whose
+ * window buffer is only touched as far as it decodes). */
+static size_t zstd_head(const uint8_t *in, size_t in_len, uint8_t *out,
+			size_t want)
+{
+	ZSTD_DStream *ds = ZSTD_createDStream();
+	ZSTD_inBuffer ib = { in, in_len, 0 };
+	ZSTD_outBuffer ob = { out, want, 0 };
+
+	if (!ds)
+		return 0;
+	if (ZSTD_isError(ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax,
+						DC_ZSTD_WLOG_MIN)))
+		ob.pos = 0;
+	else
+		while (ob.pos < want) {
+			size_t r = ZSTD_decompressStream(ds, &ob, &ib);
+
+			if (ZSTD_isError(r) || r == 0 ||
+			    (ib.pos == in_len && ob.pos < want))
+				break;
+		}
+	ZSTD_freeDStream(ds);
+	return ob.pos;
+}
+
+/* The first bytes of a legacy lz4 frame, block by block, each decoded
+ * only as far as needed. */
+static size_t lz4_head(const uint8_t *in, size_t in_len, uint8_t *out,
+		       size_t want)
+{
+	size_t ipos = 4, got = 0;
+
+	if (in_len < 4 || xb_le32(in) != LZ4_LEGACY_MAGIC)
+		return 0;
+	while (got < want && in_len - ipos >= 4) {
+		uint32_t csize = xb_le32(in + ipos);
+		int n;
+
+		ipos += 4;
+		if (csize == 0 || csize > in_len - ipos ||
+		    csize > (uint32_t)LZ4_compressBound(LZ4_LEGACY_BLOCK))
+			break;
+		n = LZ4_decompress_safe_partial((const char *)in + ipos,
+						(char *)out + got, (int)csize,
+						(int)(want - got),
+						(int)(want - got));
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+		ipos += csize;
+	}
+	return got;
+}
+
+/* The first bytes of an lzop file, block by block (checksums are left to
+ * the whole decode). */
+static size_t lzo_head(const uint8_t *in, size_t in_len, uint8_t *out,
+		       size_t want)
+{
+	struct rd r = { in, in_len, sizeof(lzop_magic) };
+	struct xb_err e = { 0 };
+	struct dc_out o;
+	const uint8_t *p, *data;
+	uint32_t flags, dlen, clen;
+	size_t got = 0, dsums, csums;
+	uint8_t *tmp = NULL;
+
+	dc_out_init(&o, "", "lzo", in_len, 0, &e);
+	if (!lzo_probe(in, in_len) || lzo_init() != LZO_E_OK ||
+	    lzop_header(&o, &r, &flags) < 0)
+		return 0;
+	dsums = (flags & LZOP_ADLER32_D ? 4 : 0) +
+		(flags & LZOP_CRC32_D ? 4 : 0);
+	csums = (flags & LZOP_ADLER32_C ? 4 : 0) +
+		(flags & LZOP_CRC32_C ? 4 : 0);
+	while (got < want && rd_be32(&r, &dlen) && dlen != 0 &&
+	       dlen <= LZOP_MAX_BLOCK && rd_be32(&r, &clen) && clen != 0 &&
+	       clen <= dlen &&
+	       rd_take(&r, dsums + (clen < dlen ? csums : 0), &p) &&
+	       rd_take(&r, clen, &data)) {
+		size_t n = dlen < want - got ? dlen : want - got;
+		lzo_uint len = dlen;
+
+		if (clen < dlen) {
+			uint8_t *t = realloc(tmp, dlen);
+
+			if (!t)
+				break;
+			tmp = t;
+			if (lzo1x_decompress_safe(data, clen, tmp, &len,
+						  NULL) != LZO_E_OK ||
+			    len != dlen)
+				break;
+			data = tmp;
+		}
+		memcpy(out + got, data, n);
+		got += n;
+	}
+	free(tmp);
+	return got;
+}
+
+size_t dc_head(const struct dc_format *f, const uint8_t *in, size_t in_len,
+	       uint8_t *out, size_t want)
+{
+	dc_run_fn run = dc_run_of(f);
+
+	if (run == zstd_run)
+		return zstd_head(in, in_len, out, want);
+	if (run == lz4_run)
+		return lz4_head(in, in_len, out, want);
+	if (run == lzo_run)
+		return lzo_head(in, in_len, out, want);
+	return 0;
 }

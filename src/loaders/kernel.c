@@ -287,12 +287,26 @@ static int ks_head_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
 	return xb_fail(e, XB_EINTERNAL, "head decoded");
 }
 
+/* The file-ordered path for an ELF of n bytes: the view's size, or 1
+ * (the host path) when n is unknown (0) or beyond the cap. */
+static int ks_direct(struct kernel_image *img, uint64_t n, uint64_t cap)
+{
+	if (n == 0 || n > cap || n > SIZE_MAX - 2 * XB_PAGE_SIZE)
+		return 1;
+	img->src.declared = n;
+	img->direct_size = (size_t)xb_pages(n + DC_OUT_SLACK) << XB_PAGE_SHIFT;
+	return 0;
+}
+
 /* The compressed stream of a kernel file: 0 with *img->src set, or 1 when
- * the file is not a compressed kernel that streams. */
+ * the file is not a compressed kernel that streams.  A one-shot format
+ * (zstd, lz4, lzo) whose size is known, or an uncompressed ELF: 0 with
+ * img->direct_size set. */
 static int ks_source(const char *name, const uint8_t *b, size_t len,
 		     uint64_t cap, struct kernel_image *img, struct xb_err *e)
 {
 	const struct dc_format *f;
+	uint64_t n;
 	int rc;
 
 	if (bz_probe(b, len)) {
@@ -313,11 +327,22 @@ static int ks_source(const char *name, const uint8_t *b, size_t len,
 		img->src.in = b;
 		img->src.in_len = len;
 		snprintf(img->format, sizeof(img->format), "elf");
+	} else if (elf_probe(b, len)) {
+		img->src.in = b;
+		img->src.in_len = len;
+		snprintf(img->format, sizeof(img->format), "elf");
+		snprintf(img->compression, sizeof(img->compression), "none");
+		return ks_direct(img, len, cap);
 	} else {
 		return 1;
 	}
-	if (!dc_streams(f))
-		return 1;
+	if (!dc_streams(f)) {
+		n = img->src.declared;
+		if (!img->src.bz && !dc_size(f, b, len, &n))
+			return 1;
+		if ((rc = ks_direct(img, n, cap)) != 0)
+			return rc;
+	}
 	img->src.fmt = f;
 	snprintf(img->compression, sizeof(img->compression), "%s", f->name);
 	return 0;
@@ -349,6 +374,70 @@ static bool ks_file_overlap(const struct kernel_image *img)
 	return false;
 }
 
+/*
+ * The file-ordered path needs every segment's file pages to be the pages
+ * it loads into: each p_offset congruent to its place in the kernel
+ * (pstart page aligned), inside the n bytes of the ELF, no file page and
+ * no guest page shared by two segments.
+ */
+static bool ks_direct_ok(const struct kernel_image *img, uint64_t n)
+{
+	if (img->pstart & XB_PAGE_MASK)
+		return false;
+	for (unsigned i = 0; i < img->nsegs; i++) {
+		const struct kernel_seg *a = &img->segs[i];
+
+		if (!a->filesz)
+			continue;
+		if ((a->offset & XB_PAGE_MASK) != (a->paddr & XB_PAGE_MASK) ||
+		    !xb_range_ok(a->offset, a->filesz, n))
+			return false;
+		for (unsigned j = 0; j < i; j++) {
+			const struct kernel_seg *b = &img->segs[j];
+
+			if (b->filesz && (a->offset >> XB_PAGE_SHIFT <=
+						  (b->offset + b->filesz - 1) >>
+						  XB_PAGE_SHIFT &&
+					  b->offset >> XB_PAGE_SHIFT <=
+						  (a->offset + a->filesz - 1) >>
+						  XB_PAGE_SHIFT))
+				return false;
+			if (b->filesz && (a->paddr >> XB_PAGE_SHIFT <=
+						  (b->paddr + b->filesz - 1) >>
+						  XB_PAGE_SHIFT &&
+					  b->paddr >> XB_PAGE_SHIFT <=
+						  (a->paddr + a->filesz - 1) >>
+						  XB_PAGE_SHIFT))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* The head of a kernel for the file-ordered path: its first KS_HEAD bytes
+ * (decoded, or as they are), then whether the path fits (1) or the host
+ * path is taken (0: whatever is wrong, kernel_parse says it). */
+static int ks_direct_open(const char *name, struct kernel_image *img,
+			  uint8_t *head, struct xb_err *e)
+{
+	const uint8_t *in = img->src.in;
+	struct elf_head eh;
+	size_t got;
+
+	if (img->src.fmt) {
+		got = dc_head(img->src.fmt, in, img->src.in_len, head, KS_HEAD);
+	} else {
+		got = img->src.in_len < KS_HEAD ? img->src.in_len : KS_HEAD;
+		memcpy(head, in, got);
+	}
+	if (!elf_probe(head, got) ||
+	    elf_head(name, head, got, img, &eh, e) < 0) {
+		xb_err_clear(e);
+		return 0;
+	}
+	return eh.end <= got && ks_direct_ok(img, img->src.declared);
+}
+
 int kernel_stream_open(const char *name, const void *buf, size_t len,
 		       const struct loader_opts *o, struct kernel_image *img,
 		       struct xb_err *e)
@@ -369,6 +458,13 @@ int kernel_stream_open(const char *name, const void *buf, size_t len,
 	}
 	if (!(h.buf = malloc(KS_HEAD)))
 		return xb_fail(e, XB_EINTERNAL, "%s: out of memory", name);
+	if (img->direct_size) {
+		rc = ks_direct_open(name, img, h.buf, e);
+		free(h.buf);
+		if (rc != 1)
+			memset(img, 0, sizeof(*img));
+		return rc;
+	}
 	rc = dc_decompress_sink(img->src.fmt, name, img->src.in,
 				img->src.in_len, o->max_decompressed,
 				img->src.declared, &sink, &got, e);
@@ -393,6 +489,19 @@ int kernel_stream_open(const char *name, const void *buf, size_t len,
 		return rc < 0 ? rc : 0;
 	}
 	return 1;
+}
+
+/* A bzImage's payload decoded to total bytes: what its trailer says? */
+static int ks_trailer(const char *name, const struct kernel_image *img,
+		      uint64_t total, struct xb_err *e)
+{
+	if (img->src.bz && total != img->src.declared)
+		return xb_fail(
+			e, XB_EINPUT,
+			"%s: bzImage: %s: decompressed %llu bytes, the payload trailer says %llu",
+			name, img->src.fmt->name, (unsigned long long)total,
+			(unsigned long long)img->src.declared);
+	return 0;
 }
 
 /* kernel_stream_load's sink: ELF offsets to kernel-image offsets. */
@@ -576,12 +685,8 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 	if (rc < 0)
 		return rc;
 	ks_what(img, what, sizeof(what));
-	if (img->src.bz && total != img->src.declared)
-		return xb_fail(
-			e, XB_EINPUT,
-			"%s: bzImage: %s: decompressed %llu bytes, the payload trailer says %llu",
-			name, img->src.fmt->name, (unsigned long long)total,
-			(unsigned long long)img->src.declared);
+	if ((rc = ks_trailer(name, img, total, e)) < 0)
+		return rc;
 	img->elf = img->view;
 	img->elf_len = total;
 	img->streamed = true;
@@ -594,5 +699,47 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 	xb_err_clear(e);
 	if ((rc = ks_refill(&k, e)) < 0)
 		return rc;
+	return elf_parse(name, img, e);
+}
+
+int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
+		       uint8_t *view, struct xb_err *e)
+{
+	const struct kernel_seg *s;
+	char what[48];
+	uint64_t total;
+	int rc;
+
+	if (!img->direct_size || img->streamed)
+		return xb_fail(e, XB_EINTERNAL,
+			       "%s: kernel_direct_load: not opened", name);
+	if (!img->src.fmt) {
+		/* Only the segments: the headers are read where they are. */
+		for (unsigned i = 0; i < img->nsegs; i++) {
+			s = &img->segs[i];
+			if (s->filesz) /* else p_offset is anything */
+				memcpy(view + s->offset,
+				       img->src.in + s->offset,
+				       (size_t)s->filesz);
+		}
+		img->elf = img->src.in;
+		img->elf_len = img->src.in_len;
+		img->streamed = true;
+		return elf_parse(name, img, e);
+	}
+	rc = dc_decompress_into(img->src.fmt, name, img->src.in,
+				img->src.in_len, cap, img->src.declared, view,
+				img->direct_size, &total, e);
+	if (rc < 0)
+		return rc;
+	ks_what(img, what, sizeof(what));
+	if ((rc = ks_trailer(name, img, total, e)) < 0)
+		return rc;
+	if (!elf_probe(view, (size_t)total))
+		return xb_fail(e, XB_EINPUT, "%s: %s is not an ELF image", name,
+			       what);
+	img->elf = view;
+	img->elf_len = total;
+	img->streamed = true;
 	return elf_parse(name, img, e);
 }

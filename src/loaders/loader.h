@@ -116,11 +116,17 @@ struct kernel_image {
 		const struct dc_format *fmt;
 		const uint8_t *in;
 		size_t in_len;
-		uint64_t declared; /* bzImage trailer; 0 for a whole file */
+		/* bzImage trailer; 0 for a whole file, unless its size
+		 * is known for the file-ordered path (direct_size) */
+		uint64_t declared;
 		bool bz;
 	} src;
 	uint8_t *view;
 	size_t view_size;
+	/* The file-ordered path (kernel_direct_load): the bytes of the view
+	 * its caller provides (a page multiple), 0 when the kernel streams
+	 * through a sink.  src.fmt is NULL for an uncompressed ELF. */
+	size_t direct_size;
 };
 
 struct loader_opts {
@@ -167,14 +173,15 @@ const char *kernel_probe(const void *buf, size_t len);
  * A kernel decoded straight into guest memory, in two steps.
  *
  * kernel_stream_open() decodes only the start of a compressed kernel
- * (bzImage or whole-file gzip, xz, lzma, bzip2) and parses its ELF and
+ * (bzImage or whole-file gzip, xz, lzma, bzip2; the file-ordered path
+ * below: zstd, lz4, lzo, uncompressed) and parses its ELF and
  * program headers: img gets format, compression, elf_class, machine, the
  * guest type the class implies, the PT_LOAD segments, pstart and pend -
  * enough to place the kernel before its notes are known.  Returns 1 when
  * the kernel will be streamed, 0 when it must be parsed whole
- * (kernel_parse: an uncompressed ELF is already in memory; zstd, lz4 and
- * lzo are fastest whole; segments whose file bytes overlap), or a negative
- * class on bad input.
+ * (kernel_parse: segments whose file bytes overlap; a kernel the
+ * file-ordered path below cannot take either), or a negative class on bad
+ * input.
  *
  * kernel_stream_load() decodes it all: PT_LOAD file bytes go to dest, in
  * kernel-image offsets (0 is pstart, as kernel_load_part), the rest to a
@@ -190,6 +197,27 @@ int kernel_stream_open(const char *name, const void *buf, size_t len,
 		       struct xb_err *e);
 int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 		       const struct dc_sink *dest, struct xb_err *e);
+
+/*
+ * The file-ordered path: kernel_stream_open() returns 1 with
+ * img->direct_size set for a zstd, lz4 or lzo kernel whose decompressed
+ * size is known (a bzImage's trailer, zstd frames' content sizes) and an
+ * uncompressed ELF, when every PT_LOAD segment's file pages can be the
+ * pages it loads into (p_offset congruent to p_paddr modulo the page,
+ * pstart page aligned, no file or guest page shared by two segments,
+ * segments inside the file).  The caller reserves view, direct_size
+ * bytes, and places at each segment's file pages [p_offset, p_offset +
+ * p_filesz) the guest frames of [p_paddr, p_paddr + p_filesz); then
+ * kernel_direct_load() decodes the whole ELF into view (an uncompressed
+ * one: copies the segments' file bytes there) and parses it (elf_parse,
+ * as kernel_stream_load).  The segments' pages then also hold the file
+ * bytes around the segments (headers, gaps) that share their first and
+ * last pages: the caller zeroes what the segments' file bytes do not
+ * cover, as after kernel_stream_load.  img->elf points into view (or the
+ * file) until the caller drops the view.
+ */
+int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
+		       uint8_t *view, struct xb_err *e);
 
 /*
  * Copy the loadable segments into dst, the host mapping of the guest's
@@ -279,6 +307,30 @@ int dc_stream_sink(const struct dc_format *f, const char *name,
 		   size_t *in_used, struct xb_err *e);
 /* True when f's decoder writes straight into a sink's windows. */
 bool dc_streams(const struct dc_format *f);
+
+/*
+ * dc_decompress into the caller's buffer out[0, size) instead of one of
+ * its own, for a format that does not stream (zstd, lz4, lzo): the same
+ * streams, cap and messages, and output beyond size refused (-XB_EINPUT).
+ * size comes from what the input declares (dc_size, a bzImage trailer):
+ * its decoders write up to DC_OUT_SLACK bytes past a declared size.
+ * *out_len: the bytes produced.
+ */
+#define DC_OUT_SLACK 4096u
+int dc_decompress_into(const struct dc_format *f, const char *name,
+		       const uint8_t *in, size_t in_len, uint64_t cap,
+		       uint64_t expect, uint8_t *out, size_t size,
+		       uint64_t *out_len, struct xb_err *e);
+/* What all of in decompresses to (dc_decompress), when its streams all
+ * declare it: zstd frames with their content size.  False otherwise. */
+bool dc_size(const struct dc_format *f, const uint8_t *in, size_t in_len,
+	     uint64_t *n);
+/* Decode only the start of in (zstd, legacy lz4, lzo): at most want bytes
+ * into out; the bytes decoded, fewer when the output ends or the input
+ * is bad there (the whole decode says what is wrong), 0 for the other
+ * formats. */
+size_t dc_head(const struct dc_format *f, const uint8_t *in, size_t in_len,
+	       uint8_t *out, size_t want);
 
 /* The format whose magic starts buf, or NULL. */
 const struct dc_format *dc_probe(const uint8_t *buf, size_t len);

@@ -93,6 +93,9 @@ struct dc_out {
 	uint64_t cap;
 	bool over_cap; /* the last failure was the cap */
 	bool huge; /* a decoder that wants huge pages wrote into it */
+	/* p[0, size) is the caller's (dc_decompress_into): never grown,
+	 * freed or advised; output beyond it is refused. */
+	bool fixed;
 	/* Sink mode (dc_decompress_sink): the output goes into the windows
 	 * the sink hands out, never into p; win_used bytes of the current
 	 * window win[0, win_len) are written. */

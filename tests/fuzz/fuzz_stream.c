@@ -1,11 +1,13 @@
 /* fuzz_stream.c - libFuzzer target: a compressed kernel decoded straight
- * into a destination (kernel_stream_open, kernel_stream_load), checked
- * against the host path (kernel_parse, kernel_load) on the same input:
- * both accept it or neither does, with the same addresses and the same
- * bytes where the segments go. */
+ * into a destination (kernel_stream_open, then kernel_stream_load, or for
+ * zstd, lz4, lzo and uncompressed kernels kernel_direct_load into a
+ * file-ordered view), checked against the host path (kernel_parse,
+ * kernel_load) on the same input: both accept it or neither does, with
+ * the same addresses and the same bytes where the segments go. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "../../src/loaders/loader.h"
 
@@ -30,6 +32,27 @@ static int dest_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
 	*p = d->b + pos;
 	*n = d->len - pos < 4099 ? (size_t)(d->len - pos) : 4099;
 	return 0;
+}
+
+/* The file-ordered path, with the view in host memory: then each
+ * segment's file bytes copied where the guest would have them. */
+static int direct_load(struct kernel_image *si, struct dest *d,
+		       struct xb_err *e)
+{
+	uint8_t *view = mmap(NULL, si->direct_size, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
+			     0);
+	int r;
+
+	if (view == MAP_FAILED)
+		abort();
+	r = kernel_direct_load("fuzz", si, FUZZ_CAP, view, e);
+	for (unsigned i = 0; r == 0 && i < si->nsegs; i++)
+		if (si->segs[i].filesz)
+			memcpy(d->b + (si->segs[i].paddr - si->pstart),
+			       view + si->segs[i].offset, si->segs[i].filesz);
+	munmap(view, si->direct_size);
+	return r;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -60,7 +83,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ref = calloc(1, d.len ? d.len : 1);
 	if (!d.b || !ref)
 		abort();
-	r = kernel_stream_load("fuzz", &si, FUZZ_CAP, &sink, &e);
+	if (si.direct_size)
+		r = direct_load(&si, &d, &e);
+	else
+		r = kernel_stream_load("fuzz", &si, FUZZ_CAP, &sink, &e);
 	if (r < 0 && !e.msg[0])
 		abort();
 	h = kernel_parse("fuzz", copy, size, &o, &hi, &he);

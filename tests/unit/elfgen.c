@@ -97,7 +97,7 @@ int eg_elf_build(const struct eg_elf *s, struct eg_out *o)
 	if (s->where == EG_LEGACY)
 		cap += strlen(s->legacy) + 1;
 	for (unsigned i = 0; i < s->nsegs; i++)
-		cap += 15 + s->segs[i].filesz;
+		cap += 4095 + s->segs[i].filesz;
 	b = calloc(1, cap);
 	if (!b)
 		return -1;
@@ -119,6 +119,8 @@ int eg_elf_build(const struct eg_elf *s, struct eg_out *o)
 	}
 	for (unsigned i = 0; i < s->nsegs; i++) {
 		pos = (pos + 15) & ~(size_t)15;
+		if (s->congruent)
+			pos += (s->segs[i].paddr - pos) & 4095;
 		o->seg_off[i] = pos;
 		for (uint64_t k = 0; k < s->segs[i].filesz; k++)
 			b[pos + k] = eg_seg_byte(i, k);
@@ -268,6 +270,7 @@ uint8_t *elfgen_build(const struct elfgen *g, size_t *len)
 		.nsegs = 1,
 		.notes = &n,
 		.where = EG_PHDR,
+		.congruent = g->congruent,
 	};
 	struct eg_out o;
 

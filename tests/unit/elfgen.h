@@ -91,6 +91,10 @@ struct eg_elf {
 	const struct eg_notes *notes; /* EG_PHDR, EG_SHDR */
 	enum eg_where where;
 	const char *legacy; /* EG_LEGACY: the __xen_guest string */
+	/* Each segment's data at a file offset congruent to its p_paddr
+	 * modulo 4 KiB, as Linux's linker places them (else 16-byte
+	 * aligned). */
+	bool congruent;
 };
 
 /* Where eg_elf_build put things, for tests that corrupt them. */
@@ -137,6 +141,7 @@ struct elfgen {
 	/* PADDR_OFFSET note (0 by default): p_paddr is paddr + paddr_offset,
 	 * the virtual addresses stay virt_base + paddr. */
 	uint64_t paddr_offset;
+	bool congruent; /* as eg_elf.congruent */
 };
 
 /* The pattern byte at offset i of the segment. */

@@ -3,7 +3,9 @@
  * DIR/elf (ELF64 with PT_NOTE and SHT_NOTE notes, an ELF32 __xen_guest
  * kernel), DIR/bzimage (a bzImage of every payload format) and
  * DIR/decompress (every format's stream behind the target's format-index
- * and cap bytes), all made by elfgen.  Used by whoever regenerates the
+ * and cap bytes), DIR/stream (kernels whose segments are congruent to
+ * their pages, for the file-ordered path: uncompressed, whole-file zstd
+ * with its content size, a bzImage of every format), all made by elfgen.  Used by whoever regenerates the
  * corpora; merging them into tests/fuzz/corpus is a separate step.
  *
  * Usage: mkseeds DIR.  Exit 0, or 1 with a message (a missing compression
@@ -142,6 +144,37 @@ int main(int argc, char **argv)
 		if (z)
 			bad |= decompress_seed(dir, "lz4", "lz4-frame", z,
 					       zlen);
+		free(z);
+	}
+	free(o.b);
+
+	/* the file-ordered path */
+	small_spec(&s, &n, EG_PHDR);
+	s.congruent = true;
+	if (eg_elf_build(&s, &o) < 0)
+		return 1;
+	bad |= write_seed(dir, "stream", "congruent-elf", o.b, o.len);
+	for (const struct eg_format *f = eg_formats; f->name; f++) {
+		char name[64];
+		size_t blen;
+		uint8_t *bz = eg_bzimage_of(o.b, o.len, f, &blen);
+
+		if (!bz)
+			continue;
+		snprintf(name, sizeof(name), "congruent-bz-%s", f->name);
+		bad |= write_seed(dir, "stream", name, bz, blen);
+		free(bz);
+	}
+	{
+		/* zstd reading a file writes the content size */
+		size_t zlen;
+		uint8_t *z = eg_filter(
+			"{ f=$(mktemp); cat >$f; zstd -q -c $f; rm -f $f; }",
+			o.b, o.len, &zlen);
+
+		if (z)
+			bad |= write_seed(dir, "stream", "congruent-zstd-sized",
+					  z, zlen);
 		free(z);
 	}
 	free(o.b);

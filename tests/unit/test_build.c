@@ -105,6 +105,7 @@ static int build_z(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 {
 	struct dom_input kernel = { .name = "test-kernel" };
 	struct dom_input initrd = { .name = "test-initrd", .len = initrd_len };
+	const struct eg_format *zfmt = NULL;
 	int rc;
 
 	memset(g, 0, sizeof(*g));
@@ -121,9 +122,17 @@ static int build_z(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 	g->elf = elfgen_build(eg, &g->elf_len);
 	if (!g->elf)
 		return -1;
+	/* zcmd: a command (stdin to stdout), "bz:FORMAT" for a bzImage
+	 * with a FORMAT payload, "cat" for the ELF as it is. */
+	if (zcmd && !strncmp(zcmd, "bz:", 3)) {
+		zfmt = eg_format(zcmd + 3);
+		zcmd = zfmt ? zfmt->cmd : "false";
+	}
 	if (zcmd) {
 		size_t zlen;
-		uint8_t *z = eg_filter(zcmd, g->elf, g->elf_len, &zlen);
+		uint8_t *z =
+			zfmt ? eg_bzimage_of(g->elf, g->elf_len, zfmt, &zlen) :
+			       eg_filter(zcmd, g->elf, g->elf_len, &zlen);
 
 		free(g->elf);
 		if (!(g->elf = z))
@@ -534,6 +543,52 @@ static void build_streamed(void)
 		}
 }
 
+/* A whole-file zstd with its content size (zstd reading stdin writes
+ * none). */
+#define ZSTD_SIZED "{ f=$(mktemp); cat >$f; zstd -q -c $f; rm -f $f; }"
+
+/*
+ * The file-ordered path: zstd, lz4 and lzo kernels of known size and an
+ * uncompressed one decoded (copied) straight into guest memory through a
+ * view of the ELF whose segment pages are the guest's; the guest is the
+ * same as from the host path, mapped in pieces or whole.  Segments not
+ * congruent to their pages, a zstd without its size or a whole-file lz4:
+ * the host path.
+ */
+static void build_direct(void)
+{
+	static const struct {
+		const char *cmd;
+		bool congruent, direct;
+	} cases[] = {
+		{ "cat", true, true },		 { "bz:zstd", true, true },
+		{ "bz:lz4", true, true },	 { "bz:lzo", true, true },
+		{ ZSTD_SIZED, true, true },	 { "cat", false, false },
+		{ "bz:zstd", false, false },	 { "zstd -q -c", true, false },
+		{ "lz4 -l -q -c", true, false },
+	};
+
+	for (size_t c = 0; c < XB_ARRAY_SIZE(cases); c++)
+		for (size_t chunk = 3; chunk <= 48; chunk *= 4) {
+			struct hv_sim_opts o = { .map_chunk = chunk };
+			struct elfgen m = classic;
+			struct hv_sim_stats st;
+			struct guest g;
+
+			m.text_len = 300 * 1024 + 77; /* more than the head */
+			m.congruent = cases[c].congruent;
+			REQUIRE(build_z(&g, &m, 64, 100000, false, &o,
+					cases[c].cmd, NULL, 0) == 0);
+			CHECK_EQ(g.d.kernel_streamed, cases[c].direct);
+			CHECK_EQ(g.d.kernel.direct_size != 0, cases[c].direct);
+			CHECK_EQ(g.d.layout.kernel.pfn, m.paddr >> 12);
+			check_guest(&g, &m, 100000);
+			hv_sim_stats(g.d.hv, &st);
+			CHECK_EQ(st.mappings, 0);
+			done(&g);
+		}
+}
+
 /*
  * Kernels whose notes put them elsewhere than p_paddr says (PADDR_OFFSET):
  * decoded at p_paddr's pfn, then moved where the layout puts them - down,
@@ -551,10 +606,11 @@ static void build_streamed_moved(void)
 		{ 0x100000, 0x7f000000 },
 	};
 
-	for (size_t i = 0; i < XB_ARRAY_SIZE(cases); i++)
+	for (size_t k = 0; k < 2 * XB_ARRAY_SIZE(cases); k++)
 		for (size_t chunk = 2; chunk <= 512; chunk *= 16) {
 			struct hv_sim_opts o = { .map_chunk = chunk };
 			struct elfgen m = classic;
+			size_t i = k / 2;
 			uint64_t spec, pages;
 			struct guest g;
 			int bad = 0;
@@ -562,9 +618,13 @@ static void build_streamed_moved(void)
 			m.paddr = cases[i].paddr;
 			m.paddr_offset = cases[i].off;
 			m.text_len = 40 * 4096 + 5;
+			/* streamed, and through the file-ordered view */
+			m.congruent = k % 2;
 			REQUIRE(build_z(&g, &m, 64, 5000, false, &o,
-					"gzip -n -c", NULL, 0) == 0);
+					k % 2 ? "bz:zstd" : "gzip -n -c", NULL,
+					0) == 0);
 			CHECK(g.d.kernel_streamed);
+			CHECK_EQ(g.d.kernel.direct_size != 0, k % 2);
 			spec = g.d.kernel_spec_pfn;
 			pages = g.d.layout.kernel.pages;
 			CHECK_EQ(g.d.layout.kernel.pfn, m.paddr >> 12);
@@ -1279,6 +1339,29 @@ static void fault_walk_streamed(void)
 	fault_walk_each(walk_build_pv, "gzip -n -c", "a streamed run", 20);
 }
 
+/* The classic test kernel, its segment congruent to its pages, through
+ * the file-ordered view (zstd bzImage, uncompressed). */
+static int walk_build_direct(struct guest *g, const struct hv_sim_opts *opts,
+			     const void *zcmd)
+{
+	struct elfgen m = classic;
+	int rc;
+
+	m.congruent = true;
+	m.text_len = 40 * 4096 + 5;
+	rc = build_z(g, &m, 64, 5000, false, opts, zcmd, NULL, 0);
+	if (!g->d.kernel.direct_size)
+		t_fail(__FILE__, __LINE__, "%s: not the file-ordered path",
+		       (const char *)zcmd);
+	return rc;
+}
+
+static void fault_walk_direct(void)
+{
+	fault_walk_each(walk_build_direct, "bz:zstd", "a zstd run", 20);
+	fault_walk_each(walk_build_direct, "cat", "an uncompressed run", 20);
+}
+
 const struct test tests[] = {
 	{ "build_classic", build_classic },
 	{ "build_modern", build_modern },
@@ -1289,6 +1372,7 @@ const struct test tests[] = {
 	{ "build_no_initrd_2g", build_no_initrd_large },
 	{ "build_streamed", build_streamed },
 	{ "build_streamed_moved", build_streamed_moved },
+	{ "build_direct", build_direct },
 	{ "build_streamed_errors", build_streamed_errors },
 	{ "build_streamed_initrd", build_streamed_initrd },
 	{ "build_xenstore_keys", xenstore_keys },
@@ -1302,5 +1386,6 @@ const struct test tests[] = {
 	{ "pvh_no_entry", pvh_no_entry },
 	{ "pvh_fault_walk", pvh_fault_walk },
 	{ "build_fault_walk_streamed", fault_walk_streamed },
+	{ "build_fault_walk_direct", fault_walk_direct },
 	{ NULL, NULL },
 };
