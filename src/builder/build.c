@@ -79,6 +79,7 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 				     &lo, &d->kernel, &d->err)) < 0)
 		return rc;
 	d->kernel_streamed = stream && rc == 1;
+	d->kernel_reader = kernel->reader;
 	if (!d->kernel_streamed &&
 	    (rc = kernel_parse(kernel->name, kernel->buf, kernel->len, &lo,
 			       &d->kernel, &d->err)) < 0)
@@ -625,7 +626,7 @@ static int direct_kernel(struct dom *d, uint64_t pfn)
 	else
 		rc = kernel_direct_load(d->cfg->kernel, k,
 					d->cfg->max_decompressed, view,
-					&d->err);
+					d->kernel_reader, &d->err);
 	while (j-- > 0) {
 		direct_piece(d, pfn, j, &off, &gpfn, &n);
 		hv_unmap(d->hv, view + off, n);

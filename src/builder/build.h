@@ -45,6 +45,10 @@ struct dom_input {
 	const char *name;
 	const uint8_t *buf;
 	size_t len;
+	/* The kernel's bytes read from the file instead, where that is
+	 * faster (kernel_direct_load); NULL: from buf.  Kept until
+	 * dom_free(). */
+	const struct kernel_reader *reader;
 };
 
 struct dom {
@@ -71,6 +75,7 @@ struct dom {
 	 * then known only in dom_build, after the domain exists. */
 	bool stream;
 	bool kernel_streamed; /* dom_load left the decoding to dom_build */
+	const struct kernel_reader *kernel_reader; /* dom_input.reader */
 	uint64_t kernel_spec_pfn; /* where dom_build decodes it (dom_plan) */
 
 	struct layout layout;

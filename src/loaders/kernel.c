@@ -703,7 +703,8 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 }
 
 int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
-		       uint8_t *view, struct xb_err *e)
+		       uint8_t *view, const struct kernel_reader *rd,
+		       struct xb_err *e)
 {
 	const struct kernel_seg *s;
 	char what[48];
@@ -717,10 +718,16 @@ int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
 		/* Only the segments: the headers are read where they are. */
 		for (unsigned i = 0; i < img->nsegs; i++) {
 			s = &img->segs[i];
-			if (s->filesz) /* else p_offset is anything */
+			if (!s->filesz) /* p_offset is anything */
+				continue;
+			if (!rd)
 				memcpy(view + s->offset,
 				       img->src.in + s->offset,
 				       (size_t)s->filesz);
+			else if ((rc = rd->read(rd->ctx, view + s->offset,
+						s->offset, (size_t)s->filesz,
+						e)) < 0)
+				return rc;
 		}
 		img->elf = img->src.in;
 		img->elf_len = img->src.in_len;

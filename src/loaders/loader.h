@@ -209,15 +209,29 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
  * bytes, and places at each segment's file pages [p_offset, p_offset +
  * p_filesz) the guest frames of [p_paddr, p_paddr + p_filesz); then
  * kernel_direct_load() decodes the whole ELF into view (an uncompressed
- * one: copies the segments' file bytes there) and parses it (elf_parse,
+ * one: copies the segments' file bytes there, or reads them through rd
+ * when not NULL) and parses it (elf_parse,
  * as kernel_stream_load).  The segments' pages then also hold the file
  * bytes around the segments (headers, gaps) that share their first and
  * last pages: the caller zeroes what the segments' file bytes do not
  * cover, as after kernel_stream_load.  img->elf points into view (or the
  * file) until the caller drops the view.
  */
+struct kernel_reader;
 int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
-		       uint8_t *view, struct xb_err *e);
+		       uint8_t *view, const struct kernel_reader *rd,
+		       struct xb_err *e);
+
+/* Reads bytes [off, off + n) of the kernel file kernel_stream_open was
+ * given into dst (pread(2) of the file, say): 0, or a negative class with
+ * e set.  kernel_direct_load reads an uncompressed kernel's segments
+ * through it, when there is one, instead of copying them from the file's
+ * bytes in memory: a mapped file's pages are then never faulted in. */
+struct kernel_reader {
+	int (*read)(void *ctx, uint8_t *dst, uint64_t off, size_t n,
+		    struct xb_err *e);
+	void *ctx;
+};
 
 /*
  * Copy the loadable segments into dst, the host mapping of the guest's

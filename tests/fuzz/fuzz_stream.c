@@ -46,7 +46,7 @@ static int direct_load(struct kernel_image *si, struct dest *d,
 
 	if (view == MAP_FAILED)
 		abort();
-	r = kernel_direct_load("fuzz", si, FUZZ_CAP, view, e);
+	r = kernel_direct_load("fuzz", si, FUZZ_CAP, view, NULL, e);
 	for (unsigned i = 0; r == 0 && i < si->nsegs; i++)
 		if (si->segs[i].filesz)
 			memcpy(d->b + (si->segs[i].paddr - si->pstart),

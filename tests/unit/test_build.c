@@ -98,12 +98,29 @@ static int build(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 	return build_z(g, eg, mem_mb, initrd_len, bad_pte, opts, NULL, NULL, 0);
 }
 
+/* build_z with the kernel's bytes read through reader (its ctx: g). */
+static int build_zr(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
+		    size_t initrd_len, bool bad_pte,
+		    const struct hv_sim_opts *opts, const char *zcmd,
+		    const uint8_t *tail, size_t tail_len,
+		    const struct kernel_reader *reader);
+
 static int build_z(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 		   size_t initrd_len, bool bad_pte,
 		   const struct hv_sim_opts *opts, const char *zcmd,
 		   const uint8_t *tail, size_t tail_len)
 {
-	struct dom_input kernel = { .name = "test-kernel" };
+	return build_zr(g, eg, mem_mb, initrd_len, bad_pte, opts, zcmd, tail,
+			tail_len, NULL);
+}
+
+static int build_zr(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
+		    size_t initrd_len, bool bad_pte,
+		    const struct hv_sim_opts *opts, const char *zcmd,
+		    const uint8_t *tail, size_t tail_len,
+		    const struct kernel_reader *reader)
+{
+	struct dom_input kernel = { .name = "test-kernel", .reader = reader };
 	struct dom_input initrd = { .name = "test-initrd", .len = initrd_len };
 	const struct eg_format *zfmt = NULL;
 	int rc;
@@ -587,6 +604,55 @@ static void build_direct(void)
 			CHECK_EQ(st.mappings, 0);
 			done(&g);
 		}
+}
+
+/* kernel_reader over the guest's kernel file (ctx: the guest). */
+static int test_read(void *ctx, uint8_t *dst, uint64_t off, size_t n,
+		     struct xb_err *e)
+{
+	struct guest *g = ctx;
+
+	if (off > g->elf_len || n > g->elf_len - off)
+		return xb_fail(e, XB_EINTERNAL, "test_read: %zu at %llu", n,
+			       (unsigned long long)off);
+	memcpy(dst, g->elf + off, n);
+	return 0;
+}
+
+static int test_read_fail(void *ctx, uint8_t *dst, uint64_t off, size_t n,
+			  struct xb_err *e)
+{
+	(void)ctx;
+	(void)dst;
+	return xb_fail(e, XB_EINPUT, "test-kernel: %zu bytes at %llu: failed",
+		       n, (unsigned long long)off);
+}
+
+/* An uncompressed kernel's segments read through the caller's reader;
+ * a read that fails after the domain exists destroys it. */
+static void build_direct_reader(void)
+{
+	struct elfgen m = classic;
+	struct hv_sim_stats st;
+	struct guest g;
+	struct kernel_reader rd = { test_read, &g };
+
+	m.congruent = true;
+	m.text_len = 40 * 4096 + 5;
+	REQUIRE(build_zr(&g, &m, 64, 5000, false, NULL, "cat", NULL, 0, &rd) ==
+		0);
+	CHECK(g.d.kernel.direct_size != 0);
+	check_guest(&g, &m, 5000);
+	done(&g);
+	rd.read = test_read_fail;
+	CHECK_EQ(build_zr(&g, &m, 64, 5000, false, NULL, "cat", NULL, 0, &rd),
+		 -XB_EINPUT);
+	CHECK_CONTAINS(g.d.err.msg, "test-kernel: 163845 bytes at");
+	CHECK(g.d.destroyed && !g.d.created);
+	hv_sim_stats(g.d.hv, &st);
+	CHECK_EQ(st.live_domains, 0);
+	CHECK_EQ(st.mappings, 0);
+	done(&g);
 }
 
 /*
@@ -1373,6 +1439,7 @@ const struct test tests[] = {
 	{ "build_streamed", build_streamed },
 	{ "build_streamed_moved", build_streamed_moved },
 	{ "build_direct", build_direct },
+	{ "build_direct_reader", build_direct_reader },
 	{ "build_streamed_errors", build_streamed_errors },
 	{ "build_streamed_initrd", build_streamed_initrd },
 	{ "build_xenstore_keys", xenstore_keys },
