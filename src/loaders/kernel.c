@@ -374,6 +374,13 @@ static bool ks_file_overlap(const struct kernel_image *img)
 	return false;
 }
 
+/* Do bytes [a, a + an) and [b, b + bn) (an, bn >= 1) share a page? */
+static bool share_page(uint64_t a, uint64_t an, uint64_t b, uint64_t bn)
+{
+	return a >> XB_PAGE_SHIFT <= (b + bn - 1) >> XB_PAGE_SHIFT &&
+	       b >> XB_PAGE_SHIFT <= (a + an - 1) >> XB_PAGE_SHIFT;
+}
+
 /*
  * The file-ordered path needs every segment's file pages to be the pages
  * it loads into: each p_offset congruent to its place in the kernel
@@ -395,19 +402,10 @@ static bool ks_direct_ok(const struct kernel_image *img, uint64_t n)
 		for (unsigned j = 0; j < i; j++) {
 			const struct kernel_seg *b = &img->segs[j];
 
-			if (b->filesz && (a->offset >> XB_PAGE_SHIFT <=
-						  (b->offset + b->filesz - 1) >>
-						  XB_PAGE_SHIFT &&
-					  b->offset >> XB_PAGE_SHIFT <=
-						  (a->offset + a->filesz - 1) >>
-						  XB_PAGE_SHIFT))
-				return false;
-			if (b->filesz && (a->paddr >> XB_PAGE_SHIFT <=
-						  (b->paddr + b->filesz - 1) >>
-						  XB_PAGE_SHIFT &&
-					  b->paddr >> XB_PAGE_SHIFT <=
-						  (a->paddr + a->filesz - 1) >>
-						  XB_PAGE_SHIFT))
+			if (b->filesz && (share_page(a->offset, a->filesz,
+						     b->offset, b->filesz) ||
+					  share_page(a->paddr, a->filesz,
+						     b->paddr, b->filesz)))
 				return false;
 		}
 	}

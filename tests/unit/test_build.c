@@ -606,6 +606,18 @@ static void build_direct(void)
 		}
 }
 
+/* A build that failed after creating its domain left nothing behind. */
+static void check_destroyed(struct guest *g)
+{
+	struct hv_sim_stats st;
+
+	CHECK(g->d.destroyed && !g->d.created);
+	hv_sim_stats(g->d.hv, &st);
+	CHECK_EQ(st.live_domains, 0);
+	CHECK_EQ(st.mappings, 0);
+	CHECK_EQ(hv_sim_xs_count(g->d.hv, "/local"), 0);
+}
+
 /* kernel_reader over the guest's kernel file (ctx: the guest). */
 static int test_read(void *ctx, uint8_t *dst, uint64_t off, size_t n,
 		     struct xb_err *e)
@@ -633,7 +645,6 @@ static int test_read_fail(void *ctx, uint8_t *dst, uint64_t off, size_t n,
 static void build_direct_reader(void)
 {
 	struct elfgen m = classic;
-	struct hv_sim_stats st;
 	struct guest g;
 	struct kernel_reader rd = { test_read, &g };
 
@@ -648,10 +659,7 @@ static void build_direct_reader(void)
 	CHECK_EQ(build_zr(&g, &m, 64, 5000, false, NULL, "cat", NULL, 0, &rd),
 		 -XB_EINPUT);
 	CHECK_CONTAINS(g.d.err.msg, "test-kernel: 163845 bytes at");
-	CHECK(g.d.destroyed && !g.d.created);
-	hv_sim_stats(g.d.hv, &st);
-	CHECK_EQ(st.live_domains, 0);
-	CHECK_EQ(st.mappings, 0);
+	check_destroyed(&g);
 	done(&g);
 }
 
@@ -768,7 +776,6 @@ static void build_streamed_initrd(void)
 static void build_streamed_errors(void)
 {
 	struct elfgen m = classic;
-	struct hv_sim_stats st;
 	struct guest g;
 
 	m.text_len = 2 * 1024 * 1024;
@@ -784,11 +791,7 @@ static void build_streamed_errors(void)
 	CHECK_EQ(build_z(&g, &m, 2, 300 * 4096, false, NULL, "xz -c", NULL, 0),
 		 -XB_EINPUT);
 	CHECK_CONTAINS(g.d.err.msg, "memory too small");
-	CHECK(g.d.destroyed && !g.d.created);
-	hv_sim_stats(g.d.hv, &st);
-	CHECK_EQ(st.live_domains, 0);
-	CHECK_EQ(st.mappings, 0);
-	CHECK_EQ(hv_sim_xs_count(g.d.hv, "/local"), 0);
+	check_destroyed(&g);
 	done(&g);
 }
 
