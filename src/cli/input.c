@@ -125,8 +125,7 @@ int xb_file_pread(void *ctx, uint8_t *dst, uint64_t off, size_t n,
 			continue;
 		if (r <= 0)
 			return xb_fail(e, XB_EINPUT,
-				       "kernel: reading %zu bytes at offset "
-				       "%llu: %s",
+				       "reading %zu bytes at offset %llu: %s",
 				       n, (unsigned long long)off,
 				       r < 0 ? strerror(errno) :
 					       "the file shrank");

@@ -722,10 +722,9 @@ int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
 				memcpy(view + s->offset,
 				       img->src.in + s->offset,
 				       (size_t)s->filesz);
-			else if ((rc = rd->read(rd->ctx, view + s->offset,
-						s->offset, (size_t)s->filesz,
-						e)) < 0)
-				return rc;
+			else if (rd->read(rd->ctx, view + s->offset, s->offset,
+					  (size_t)s->filesz, e) < 0)
+				return xb_prefix(e, "%s", name);
 		}
 		img->elf = img->src.in;
 		img->elf_len = img->src.in_len;

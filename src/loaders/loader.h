@@ -224,7 +224,7 @@ int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
 
 /* Reads bytes [off, off + n) of the kernel file kernel_stream_open was
  * given into dst (pread(2) of the file, say): 0, or a negative class with
- * e set.  kernel_direct_load reads an uncompressed kernel's segments
+ * e set (kernel_direct_load puts the file's name before the message).  kernel_direct_load reads an uncompressed kernel's segments
  * through it, when there is one, instead of copying them from the file's
  * bytes in memory: a mapped file's pages are then never faulted in. */
 struct kernel_reader {

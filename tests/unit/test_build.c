@@ -636,8 +636,8 @@ static int test_read_fail(void *ctx, uint8_t *dst, uint64_t off, size_t n,
 {
 	(void)ctx;
 	(void)dst;
-	return xb_fail(e, XB_EINPUT, "test-kernel: %zu bytes at %llu: failed",
-		       n, (unsigned long long)off);
+	return xb_fail(e, XB_EINPUT, "%zu bytes at %llu: failed", n,
+		       (unsigned long long)off);
 }
 
 /* An uncompressed kernel's segments read through the caller's reader;
