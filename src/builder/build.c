@@ -638,6 +638,9 @@ static int direct_kernel(struct dom *d, uint64_t pfn)
 	return rc;
 }
 
+/* Pages per mapping when zeroing after direct_kernel (2 MiB). */
+#define DIRECT_ZERO_CHUNK 512u
+
 /* Decode the kernel at kernel_spec_pfn, parse its notes, compute the
  * layout, and move the kernel where the layout puts it. */
 static int stream_kernel(struct dom *d)
@@ -650,9 +653,13 @@ static int stream_kernel(struct dom *d)
 	const struct guest_params *gp;
 	int rc;
 
-	if (k->direct_size)
+	if (k->direct_size) {
+		/* What is left to zero are gaps between and after the
+		 * segments: mapped around them only, not the whole kernel
+		 * again (each frame mapped is a cost on Xen). */
+		w.chunk = DIRECT_ZERO_CHUNK;
 		rc = direct_kernel(d, w.pfn);
-	else
+	} else
 		rc = kernel_stream_load(d->cfg->kernel, k,
 					d->cfg->max_decompressed, &sink,
 					&d->err);
