@@ -210,11 +210,11 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
  * p_filesz) the guest frames of [p_paddr, p_paddr + p_filesz); then
  * kernel_direct_load() decodes the whole ELF into view (an uncompressed
  * one: copies the segments' file bytes there, or reads them through rd
- * when not NULL) and parses it (elf_parse,
- * as kernel_stream_load).  The segments' pages then also hold the file
- * bytes around the segments (headers, gaps) that share their first and
- * last pages: the caller zeroes what the segments' file bytes do not
- * cover, as after kernel_stream_load.  img->elf points into view (or the
+ * when not NULL) and parses it (elf_parse, as kernel_stream_load).  The
+ * segments' pages may then also hold the file bytes around the segments
+ * (headers, gaps) that share their first and last pages: the caller
+ * zeroes what the segments' file bytes do not cover, as after
+ * kernel_stream_load.  img->elf points into view (or the
  * file) until the caller drops the view.
  */
 struct kernel_reader;
@@ -224,9 +224,10 @@ int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
 
 /* Reads bytes [off, off + n) of the kernel file kernel_stream_open was
  * given into dst (pread(2) of the file, say): 0, or a negative class with
- * e set (kernel_direct_load puts the file's name before the message).  kernel_direct_load reads an uncompressed kernel's segments
- * through it, when there is one, instead of copying them from the file's
- * bytes in memory: a mapped file's pages are then never faulted in. */
+ * e set (kernel_direct_load puts the file's name before the message).
+ * kernel_direct_load reads an uncompressed kernel's segments through it,
+ * when there is one, instead of copying them from the file's bytes in
+ * memory: a mapped file's pages are then never faulted in. */
 struct kernel_reader {
 	int (*read)(void *ctx, uint8_t *dst, uint64_t off, size_t n,
 		    struct xb_err *e);
