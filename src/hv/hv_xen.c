@@ -715,8 +715,9 @@ static void *xen_map_at(struct hv *hv, uint32_t domid, const uint64_t *mfns,
 	}
 	free(errs);
 	trace(h,
-	      "map(dom %" PRIu32 ", %zu frames, first mfn 0x%" PRIx64 ") = %p",
-	      domid, n, mfns[0], p);
+	      "map(dom %" PRIu32 ", %zu frames, first mfn 0x%" PRIx64
+	      ")%s = %p",
+	      domid, n, mfns[0], addr ? " at the builder's address" : "", p);
 	return p;
 }
 
