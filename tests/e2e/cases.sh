@@ -159,27 +159,38 @@ case_selftest() {
 	fi
 }
 
+# boot_linux CASE CFG TIMEOUT: the launcher creates the guest of CFG, whose
+# console ($log, of $name) must show XBUILD-LINUX-GUEST-OK within TIMEOUT
+# seconds; sets DOMID, tc (create), tb (marker) and w (wait_marker's
+# result).  A failed launch is the case's FAIL ($retry says what came
+# before) and returns 1.
+boot_linux() {
+	rm -f "$log"
+	t0=$(uptime_s)
+	if ! launch "$E2E_LAUNCHER" "$2"; then
+		result "$1" FAIL "$E2E_LAUNCHER failed$retry"
+		show /tmp/launch.log 25
+		return 1
+	fi
+	tc=$(since "$t0")
+	wait_marker "$name" "$log" "XBUILD-LINUX-GUEST-OK" "$3"
+	w=$?
+	tb=$(since "$t0")
+}
+
 # Debian's vmlinuz with a busybox initrd that prints a marker on hvc0.
 case_linux() { # [case config]
 	c=${1:-linux}
 	cfg=$CFG/${2:-linux}.cfg
 	name=$(cfg_name "$cfg")
 	log=$CONSLOG/guest-$name.log
-	t0=$(uptime_s)
-	if ! launch "$E2E_LAUNCHER" "$cfg"; then
-		result "$c" FAIL "$E2E_LAUNCHER failed"
-		show /tmp/launch.log 25
-		return
-	fi
-	tc=$(since "$t0")
-	wait_marker "$name" "$log" "XBUILD-LINUX-GUEST-OK" 150
-	w=$?
-	tb=$(since "$t0")
+	retry=""
+	boot_linux "$c" "$cfg" 150 || return
 	finish "$name"
 	how=""
 	# linux-zstd: the one-shot decoder wrote into the guest's frames,
 	# mapped where the builder asked (the file-ordered view).
-	if [ "$c" = linux-zstd ]; then
+	if [ "$c" = linux-zstd ] && [ $w = 0 ]; then
 		if grep -q "at the builder's address" /tmp/launch.log; then
 			how=", decoded straight into guest memory"
 		else
@@ -302,17 +313,7 @@ case_pvh() { # case config vcpus memory-MiB
 	log=$CONSLOG/guest-$name.log
 	retry=""
 	for attempt in 1 2; do
-		rm -f "$log"
-		t0=$(uptime_s)
-		if ! launch "$E2E_LAUNCHER" "$CFG/$2.cfg"; then
-			result "$c" FAIL "$E2E_LAUNCHER failed$retry"
-			show /tmp/launch.log 25
-			return
-		fi
-		tc=$(since "$t0")
-		wait_marker "$name" "$log" "XBUILD-LINUX-GUEST-OK" 200
-		w=$?
-		tb=$(since "$t0")
+		boot_linux "$c" "$CFG/$2.cfg" 200 || return
 		crash=""
 		[ $w = 0 ] || crash=$(crash_sign "$DOMID" "$log")
 		finish "$name"
