@@ -414,17 +414,22 @@ static int sim_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 
 /* ---- HVM containers (PVH) ---- */
 
-/* The live HVM container domid, or NULL with "op: ..." recorded. */
-static struct sim_dom *need_hvm(struct sim *h, uint32_t domid, const char *op,
-				struct xb_err *e)
+/* Enter op (sim_enter) on the live HVM container domid: the domain, or
+ * NULL with *rc and "op: ..." recorded. */
+static struct sim_dom *enter_hvm(struct sim *h, uint32_t domid, const char *op,
+				 int *rc, struct xb_err *e)
 {
-	struct sim_dom *d = sim_need_dom(h, domid, op, e);
+	struct sim_dom *d;
 
+	if ((*rc = sim_enter(h, op, e)) < 0)
+		return NULL;
+	d = sim_need_dom(h, domid, op, e);
 	if (d && !d->hvm) {
 		xb_fail(e, XB_EHV, "%s: dom %u is not an HVM container", op,
 			domid);
-		return NULL;
+		d = NULL;
 	}
+	*rc = d ? 0 : -XB_EHV;
 	return d;
 }
 
@@ -435,10 +440,8 @@ static int sim_hvm_hap(struct hv *hv, uint32_t domid, bool *hap,
 	struct sim *h = sim_of(hv);
 	int rc;
 
-	if ((rc = sim_enter(h, "hvm_hap", e)) < 0)
+	if (!enter_hvm(h, domid, "hvm_hap", &rc, e))
 		return rc;
-	if (!need_hvm(h, domid, "hvm_hap", e))
-		return -XB_EHV;
 	*hap = true;
 	return 0;
 }
@@ -450,10 +453,8 @@ static int sim_set_paging_pool(struct hv *hv, uint32_t domid, uint64_t bytes,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "set_paging_pool", e)) < 0)
+	if (!(d = enter_hvm(h, domid, "set_paging_pool", &rc, e)))
 		return rc;
-	if (!(d = need_hvm(h, domid, "set_paging_pool", e)))
-		return -XB_EHV;
 	if (bytes % XB_PAGE_SIZE)
 		return xb_fail(e, XB_EHV,
 			       "set_paging_pool: %" PRIu64
@@ -470,10 +471,8 @@ static int sim_set_tsc_info(struct hv *hv, uint32_t domid, uint32_t mode,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "set_tsc_info", e)) < 0)
+	if (!(d = enter_hvm(h, domid, "set_tsc_info", &rc, e)))
 		return rc;
-	if (!(d = need_hvm(h, domid, "set_tsc_info", e)))
-		return -XB_EHV;
 	if (mode > 3) /* default, always emulate, native, native paravirt */
 		return xb_fail(e, XB_EHV, "set_tsc_info: mode %u", mode);
 	d->tsc_set = true;
@@ -500,10 +499,8 @@ static int sim_set_cpuid(struct hv *hv, uint32_t domid,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "set_cpuid", e)) < 0)
+	if (!(d = enter_hvm(h, domid, "set_cpuid", &rc, e)))
 		return rc;
-	if (!(d = need_hvm(h, domid, "set_cpuid", e)))
-		return -XB_EHV;
 	for (unsigned i = 0; i < n; i++)
 		for (unsigned r = 0; r < 4; r++)
 			if (!cpuid_reg_ok(ov[i].policy[r]))
@@ -529,10 +526,8 @@ static int sim_set_memory_map(struct hv *hv, uint32_t domid,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "set_memory_map", e)) < 0)
+	if (!(d = enter_hvm(h, domid, "set_memory_map", &rc, e)))
 		return rc;
-	if (!(d = need_hvm(h, domid, "set_memory_map", e)))
-		return -XB_EHV;
 	if (n == 0 || n > HV_E820_MAX)
 		return xb_fail(e, XB_EHV, "set_memory_map: %u entries", n);
 	memcpy(d->e820, map, n * sizeof(*map));
@@ -547,10 +542,8 @@ static int sim_set_hvm_param(struct hv *hv, uint32_t domid, uint32_t param,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "set_hvm_param", e)) < 0)
+	if (!(d = enter_hvm(h, domid, "set_hvm_param", &rc, e)))
 		return rc;
-	if (!(d = need_hvm(h, domid, "set_hvm_param", e)))
-		return -XB_EHV;
 	if (param >= SIM_NR_PARAMS)
 		return xb_fail(e, XB_EHV, "set_hvm_param: param %u", param);
 	d->params[param] = value;
@@ -565,10 +558,8 @@ static int sim_set_hvm_vcpu(struct hv *hv, uint32_t domid,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "set_hvm_vcpu", e)) < 0)
+	if (!(d = enter_hvm(h, domid, "set_hvm_vcpu", &rc, e)))
 		return rc;
-	if (!(d = need_hvm(h, domid, "set_hvm_vcpu", e)))
-		return -XB_EHV;
 	/* Paging off: the entry and start_info are 32-bit physical
 	 * addresses in populated memory. */
 	if (v->rip > UINT32_MAX || v->rbx > UINT32_MAX ||
@@ -592,10 +583,8 @@ static int sim_seed_grants_gfn(struct hv *hv, uint32_t domid,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "seed_grants_gfn", e)) < 0)
+	if (!(d = enter_hvm(h, domid, "seed_grants_gfn", &rc, e)))
 		return rc;
-	if (!(d = need_hvm(h, domid, "seed_grants_gfn", e)))
-		return -XB_EHV;
 	if (sim_pfn_idx(d, console_gfn, 1) == UINT64_MAX ||
 	    sim_pfn_idx(d, store_gfn, 1) == UINT64_MAX)
 		return xb_fail(e, XB_EHV,
