@@ -81,6 +81,25 @@ static uint8_t *gpfn(struct guest *g, uint64_t pfn)
 	return hv_sim_frame(g->d.hv, p2m(g, pfn));
 }
 
+/* Byte i of the test initrd. */
+static uint8_t initrd_byte(size_t i)
+{
+	return (uint8_t)(i * 13 + 5);
+}
+
+/* The test initrd (len bytes, named test-initrd in the config), kept in
+ * g->initrd; NULL when out of memory. */
+static uint8_t *test_initrd(struct guest *g, size_t len)
+{
+	g->cfg.ramdisk = strdup("test-initrd");
+	g->initrd = malloc(len);
+	if (!g->cfg.ramdisk || !g->initrd)
+		return NULL;
+	for (size_t i = 0; i < len; i++)
+		g->initrd[i] = initrd_byte(i);
+	return g->initrd;
+}
+
 /* Build and run a guest on a fresh simulated hypervisor (opts: fault
  * injection, may be NULL); zcmd: compress the kernel with this command
  * and decode it straight into guest memory (NULL: a plain ELF, parsed
@@ -160,11 +179,8 @@ static int build_zr(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 	kernel.buf = g->elf;
 	kernel.len = g->elf_len;
 	if (initrd_len) {
-		g->cfg.ramdisk = strdup("test-initrd");
-		g->initrd = malloc(initrd_len);
-		for (size_t i = 0; i < initrd_len; i++)
-			g->initrd[i] = (uint8_t)(i * 13 + 5);
-		initrd.buf = g->initrd;
+		if (!(initrd.buf = test_initrd(g, initrd_len)))
+			return -1;
 		/* compressed the same way (streamed when the kernel is),
 		 * followed by tail (zero padding, another member...) */
 		if (zcmd) {
@@ -343,7 +359,7 @@ static void check_guest(struct guest *g, const struct elfgen *eg,
 			p = gpfn(g, si->mod_start + (i >> 12)) + (i & 0xfff);
 		else
 			p = gva(g, si->mod_start + i, NULL);
-		if ((!p || *p != (uint8_t)(i * 13 + 5)) && bad++ < 3)
+		if ((!p || *p != initrd_byte(i)) && bad++ < 3)
 			t_fail(__FILE__, __LINE__, "initrd byte %zu", i);
 	}
 	CHECK_EQ(bad, 0);
@@ -1155,11 +1171,8 @@ static int build_pvh(struct guest *g, const struct elfgen *eg, uint64_t mem_mb,
 	kernel.buf = g->elf;
 	kernel.len = g->elf_len;
 	if (initrd_len) {
-		g->cfg.ramdisk = strdup("test-initrd");
-		g->initrd = malloc(initrd_len);
-		for (size_t i = 0; i < initrd_len; i++)
-			g->initrd[i] = (uint8_t)(i * 13 + 5);
-		initrd.buf = g->initrd;
+		if (!(initrd.buf = test_initrd(g, initrd_len)))
+			return -1;
 	}
 	if (dom_load(&g->d, &kernel, initrd_len ? &initrd : NULL) < 0)
 		return -2;
@@ -1266,7 +1279,7 @@ static void check_pvh(struct guest *g, const struct elfgen *eg,
 		CHECK(m.paddr >= eg->paddr + eg->text_len + eg->bss_len);
 		for (size_t i = 0; i < initrd_len; i++) {
 			p = gpa(g, m.paddr + i);
-			if (!p || *p != (uint8_t)(i * 13 + 5)) {
+			if (!p || *p != initrd_byte(i)) {
 				t_fail(__FILE__, __LINE__, "initrd byte %zu",
 				       i);
 				break;
