@@ -255,22 +255,30 @@ case_linux_multi() {
 	fi
 }
 
+# cmp_launch CASE CFG SIDE: side a of a comparison created paused by xl,
+# side b by the launcher compared (CFG-SIDE.cfg, domain e2e-CFG-SIDE); sets
+# DOMID and t_SIDE (seconds).  A failure is the case's FAIL, destroys side
+# a, and returns 1.
+cmp_launch() {
+	l=xl
+	[ "$3" = b ] && l=$E2E_COMPARE_B
+	t0=$(uptime_s)
+	if ! launch "$l" "$CFG/$2-$3.cfg" -p; then
+		result "$1" FAIL "$l -p failed"
+		show /tmp/launch.log 25
+		xl destroy "e2e-$2-a" >/dev/null 2>&1
+		return 1
+	fi
+	eval "t_$3=$(since "$t0")"
+}
+
 # The same Debian guest created paused by xl and by the launcher: start_info,
 # vCPU 0 registers and the page-table layout (in pfns) must agree, except
 # machine frame numbers, event channels and mod_len (the reference rounds it).
 case_compare() {
 	c=compare
 	for side in a b; do
-		l=xl
-		[ $side = b ] && l=$E2E_COMPARE_B
-		t0=$(uptime_s)
-		if ! launch "$l" "$CFG/cmp-$side.cfg" -p; then
-			result "$c" FAIL "$l -p failed"
-			show /tmp/launch.log 25
-			xl destroy e2e-cmp-a >/dev/null 2>&1
-			return
-		fi
-		eval "t_$side=$(since "$t0")"
+		cmp_launch "$c" cmp $side || return
 		sidump "$DOMID" >/tmp/cmp-$side.raw 2>&1 || echo "sidump failed: $?" >>/tmp/cmp-$side.raw
 		grep -Ev '^(shared_info|store_mfn|store_evtchn|console_mfn|console_evtchn|mod_len|cr3)=' \
 			/tmp/cmp-$side.raw >/tmp/cmp-$side.txt
@@ -291,9 +299,6 @@ case_compare() {
 	fi
 }
 
-# Debian's vmlinuz as a PVH guest (PHYS32_ENTRY), busybox initrd: the guest
-# reports from inside its vCPU count, memory size and command line, and the
-# case checks them against the config.
 # crash_sign DOMID LOG: the line that shows the guest crashed by itself (a
 # triple fault in Xen's log, a panic on its console), if it did.  Under
 # load, PVH guests built by xl and by xbuild crash alike in this Xen under
@@ -307,6 +312,9 @@ crash_sign() {
 	} | head -n 1 | tr -d '\r'
 }
 
+# Debian's vmlinuz as a PVH guest (PHYS32_ENTRY), busybox initrd: the guest
+# reports from inside its vCPU count, memory size and command line, and the
+# case checks them against the config.
 case_pvh() { # case config vcpus memory-MiB
 	c=$1
 	name=$(cfg_name "$CFG/$2.cfg")
@@ -361,16 +369,7 @@ xs_dump() { # domid
 case_pvh_compare() {
 	c=pvh-compare
 	for side in a b; do
-		l=xl
-		[ $side = b ] && l=$E2E_COMPARE_B
-		t0=$(uptime_s)
-		if ! launch "$l" "$CFG/pvh-cmp-$side.cfg" -p; then
-			result "$c" FAIL "$l -p failed"
-			show /tmp/launch.log 25
-			xl destroy e2e-pvh-cmp-a >/dev/null 2>&1
-			return
-		fi
-		eval "t_$side=$(since "$t0")"
+		cmp_launch "$c" pvh-cmp $side || return
 		{
 			pvhdump "$DOMID" 2>&1 || echo "pvhdump failed: $?"
 			xs_dump "$DOMID" | sort
