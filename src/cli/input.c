@@ -543,6 +543,7 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 			 !strcmp(t, "2")	      ? 2 :
 							1,
 		.log = hv_trace_line,
+		.xs_path = getenv("XENSTORED_PATH"),
 	};
 	uint64_t t0 = cli_now();
 	char tm[32];

@@ -1,7 +1,8 @@
 /*
  * hv_xen.c - the real hypervisor backend: Xen 4.17 through libxenctrl,
- * libxenforeignmemory, libxenguest (grant seeding only) and libxenstore.
- * The only file in xbuild that includes the Xen library headers.
+ * libxenforeignmemory, libxenguest (grant seeding only), libxenstore (the
+ * @releaseDomain watch, introduce) and xs_pipe.c (every other xenstore
+ * request).  The only file in xbuild that includes the Xen library headers.
  *
  * Every failure records "operation(dom N, details): errno text" and, when
  * libxc logged an error during the call, "(libxc: its message)".  Nothing is
@@ -18,6 +19,7 @@
  */
 #include "hv_xen.h"
 #include "hv_perms.h"
+#include "xs_pipe.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -105,7 +107,8 @@ struct xen {
 	xc_interface *xch;
 	xenforeignmemory_handle *fmem;
 	struct xs_handle *xsh; /* opened on the first xs_* call */
-	xs_transaction_t xst; /* XBT_NULL outside xs_begin/xs_end */
+	struct xs_pipe xp; /* reads, writes, transactions (xs_pipe.h) */
+	uint32_t tx; /* the open transaction's id, 0 outside one */
 	bool watching; /* the @releaseDomain watch is set (wait_domains) */
 	struct hv_log log;
 	struct hv_xen_opts o; /* trace level and callback (hv_xen.h) */
@@ -1558,53 +1561,130 @@ static int xs_handle_get(struct xen *h, struct xb_err *e)
 	return 0;
 }
 
+/*
+ * Reads, directories, writes, removals and transactions go through our
+ * own connection (xs_pipe.h), which queues a transaction's writes and
+ * sends them together: a domain's keys and permissions cost three round
+ * trips to xenstored instead of some seventy.  Outside a transaction each
+ * request is sent and answered at once.  The libxenstore handle above is
+ * for the @releaseDomain watch and xs_introduce_domain.
+ */
+static int xp_get(struct xen *h, struct xb_err *e)
+{
+	int rc;
+
+	if (h->xp.fd >= 0 && !h->xp.broken)
+		return 0;
+	if ((rc = xs_pipe_open(&h->xp, h->o.xs_path)) == 0) {
+		trace(h, "xenstore connection (%s)",
+		      h->xp.dev ? "device" : "socket");
+		return 0;
+	}
+	trace(h, "FAILED xenstore connection: %s", strerror(-rc));
+	return xb_fail(
+		e, XB_EHV,
+		"xenstore is not reachable (%s: %s); is xenstored running?",
+		h->o.xs_path ? h->o.xs_path :
+			       "/var/run/xenstored/socket, /dev/xen/xenbus",
+		strerror(-rc));
+}
+
+/*
+ * Queue one request (what names it in a failure); inside a transaction a
+ * write waits for the next request that needs an answer.
+ */
+#define XS_PIPE_WHAT 3200 /* "xs_set_permissions(" path ", " perms ")" */
+
+static int xp_queue(struct xen *h, uint32_t type, const char *path,
+		    const void *tail, size_t tail_len, const char *what,
+		    struct xb_err *e)
+{
+	int rc = xs_pipe_queue(&h->xp, type, h->tx, path, tail, tail_len, what);
+
+	if (rc < 0)
+		return rc == -ENOMEM ? xb_fail(e, XB_EINTERNAL,
+					       "%s: out of memory", what) :
+				       fail_errno(h, e, -rc, "%s", what);
+	return 0;
+}
+
+/*
+ * Send what is queued and read the replies: 0 (the last one's payload in
+ * *reply when asked); 1 when absent_ok and the last request alone failed
+ * with ENOENT (e unset: hv.h's "absent"); or the first failure, named in
+ * e, its errno in *err.
+ */
+static int xp_flush(struct xen *h, bool absent_ok, char **reply, size_t *len,
+		    int *err, struct xb_err *e)
+{
+	struct xs_pipe_fail f;
+	int rc = xs_pipe_flush(&h->xp, reply, len, &f);
+
+	*err = f.err;
+	if (rc == 0)
+		return 0;
+	if (!f.err)
+		return xb_fail(e, XB_EINTERNAL,
+			       "xenstore reply: out of memory");
+	if (absent_ok && f.last && f.err == ENOENT)
+		return 1;
+	return fail_errno(h, e, f.err, "%s", f.what);
+}
+
+/* One request and its answer: queued after whatever waits, sent with it. */
+static int xp_call(struct xen *h, uint32_t type, const char *path,
+		   const char *what, bool absent_ok, char **reply, size_t *len,
+		   int *err, struct xb_err *e)
+{
+	int rc = xp_get(h, e);
+
+	*err = 0;
+	if (rc == 0)
+		rc = xp_queue(h, type, path, NULL, 0, what, e);
+	if (rc == 0)
+		rc = xp_flush(h, absent_ok, reply, len, err, e);
+	return rc;
+}
+
 static int xen_xs_read(struct hv *hv, const char *path, char **value,
 		       struct xb_err *e)
 {
 	struct xen *h = xen_of(hv);
-	unsigned len;
-	char *v;
-	int rc = xs_handle_get(h, e);
+	char what[XS_PIPE_WHAT];
+	int rc, err;
 
 	*value = NULL;
-	if (rc)
-		return rc;
-	errno = 0;
-	v = xs_read(h->xsh, h->xst, path, &len);
-	if (!v) {
-		int err = errno;
-
-		if (err == ENOENT) {
-			trace(h, "xs_read %s: absent", path);
-			return -XB_EHV; /* hv.h: e unset */
-		}
-		return fail_errno(h, e, err, "xs_read(%s)", path);
+	snprintf(what, sizeof(what), "xs_read(%s)", path);
+	rc = xp_call(h, XS_READ, path, what, true, value, NULL, &err, e);
+	if (rc == 1) {
+		trace(h, "xs_read %s: absent", path);
+		return -XB_EHV; /* hv.h: e unset */
 	}
-	trace(h, "xs_read %s = \"%s\"", path, v);
-	*value = v; /* NUL-terminated, malloc'd: free() */
-	return 0;
+	if (rc == 0)
+		trace(h, "xs_read %s = \"%s\"", path, *value);
+	return rc; /* NUL-terminated, malloc'd: free() */
 }
 
 static int xen_xs_dir(struct hv *hv, const char *path, char ***names,
 		      unsigned *n, struct xb_err *e)
 {
 	struct xen *h = xen_of(hv);
-	int rc = xs_handle_get(h, e);
+	char what[XS_PIPE_WHAT], *r;
+	size_t len;
+	int rc, err;
 
 	*names = NULL;
 	*n = 0;
-	if (rc)
+	snprintf(what, sizeof(what), "xs_directory(%s)", path);
+	rc = xp_call(h, XS_DIRECTORY, path, what, true, &r, &len, &err, e);
+	if (rc == 1)
+		return -XB_EHV; /* hv.h: e unset */
+	if (rc < 0)
 		return rc;
-	errno = 0;
-	*names = xs_directory(h->xsh, h->xst, path, n);
-	if (!*names) {
-		int err = errno;
-
-		*n = 0;
-		if (err == ENOENT)
-			return -XB_EHV; /* hv.h: e unset */
-		return fail_errno(h, e, err, "xs_directory(%s)", path);
-	}
+	rc = xs_pipe_split(r, len, names, n);
+	free(r);
+	if (rc < 0)
+		return xb_fail(e, XB_EINTERNAL, "%s: out of memory", what);
 	trace(h, "xs_directory %s: %u entries", path, *n);
 	return 0;
 }
@@ -1614,9 +1694,9 @@ static int xen_xs_write(struct hv *hv, const char *path, const char *value,
 {
 	struct xen *h = xen_of(hv);
 	struct hv_perm p[HV_PERMS_MAX];
-	struct xs_permissions xp[HV_PERMS_MAX];
-	size_t np = 0, len = strlen(value);
-	int rc;
+	char what[XS_PIPE_WHAT], wire[HV_PERMS_MAX * 12];
+	size_t np = 0, nw = 0;
+	int rc, err;
 
 	/* Parse first: a bad string must not leave a half-made node. */
 	if (perms && *perms) {
@@ -1624,83 +1704,103 @@ static int xen_xs_write(struct hv *hv, const char *path, const char *value,
 		if (rc)
 			return xb_prefix(e, "xs_write(%s)", path);
 	}
-	if (len > UINT32_MAX)
-		return xb_fail(e, XB_EINTERNAL, "xs_write(%s): value too long",
-			       path);
-	rc = xs_handle_get(h, e);
-	if (rc)
+	/* On the wire each entry is its letter and domid, NUL-ended. */
+	for (size_t i = 0; i < np; i++)
+		nw += (size_t)snprintf(wire + nw, sizeof(wire) - nw, "%c%u",
+				       "nrwb"[p[i].perm & 3], p[i].domid) +
+		      1;
+	if ((rc = xp_get(h, e)) < 0)
 		return rc;
-	if (!xs_write(h->xsh, h->xst, path, value, (unsigned)len))
-		return fail_errno(h, e, errno, "xs_write(%s)", path);
-	if (np) {
-		for (size_t i = 0; i < np; i++) {
-			xp[i].id = p[i].domid;
-			xp[i].perms =
-				(p[i].perm & HV_PERM_READ ? XS_PERM_READ : 0) |
-				(p[i].perm & HV_PERM_WRITE ? XS_PERM_WRITE : 0);
-		}
-		if (!xs_set_permissions(h->xsh, h->xst, path, xp, (unsigned)np))
-			return fail_errno(h, e, errno,
-					  "xs_set_permissions(%s, %s)", path,
-					  perms);
-	}
-	trace(h, "xs_write %s = \"%s\"%s%s", path, value, np ? " " : "",
-	      np ? perms : "");
+	snprintf(what, sizeof(what), "xs_write(%s)", path);
+	if ((rc = xp_queue(h, XS_WRITE, path, value, strlen(value), what, e)) <
+	    0)
+		return rc;
+	snprintf(what, sizeof(what), "xs_set_permissions(%s, %s)", path,
+		 perms ? perms : "");
+	if (np && (rc = xp_queue(h, XS_SET_PERMS, path, wire, nw, what, e)) < 0)
+		return rc;
+	/* In a transaction, the replies are read with the next answer
+	 * needed (xs_end at the latest). */
+	if (!h->tx && (rc = xp_flush(h, false, NULL, NULL, &err, e)) < 0)
+		return rc;
+	trace(h, "xs_write %s = \"%s\"%s%s%s", path, value, np ? " " : "",
+	      np ? perms : "", h->tx ? " (queued)" : "");
 	return 0;
 }
 
 static int xen_xs_rm(struct hv *hv, const char *path, struct xb_err *e)
 {
 	struct xen *h = xen_of(hv);
-	int rc = xs_handle_get(h, e);
+	char what[XS_PIPE_WHAT];
+	int rc, err;
 
-	if (rc)
+	snprintf(what, sizeof(what), "xs_rm(%s)", path);
+	rc = xp_call(h, XS_RM, path, what, true, NULL, NULL, &err, e);
+	if (rc < 0)
 		return rc;
-	if (!xs_rm(h->xsh, h->xst, path)) {
-		if (errno == ENOENT) { /* already gone: what we wanted */
-			trace(h, "xs_rm %s: absent", path);
-			return 0;
-		}
-		return fail_errno(h, e, errno, "xs_rm(%s)", path);
-	}
-	trace(h, "xs_rm %s", path);
+	/* already gone: what we wanted */
+	trace(h, "xs_rm %s%s", path, rc ? ": absent" : "");
 	return 0;
 }
 
 static int xen_xs_begin(struct hv *hv, struct xb_err *e)
 {
 	struct xen *h = xen_of(hv);
-	int rc = xs_handle_get(h, e);
+	char *r;
+	unsigned long id;
+	int rc, err;
 
-	if (rc)
-		return rc;
-	if (h->xst != XBT_NULL)
+	if (h->tx)
 		return xb_fail(e, XB_EINTERNAL, "xs_transaction_start: nested");
-	h->xst = xs_transaction_start(h->xsh);
-	if (h->xst == XBT_NULL)
-		return fail_errno(h, e, errno, "xs_transaction_start");
+	rc = xp_call(h, XS_TRANSACTION_START, "", "xs_transaction_start", false,
+		     &r, NULL, &err, e);
+	if (rc < 0)
+		return rc;
+	errno = 0;
+	id = strtoul(r, NULL, 10);
+	if (errno || !id || id > UINT32_MAX) {
+		rc = xb_fail(
+			e, XB_EHV,
+			"xs_transaction_start: xenstored answered \"%.32s\"",
+			r);
+		free(r);
+		return rc;
+	}
+	free(r);
+	h->tx = (uint32_t)id;
 	trace(h, "xs_transaction_start");
 	return 0;
 }
 
+/* 0 committed (or aborted as asked), 1 conflict: try again, or failed. */
 static int xen_xs_end(struct hv *hv, bool abort, struct xb_err *e)
 {
 	struct xen *h = xen_of(hv);
-	xs_transaction_t t = h->xst;
+	struct xb_err ignore = { 0 };
+	int rc, err;
 
-	h->xst = XBT_NULL;
-	if (t == XBT_NULL)
+	if (!h->tx)
 		return xb_fail(e, XB_EINTERNAL,
 			       "xs_transaction_end: none open");
-	if (!xs_transaction_end(h->xsh, t, abort)) {
-		if (!abort && errno == EAGAIN) {
-			trace(h, "xs_transaction_end: conflict, retry");
-			return 1;
-		}
-		return fail_errno(h, e, errno, "xs_transaction_end");
+	/* The queued writes' replies first: if one failed, nothing is
+	 * committed. */
+	if ((rc = xp_flush(h, false, NULL, NULL, &err, e)) < 0) {
+		xp_call(h, XS_TRANSACTION_END, "F", "xs_transaction_end", false,
+			NULL, NULL, &err, &ignore);
+		h->tx = 0;
+		return rc;
 	}
-	trace(h, "xs_transaction_end(%s)", abort ? "abort" : "commit");
-	return 0;
+	rc = xp_call(h, XS_TRANSACTION_END, abort ? "F" : "T",
+		     "xs_transaction_end", false, NULL, NULL, &err, e);
+	h->tx = 0;
+	if (rc < 0 && err == EAGAIN && !abort) {
+		xb_err_clear(e);
+		trace(h, "xs_transaction_end: conflict, retry");
+		return 1;
+	}
+	if (rc == 0)
+		trace(h, "xs_transaction_end(%s)", abort ? "abort" : "commit");
+	return rc;
 }
 
 static int xen_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn,
@@ -1735,6 +1835,7 @@ static void xen_close(struct hv *hv)
 	trace(h, "close");
 	if (h->xsh)
 		xs_close(h->xsh);
+	xs_pipe_close(&h->xp);
 	if (h->fmem)
 		xenforeignmemory_close(h->fmem);
 	if (h->xch)
@@ -1836,6 +1937,7 @@ int hv_xen_open(const struct hv_xen_opts *o, struct hv **hv, struct xb_err *e)
 				 "hv_xen_open: out of memory");
 	if (o)
 		h->o = *o;
+	xs_pipe_init(&h->xp);
 	h->log.o = &h->o;
 	h->log.vtable.vmessage = log_vmessage;
 	h->log.vtable.progress = log_progress;

@@ -26,6 +26,10 @@ struct hv_xen_opts {
 	/* Pages per foreign mapping (hv.h map_chunk); 0: 16384 (64 MiB).
 	 * Small values let a test drive the piecewise mapping on real Xen. */
 	size_t map_chunk;
+	/* xenstored's socket or the xenbus device (XENSTORED_PATH, as
+	 * libxenstore reads it); NULL: /var/run/xenstored/socket, then
+	 * /dev/xen/xenbus. */
+	const char *xs_path;
 };
 
 /*
