@@ -79,7 +79,7 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 				     &lo, &d->kernel, &d->err)) < 0)
 		return rc;
 	d->kernel_streamed = stream && rc == 1;
-	d->kernel_reader = kernel->reader;
+	d->kernel_mapped = kernel->mapped;
 	if (!d->kernel_streamed &&
 	    (rc = kernel_parse(kernel->name, kernel->buf, kernel->len, &lo,
 			       &d->kernel, &d->err)) < 0)
@@ -596,12 +596,42 @@ static bool direct_piece(const struct dom *d, uint64_t pfn, uint64_t j,
 	return false;
 }
 
+/* An uncompressed kernel's frames behind the view (kernel_direct_copy). */
+struct direct_map {
+	struct dom *d;
+	uint64_t pfn; /* where the kernel starts */
+	uint8_t *view;
+};
+
+static int direct_map(void *ctx, unsigned seg, uint64_t first, size_t n,
+		      struct xb_err *e)
+{
+	const struct direct_map *m = ctx;
+	const struct kernel_image *k = &m->d->kernel;
+	const struct kernel_seg *s = &k->segs[seg];
+	uint64_t gpfn = m->pfn + ((s->paddr - k->pstart) >> XB_PAGE_SHIFT) +
+			(first - (s->offset >> XB_PAGE_SHIFT));
+
+	return hv_map_pfns_at(m->d->hv, m->d->domid, gpfn, n,
+			      m->view + (first << XB_PAGE_SHIFT), HV_MAP_BOOT,
+			      e);
+}
+
+static void direct_unmap(void *ctx, uint64_t first, size_t n)
+{
+	const struct direct_map *m = ctx;
+
+	hv_unmap(m->d->hv, m->view + (first << XB_PAGE_SHIFT), n);
+}
+
 /*
  * The file-ordered view of the kernel (kernel_direct_load): a reservation
  * of direct_size bytes where each segment's file pages are the guest
  * frames from pfn on that it loads into (kernel_stream_open checked they
  * are congruent), the rest (headers, gaps) anonymous memory.  The one-shot
- * decoders then write the ELF in one pass, with no staging copy.  Every
+ * decoders then write the ELF in one pass, with no staging copy.  An
+ * uncompressed kernel is copied run by run instead, each run mapped for
+ * its copy, its pages of zeros left out (kernel_direct_copy).  Every
  * mapping is gone on return, the reservation with it.
  */
 static int direct_kernel(struct dom *d, uint64_t pfn)
@@ -618,6 +648,16 @@ static int direct_kernel(struct dom *d, uint64_t pfn)
 		return xb_fail(&d->err, XB_EINTERNAL,
 			       "%s: out of memory (%zu bytes of address space)",
 			       d->cfg->kernel, size);
+	if (!k->src.fmt) {
+		struct direct_map dm = { d, pfn, view };
+		struct kernel_mapper m = { direct_map, direct_unmap, &dm,
+					   d->hv->map_chunk };
+
+		rc = kernel_direct_copy(d->cfg->kernel, k, view, &m,
+					d->kernel_mapped, &d->err);
+		munmap(view, size);
+		return rc;
+	}
 	for (j = 0; rc == 0 && direct_piece(d, pfn, j, &off, &gpfn, &n); j++)
 		rc = hv_map_pfns_at(d->hv, d->domid, gpfn, n, view + off,
 				    HV_MAP_BOOT, &d->err);
@@ -626,15 +666,14 @@ static int direct_kernel(struct dom *d, uint64_t pfn)
 	else
 		rc = kernel_direct_load(d->cfg->kernel, k,
 					d->cfg->max_decompressed, view,
-					d->kernel_reader, &d->err);
+					&d->err);
 	while (j-- > 0) {
 		direct_piece(d, pfn, j, &off, &gpfn, &n);
 		hv_unmap(d->hv, view + off, n);
 	}
 	munmap(view, size);
 	/* The view is gone: only a file's own bytes remain readable. */
-	if (k->src.fmt)
-		k->elf = NULL;
+	k->elf = NULL;
 	return rc;
 }
 

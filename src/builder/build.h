@@ -45,10 +45,9 @@ struct dom_input {
 	const char *name;
 	const uint8_t *buf;
 	size_t len;
-	/* The kernel's bytes read from the file instead, where that is
-	 * faster (kernel_direct_load); NULL: from buf.  Kept until
-	 * dom_free(). */
-	const struct kernel_reader *reader;
+	/* buf is a read-only mapping of a file: pages read from it may be
+	 * let go again (kernel_direct_copy's release). */
+	bool mapped;
 };
 
 struct dom {
@@ -75,7 +74,7 @@ struct dom {
 	 * then known only in dom_build, after the domain exists. */
 	bool stream;
 	bool kernel_streamed; /* dom_load left the decoding to dom_build */
-	const struct kernel_reader *kernel_reader; /* dom_input.reader */
+	bool kernel_mapped; /* dom_input.mapped */
 	uint64_t kernel_spec_pfn; /* where dom_build decodes it (dom_plan) */
 
 	struct layout layout;

@@ -88,14 +88,12 @@ struct cli_file {
 	const uint8_t *buf;
 	size_t len;
 	bool mapped;
-	int fd; /* mapped: the file, open for xb_file_pread */
 };
 
 /* Everything one command holds while it runs. */
 struct session {
 	struct dom_config cfg;
 	struct cli_file kernel, initrd;
-	struct kernel_reader kread; /* pread of kernel, when mapped */
 	struct dom d;
 	struct kcache kc; /* the decompressed-kernel cache (cache.c) */
 };
@@ -119,11 +117,6 @@ int cmd_inspect(struct cli *c);
 int xb_read_file(const char *path, size_t cap, struct cli_file *f,
 		 struct xb_err *e);
 void xb_file_free(struct cli_file *f);
-/* kernel_reader.read over a mapped cli_file (ctx): pread(2) of its bytes
- * [off, off + n), which leaves the mapping's pages alone (a copy from
- * the mapping faults each in first).  Refuses a file that shrank. */
-int xb_file_pread(void *ctx, uint8_t *dst, uint64_t off, size_t n,
-		  struct xb_err *e);
 /* Standard input, for the config "-": at most cap bytes, whatever it is
  * (a pipe, a file, a terminal); messages name it "<stdin>". */
 int xb_read_stdin(size_t cap, uint8_t **buf, size_t *len, struct xb_err *e);
@@ -150,9 +143,9 @@ uint64_t cli_now(void);
 
 /*
  * With a cache directory set (s->cfg), before dom_load(): hash the kernel
- * file and look its entry up.  A hit points *kernel at the mapped ELF; a
- * miss decompresses the kernel once (kernel_unwrap()) and points *kernel
- * at those bytes.  A plain ELF kernel is left alone.  Refuses (-XB_EINPUT)
+ * file and look its entry up.  A hit points *kernel at the mapped ELF
+ * (kernel->mapped); a miss decompresses the kernel once (kernel_unwrap())
+ * and points *kernel at those bytes (not mapped).  A plain ELF kernel is left alone.  Refuses (-XB_EINPUT)
  * a directory others may write to; a directory that cannot be used is a
  * warning and the command goes on without the cache.
  */

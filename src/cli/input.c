@@ -104,7 +104,7 @@ int xb_read_file(const char *path, size_t cap, struct cli_file *f,
 			f->buf = p;
 			f->len = (size_t)st.st_size;
 			f->mapped = true;
-			f->fd = fd;
+			close(fd);
 			return 0;
 		}
 	}
@@ -113,35 +113,11 @@ int xb_read_file(const char *path, size_t cap, struct cli_file *f,
 	return rc;
 }
 
-int xb_file_pread(void *ctx, uint8_t *dst, uint64_t off, size_t n,
-		  struct xb_err *e)
-{
-	const struct cli_file *f = ctx;
-
-	while (n) {
-		ssize_t r = pread(f->fd, dst, n, (off_t)off);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return xb_fail(e, XB_EINPUT,
-				       "reading %zu bytes at offset %llu: %s",
-				       n, (unsigned long long)off,
-				       r < 0 ? strerror(errno) :
-					       "the file shrank");
-		dst += r;
-		off += (uint64_t)r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 void xb_file_free(struct cli_file *f)
 {
-	if (f->mapped) {
+	if (f->mapped)
 		munmap((void *)(uintptr_t)f->buf, f->len);
-		close(f->fd);
-	} else
+	else
 		free((void *)(uintptr_t)f->buf);
 	memset(f, 0, sizeof(*f));
 }
@@ -484,21 +460,15 @@ static int session_inputs(struct cli *c, struct session *s)
 		return name_file(c, cfg, "ramdisk", cfg->ramdisk, rc);
 	timing(c, "read");
 	kernel = (struct dom_input){ cfg->kernel, s->kernel.buf, s->kernel.len,
-				     NULL };
+				     s->kernel.mapped };
 	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf, s->initrd.len,
-				     NULL };
+				     s->initrd.mapped };
 	t0 = cli_now();
 	progress_what(what, sizeof(what), cfg->kernel, s->kernel.len,
 		      cfg->ramdisk, s->initrd.len);
 	progress_start(&pg, c, what);
 	/* a cache miss decompresses the kernel here already */
 	rc = cfg_cache_dir(cfg) ? kcache_lookup(c, s, &kernel) : 0;
-	/* The file itself, not a cache entry: its segments are read with
-	 * pread(2) when they are copied whole into guest memory. */
-	if (rc == 0 && s->kernel.mapped && kernel.buf == s->kernel.buf) {
-		s->kread = (struct kernel_reader){ xb_file_pread, &s->kernel };
-		kernel.reader = &s->kread;
-	}
 	if (rc == 0)
 		rc = dom_load(&s->d, &kernel, cfg->ramdisk ? &initrd : NULL);
 	progress_end(&pg);

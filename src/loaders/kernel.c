@@ -701,36 +701,15 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 }
 
 int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
-		       uint8_t *view, const struct kernel_reader *rd,
-		       struct xb_err *e)
+		       uint8_t *view, struct xb_err *e)
 {
-	const struct kernel_seg *s;
 	char what[48];
 	uint64_t total;
 	int rc;
 
-	if (!img->direct_size || img->streamed)
+	if (!img->direct_size || img->streamed || !img->src.fmt)
 		return xb_fail(e, XB_EINTERNAL,
 			       "%s: kernel_direct_load: not opened", name);
-	if (!img->src.fmt) {
-		/* Only the segments: the headers are read where they are. */
-		for (unsigned i = 0; i < img->nsegs; i++) {
-			s = &img->segs[i];
-			if (!s->filesz) /* p_offset is anything */
-				continue;
-			if (!rd)
-				memcpy(view + s->offset,
-				       img->src.in + s->offset,
-				       (size_t)s->filesz);
-			else if (rd->read(rd->ctx, view + s->offset, s->offset,
-					  (size_t)s->filesz, e) < 0)
-				return xb_prefix(e, "%s", name);
-		}
-		img->elf = img->src.in;
-		img->elf_len = img->src.in_len;
-		img->streamed = true;
-		return elf_parse(name, img, e);
-	}
 	rc = dc_decompress_into(img->src.fmt, name, img->src.in,
 				img->src.in_len, cap, img->src.declared, view,
 				img->direct_size, &total, e);
@@ -744,6 +723,131 @@ int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
 			       what);
 	img->elf = view;
 	img->elf_len = total;
+	img->streamed = true;
+	return elf_parse(name, img, e);
+}
+
+/* A zero page among copied ones: runs of fewer zero pages than this are
+ * copied with their neighbours (cheaper than a mapping of their own). */
+#define KD_ZERO_RUN 16u
+/* File pages faulted in, scanned and copied at a time (8 MiB). */
+#define KD_WINDOW 2048u
+
+static bool kd_zero(const uint8_t *p, size_t n)
+{
+	for (; n >= 64; p += 64, n -= 64) {
+		uint64_t w[8], acc = 0;
+
+		memcpy(w, p, sizeof(w));
+		for (unsigned i = 0; i < 8; i++)
+			acc |= w[i];
+		if (acc)
+			return false;
+	}
+	while (n--)
+		if (*p++)
+			return false;
+	return true;
+}
+
+/* The bytes of segment s in file pages [first, end): [*a, *b). */
+static void kd_span(const struct kernel_seg *s, uint64_t first, uint64_t end,
+		    uint64_t *a, uint64_t *b)
+{
+	*a = first << XB_PAGE_SHIFT;
+	*b = end << XB_PAGE_SHIFT;
+	if (*a < s->offset)
+		*a = s->offset;
+	if (*b > s->offset + s->filesz)
+		*b = s->offset + s->filesz;
+}
+
+static bool kd_page_zero(const struct kernel_image *img,
+			 const struct kernel_seg *s, uint64_t page)
+{
+	uint64_t a, b;
+
+	kd_span(s, page, page + 1, &a, &b);
+	return kd_zero(img->src.in + a, (size_t)(b - a));
+}
+
+/* madvise over the file's bytes [a, b), from the page holding a; a hint,
+ * so failures (bytes that are not a mapping) are of no consequence. */
+static void kd_advise(const struct kernel_image *img, uint64_t a, uint64_t b,
+		      int advice)
+{
+	uintptr_t lo = (uintptr_t)(img->src.in + a) & ~(uintptr_t)XB_PAGE_MASK;
+
+	(void)madvise((void *)lo, (uintptr_t)(img->src.in + b) - lo, advice);
+}
+
+/* Copy segment i's pages [w, we) that hold more than zeros. */
+static int kd_window(struct kernel_image *img, unsigned i, uint64_t w,
+		     uint64_t we, uint8_t *view, const struct kernel_mapper *m,
+		     struct xb_err *e)
+{
+	const struct kernel_seg *s = &img->segs[i];
+
+	for (uint64_t p = w; p < we;) {
+		uint64_t r0, last, q, a, b;
+		int rc;
+
+		if (kd_page_zero(img, s, p)) {
+			p++;
+			continue;
+		}
+		/* A run from r0: up to KD_ZERO_RUN zero pages in a row, at
+		 * most m->chunk pages; it ends at its last non-zero page. */
+		r0 = last = p;
+		for (q = p + 1;
+		     q < we && q - r0 < m->chunk && q - last < KD_ZERO_RUN; q++)
+			if (!kd_page_zero(img, s, q))
+				last = q;
+		if ((rc = m->map(m->ctx, i, r0, (size_t)(last + 1 - r0), e)) <
+		    0)
+			return rc;
+		kd_span(s, r0, last + 1, &a, &b);
+		memcpy(view + a, img->src.in + a, (size_t)(b - a));
+		m->unmap(m->ctx, r0, (size_t)(last + 1 - r0));
+		p = last + 1;
+	}
+	return 0;
+}
+
+int kernel_direct_copy(const char *name, struct kernel_image *img,
+		       uint8_t *view, const struct kernel_mapper *m,
+		       bool release, struct xb_err *e)
+{
+	if (!img->direct_size || img->streamed || img->src.fmt || !m->chunk)
+		return xb_fail(e, XB_EINTERNAL,
+			       "%s: kernel_direct_copy: not opened", name);
+	for (unsigned i = 0; i < img->nsegs; i++) {
+		const struct kernel_seg *s = &img->segs[i];
+		uint64_t first = s->offset >> XB_PAGE_SHIFT;
+		uint64_t end = xb_pages(s->offset + s->filesz);
+
+		if (!s->filesz) /* p_offset is anything */
+			continue;
+		for (uint64_t w = first; w < end; w += KD_WINDOW) {
+			uint64_t we = w + KD_WINDOW < end ? w + KD_WINDOW : end;
+			uint64_t a, b;
+			int rc;
+
+			/* One call faults the window's pages in, instead of
+			 * a fault per page. */
+			kd_span(s, w, we, &a, &b);
+#ifdef MADV_POPULATE_READ
+			kd_advise(img, a, b, MADV_POPULATE_READ);
+#endif
+			rc = kd_window(img, i, w, we, view, m, e);
+			if (release)
+				kd_advise(img, a, b, MADV_DONTNEED);
+			if (rc < 0)
+				return rc;
+		}
+	}
+	img->elf = img->src.in;
+	img->elf_len = img->src.in_len;
 	img->streamed = true;
 	return elf_parse(name, img, e);
 }

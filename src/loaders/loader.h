@@ -209,30 +209,44 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
  * bytes, and places at each segment's file pages [p_offset, p_offset +
  * p_filesz) the guest frames of [p_paddr, p_paddr + p_filesz); then
  * kernel_direct_load() decodes the whole ELF into view (an uncompressed
- * one: copies the segments' file bytes there, or reads them through rd
- * when not NULL) and parses it (elf_parse, as kernel_stream_load).  The
+ * one goes through kernel_direct_copy instead) and parses it (elf_parse, as kernel_stream_load).  The
  * segments' pages may then also hold the file bytes around the segments
  * (headers, gaps) that share their first and last pages: the caller
  * zeroes what the segments' file bytes do not cover, as after
  * kernel_stream_load.  img->elf points into view (or the
  * file) until the caller drops the view.
  */
-struct kernel_reader;
 int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
-		       uint8_t *view, const struct kernel_reader *rd,
-		       struct xb_err *e);
+		       uint8_t *view, struct xb_err *e);
 
-/* Reads bytes [off, off + n) of the kernel file kernel_stream_open was
- * given into dst (pread(2) of the file, say): 0, or a negative class with
- * e set (kernel_direct_load puts the file's name before the message).
- * kernel_direct_load reads an uncompressed kernel's segments through it,
- * when there is one, instead of copying them from the file's bytes in
- * memory: a mapped file's pages are then never faulted in. */
-struct kernel_reader {
-	int (*read)(void *ctx, uint8_t *dst, uint64_t off, size_t n,
-		    struct xb_err *e);
+/*
+ * The guest frames behind an uncompressed kernel's file-ordered view, for
+ * kernel_direct_copy: map(ctx, seg, first, n) places the frames segment
+ * seg loads from its file pages [first, first + n) at view + (first <<
+ * XB_PAGE_SHIFT), n <= chunk; unmap(ctx, first, n) takes them away.
+ */
+struct kernel_mapper {
+	int (*map)(void *ctx, unsigned seg, uint64_t first, size_t n,
+		   struct xb_err *e);
+	void (*unmap)(void *ctx, uint64_t first, size_t n);
 	void *ctx;
+	size_t chunk;
 };
+
+/*
+ * kernel_direct_load for an uncompressed kernel (img->src.fmt 0): its
+ * segments' file bytes copied into view, a window of pages at a time,
+ * each run of pages mapped through m just for its copy.  Pages whose
+ * segment bytes are all zero are neither mapped nor copied: the frames
+ * of a new domain are zero already (shorter runs of them are copied with
+ * their neighbours).  release: img's bytes are a read-only file mapping,
+ * whose pages are let go after each window (MADV_DONTNEED), so they do
+ * not stay in the caller's memory.  Then parses the ELF as
+ * kernel_direct_load does; on failure nothing stays mapped.
+ */
+int kernel_direct_copy(const char *name, struct kernel_image *img,
+		       uint8_t *view, const struct kernel_mapper *m,
+		       bool release, struct xb_err *e);
 
 /*
  * Copy the loadable segments into dst, the host mapping of the guest's

@@ -1,7 +1,8 @@
 /* fuzz_stream.c - libFuzzer target: a compressed kernel decoded straight
  * into a destination (kernel_stream_open, then kernel_stream_load, or for
- * zstd, lz4, lzo and uncompressed kernels kernel_direct_load into a
- * file-ordered view), checked against the host path (kernel_parse,
+ * zstd, lz4 and lzo kernels kernel_direct_load into a file-ordered view,
+ * for uncompressed ones kernel_direct_copy, with mappings that must come
+ * in order, inside the view and each undone), checked against the host path (kernel_parse,
  * kernel_load) on the same input: both accept it or neither does, with
  * the same addresses and the same bytes where the segments go. */
 #include <stdint.h>
@@ -34,6 +35,43 @@ static int dest_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
 	return 0;
 }
 
+/* kernel_direct_copy's mapper over a view in host memory: map and unmap
+ * must pair up, stay inside the view and respect the chunk, and only a
+ * mapped run is writable (the view starts inaccessible, an unmapped run
+ * stays readable for the comparison). */
+struct vmap {
+	const struct kernel_image *si;
+	uint8_t *view;
+	uint64_t mapped_first;
+	size_t mapped_n;
+};
+
+static int vmap_map(void *ctx, unsigned seg, uint64_t first, size_t n,
+		    struct xb_err *e)
+{
+	struct vmap *v = ctx;
+
+	(void)e;
+	if (v->mapped_n || !n || n > 3 || seg >= v->si->nsegs ||
+	    (first + n) << 12 > v->si->direct_size)
+		abort();
+	v->mapped_first = first;
+	v->mapped_n = n;
+	if (mprotect(v->view + (first << 12), n << 12, PROT_READ | PROT_WRITE))
+		abort();
+	return 0;
+}
+
+static void vmap_unmap(void *ctx, uint64_t first, size_t n)
+{
+	struct vmap *v = ctx;
+
+	if (first != v->mapped_first || n != v->mapped_n ||
+	    mprotect(v->view + (first << 12), n << 12, PROT_READ))
+		abort();
+	v->mapped_n = 0;
+}
+
 /* The file-ordered path, with the view in host memory: then each
  * segment's file bytes copied where the guest would have them. */
 static int direct_load(struct kernel_image *si, struct dest *d,
@@ -42,11 +80,19 @@ static int direct_load(struct kernel_image *si, struct dest *d,
 	uint8_t *view = mmap(NULL, si->direct_size, PROT_READ | PROT_WRITE,
 			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
 			     0);
+	struct vmap v = { si, view, 0, 0 };
+	struct kernel_mapper m = { vmap_map, vmap_unmap, &v, 3 };
 	int r;
 
-	if (view == MAP_FAILED)
+	if (view == MAP_FAILED ||
+	    (!si->src.fmt && mprotect(view, si->direct_size, PROT_NONE)))
 		abort();
-	r = kernel_direct_load("fuzz", si, FUZZ_CAP, view, NULL, e);
+	if (si->src.fmt)
+		r = kernel_direct_load("fuzz", si, FUZZ_CAP, view, e);
+	else
+		r = kernel_direct_copy("fuzz", si, view, &m, false, e);
+	if (v.mapped_n || mprotect(view, si->direct_size, PROT_READ))
+		abort();
 	for (unsigned i = 0; r == 0 && i < si->nsegs; i++)
 		if (si->segs[i].filesz)
 			memcpy(d->b + (si->segs[i].paddr - si->pstart),

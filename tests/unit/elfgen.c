@@ -292,6 +292,9 @@ uint8_t *elfgen_build(const struct elfgen *g, size_t *len)
 			    (uint32_t)g->phys32_entry);
 	if (eg_elf_build(&s, &o) < 0)
 		return NULL;
+	for (size_t i = g->zero_from;
+	     i < g->text_len && i - g->zero_from < g->zero_len; i++)
+		o.b[o.seg_off[0] + i] = 0;
 	*len = o.len;
 	return o.b;
 }

@@ -142,12 +142,25 @@ struct elfgen {
 	 * the virtual addresses stay virt_base + paddr. */
 	uint64_t paddr_offset;
 	bool congruent; /* as eg_elf.congruent */
+	/* The segment's file bytes [zero_from, zero_from + zero_len) are
+	 * zeros instead of the pattern. */
+	size_t zero_from, zero_len;
 };
 
 /* The pattern byte at offset i of the segment. */
 static inline uint8_t elfgen_byte(size_t i)
 {
 	return eg_seg_byte(0, i);
+}
+
+/* The byte at offset i of g's segment in memory: the file's (pattern or
+ * zeros), then zeros (bss). */
+static inline uint8_t elfgen_want(const struct elfgen *g, size_t i)
+{
+	if (i >= g->text_len ||
+	    (i >= g->zero_from && i - g->zero_from < g->zero_len))
+		return 0;
+	return elfgen_byte(i);
 }
 
 /* A malloc'd ELF64 image (one rwx PT_LOAD, notes XEN_VERSION, GUEST_OS,
