@@ -79,7 +79,6 @@ int dom_load(struct dom *d, const struct dom_input *kernel,
 				     &lo, &d->kernel, &d->err)) < 0)
 		return rc;
 	d->kernel_streamed = stream && rc == 1;
-	d->kernel_mapped = kernel->mapped;
 	if (!d->kernel_streamed &&
 	    (rc = kernel_parse(kernel->name, kernel->buf, kernel->len, &lo,
 			       &d->kernel, &d->err)) < 0)
@@ -653,8 +652,7 @@ static int direct_kernel(struct dom *d, uint64_t pfn)
 		struct kernel_mapper m = { direct_map, direct_unmap, &dm,
 					   d->hv->map_chunk };
 
-		rc = kernel_direct_copy(d->cfg->kernel, k, view, &m,
-					d->kernel_mapped, &d->err);
+		rc = kernel_direct_copy(d->cfg->kernel, k, view, &m, &d->err);
 		munmap(view, size);
 		return rc;
 	}

@@ -45,9 +45,6 @@ struct dom_input {
 	const char *name;
 	const uint8_t *buf;
 	size_t len;
-	/* buf is a read-only mapping of a file: pages read from it may be
-	 * let go again (kernel_direct_copy's release). */
-	bool mapped;
 };
 
 struct dom {
@@ -74,7 +71,6 @@ struct dom {
 	 * then known only in dom_build, after the domain exists. */
 	bool stream;
 	bool kernel_streamed; /* dom_load left the decoding to dom_build */
-	bool kernel_mapped; /* dom_input.mapped */
 	uint64_t kernel_spec_pfn; /* where dom_build decodes it (dom_plan) */
 
 	struct layout layout;

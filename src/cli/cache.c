@@ -402,7 +402,6 @@ int kcache_lookup(struct cli *c, struct session *s, struct dom_input *kernel)
 	if (k->hit) {
 		kernel->buf = k->map + KC_HDR;
 		kernel->len = (size_t)k->h.elf_len;
-		kernel->mapped = true;
 		say(c, "cache: hit %s (%s ELF)", k->entry,
 		    human_size(k->h.elf_len, h, sizeof(h)));
 		return 0;
@@ -423,7 +422,6 @@ int kcache_lookup(struct cli *c, struct session *s, struct dom_input *kernel)
 		 k->p.compression);
 	kernel->buf = k->p.elf;
 	kernel->len = k->p.elf_len;
-	kernel->mapped = false;
 	return 0;
 }
 

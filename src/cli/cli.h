@@ -143,9 +143,9 @@ uint64_t cli_now(void);
 
 /*
  * With a cache directory set (s->cfg), before dom_load(): hash the kernel
- * file and look its entry up.  A hit points *kernel at the mapped ELF
- * (kernel->mapped); a miss decompresses the kernel once (kernel_unwrap())
- * and points *kernel at those bytes (not mapped).  A plain ELF kernel is left alone.  Refuses (-XB_EINPUT)
+ * file and look its entry up.  A hit points *kernel at the mapped ELF; a
+ * miss decompresses the kernel once (kernel_unwrap()) and points *kernel
+ * at those bytes.  A plain ELF kernel is left alone.  Refuses (-XB_EINPUT)
  * a directory others may write to; a directory that cannot be used is a
  * warning and the command goes on without the cache.
  */

@@ -459,10 +459,10 @@ static int session_inputs(struct cli *c, struct session *s)
 			     &s->initrd)) < 0)
 		return name_file(c, cfg, "ramdisk", cfg->ramdisk, rc);
 	timing(c, "read");
-	kernel = (struct dom_input){ cfg->kernel, s->kernel.buf, s->kernel.len,
-				     s->kernel.mapped };
-	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf, s->initrd.len,
-				     s->initrd.mapped };
+	kernel =
+		(struct dom_input){ cfg->kernel, s->kernel.buf, s->kernel.len };
+	initrd = (struct dom_input){ cfg->ramdisk, s->initrd.buf,
+				     s->initrd.len };
 	t0 = cli_now();
 	progress_what(what, sizeof(what), cfg->kernel, s->kernel.len,
 		      cfg->ramdisk, s->initrd.len);

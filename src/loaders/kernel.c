@@ -816,7 +816,7 @@ static int kd_window(struct kernel_image *img, unsigned i, uint64_t w,
 
 int kernel_direct_copy(const char *name, struct kernel_image *img,
 		       uint8_t *view, const struct kernel_mapper *m,
-		       bool release, struct xb_err *e)
+		       struct xb_err *e)
 {
 	if (!img->direct_size || img->streamed || img->src.fmt || !m->chunk)
 		return xb_fail(e, XB_EINTERNAL,
@@ -833,16 +833,19 @@ int kernel_direct_copy(const char *name, struct kernel_image *img,
 			uint64_t a, b;
 			int rc;
 
-			/* One call faults the window's pages in, instead of
-			 * a fault per page. */
+			/*
+			 * One call faults the window's pages in, instead of
+			 * a fault per page.  They stay mapped until the
+			 * process ends: on a PV dom0, taking them away again
+			 * (MADV_DONTNEED) costs as much as mapping them,
+			 * tearing down a whole process is cheap; and they are
+			 * the page cache's, not memory of our own.
+			 */
 			kd_span(s, w, we, &a, &b);
 #ifdef MADV_POPULATE_READ
 			kd_advise(img, a, b, MADV_POPULATE_READ);
 #endif
-			rc = kd_window(img, i, w, we, view, m, e);
-			if (release)
-				kd_advise(img, a, b, MADV_DONTNEED);
-			if (rc < 0)
+			if ((rc = kd_window(img, i, w, we, view, m, e)) < 0)
 				return rc;
 		}
 	}

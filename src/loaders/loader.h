@@ -239,14 +239,12 @@ struct kernel_mapper {
  * each run of pages mapped through m just for its copy.  Pages whose
  * segment bytes are all zero are neither mapped nor copied: the frames
  * of a new domain are zero already (shorter runs of them are copied with
- * their neighbours).  release: img's bytes are a read-only file mapping,
- * whose pages are let go after each window (MADV_DONTNEED), so they do
- * not stay in the caller's memory.  Then parses the ELF as
- * kernel_direct_load does; on failure nothing stays mapped.
+ * their neighbours).  Then parses the ELF as kernel_direct_load does; on
+ * failure nothing stays mapped.
  */
 int kernel_direct_copy(const char *name, struct kernel_image *img,
 		       uint8_t *view, const struct kernel_mapper *m,
-		       bool release, struct xb_err *e);
+		       struct xb_err *e);
 
 /*
  * Copy the loadable segments into dst, the host mapping of the guest's

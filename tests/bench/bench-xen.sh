@@ -219,7 +219,10 @@ END {
 		print "zlib'"'"'s 32 KiB window) and the mapped input files; zstd, lz4 and lzo kernels of known size are"
 		print "decoded in one pass into a view of the guest'"'"'s frames laid out like the ELF file, and an"
 		print "uncompressed vmlinux is copied into that view 8 MiB of its file at a time, its pages of zeros"
-		print "neither mapped nor copied (about half of Debian'"'"'s), so neither is held in dom0."
+		print "neither mapped nor copied (about half of Debian'"'"'s), so neither is held in dom0.  The vmlinux"
+		print "file'"'"'s pages stay mapped until the process ends, which its RSS counts: they are the page"
+		print "cache'"'"'s, shared, not memory of xbuild'"'"'s own (on a PV dom0, unmapping them early costs as much as"
+		print "mapping them; ending the process is cheap)."
 		if ("vmlinuz-xz" in ksize)
 			printf "Issue 12'"'"'s bound for Debian'"'"'s xz vmlinuz + initrd at 128 MiB: 48 MiB + the compressed kernel and initrd = %.1f MiB.\n", 48 + (ksize["vmlinuz-xz"] + info["initrd_bytes"]) / 1048576
 		if (ntk) {

@@ -90,7 +90,7 @@ static int direct_load(struct kernel_image *si, struct dest *d,
 	if (si->src.fmt)
 		r = kernel_direct_load("fuzz", si, FUZZ_CAP, view, e);
 	else
-		r = kernel_direct_copy("fuzz", si, view, &m, false, e);
+		r = kernel_direct_copy("fuzz", si, view, &m, e);
 	if (v.mapped_n || mprotect(view, si->direct_size, PROT_READ))
 		abort();
 	for (unsigned i = 0; r == 0 && i < si->nsegs; i++)
