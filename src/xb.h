@@ -147,4 +147,11 @@ void xb_uuid_str(const uint8_t u[16], char out[37]);
 
 #define XB_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* write(2) all of p[0, n), again after EINTR: 0, or -errno (-EIO when
+ * nothing is written). */
+int xb_write_all(int fd, const void *p, size_t n);
+/* read(2) exactly n bytes into p, again after EINTR: 0, or -errno (-EIO at
+ * the end of the file). */
+int xb_read_all(int fd, void *p, size_t n);
+
 #endif

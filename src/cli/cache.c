@@ -425,22 +425,6 @@ int kcache_lookup(struct cli *c, struct session *s, struct dom_input *kernel)
 	return 0;
 }
 
-/* write(2) all of p[0, n). */
-static int write_all(int fd, const uint8_t *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static bool hex_name(const char *n)
 {
 	size_t i;
@@ -568,9 +552,14 @@ static int kc_store(struct cli *c, struct session *s)
 	if (fd < 0) {
 		err = errno;
 	} else {
-		if (write_all(fd, hdr, KC_HDR) < 0 ||
-		    write_all(fd, k->p.elf, k->p.elf_len) < 0 || fsync(fd) < 0)
-			err = errno ? errno : EIO;
+		int w = xb_write_all(fd, hdr, KC_HDR);
+
+		if (w == 0)
+			w = xb_write_all(fd, k->p.elf, k->p.elf_len);
+		if (w < 0)
+			err = -w;
+		else if (fsync(fd) < 0)
+			err = errno;
 		if (close(fd) < 0 && !err)
 			err = errno;
 		if (!err && renameat(k->dirfd, tmp, k->dirfd, k->name) < 0)

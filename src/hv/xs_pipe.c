@@ -9,6 +9,7 @@
  * of bytes per write, the xenbus device one message per write.
  */
 #include "xs_pipe.h"
+#include "../xb.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -134,36 +135,6 @@ int xs_pipe_queue(struct xs_pipe *p, uint32_t type, uint32_t tx,
 	return 0;
 }
 
-static int write_all(int fd, const uint8_t *b, size_t n)
-{
-	while (n) {
-		ssize_t r = write(fd, b, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
-static int read_all(int fd, uint8_t *b, size_t n)
-{
-	while (n) {
-		ssize_t r = read(fd, b, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO; /* EOF: xenstored gone */
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
-}
-
 /* Send the queue: in one write to the socket, a message per write to the
  * device. */
 static int send_queued(struct xs_pipe *p)
@@ -171,13 +142,13 @@ static int send_queued(struct xs_pipe *p)
 	size_t off = 0;
 
 	if (!p->dev)
-		return write_all(p->fd, p->out, p->out_len);
+		return xb_write_all(p->fd, p->out, p->out_len);
 	while (off < p->out_len) {
 		struct xsd_sockmsg m;
 		int rc;
 
 		memcpy(&m, p->out + off, XS_PIPE_HDR);
-		rc = write_all(p->fd, p->out + off, XS_PIPE_HDR + m.len);
+		rc = xb_write_all(p->fd, p->out + off, XS_PIPE_HDR + m.len);
 		if (rc < 0)
 			return rc;
 		off += XS_PIPE_HDR + m.len;
@@ -223,14 +194,14 @@ static int read_msg(struct xs_pipe *p, uint8_t *buf, size_t *len)
 {
 	for (;;) {
 		struct xsd_sockmsg m;
-		int rc = read_all(p->fd, buf, XS_PIPE_HDR);
+		int rc = xb_read_all(p->fd, buf, XS_PIPE_HDR);
 
 		if (rc < 0)
 			return rc;
 		memcpy(&m, buf, XS_PIPE_HDR);
 		if (m.len > XS_PIPE_PAYLOAD_MAX)
 			return -EIO;
-		if ((rc = read_all(p->fd, buf + XS_PIPE_HDR, m.len)) < 0)
+		if ((rc = xb_read_all(p->fd, buf + XS_PIPE_HDR, m.len)) < 0)
 			return rc;
 		*len = XS_PIPE_HDR + m.len;
 		if (m.type != XS_WATCH_EVENT)
