@@ -70,7 +70,7 @@ E2E_LAUNCHER=${E2E_LAUNCHER:-xbuild}
 all_cases="xbc-selftest xbc-classic xbc-modern xbc-classic-nomod xbc-modern-1g xbc-gntv2 gntv1 linux compare pvh pvh2 pvh-compare"
 [ "$E2E_LAUNCHER" = xbuild ] && all_cases="$all_cases linux-zstd linux-vmlinux linux-multi build xl-tools bad-pte grub grub32 race kill chunked console foreground fg-term fg-rename pvh-xl-tools pvh-nophys32"
 # eight (E2E_CASES=eight) is left out of the default list: it passed in 3
-# of 5 runs; the others saw dom0 processes misbehave while the eight builds
+# of 7 runs; the others saw dom0 processes misbehave while the eight builds
 # ran (busybox awk segfaults, a zstd checksum mismatch, EINVAL from
 # xs_set_permissions), the corruption this Xen under QEMU shows under load
 # for xl too (pvh-stress) - see tests/e2e/README.md.
