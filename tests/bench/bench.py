@@ -118,7 +118,7 @@ def decode_rows(args):
         b = tool + [path]
         # The bench measures a real decode: xbuild must see the whole ELF.
         _, _, text = must(a, name, keep=True)
-        if "ELF size       %d " % elf_len not in text:
+        if "ELF size       {:,} ".format(elf_len) not in text:
             sys.exit("bench: FAILED: %s: xbuild inspect does not report the %d-byte ELF:\n%s"
                      % (name, elf_len, text[:400]))
         r = pairs(a, b, args.pairs, name, nothp=True)
