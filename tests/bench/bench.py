@@ -444,7 +444,7 @@ says SKIPPED and fails, it never passes empty. Written %s.
   parses it and prints about 25 lines. B is the reference tool on the **same
   file**. Both write to /dev/null. Both are whole processes
   started the same way, so each pays its own start-up (xbuild's is larger: it
-  links libxenctrl and libxml2) and each must produce every byte: the tool
+  links libxenctrl and its kin) and each must produce every byte: the tool
   streams through a small buffer, xbuild keeps the whole image, which it needs
   to load the kernel. The bench checks that inspect reports the ELF's full
   size, so nothing is skipped.
@@ -470,8 +470,12 @@ What stands between xbuild and the tools (perf, `tests/bench`):
   A Xen PV dom0 has no THP: the "without THP" column is that case.
 - xz, lzma and bzip2 run the same library code as their tools; liblzma
   decodes into its dictionary and copies out, into memory xbuild keeps.
-- xbuild's start-up (26 shared libraries, libxenctrl and libxml2 with ICU
-  among them) costs about 2.5 ms more than a tool's: a tenth of the lz4 row.
+- xbuild's start-up (21 shared libraries, libxenctrl among them; libxml2
+  is loaded only for an XML config) costs more than a tool's: measured at
+  stop 7 with libxml2 linked in, 2.5 ms, a tenth of the lz4 row.
+- These rows move between runs on this shared machine, by up to 3x
+  (gzip 0.17-0.54, zstd 0.59-1.25 across the last three runs), more than
+  any change to the decoders did: read each with its spread.
 
 ## plan: CPU time and peak RSS against guest memory
 Debian's kernel (xz bzImage, INIT_P2M: the p2m is mapped apart, the
