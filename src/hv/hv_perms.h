@@ -8,7 +8,7 @@
  * owner itself.
  *
  * The parser is pure, so both backends use it: hv_xen.c turns the result
- * into struct xs_permissions, sim_xs.c checks and stores it.
+ * into xenstore's wire form (xs_pipe.c), sim_xs.c checks and stores it.
  */
 #ifndef XB_HV_PERMS_H
 #define XB_HV_PERMS_H
