@@ -384,36 +384,28 @@ void xb_uuid_str(const uint8_t u[16], char out[37])
 		 u[10], u[11], u[12], u[13], u[14], u[15]);
 }
 
-int xb_write_all(int fd, const void *p, size_t n)
+/* read(2) (wr false) or write(2) all n bytes at p, again after EINTR. */
+static int io_all(int fd, uint8_t *p, size_t n, bool wr)
 {
-	const uint8_t *b = p;
-
 	while (n) {
-		ssize_t r = write(fd, b, n);
+		ssize_t r = wr ? write(fd, p, n) : read(fd, p, n);
 
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r <= 0)
 			return r < 0 ? -errno : -EIO;
-		b += r;
+		p += r;
 		n -= (size_t)r;
 	}
 	return 0;
 }
 
+int xb_write_all(int fd, const void *p, size_t n)
+{
+	return io_all(fd, (uint8_t *)(uintptr_t)p, n, true);
+}
+
 int xb_read_all(int fd, void *p, size_t n)
 {
-	uint8_t *b = p;
-
-	while (n) {
-		ssize_t r = read(fd, b, n);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return r < 0 ? -errno : -EIO;
-		b += r;
-		n -= (size_t)r;
-	}
-	return 0;
+	return io_all(fd, p, n, false);
 }
