@@ -565,6 +565,15 @@ static int stream_initrd(struct dom *d)
 	return rc;
 }
 
+/* The guest frame file page fp of segment s loads into, the kernel at
+ * pfn (the file-ordered view: segments congruent to their pages). */
+static uint64_t seg_gpfn(const struct kernel_image *k,
+			 const struct kernel_seg *s, uint64_t pfn, uint64_t fp)
+{
+	return pfn + ((s->paddr - k->pstart) >> XB_PAGE_SHIFT) +
+	       (fp - (s->offset >> XB_PAGE_SHIFT));
+}
+
 /* Mapping j of the file-ordered view (below): the segments' file pages
  * in pieces of at most map_chunk pages; false past the last.  *off: its
  * byte offset in the view, *gpfn: its first guest frame when the kernel
@@ -587,8 +596,7 @@ static bool direct_piece(const struct dom *d, uint64_t pfn, uint64_t j,
 			continue;
 		}
 		*off = (first + j * chunk) << XB_PAGE_SHIFT;
-		*gpfn = pfn + ((s->paddr - k->pstart) >> XB_PAGE_SHIFT) +
-			j * chunk;
+		*gpfn = seg_gpfn(k, s, pfn, first + j * chunk);
 		*n = (size_t)umin(chunk, pages - j * chunk);
 		return true;
 	}
@@ -607,9 +615,7 @@ static int direct_map(void *ctx, unsigned seg, uint64_t first, size_t n,
 {
 	const struct direct_map *m = ctx;
 	const struct kernel_image *k = &m->d->kernel;
-	const struct kernel_seg *s = &k->segs[seg];
-	uint64_t gpfn = m->pfn + ((s->paddr - k->pstart) >> XB_PAGE_SHIFT) +
-			(first - (s->offset >> XB_PAGE_SHIFT));
+	uint64_t gpfn = seg_gpfn(k, &k->segs[seg], m->pfn, first);
 
 	return hv_map_pfns_at(m->d->hv, m->d->domid, gpfn, n,
 			      m->view + (first << XB_PAGE_SHIFT), HV_MAP_BOOT,
