@@ -502,6 +502,16 @@ static int ks_trailer(const char *name, const struct kernel_image *img,
 	return 0;
 }
 
+/* The whole ELF is elf[0, len) now: parse it (its notes, as kernel_parse). */
+static int ks_parse(const char *name, struct kernel_image *img,
+		    const uint8_t *elf, uint64_t len, struct xb_err *e)
+{
+	img->elf = elf;
+	img->elf_len = len;
+	img->streamed = true;
+	return elf_parse(name, img, e);
+}
+
 /* kernel_stream_load's sink: ELF offsets to kernel-image offsets. */
 struct ks {
 	struct kernel_image *img;
@@ -685,10 +695,7 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 	ks_what(img, what, sizeof(what));
 	if ((rc = ks_trailer(name, img, total, e)) < 0)
 		return rc;
-	img->elf = img->view;
-	img->elf_len = total;
-	img->streamed = true;
-	rc = elf_parse(name, img, e);
+	rc = ks_parse(name, img, img->view, total, e);
 	if (rc == 0 && !strcmp(img->notes.source, "PT_NOTE"))
 		return 0;
 	/* Notes in sections or the legacy string, or an error: the parser
@@ -721,10 +728,7 @@ int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
 	if (!elf_probe(view, (size_t)total))
 		return xb_fail(e, XB_EINPUT, "%s: %s is not an ELF image", name,
 			       what);
-	img->elf = view;
-	img->elf_len = total;
-	img->streamed = true;
-	return elf_parse(name, img, e);
+	return ks_parse(name, img, view, total, e);
 }
 
 /* A zero page among copied ones: runs of fewer zero pages than this are
@@ -849,8 +853,5 @@ int kernel_direct_copy(const char *name, struct kernel_image *img,
 				return rc;
 		}
 	}
-	img->elf = img->src.in;
-	img->elf_len = img->src.in_len;
-	img->streamed = true;
-	return elf_parse(name, img, e);
+	return ks_parse(name, img, img->src.in, img->src.in_len, e);
 }

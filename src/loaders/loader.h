@@ -209,11 +209,11 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
  * bytes, and places at each segment's file pages [p_offset, p_offset +
  * p_filesz) the guest frames of [p_paddr, p_paddr + p_filesz); then
  * kernel_direct_load() decodes the whole ELF into view (an uncompressed
- * one goes through kernel_direct_copy instead) and parses it (elf_parse, as kernel_stream_load).  The
- * segments' pages may then also hold the file bytes around the segments
- * (headers, gaps) that share their first and last pages: the caller
- * zeroes what the segments' file bytes do not cover, as after
- * kernel_stream_load.  img->elf points into view (or the
+ * one goes through kernel_direct_copy instead) and parses it (elf_parse,
+ * as kernel_stream_load).  The segments' pages may then also hold the
+ * file bytes around the segments (headers, gaps) that share their first
+ * and last pages: the caller zeroes what the segments' file bytes do not
+ * cover, as after kernel_stream_load.  img->elf points into view (or the
  * file) until the caller drops the view.
  */
 int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
