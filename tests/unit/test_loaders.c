@@ -976,6 +976,65 @@ static void test_decompress_concat_and_trailer(void)
 	}
 }
 
+/*
+ * zstd frames without a content size (the tool reading a pipe): one that
+ * fits the decoder's guess of eight times its compressed size, one that
+ * compresses far better (decoded again by the streaming decoder), in one
+ * file; the bytes exact, the cap still the cap, and a single stream's end
+ * found.
+ */
+static void test_decompress_zstd_unsized(void)
+{
+	size_t len = 1u << 20, la, lb, olen, used;
+	uint8_t *a = sample(len), *b = calloc(1, len), *za, *zb, *cat, *out;
+	const struct dc_format *f = dc_find("zstd");
+	struct xb_err e = { 0 };
+
+	for (size_t i = 0; i < len; i += 4096)
+		b[i] = (uint8_t)(i >> 12);
+	za = eg_filter("zstd -q -c", a, len, &la);
+	zb = eg_filter("zstd -q -c", b, len, &lb);
+	if (!za || !zb) {
+		t_fail(__FILE__, __LINE__, "zstd not available");
+		goto out;
+	}
+	CHECK(la * 8 > len); /* fits the guess */
+	CHECK(lb * 8 < len); /* does not */
+	cat = malloc(la + lb);
+	memcpy(cat, za, la);
+	memcpy(cat + la, zb, lb);
+	REQUIRE(f->decompress("x", cat, la + lb, 2 * len, &out, &olen, &e) ==
+		0);
+	CHECK_EQ(olen, 2 * len);
+	CHECK(!memcmp(out, a, len) && !memcmp(out + len, b, len));
+	free(out);
+	for (int i = 0; i < 2; i++) {
+		const uint8_t *z = i ? zb : za;
+		size_t zl = i ? lb : la;
+
+		xb_err_clear(&e);
+		out = NULL;
+		CHECK_EQ(f->decompress("x", z, zl, len - 1, &out, &olen, &e),
+			 -XB_EINPUT);
+		CHECK(out == NULL);
+		CHECK_CONTAINS(e.msg,
+			       "x: zstd: decompressed size exceeds limit");
+		xb_err_clear(&e);
+		REQUIRE(dc_stream(f, "x", cat + (i ? la : 0), i ? lb : la + lb,
+				  len, &out, &olen, &used, &e) == 0);
+		CHECK_EQ(olen, len);
+		CHECK_EQ(used, zl);
+		CHECK(!memcmp(out, i ? b : a, len));
+		free(out);
+	}
+	free(cat);
+out:
+	free(za);
+	free(zb);
+	free(a);
+	free(b);
+}
+
 /* ---- bzImage and compressed whole files ---- */
 
 /* The Linux-like kernel with its notes in a PT_NOTE. */
@@ -1548,6 +1607,7 @@ const struct test tests[] = {
 	{ "decompress_cap_big", test_decompress_cap_big },
 	{ "decompress_lz4_blocks", test_decompress_lz4_blocks },
 	{ "decompress_concat_and_trailer", test_decompress_concat_and_trailer },
+	{ "decompress_zstd_unsized", test_decompress_zstd_unsized },
 	{ "bzimage", test_bzimage },
 	{ "bzimage_every_format", test_bzimage_every_format },
 	{ "compressed_elf", test_compressed_elf },
