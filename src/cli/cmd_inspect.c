@@ -62,7 +62,7 @@ int cmd_inspect(struct cli *c)
 	t0 = cli_now();
 	progress_what(what, sizeof(what), c->arg, f.len, NULL, 0);
 	progress_start(&pg, c, what);
-	rc = kernel_parse(c->arg, f.buf, f.len, &lo, &k, &c->err);
+	rc = kernel_scan(c->arg, f.buf, f.len, &lo, &k, &c->err);
 	progress_end(&pg);
 	if (rc == 0) {
 		say(c, "loaded: %s, %s, %s ELF in %s", k.format, k.compression,

@@ -1538,6 +1538,11 @@ bool dc_streams(const struct dc_format *f)
 	       run == bzip2_run;
 }
 
+bool dc_whole_faster(const struct dc_format *f)
+{
+	return dc_run_of(f) == gzip_run;
+}
+
 /* Hand buf[0, len) to the sink, window by window. */
 static int dc_sink_copy(const struct dc_sink *sink, const uint8_t *buf,
 			size_t len, struct xb_err *e)

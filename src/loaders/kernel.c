@@ -660,11 +660,53 @@ static int ks_refill(struct ks *k, struct xb_err *e)
 	return 0;
 }
 
+/* kernel_stream_load's decode: the view reserved, the stream through
+ * k's windows; *total the bytes decoded. */
+static int ks_decode(const char *name, struct ks *k, const struct dc_sink *sink,
+		     uint64_t cap, uint64_t *total, struct xb_err *e)
+{
+	struct kernel_image *img = k->img;
+	int rc;
+
+	img->view_size = (size_t)(cap >= SIZE_MAX - XB_PAGE_SIZE ?
+					  SIZE_MAX & ~(size_t)XB_PAGE_MASK :
+					  xb_pages(cap + 1) << XB_PAGE_SHIFT);
+	img->view = mmap(NULL, img->view_size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	k->scratch = malloc(KS_SCRATCH);
+	if (img->view == MAP_FAILED || !k->scratch) {
+		if (img->view == MAP_FAILED)
+			img->view = NULL;
+		free(k->scratch);
+		return xb_fail(e, XB_EINTERNAL,
+			       "%s: out of memory (%zu bytes of address space)",
+			       name, img->view_size);
+	}
+	rc = dc_decompress_sink(img->src.fmt, name, img->src.in,
+				img->src.in_len, cap, img->src.declared, sink,
+				total, e);
+	free(k->scratch);
+	return rc;
+}
+
+/* kernel_stream_load without a destination: every segment byte goes to
+ * the same window (ctx), to be gone with the next one. */
+#define KS_DISCARD (256u << 10)
+static int ks_discard(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
+		      struct xb_err *e)
+{
+	(void)pos;
+	(void)e;
+	*p = ctx;
+	*n = KS_DISCARD;
+	return 0;
+}
+
 int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 		       const struct dc_sink *dest, struct xb_err *e)
 {
 	struct ks k = { .img = img, .dest = dest };
-	struct dc_sink sink = { ks_window, &k };
+	struct dc_sink sink = { ks_window, &k }, discard = { ks_discard, NULL };
 	uint64_t total = 0;
 	char what[48];
 	int rc;
@@ -672,24 +714,14 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 	if (!img->src.fmt || img->view)
 		return xb_fail(e, XB_EINTERNAL,
 			       "%s: kernel_stream_load: not opened", name);
-	img->view_size = (size_t)(cap >= SIZE_MAX - XB_PAGE_SIZE ?
-					  SIZE_MAX & ~(size_t)XB_PAGE_MASK :
-					  xb_pages(cap + 1) << XB_PAGE_SHIFT);
-	img->view = mmap(NULL, img->view_size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-	k.scratch = malloc(KS_SCRATCH);
-	if (img->view == MAP_FAILED || !k.scratch) {
-		if (img->view == MAP_FAILED)
-			img->view = NULL;
-		free(k.scratch);
-		return xb_fail(e, XB_EINTERNAL,
-			       "%s: out of memory (%zu bytes of address space)",
-			       name, img->view_size);
+	if (!dest) {
+		if (!(discard.ctx = malloc(KS_DISCARD)))
+			return xb_fail(e, XB_EINTERNAL, "%s: out of memory",
+				       name);
+		k.dest = &discard;
 	}
-	rc = dc_decompress_sink(img->src.fmt, name, img->src.in,
-				img->src.in_len, cap, img->src.declared, &sink,
-				&total, e);
-	free(k.scratch);
+	rc = ks_decode(name, &k, &sink, cap, &total, e);
+	free(discard.ctx);
 	if (rc < 0)
 		return rc;
 	ks_what(img, what, sizeof(what));
@@ -702,9 +734,25 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 	 * may have read bytes that are in guest memory.  Decide on the whole
 	 * image. */
 	xb_err_clear(e);
+	if (!dest)
+		return 1;
 	if ((rc = ks_refill(&k, e)) < 0)
 		return rc;
 	return elf_parse(name, img, e);
+}
+
+int kernel_scan(const char *name, const void *buf, size_t len,
+		const struct loader_opts *o, struct kernel_image *img,
+		struct xb_err *e)
+{
+	int rc = kernel_stream_open(name, buf, len, o, img, e);
+
+	if (rc == 1 && !img->direct_size && !dc_whole_faster(img->src.fmt) &&
+	    kernel_stream_load(name, img, o->max_decompressed, NULL, e) == 0)
+		return 0;
+	kernel_image_free(img);
+	xb_err_clear(e);
+	return kernel_parse(name, buf, len, o, img, e);
 }
 
 int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,

@@ -4,7 +4,9 @@
  * for uncompressed ones kernel_direct_copy, with mappings that must come
  * in order, inside the view and each undone), checked against the host path (kernel_parse,
  * kernel_load) on the same input: both accept it or neither does, with
- * the same addresses and the same bytes where the segments go. */
+ * the same addresses and the same bytes where the segments go.  And
+ * kernel_scan (inspect, which keeps no segment bytes) against kernel_parse:
+ * the same result, message and image. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -101,6 +103,29 @@ static int direct_load(struct kernel_image *si, struct dest *d,
 	return r;
 }
 
+static void scan_vs_parse(const uint8_t *b, size_t size,
+			  const struct loader_opts *o)
+{
+	struct kernel_image a, p;
+	struct xb_err ea = { 0 }, ep = { 0 };
+	int ra = kernel_scan("fuzz", b, size, o, &a, &ea);
+	int rp = kernel_parse("fuzz", b, size, o, &p, &ep);
+
+	if (ra != rp || (ra < 0 && strcmp(ea.msg, ep.msg)))
+		abort();
+	if (ra < 0)
+		return;
+	if (a.elf_len != p.elf_len || a.nsegs != p.nsegs ||
+	    memcmp(a.segs, p.segs, sizeof(a.segs)) ||
+	    memcmp(&a.notes, &p.notes, sizeof(a.notes)) ||
+	    a.virt_kstart != p.virt_kstart || a.virt_entry != p.virt_entry ||
+	    a.p2m_base != p.p2m_base || strcmp(a.format, p.format) ||
+	    strcmp(a.compression, p.compression))
+		abort();
+	kernel_image_free(&a);
+	kernel_image_free(&p);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct loader_opts o = { .max_decompressed = FUZZ_CAP };
@@ -115,6 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!copy)
 		return 0;
 	memcpy(copy, data, size);
+	scan_vs_parse(copy, size, &o);
 	r = kernel_stream_open("fuzz", copy, size, &o, &si, &e);
 	if (r < 0 && (r != -XB_EINPUT || !e.msg[0]))
 		abort();

@@ -1362,6 +1362,53 @@ static void stream_vs_parse(const uint8_t *z, size_t zlen, bool want_stream,
 	free(ref);
 }
 
+/*
+ * kernel_scan (inspect) against kernel_parse on the same file: the same
+ * image in every field inspect prints; scanned (a sparse view, nothing
+ * held whole) exactly where the decoder streams at its best and the notes
+ * are in a PT_NOTE segment.  The same file cut short: the same error.
+ */
+static void scan_vs_parse(const uint8_t *z, size_t zlen, bool want_scan,
+			  const char *what)
+{
+	struct loader_opts o = { .max_decompressed = XB_DEFAULT_MAX_DECOMP };
+	struct kernel_image si;
+	struct xb_err e = { 0 };
+	struct parsed p;
+
+	if (parse_buf(&p, z, zlen, 0) != 0) {
+		t_fail(__FILE__, __LINE__, "%s: parse: %s", what, p.e.msg);
+		return;
+	}
+	if (kernel_scan("vmlinuz", z, zlen, &o, &si, &e) != 0) {
+		t_fail(__FILE__, __LINE__, "%s: scan: %s", what, e.msg);
+		kernel_image_free(&p.img);
+		return;
+	}
+	if (si.streamed != want_scan || (si.owned == NULL) != want_scan)
+		t_fail(__FILE__, __LINE__, "%s: scanned %d, want %d", what,
+		       si.streamed, want_scan);
+	CHECK_STR(si.format, p.img.format);
+	CHECK_STR(si.compression, p.img.compression);
+	CHECK_EQ(si.elf_len, p.img.elf_len);
+	CHECK_EQ(si.file_len, p.img.file_len);
+	CHECK_EQ(si.elf_class, p.img.elf_class);
+	CHECK_EQ(si.nsegs, p.img.nsegs);
+	CHECK(!memcmp(si.segs, p.img.segs, sizeof(si.segs)));
+	CHECK(!memcmp(&si.notes, &p.img.notes, sizeof(si.notes)));
+	CHECK_EQ(si.virt_kstart, p.img.virt_kstart);
+	CHECK_EQ(si.virt_kend, p.img.virt_kend);
+	CHECK_EQ(si.virt_entry, p.img.virt_entry);
+	CHECK_EQ(si.virt_hypercall, p.img.virt_hypercall);
+	CHECK_EQ(si.p2m_base, p.img.p2m_base);
+	kernel_image_free(&si);
+	kernel_image_free(&p.img);
+	/* cut short */
+	REQUIRE(parse_buf(&p, z, zlen - 9, 0) < 0);
+	CHECK_EQ(kernel_scan("vmlinuz", z, zlen - 9, &o, &si, &e), -XB_EINPUT);
+	CHECK_STR(e.msg, p.e.msg);
+}
+
 static void test_kernel_stream(void)
 {
 	static const char *const legacy =
@@ -1408,6 +1455,8 @@ static void test_kernel_stream(void)
 			uint8_t *z = eg_filter(fmts[f].cmd, o.b, o.len, &zlen);
 			uint8_t *bz;
 			char what[64];
+			bool scans = fmts[f].streams && where[w] == EG_PHDR &&
+				     strcmp(fmts[f].fmt, "gzip");
 
 			if (!z)
 				continue;
@@ -1416,10 +1465,13 @@ static void test_kernel_stream(void)
 			for (size_t max = 1; max <= 1u << 20; max *= 64)
 				stream_vs_parse(z, zlen, fmts[f].streams, max,
 						what);
+			scan_vs_parse(z, zlen, scans, what);
 			bz = ef ? eg_bzimage_of(o.b, o.len, ef, &blen) : NULL;
-			if (bz)
+			if (bz) {
 				stream_vs_parse(bz, blen, fmts[f].streams, 4096,
 						what);
+				scan_vs_parse(bz, blen, scans, what);
+			}
 			free(bz);
 			free(z);
 		}
