@@ -11,6 +11,7 @@
 #include "../../src/loaders/loader.h"
 
 #include <elf.h>
+#include <lzma.h>
 #include <stdlib.h>
 #include <time.h>
 #include <unistd.h>
@@ -1036,6 +1037,109 @@ out:
 	free(b);
 }
 
+/*
+ * xz streams whose CRC-32 checks the decoder sums itself (one stream,
+ * --check=crc32): several blocks, each check field found through the index
+ * and a flipped one caught, by its block; through a sink as well.  A CRC-64
+ * stream and two streams in a row are left to liblzma's own checks.
+ */
+static int xz_sink_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
+			  struct xb_err *e)
+{
+	uint8_t *b = ctx;
+
+	(void)e;
+	if (p) {
+		*p = b + pos;
+		*n = 777; /* windows that end inside blocks */
+	}
+	return 0;
+}
+
+static void test_decompress_xz_crc(void)
+{
+	size_t len = 1u << 20, zl, z64l, olen;
+	uint8_t *a = sample(len), *out;
+	uint8_t *z = eg_filter("xz -2 --check=crc32 --block-size=300000 -c", a,
+			       len, &zl);
+	uint8_t *z64 = eg_filter("xz -2 -c", a, len, &z64l);
+	const struct dc_format *f = dc_find("xz");
+	struct xb_err e = { 0 };
+	uint64_t slen;
+
+	if (!z || !z64) {
+		t_fail(__FILE__, __LINE__, "xz not available");
+		goto out;
+	}
+	REQUIRE(f->decompress("x", z, zl, len, &out, &olen, &e) == 0);
+	CHECK(olen == len && !memcmp(out, a, len));
+	free(out);
+	{
+		uint8_t *sb = malloc(len + 1024);
+
+		REQUIRE(dc_decompress_sink(f, "x", z, zl, len, 0,
+					   &(struct dc_sink){ xz_sink_window,
+							      sb },
+					   &slen, &e) == 0);
+		CHECK(slen == len && !memcmp(sb, a, len));
+		free(sb);
+	}
+	/* Each block's check field: the last 4 bytes before the next
+	 * block's header (or the index, 0x00).  Flip a bit in each. */
+	{
+		lzma_stream_flags fl;
+		lzma_index *idx = NULL;
+		lzma_index_iter it;
+		uint64_t ml = 1 << 20;
+		size_t pos, blocks = 0;
+
+		REQUIRE(lzma_stream_footer_decode(&fl, z + zl - 12) == LZMA_OK);
+		pos = zl - 12 - (size_t)fl.backward_size;
+		REQUIRE(lzma_index_buffer_decode(&idx, &ml, NULL, z, &pos,
+						 zl - 12) == LZMA_OK);
+		lzma_index_iter_init(&it, idx);
+		while (!lzma_index_iter_next(&it, LZMA_INDEX_ITER_BLOCK)) {
+			size_t at = (size_t)(it.block.compressed_file_offset +
+					     it.block.total_size - 4);
+
+			blocks++;
+			z[at] ^= 0x10;
+			xb_err_clear(&e);
+			out = NULL;
+			CHECK_EQ(f->decompress("x", z, zl, len, &out, &olen,
+					       &e),
+				 -XB_EINPUT);
+			CHECK(out == NULL);
+			CHECK_CONTAINS(e.msg, "(CRC32 mismatch)");
+			z[at] ^= 0x10;
+		}
+		CHECK_EQ(blocks, 4);
+		lzma_index_end(idx, NULL);
+	}
+	/* CRC-64 alone, and the CRC-32 stream after it: both exact. */
+	{
+		uint8_t *cat = malloc(z64l + zl);
+
+		memcpy(cat, z64, z64l);
+		memcpy(cat + z64l, z, zl);
+		xb_err_clear(&e);
+		REQUIRE(f->decompress("x", cat, z64l + zl, 2 * len, &out, &olen,
+				      &e) == 0);
+		CHECK(olen == 2 * len && !memcmp(out, a, len) &&
+		      !memcmp(out + len, a, len));
+		free(out);
+		REQUIRE(f->decompress("x", z64, z64l, len, &out, &olen, &e) ==
+			0);
+		CHECK(olen == len && !memcmp(out, a, len));
+		free(out);
+		free(cat);
+	}
+out:
+	free(z);
+	free(z64);
+	free(a);
+}
+
 /* ---- bzImage and compressed whole files ---- */
 
 /* The Linux-like kernel with its notes in a PT_NOTE. */
@@ -1661,6 +1765,7 @@ const struct test tests[] = {
 	{ "decompress_lz4_blocks", test_decompress_lz4_blocks },
 	{ "decompress_concat_and_trailer", test_decompress_concat_and_trailer },
 	{ "decompress_zstd_unsized", test_decompress_zstd_unsized },
+	{ "decompress_xz_crc", test_decompress_xz_crc },
 	{ "bzimage", test_bzimage },
 	{ "bzimage_every_format", test_bzimage_every_format },
 	{ "compressed_elf", test_compressed_elf },
