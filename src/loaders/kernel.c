@@ -525,6 +525,9 @@ struct ks {
 	size_t last_n;
 	bool last_load;
 	bool have_head; /* h is set */
+	/* kernel_scan: not opened (no head decoded before), the image's
+	 * segments come from the head once it is in the view. */
+	bool lazy;
 };
 
 static void ks_keep(struct ks *k, uint64_t from, uint64_t to)
@@ -574,6 +577,15 @@ static int ks_notes(struct ks *k, struct xb_err *e)
 	struct kernel_image tmp;
 
 	k->have_head = true;
+	if (k->lazy) {
+		/* What kernel_stream_open would have found, or stop. */
+		if (!elf_probe(k->img->view, KS_HEAD) ||
+		    elf_head("kernel", k->img->view, KS_HEAD, k->img, &k->h,
+			     e) < 0 ||
+		    k->h.end > KS_HEAD || ks_file_overlap(k->img))
+			return xb_fail(e, XB_EINPUT, "kernel: not streamed");
+		return 0;
+	}
 	memset(&tmp, 0, sizeof(tmp));
 	return elf_head("kernel", k->img->view, KS_HEAD, &tmp, &k->h, e);
 }
@@ -702,10 +714,11 @@ static int ks_discard(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
 	return 0;
 }
 
-int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
-		       const struct dc_sink *dest, struct xb_err *e)
+/* kernel_stream_load; lazy: for kernel_scan, not opened. */
+static int ks_load(const char *name, struct kernel_image *img, uint64_t cap,
+		   const struct dc_sink *dest, bool lazy, struct xb_err *e)
 {
-	struct ks k = { .img = img, .dest = dest };
+	struct ks k = { .img = img, .dest = dest, .lazy = lazy };
 	struct dc_sink sink = { ks_window, &k }, discard = { ks_discard, NULL };
 	uint64_t total = 0;
 	char what[48];
@@ -741,14 +754,24 @@ int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 	return elf_parse(name, img, e);
 }
 
+int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
+		       const struct dc_sink *dest, struct xb_err *e)
+{
+	return ks_load(name, img, cap, dest, false, e);
+}
+
 int kernel_scan(const char *name, const void *buf, size_t len,
 		const struct loader_opts *o, struct kernel_image *img,
 		struct xb_err *e)
 {
-	int rc = kernel_stream_open(name, buf, len, o, img, e);
+	int rc;
 
-	if (rc == 1 && !img->direct_size && !dc_whole_faster(img->src.fmt) &&
-	    kernel_stream_load(name, img, o->max_decompressed, NULL, e) == 0)
+	/* Decoded once: the head is parsed when it is in the view. */
+	memset(img, 0, sizeof(*img));
+	img->file_len = len;
+	rc = ks_source(name, buf, len, o->max_decompressed, img, e);
+	if (rc == 0 && !img->direct_size && !dc_whole_faster(img->src.fmt) &&
+	    ks_load(name, img, o->max_decompressed, NULL, true, e) == 0)
 		return 0;
 	kernel_image_free(img);
 	xb_err_clear(e);
