@@ -585,7 +585,8 @@ static uint64_t xz_index_size(const uint8_t *in, size_t len)
  * The CRC-32 check of an xz stream, done here instead of in liblzma: its
  * table-driven CRC-32 took 5% of a kernel's decode (perf), libdeflate's
  * vector code a fraction of that.  For an input that is exactly one
- * stream (and stream padding) whose check is CRC-32 (Linux's
+ * stream (and stream padding, or a bzImage's size trailer) whose check
+ * is CRC-32 (Linux's
  * xz --check=crc32): its index, read before decoding, says where each
  * block's output ends and where its check field is.  liblzma then decodes
  * with LZMA_IGNORE_CHECK, still checking everything else, the index
@@ -621,8 +622,12 @@ static void xz_crc_init(struct xz_crc *c, const uint8_t *in, size_t in_len)
 	memset(c, 0, sizeof(*c));
 	if (!xz_probe(in, in_len) || in_len < LZMA_STREAM_HEADER_SIZE ||
 	    lzma_stream_header_decode(&h, in) != LZMA_OK ||
-	    h.check != LZMA_CHECK_CRC32 ||
-	    !(c->idx = xz_index(in, in_len, &end)))
+	    h.check != LZMA_CHECK_CRC32)
+		return;
+	/* The stream ends the input, or all of it but a bzImage payload's
+	 * 4-byte size trailer. */
+	if (!(c->idx = xz_index(in, in_len, &end)) &&
+	    !(c->idx = xz_index(in, in_len - 4, &end)))
 		return;
 	if (lzma_index_checks(c->idx) != 1u << LZMA_CHECK_CRC32 ||
 	    lzma_index_stream_size(c->idx) != end) {

@@ -1114,6 +1114,27 @@ static void test_decompress_xz_crc(void)
 			z[at] ^= 0x10;
 		}
 		CHECK_EQ(blocks, 4);
+		/* with a bzImage payload's size trailer after the stream */
+		{
+			uint8_t *zt = malloc(zl + 4);
+			size_t at = (size_t)(it.block.compressed_file_offset +
+					     it.block.total_size - 4);
+
+			memcpy(zt, z, zl);
+			memcpy(zt + zl, "\x00\x00\x10\x00", 4);
+			xb_err_clear(&e);
+			REQUIRE(f->decompress("x", zt, zl + 4, len, &out, &olen,
+					      &e) == 0);
+			CHECK(olen == len && !memcmp(out, a, len));
+			free(out);
+			zt[at] ^= 1;
+			out = NULL;
+			CHECK_EQ(f->decompress("x", zt, zl + 4, len, &out,
+					       &olen, &e),
+				 -XB_EINPUT);
+			CHECK_CONTAINS(e.msg, "(CRC32 mismatch)");
+			free(zt);
+		}
 		lzma_index_end(idx, NULL);
 	}
 	/* CRC-64 alone, and the CRC-32 stream after it: both exact. */
