@@ -586,9 +586,8 @@ static uint64_t xz_index_size(const uint8_t *in, size_t len)
  * table-driven CRC-32 took 5% of a kernel's decode (perf), libdeflate's
  * vector code a fraction of that.  For an input that is exactly one
  * stream (and stream padding, or a bzImage's size trailer) whose check
- * is CRC-32 (Linux's
- * xz --check=crc32): its index, read before decoding, says where each
- * block's output ends and where its check field is.  liblzma then decodes
+ * is CRC-32 (Linux's xz --check=crc32): its index, read before decoding,
+ * says where each block's output ends and where its check field is.  liblzma then decodes
  * with LZMA_IGNORE_CHECK, still checking everything else, the index
  * against the blocks included; each block's output is summed as it comes
  * and compared with its field.
@@ -887,16 +886,6 @@ static bool zstd_window(const uint8_t *b, size_t len, uint64_t *w)
 	return true;
 }
 
-/*
- * The frame at in[0] in one call straight into the output, when its size is
- * known (the frame's content size, else for the first frame the
- * container's) and its window within the limit.  The streaming decoder
- * copies every byte through a window buffer as large as the frame's window
- * (64 MiB for Linux's zstd -22 --ultra), which perf showed as page faults
- * and copies.  True with *took = the frame's bytes on success; false for
- * the streaming decoder to decode the frame from its start and say what is
- * wrong.
- */
 /* What a zstd frame that does not declare its size is taken to
  * decompress to at most: this many times its compressed size (kernels
  * and initrds compress 3:1 to 8:1). */
@@ -944,6 +933,16 @@ static bool zstd_stable(struct dc_out *o, ZSTD_DCtx *dc, const uint8_t *in,
 	return true;
 }
 
+/*
+ * The frame at in[0] in one call straight into the output, when its size is
+ * known (the frame's content size, else for the first frame the
+ * container's) and its window within the limit.  The streaming decoder
+ * copies every byte through a window buffer as large as the frame's window
+ * (64 MiB for Linux's zstd -22 --ultra), which perf showed as page faults
+ * and copies; a frame whose size is not known goes to zstd_stable.  True
+ * with *took = the frame's bytes on success; false for the streaming
+ * decoder to decode the frame from its start and say what is wrong.
+ */
 static bool zstd_oneshot(struct dc_out *o, ZSTD_DCtx *dc, const uint8_t *in,
 			 size_t len, int wlog, bool first, size_t *took)
 {

@@ -148,12 +148,14 @@ void kernel_image_free(struct kernel_image *img);
 /*
  * kernel_parse() for a caller that does not load the kernel (inspect):
  * where the decoder streams into windows at its best speed (xz, lzma,
- * bzip2), the image is decoded through a small window and only what the
- * ELF parser reads is kept (kernel_stream_load without a destination), so
- * that the decoded kernel is never held whole; img->elf is then that
- * sparse view, elf_len the whole image's size.  Every other kernel, and
- * any the stream path does not take to the end, goes to kernel_parse(),
- * which decides and words any error.
+ * bzip2), the image is decoded once, through a small window of the
+ * loader's own, and only what the ELF parser reads is kept (the sparse
+ * view of kernel_stream_load, the head parsed once it is there), so that
+ * the decoded kernel is never held whole; img->elf is then that view,
+ * elf_len the whole image's size.  Every other kernel, and any the stream
+ * path does not take to the end (notes outside a PT_NOTE segment, an image
+ * the view does not pass, bad input), goes to kernel_parse(), which
+ * decides and words any error.
  */
 int kernel_scan(const char *name, const void *buf, size_t len,
 		const struct loader_opts *o, struct kernel_image *img,
@@ -205,11 +207,6 @@ const char *kernel_probe(const void *buf, size_t len);
  * in a PT_NOTE segment.  dest's window() is never called with p NULL.
  * Nothing between or after the segments is written to dest: the caller
  * zeroes what the segments' file bytes do not cover.
- *
- * With dest NULL the segments' bytes are not kept: they pass through one
- * small window of the loader's own.  kernel_stream_load() then returns 1
- * instead of reading them back (notes outside a PT_NOTE segment, or an
- * image the sparse view does not pass): the kernel must be parsed whole.
  */
 int kernel_stream_open(const char *name, const void *buf, size_t len,
 		       const struct loader_opts *o, struct kernel_image *img,
