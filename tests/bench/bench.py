@@ -71,13 +71,14 @@ def pairs(a, b, n, what, nothp=False):
     also runs A without transparent huge pages (A, B, A'), ratios A'/B."""
     must(a, what)  # warm the page cache and the binaries
     must(b, what)
-    ra, rb, ratios, rss_a, nt = [], [], [], [], []
+    ra, rb, ratios, rss_a, rss_b, nt = [], [], [], [], [], []
     for _ in range(n):
         ca, sa, _ = must(a, what)
-        cb, _, _ = must(b, what)
+        cb, sb, _ = must(b, what)
         ra.append(ca)
         rb.append(cb)
         rss_a.append(sa)
+        rss_b.append(sb)
         ratios.append(ca / cb if cb > 0 else float("inf"))
         if nothp:
             cn, _, _ = must(a, what, nothp=True)
@@ -89,6 +90,7 @@ def pairs(a, b, n, what, nothp=False):
         "a": statistics.median(ra),
         "b": statistics.median(rb),
         "rss": max(rss_a),
+        "rss_b": max(rss_b),
     }
     if nt:
         r.update(nothp=statistics.median(nt), nlo=min(nt), nhi=max(nt))
@@ -141,15 +143,17 @@ def decode_rows(args):
 
 def decode_table(rows, elf_len):
     t = ["| format | file (bytes) | reference | xbuild / reference (median) | spread | "
-         "without THP (median, spread) | xbuild ms | reference ms |",
-         "|---|---|---|---|---|---|---|---|"]
+         "without THP (median, spread) | xbuild ms | reference ms | xbuild / reference peak RSS MiB |",
+         "|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
-        t.append("| %s | %s (%d) | `%s` | **%.3f** | %.3f-%.3f | %.3f (%.3f-%.3f) | %s | %s |" % (
+        t.append("| %s | %s (%d) | `%s` | **%.3f** | %.3f-%.3f | %.3f (%.3f-%.3f) | %s | %s | %.1f / %.1f |" % (
             r["name"], r["file"], r["size"], r["tool"], r["ratio"], r["lo"], r["hi"],
-            r["nothp"], r["nlo"], r["nhi"], fmt_ms(r["a"]), fmt_ms(r["b"])))
+            r["nothp"], r["nlo"], r["nhi"], fmt_ms(r["a"]), fmt_ms(r["b"]),
+            r["rss"] / 1024.0, r["rss_b"] / 1024.0))
     t.append("")
     t.append("Every file decompresses to the same %d-byte ELF; CPU time (user + system) "
-             "per process, medians of the runs. \"Without THP\": the same xbuild run in each "
+             "per process, medians of the runs; peak RSS the largest of the runs (ru_maxrss). "
+             "\"Without THP\": the same xbuild run in each "
              "pair a third time with transparent huge pages disabled for it "
              "(prctl PR_SET_THP_DISABLE), as on a Xen PV dom0, which has none." % elf_len)
     return "\n".join(t)
@@ -440,14 +444,18 @@ says SKIPPED and fails, it never passes empty. Written %s.
   `zstd -22 --ultra`) is every other row (`tests/bench/bench.sh`, cached in
   `.cache/bench/`).
 - A is `xbuild inspect FILE`, the release binary on the compressed vmlinux:
-  it maps the file, probes it, decompresses the whole ELF into memory,
-  parses it and prints about 25 lines. B is the reference tool on the **same
-  file**. Both write to /dev/null. Both are whole processes
-  started the same way, so each pays its own start-up (xbuild's is larger: it
-  links libxenctrl and its kin) and each must produce every byte: the tool
-  streams through a small buffer, xbuild keeps the whole image, which it needs
-  to load the kernel. The bench checks that inspect reports the ELF's full
-  size, so nothing is skipped.
+  it maps the file, probes it, decompresses the whole ELF, parses it and
+  prints about 25 lines. B is the reference tool on the **same file**. Both
+  write to /dev/null. Both are whole processes started the same way, so
+  each pays its own start-up (xbuild's is larger: it links libxenctrl and
+  its kin) and each must produce every byte, with every check the format
+  carries verified. The tool streams through a small buffer; so does
+  inspect for xz, lzma and bzip2 (a 256 KiB window, keeping only the ELF's
+  headers and notes: the builder decodes these formats the same way, into
+  guest memory); gzip, zstd, lz4 and lzo are decoded in one pass into
+  memory for the whole ELF, which is their fastest (and the builder's)
+  way. The bench checks that inspect reports the ELF's full size, so
+  nothing is skipped.
 - `xz bzImage` is `xbuild inspect` on Debian's vmlinuz itself (the bzImage
   path, with the payload's size trailer) against `xz -dc` on its payload.
 - Plan: `xbuild plan` of a config with `memory = N` and the kernel only,
@@ -459,23 +467,39 @@ says SKIPPED and fails, it never passes empty. Written %s.
 ## Decoding: xbuild against the reference tools
 %s
 
-What stands between xbuild and the tools (perf, `tests/bench`):
-- xbuild keeps the whole 63 MiB ELF in fresh memory (it loads the kernel from
-  it); the tools write through a small buffer they reuse. Faulting fresh
-  pages in was the largest cost after the decoders themselves (70%% of the lz4
-  run before this work). xbuild faults each step of output in with
-  `MADV_POPULATE_WRITE`, and asks for transparent huge pages where a decoder
-  writes large pieces at once (libdeflate, zstd's one-shot decoder, lz4 and
-  lzo blocks): where the kernel has THP (this machine), one fault per 2 MiB.
-  A Xen PV dom0 has no THP: the "without THP" column is that case.
-- xz, lzma and bzip2 run the same library code as their tools; liblzma
-  decodes into its dictionary and copies out, into memory xbuild keeps.
+Where xbuild and the tools differ (perf, `tests/bench`):
+- gzip: libdeflate's one-shot decoder against gzip's own inflate.
+- zstd: the bench's file comes from a pipe, as Linux's build makes it, so
+  its frame does not say its size. The zstd tool (and xbuild before) then
+  decodes through a window buffer as large as the frame's window (128 MiB
+  at -22), every byte copied out of it: the frame's pages faulted in twice.
+  xbuild decodes such a frame in one call into room for eight times its
+  compressed size with `ZSTD_d_stableOutBuffer`, reading its matches back
+  from the output (one that does not fit is decoded again the usual way).
+- xz: the same liblzma as the tool, but when the input is one stream that
+  checks CRC-32 (Linux's), liblzma skips the check and xbuild sums each
+  block with libdeflate's vector CRC-32 and compares it with the block's
+  check field, found through the index: liblzma's table-driven CRC-32 was
+  5%% of the profile.
+- lzo: the same liblzo2 decoder; lzop's Adler-32 (or CRC-32) of each block
+  is libdeflate's vector code instead of liblzo's (15%% of `lzop -dc`).
+- lzma, bzip2: the same library code as their tools, and the same profile
+  once inspect streams: what is left between them is noise. bzip2's CRC
+  is inside libbz2.
+- lz4: the same liblz4; the tool reads 8 MiB blocks into one buffer,
+  xbuild decodes into memory for the whole ELF. That costs faulting it
+  in: with THP (this machine) one fault per 2 MiB, and about the tool's
+  time (1.00-1.15 in the runs of stop 10; the decode itself is 3%% of
+  the profile, the rest is memory); without THP ("without THP" column, as
+  on a Xen PV dom0, where the builder decodes into guest frames instead)
+  twice the tool's. Inspect does not stream lz4: its decoder has no
+  window mode yet.
 - xbuild's start-up (21 shared libraries, libxenctrl among them; libxml2
-  is loaded only for an XML config) costs more than a tool's: measured at
-  stop 7 with libxml2 linked in, 2.5 ms, a tenth of the lz4 row.
-- These rows move between runs on this shared machine, by up to 3x
-  (gzip 0.17-0.54, zstd 0.59-1.25 across the last three runs), more than
-  any change to the decoders did: read each with its spread.
+  is loaded only for an XML config) costs more than a tool's: about
+  0.6 ms more (`perf stat` of a failing run), a thirtieth of the lz4 row.
+- These rows move between runs on this shared machine (a virtual machine
+  whose host faults fresh memory in: single runs up to 3x slower), more
+  than some changes to the decoders did: read each with its spread.
 
 ## plan: CPU time and peak RSS against guest memory
 Debian's kernel (xz bzImage, INIT_P2M: the p2m is mapped apart, the
