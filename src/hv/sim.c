@@ -52,6 +52,18 @@ struct sim_dom *sim_need_dom(struct sim *h, uint32_t domid, const char *op,
 	return d;
 }
 
+struct sim_dom *sim_enter_dom(struct sim *h, uint32_t domid, const char *op,
+			      int *rc, struct xb_err *e)
+{
+	struct sim_dom *d;
+
+	if ((*rc = sim_enter(h, op, e)) < 0)
+		return NULL;
+	d = sim_need_dom(h, domid, op, e);
+	*rc = d ? 0 : -XB_EHV;
+	return d;
+}
+
 static int sim_caps(struct hv *hv, char *buf, size_t len, struct xb_err *e)
 {
 	struct sim *h = sim_of(hv);
@@ -126,10 +138,8 @@ static int sim_set_max_mem(struct hv *hv, uint32_t domid, uint64_t kb,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "set_max_mem", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "set_max_mem", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "set_max_mem", e)))
-		return -XB_EHV;
 	d->max_kb = kb;
 	return 0;
 }
@@ -141,10 +151,8 @@ static int sim_shared_info_mfn(struct hv *hv, uint32_t domid, uint64_t *mfn,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "shared_info_mfn", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "shared_info_mfn", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "shared_info_mfn", e)))
-		return -XB_EHV;
 	*mfn = sim_idx_to_mfn(d->shinfo_idx);
 	return 0;
 }
@@ -157,10 +165,8 @@ static int sim_hypercall_init(struct hv *hv, uint32_t domid, uint64_t mfn,
 	uint8_t *p;
 	int rc;
 
-	if ((rc = sim_enter(h, "hypercall_init", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "hypercall_init", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "hypercall_init", e)))
-		return -XB_EHV;
 	if (!sim_owns(h, d, mfn))
 		return xb_fail(e, XB_EHV,
 			       "hypercall_init: mfn %#" PRIx64
@@ -187,10 +193,8 @@ static int sim_set_vcpu(struct hv *hv, uint32_t domid, unsigned vcpu,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "set_vcpu", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "set_vcpu", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "set_vcpu", e)))
-		return -XB_EHV;
 	if (d->hvm)
 		return xb_fail(e, XB_EHV,
 			       "set_vcpu: dom %u is an HVM container", domid);
@@ -219,10 +223,8 @@ static int sim_seed_grants(struct hv *hv, uint32_t domid, uint64_t console_mfn,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "seed_grants", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "seed_grants", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "seed_grants", e)))
-		return -XB_EHV;
 	d->grant_frame[0] = console_mfn;
 	d->grant_domid[0] = console_domid;
 	d->grant_frame[1] = store_mfn;
@@ -238,10 +240,8 @@ static int sim_evtchn_alloc(struct hv *hv, uint32_t domid, uint32_t remote,
 	int rc;
 
 	(void)remote;
-	if ((rc = sim_enter(h, "evtchn_alloc", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "evtchn_alloc", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "evtchn_alloc", e)))
-		return -XB_EHV;
 	*port = d->next_port++;
 	return 0;
 }
@@ -252,10 +252,8 @@ static int sim_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "unpause", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "unpause", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "unpause", e)))
-		return -XB_EHV;
 	if (!d->has_vcpu)
 		return xb_fail(e, XB_EHV, "unpause: vcpu 0 has no context");
 	if (!d->running) {
@@ -276,10 +274,8 @@ static int sim_set_handle(struct hv *hv, uint32_t domid, const uint8_t uuid[16],
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "set_handle", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "set_handle", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "set_handle", e)))
-		return -XB_EHV;
 	memcpy(d->uuid, uuid, sizeof(d->uuid));
 	return 0;
 }
@@ -403,10 +399,8 @@ static int sim_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "destroy", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "destroy", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "destroy", e)))
-		return -XB_EHV;
 	sim_frames_release(h, d);
 	d->used = false;
 	return 0;
@@ -419,17 +413,13 @@ static int sim_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 static struct sim_dom *enter_hvm(struct sim *h, uint32_t domid, const char *op,
 				 int *rc, struct xb_err *e)
 {
-	struct sim_dom *d;
+	struct sim_dom *d = sim_enter_dom(h, domid, op, rc, e);
 
-	if ((*rc = sim_enter(h, op, e)) < 0)
-		return NULL;
-	d = sim_need_dom(h, domid, op, e);
 	if (d && !d->hvm) {
-		xb_fail(e, XB_EHV, "%s: dom %u is not an HVM container", op,
-			domid);
-		d = NULL;
+		*rc = xb_fail(e, XB_EHV, "%s: dom %u is not an HVM container",
+			      op, domid);
+		return NULL;
 	}
-	*rc = d ? 0 : -XB_EHV;
 	return d;
 }
 

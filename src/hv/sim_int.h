@@ -214,6 +214,10 @@ struct sim_dom *sim_dom_of(struct sim *h, uint32_t domid);
 /* The same, or NULL with "op: no domain N" recorded. */
 struct sim_dom *sim_need_dom(struct sim *h, uint32_t domid, const char *op,
 			     struct xb_err *e);
+/* An op on domain domid: sim_enter, then sim_need_dom.  The domain, or
+ * NULL with *rc (sim_enter's class, or -XB_EHV) and e set. */
+struct sim_dom *sim_enter_dom(struct sim *h, uint32_t domid, const char *op,
+			      int *rc, struct xb_err *e);
 
 /* A xenstore write: the simulated guest of /local/domain/N sees
  * control/shutdown (sim_xs.c calls it after every write). */

@@ -444,10 +444,8 @@ int sim_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "populate", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "populate", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "populate", e)))
-		return -XB_EHV;
 	if (d->populated || d->hvm)
 		return xb_fail(e, XB_EINTERNAL,
 			       "populate(dom %u): already "
@@ -493,10 +491,8 @@ int sim_populate_range(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "populate_range", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "populate_range", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "populate_range", e)))
-		return -XB_EHV;
 	if (!d->hvm)
 		return xb_fail(e, XB_EINTERNAL,
 			       "populate_range(dom %u): not an HVM container",
@@ -560,9 +556,9 @@ int sim_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
 static struct sim_map *map_begin(struct sim *h, uint32_t domid, size_t n,
 				 struct sim_dom **d, struct xb_err *e)
 {
-	if (sim_enter(h, "map", e) < 0)
-		return NULL;
-	if (!(*d = sim_need_dom(h, domid, "map", e)))
+	int rc;
+
+	if (!(*d = sim_enter_dom(h, domid, "map", &rc, e)))
 		return NULL;
 	if (!n) {
 		xb_fail(e, XB_EHV, "map(dom %u): %zu frames", domid, n);

@@ -169,10 +169,8 @@ int sim_pin_root(struct hv *hv, uint32_t domid, unsigned levels, uint64_t mfn,
 	struct pin_ctx c = { .h = h, .levels = levels, .e = e };
 	int rc;
 
-	if ((rc = sim_enter(h, "pin_root", e)) < 0)
+	if (!(c.d = sim_enter_dom(h, domid, "pin_root", &rc, e)))
 		return rc;
-	if (!(c.d = sim_need_dom(h, domid, "pin_root", e)))
-		return -XB_EHV;
 	if (levels != (c.d->pae ? 3u : 4u))
 		return xb_fail(e, XB_EHV, "pin: L%u root for a %s guest",
 			       levels, c.d->pae ? "PAE" : "64-bit");

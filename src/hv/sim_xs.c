@@ -202,10 +202,8 @@ int sim_xs_introduce(struct hv *hv, uint32_t domid, uint64_t store_mfn,
 	struct sim_dom *d;
 	int rc;
 
-	if ((rc = sim_enter(h, "xs_introduce", e)) < 0)
+	if (!(d = sim_enter_dom(h, domid, "xs_introduce", &rc, e)))
 		return rc;
-	if (!(d = sim_need_dom(h, domid, "xs_introduce", e)))
-		return -XB_EHV;
 	/* An HVM container's store page is named by its gfn. */
 	if (!store_evtchn ||
 	    (d->hvm ? sim_pfn_idx(d, store_mfn, 1) == UINT64_MAX :
