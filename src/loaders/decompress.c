@@ -676,7 +676,7 @@ static int lzma_common(struct dc_out *o, bool alone, const uint8_t *in,
 {
 	lzma_stream s = LZMA_STREAM_INIT;
 	uint64_t memlimit = o->cap > DC_MEMLIMIT ? o->cap : DC_MEMLIMIT;
-	struct xz_crc crc;
+	struct xz_crc crc = { 0 };
 	size_t ipos = 0;
 	lzma_ret lr;
 	int rc = 0;
@@ -684,9 +684,7 @@ static int lzma_common(struct dc_out *o, bool alone, const uint8_t *in,
 	dc_out_expect(o, o->expect ? o->expect :
 			 alone	   ? lzma_alone_size(in, in_len) :
 				     xz_index_size(in, in_len));
-	if (alone)
-		memset(&crc, 0, sizeof(crc));
-	else
+	if (!alone)
 		xz_crc_init(&crc, in, in_len);
 
 restart:

@@ -714,14 +714,14 @@ static int ks_discard(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
 	return 0;
 }
 
-/* kernel_stream_load; lazy: for kernel_scan, not opened. */
+/* kernel_stream_load; with dest NULL kernel_scan's decode: not opened,
+ * the segments' bytes discarded, 1 where they would be read back. */
 static int ks_load(const char *name, struct kernel_image *img, uint64_t cap,
-		   const struct dc_sink *dest, bool lazy, struct xb_err *e)
+		   const struct dc_sink *dest, struct xb_err *e)
 {
-	struct ks k = { .img = img, .dest = dest, .lazy = lazy };
+	struct ks k = { .img = img, .dest = dest, .lazy = !dest };
 	struct dc_sink sink = { ks_window, &k }, discard = { ks_discard, NULL };
 	uint64_t total = 0;
-	char what[48];
 	int rc;
 
 	if (!img->src.fmt || img->view)
@@ -737,7 +737,6 @@ static int ks_load(const char *name, struct kernel_image *img, uint64_t cap,
 	free(discard.ctx);
 	if (rc < 0)
 		return rc;
-	ks_what(img, what, sizeof(what));
 	if ((rc = ks_trailer(name, img, total, e)) < 0)
 		return rc;
 	rc = ks_parse(name, img, img->view, total, e);
@@ -757,7 +756,10 @@ static int ks_load(const char *name, struct kernel_image *img, uint64_t cap,
 int kernel_stream_load(const char *name, struct kernel_image *img, uint64_t cap,
 		       const struct dc_sink *dest, struct xb_err *e)
 {
-	return ks_load(name, img, cap, dest, false, e);
+	if (!dest)
+		return xb_fail(e, XB_EINTERNAL,
+			       "%s: kernel_stream_load: no destination", name);
+	return ks_load(name, img, cap, dest, e);
 }
 
 int kernel_scan(const char *name, const void *buf, size_t len,
@@ -771,7 +773,7 @@ int kernel_scan(const char *name, const void *buf, size_t len,
 	img->file_len = len;
 	rc = ks_source(name, buf, len, o->max_decompressed, img, e);
 	if (rc == 0 && !img->direct_size && !dc_whole_faster(img->src.fmt) &&
-	    ks_load(name, img, o->max_decompressed, NULL, true, e) == 0)
+	    ks_load(name, img, o->max_decompressed, NULL, e) == 0)
 		return 0;
 	kernel_image_free(img);
 	xb_err_clear(e);
