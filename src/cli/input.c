@@ -536,6 +536,12 @@ int session_open_backend(struct cli *c, struct session *s, bool sim)
 
 	if (mc && !xb_parse_u64(mc, strlen(mc), XB_NUM_C, SIZE_MAX, &chunk))
 		xo.map_chunk = (size_t)chunk;
+	/* XBUILD_HV_POPULATE_THREAD: 1 populate in a thread whatever dom0's
+	 * CPUs, 0 never (tests of both on a one-CPU dom0). */
+	const char *pt = getenv("XBUILD_HV_POPULATE_THREAD");
+
+	if (pt && *pt)
+		xo.populate_thread = strcmp(pt, "0") ? 1 : -1;
 	xo.log_ctx = getenv("XBUILD_TEST_STOP_AT");
 #endif
 

@@ -26,6 +26,8 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +99,10 @@ struct xen_p2m {
 	uint32_t domid;
 	uint64_t nr_pages;
 	uint64_t *mfn; /* nr_pages entries */
+	/* The populate thread, NULL once joined (or if there was none); the
+	 * pfns [0, ready) known populated without asking it. */
+	struct xen_fill *fill;
+	uint64_t ready;
 	bool hvm;
 	struct xen_gfns *rng;
 	size_t nrng;
@@ -112,9 +118,6 @@ struct xen {
 	bool watching; /* the @releaseDomain watch is set (wait_domains) */
 	struct hv_log log;
 	struct hv_xen_opts o; /* trace level and callback (hv_xen.h) */
-	/* Extents used by the last populate, for tracing and benchmarks. */
-	uint64_t populated[3]; /* order 18, 9, 0 */
-	char populate_stats[128];
 	/* The domains populated through this handle (usually one). */
 	struct xen_p2m *p2m;
 	size_t np2m;
@@ -126,6 +129,17 @@ static struct xen *xen_of(struct hv *hv)
 }
 
 static const unsigned populate_orders[3] = { 18, 9, 0 };
+
+/* "a x 1 GiB, b x 2 MiB, c x 4 KiB": extents of populate_orders (the
+ * populate trace line, hv_xen.h). */
+static const char *extents_text(char *buf, size_t len, const uint64_t n[3])
+{
+	snprintf(buf, len,
+		 "%" PRIu64 " x 1 GiB, %" PRIu64 " x 2 MiB, %" PRIu64
+		 " x 4 KiB",
+		 n[0], n[1], n[2]);
+	return buf;
+}
 
 /* The trace is on at level >= min (and there is somewhere to send it). */
 static bool tracing(const struct hv_xen_opts *o, int min)
@@ -202,34 +216,63 @@ static void log_destroy(xentoollog_logger *logger)
 /* trace(h, fmt, ...): one trace line of this backend. */
 #define trace(h, ...) trace_to(&(h)->o, __VA_ARGS__)
 
-/* Start of a library call: forget libxc's previous message. */
-static void call_begin(struct xen *h)
+/* Start of a library call through the handle that logs to lg: forget
+ * libxc's previous message. */
+static void log_begin(struct hv_log *lg)
 {
-	h->log.last[0] = '\0';
+	lg->last[0] = '\0';
 	errno = 0;
 }
 
+static void call_begin(struct xen *h)
+{
+	log_begin(&h->log);
+}
+
 /*
- * Record "<what>: <strerror(err)>" (+ libxc's message) as -XB_EHV.  err is
- * the errno saved right after the failing call.
+ * Record "<what>: <strerror(err)>" (+ the message libxc logged to lg) as
+ * -XB_EHV.  err is the errno saved right after the failing call.
  */
-__attribute__((format(printf, 4, 5))) static int
-fail_errno(struct xen *h, struct xb_err *e, int err, const char *fmt, ...)
+__attribute__((format(printf, 4, 0))) static int
+vlog_fail(const struct hv_log *lg, struct xb_err *e, int err, const char *fmt,
+	  va_list ap)
 {
 	char what[512];
 	const char *why = err ? strerror(err) : "failed (no error code)";
+	int rc;
+
+	vsnprintf(what, sizeof(what), fmt, ap);
+	if (lg->last[0])
+		rc = xb_fail(e, XB_EHV, "%s: %s (libxc: %s)", what, why,
+			     lg->last);
+	else
+		rc = xb_fail(e, XB_EHV, "%s: %s", what, why);
+	trace_to(lg->o, "FAILED %s: %s", what, why);
+	return rc;
+}
+
+__attribute__((format(printf, 4, 5))) static int
+log_fail(const struct hv_log *lg, struct xb_err *e, int err, const char *fmt,
+	 ...)
+{
 	va_list ap;
 	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	rc = vlog_fail(lg, e, err, fmt, ap);
 	va_end(ap);
-	if (h->log.last[0])
-		rc = xb_fail(e, XB_EHV, "%s: %s (libxc: %s)", what, why,
-			     h->log.last);
-	else
-		rc = xb_fail(e, XB_EHV, "%s: %s", what, why);
-	trace(h, "FAILED %s: %s", what, why);
+	return rc;
+}
+
+__attribute__((format(printf, 4, 5))) static int
+fail_errno(struct xen *h, struct xb_err *e, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = vlog_fail(&h->log, e, err, fmt, ap);
+	va_end(ap);
 	return rc;
 }
 
@@ -475,56 +518,82 @@ static bool gfns_populated(const struct xen_p2m *p, uint64_t pfn, uint64_t n)
 	return true;
 }
 
-/* The table of domid, or NULL with e set when [pfn, pfn + n) is not in it. */
-static const struct xen_p2m *p2m_range(struct xen *h, uint32_t domid,
-				       uint64_t pfn, uint64_t n, const char *op,
-				       struct xb_err *e)
-{
-	const struct xen_p2m *p = p2m_of(h, domid);
+/*
+ * One populate of pfns [0, nr_pages) of a PV domain (populate_into), run by
+ * the caller or, when the builder may go on decoding meanwhile, by a second
+ * thread (xen_populate).  The thread has a libxc handle and logger of its
+ * own, so that libxc's last message (log_fail) is its own; it publishes how
+ * far it got in done, and every call that names pfns waits there
+ * (p2m_range).
+ */
+struct xen_fill {
+	const struct hv_xen_opts *o; /* the handle's trace settings */
+	xc_interface *xch; /* the handle's, or the thread's own */
+	struct hv_log *log; /* where xch logs: the handle's, or own_log */
+	struct hv_log own_log;
+	uint32_t domid;
+	uint64_t nr_pages, *mfns;
+	uint64_t populated[3]; /* extents of order 18, 9, 0 */
+	bool threaded;
+	pthread_t thread;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	/* Under lock once threaded: */
+	uint64_t done; /* pfns [0, done) populated: their mfns are final */
+	bool ended, stop;
+	int rc;
+	struct xb_err err;
+};
 
-	if (p && p->hvm && gfns_populated(p, pfn, n))
-		return p;
-	if (!p || p->hvm || !xb_range_ok(pfn, n, p->nr_pages)) {
-		xb_fail(e, XB_EINTERNAL,
-			"%s(dom %" PRIu32 "): pfns 0x%" PRIx64 "+%" PRIu64
-			" outside the %" PRIu64 " populated",
-			op, domid, pfn, n, p ? p->nr_pages : 0);
-		return NULL;
-	}
-	return p;
+/* The first call of a threaded populate covers 8 MiB (where Linux's
+ * kernel starts: its bytes wait on it), each next one twice as much, up to
+ * 256 MiB: few calls, and the builder never waits long. */
+#define FILL_FIRST 2048u
+#define FILL_MAX 65536u
+
+/* Record that pfns [0, pfn) are populated; false when the thread is to
+ * stop (the domain is being destroyed). */
+static bool fill_progress(struct xen_fill *f, uint64_t pfn)
+{
+	bool stop;
+
+	if (!f->threaded)
+		return true;
+	pthread_mutex_lock(&f->lock);
+	f->done = pfn;
+	stop = f->stop;
+	pthread_cond_broadcast(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+	return !stop;
 }
 
-static void p2m_drop(struct xen *h, uint32_t domid)
+/* Populate pfns [0, f->nr_pages) into f->mfns: see xen_populate. */
+static int populate_into(struct xen_fill *f, struct xb_err *e)
 {
-	struct xen_p2m *p = p2m_of(h, domid);
-
-	if (!p)
-		return;
-	free(p->mfn);
-	free(p->rng);
-	*p = h->p2m[--h->np2m];
-}
-
-/* Populate pfns [0, nr) into mfns[]: see xen_populate. */
-static int populate_into(struct xen *h, uint32_t domid, uint64_t nr_pages,
-			 uint64_t *mfns, struct xb_err *e)
-{
+	const uint32_t domid = f->domid;
+	const uint64_t nr_pages = f->nr_pages;
+	uint64_t *mfns = f->mfns;
+	uint64_t step = f->threaded ? FILL_FIRST : nr_pages;
 	xen_pfn_t *ext = NULL;
 	uint64_t pfn = 0;
+	char stats[128];
 
-	memset(h->populated, 0, sizeof(h->populated));
+	memset(f->populated, 0, sizeof(f->populated));
 	for (size_t k = 0; k < XB_ARRAY_SIZE(populate_orders); k++) {
 		unsigned order = populate_orders[k];
 		uint64_t per = 1ULL << order;
 
 		while (nr_pages - pfn >= per) {
 			uint64_t want = (nr_pages - pfn) >> order;
-			unsigned long count = want > POPULATE_BATCH ?
-						      POPULATE_BATCH :
-						      (unsigned long)want;
+			uint64_t most = step >> order ? step >> order : 1;
+			unsigned long count;
 			xen_pfn_t *list;
 			long done;
 
+			if (want > most)
+				want = most;
+			count = want > POPULATE_BATCH ? POPULATE_BATCH :
+							(unsigned long)want;
 			if (order == 0) {
 				/* In place: pfns in, mfns out. */
 				list = (xen_pfn_t *)&mfns[pfn];
@@ -540,36 +609,51 @@ static int populate_into(struct xen *h, uint32_t domid, uint64_t nr_pages,
 			for (unsigned long i = 0; i < count; i++)
 				list[i] = pfn + ((uint64_t)i << order);
 
-			call_begin(h);
+			log_begin(f->log);
 			if (order == 0) {
-				if (xc_domain_populate_physmap_exact(h->xch,
-								     domid,
-								     count, 0,
-								     0, list) <
-				    0) {
+				done = xc_domain_populate_physmap(f->xch, domid,
+								  count, 0, 0,
+								  list);
+				if (done < 0) {
 					int err = errno;
 
 					free(ext);
-					return fail_errno(
-						h, e, err,
-						"xc_domain_populate_physmap_exact(dom %" PRIu32
+					return log_fail(
+						f->log, e, err,
+						"xc_domain_populate_physmap(dom %" PRIu32
 						", order 0, %lu pages at pfn 0x%" PRIx64
 						")",
 						domid, count, pfn);
 				}
-				done = (long)count;
+				if ((unsigned long)done < count) {
+					free(ext);
+					trace_to(
+						f->o,
+						"FAILED populate(dom %" PRIu32
+						"): %ld of %lu pages at pfn 0x%" PRIx64,
+						domid, done, count, pfn);
+					return xb_fail(
+						e, XB_EHV,
+						"populate(dom %" PRIu32
+						"): Xen gave %ld of the %lu pages asked for at pfn 0x%" PRIx64
+						" (%" PRIu64
+						" of the guest's %" PRIu64
+						" populated): its free memory (`xl info`) or the domain's maxmem ran out",
+						domid, done, count, pfn,
+						pfn + (uint64_t)done, nr_pages);
+				}
 			} else {
-				done = xc_domain_populate_physmap(h->xch, domid,
+				done = xc_domain_populate_physmap(f->xch, domid,
 								  count, order,
 								  0, list);
 				if (done <= 0) {
-					trace(h,
-					      "dom %" PRIu32
-					      ": order %u refused at pfn 0x%" PRIx64
-					      " (%s); falling back",
-					      domid, order, pfn,
-					      done < 0 ? strerror(errno) :
-							 "0 extents");
+					trace_to(f->o,
+						 "dom %" PRIu32
+						 ": order %u refused at pfn 0x%" PRIx64
+						 " (%s); falling back",
+						 domid, order, pfn,
+						 done < 0 ? strerror(errno) :
+							    "0 extents");
 					break;
 				}
 				for (long i = 0; i < done; i++)
@@ -578,25 +662,166 @@ static int populate_into(struct xen *h, uint32_t domid, uint64_t nr_pages,
 						     ((uint64_t)i << order) +
 						     j] = ext[i] + j;
 			}
-			h->populated[k] += (uint64_t)done;
+			f->populated[k] += (uint64_t)done;
 			pfn += (uint64_t)done << order;
+			if (!fill_progress(f, pfn)) {
+				free(ext);
+				return xb_fail(e, XB_EHV,
+					       "populate(dom %" PRIu32
+					       "): stopped at pfn 0x%" PRIx64
+					       " (the domain is going away)",
+					       domid, pfn);
+			}
+			if (step < FILL_MAX)
+				step *= 2;
 			if ((unsigned long)done < count) {
-				trace(h,
-				      "dom %" PRIu32
-				      ": order %u: %ld of %lu extents; falling back",
-				      domid, order, done, count);
+				trace_to(f->o,
+					 "dom %" PRIu32
+					 ": order %u: %ld of %lu extents; falling back",
+					 domid, order, done, count);
 				break;
 			}
 		}
 	}
 	free(ext);
-	snprintf(h->populate_stats, sizeof(h->populate_stats),
-		 "%" PRIu64 " x 1 GiB, %" PRIu64 " x 2 MiB, %" PRIu64
-		 " x 4 KiB",
-		 h->populated[0], h->populated[1], h->populated[2]);
-	trace(h, "populate(dom %" PRIu32 ", %" PRIu64 " pages): %s", domid,
-	      nr_pages, h->populate_stats);
+	trace_to(f->o, "populate(dom %" PRIu32 ", %" PRIu64 " pages): %s%s",
+		 domid, nr_pages,
+		 extents_text(stats, sizeof(stats), f->populated),
+		 f->threaded ? " (in a thread)" : "");
 	return 0;
+}
+
+static void *fill_thread(void *arg)
+{
+	struct xen_fill *f = arg;
+	struct xb_err e = { 0 };
+	int rc = populate_into(f, &e);
+
+	pthread_mutex_lock(&f->lock);
+	f->rc = rc;
+	f->err = e;
+	f->ended = true;
+	pthread_cond_broadcast(&f->cond);
+	pthread_mutex_unlock(&f->lock);
+	return NULL;
+}
+
+/* Start populating in a thread; false (nothing started) when it cannot
+ * be, and the caller populates itself. */
+static bool fill_start(struct xen *h, struct xen_fill *f)
+{
+	sigset_t all, old;
+	int rc;
+
+	f->own_log = (struct hv_log){ .vtable = h->log.vtable, .o = &h->o };
+	f->xch = xc_interface_open(&f->own_log.vtable, &f->own_log.vtable, 0);
+	if (!f->xch)
+		return false;
+	f->log = &f->own_log;
+	pthread_mutex_init(&f->lock, NULL);
+	pthread_cond_init(&f->cond, NULL);
+	f->threaded = true;
+	/* Signals stay the main thread's. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&f->thread, NULL, fill_thread, f);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc == 0)
+		return true;
+	f->threaded = false;
+	pthread_cond_destroy(&f->cond);
+	pthread_mutex_destroy(&f->lock);
+	xc_interface_close(f->xch);
+	f->xch = h->xch;
+	f->log = &h->log;
+	return false;
+}
+
+/* Join p's populate thread, asking it to stop first unless it is done, and
+ * free it: before its domain is destroyed or its table freed. */
+static void fill_end(struct xen_p2m *p)
+{
+	struct xen_fill *f = p->fill;
+
+	if (!f)
+		return;
+	pthread_mutex_lock(&f->lock);
+	f->stop = true;
+	pthread_mutex_unlock(&f->lock);
+	pthread_join(f->thread, NULL);
+	pthread_cond_destroy(&f->cond);
+	pthread_mutex_destroy(&f->lock);
+	xc_interface_close(f->xch);
+	free(f);
+	p->fill = NULL;
+}
+
+/* Wait until pfns [0, upto) of p are populated: 0, or the error of the
+ * populate thread that stopped short of them.  The thread is joined once
+ * it has populated all. */
+static int fill_wait(struct xen_p2m *p, uint64_t upto, struct xb_err *e)
+{
+	struct xen_fill *f = p->fill;
+	int rc = 0;
+	bool all;
+
+	if (!f || upto <= p->ready)
+		return 0;
+	pthread_mutex_lock(&f->lock);
+	while (f->done < upto && !f->ended)
+		pthread_cond_wait(&f->cond, &f->lock);
+	p->ready = f->done;
+	if (f->done < upto)
+		rc = xb_fail(e, f->err.code ? f->err.code : XB_EHV, "%s",
+			     f->err.msg);
+	all = f->done == p->nr_pages && f->ended;
+	pthread_mutex_unlock(&f->lock);
+	if (all)
+		fill_end(p);
+	return rc;
+}
+
+/* The table of domid, or NULL with e set when [pfn, pfn + n) is not in it
+ * (or its populate, still running, failed before it). */
+static struct xen_p2m *p2m_range(struct xen *h, uint32_t domid, uint64_t pfn,
+				 uint64_t n, const char *op, struct xb_err *e)
+{
+	struct xen_p2m *p = p2m_of(h, domid);
+
+	if (p && p->hvm && gfns_populated(p, pfn, n))
+		return p;
+	if (!p || p->hvm || !xb_range_ok(pfn, n, p->nr_pages)) {
+		xb_fail(e, XB_EINTERNAL,
+			"%s(dom %" PRIu32 "): pfns 0x%" PRIx64 "+%" PRIu64
+			" outside the %" PRIu64 " populated",
+			op, domid, pfn, n, p ? p->nr_pages : 0);
+		return NULL;
+	}
+	if (fill_wait(p, pfn + n, e) < 0)
+		return NULL;
+	return p;
+}
+
+static void p2m_drop(struct xen *h, uint32_t domid)
+{
+	struct xen_p2m *p = p2m_of(h, domid);
+
+	if (!p)
+		return;
+	fill_end(p);
+	free(p->mfn);
+	free(p->rng);
+	*p = h->p2m[--h->np2m];
+}
+
+/* Populate in a thread: asked for (hv_xen_opts), or by default when dom0
+ * has a second CPU to run it on and there is more than its first call to
+ * do. */
+static bool fill_threaded(const struct xen *h, uint64_t nr_pages)
+{
+	if (h->o.populate_thread)
+		return h->o.populate_thread > 0;
+	return nr_pages > FILL_FIRST && sysconf(_SC_NPROCESSORS_ONLN) > 1;
 }
 
 /*
@@ -607,11 +832,18 @@ static int populate_into(struct xen *h, uint32_t domid, uint64_t nr_pages,
  * may run out of contiguous memory) is dropped for the rest of the range;
  * order 0 must succeed.  The pfn -> mfn table stays here (xen_mfns,
  * xen_map_pfns) until the domain is destroyed or the handle closed.
+ *
+ * With a second CPU in dom0 the populate (in which Xen scrubs the pages)
+ * runs in a thread, from pfn 0 up, while the builder decodes the kernel
+ * into the first pfns: each call that names pfns waits until they are
+ * populated, and the one that needs them all (the p2m list) finds the
+ * thread done, or its error.
  */
 static int xen_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 			struct xb_err *e)
 {
 	struct xen *h = xen_of(hv);
+	struct xen_fill *f;
 	struct xen_p2m *tab;
 	uint64_t *mfns;
 	int rc;
@@ -633,18 +865,41 @@ static int xen_populate(struct hv *hv, uint32_t domid, uint64_t nr_pages,
 			       domid);
 	h->p2m = tab;
 	mfns = calloc(nr_pages, sizeof(*mfns));
-	if (!mfns)
+	f = calloc(1, sizeof(*f));
+	if (!mfns || !f) {
+		free(mfns);
+		free(f);
 		return xb_fail(e, XB_EINTERNAL,
 			       "out of memory for the p2m (%" PRIu64 " pages)",
 			       nr_pages);
-	rc = populate_into(h, domid, nr_pages, mfns, e);
+	}
+	*f = (struct xen_fill){ .o = &h->o,
+				.xch = h->xch,
+				.log = &h->log,
+				.domid = domid,
+				.nr_pages = nr_pages,
+				.mfns = mfns };
+	if (fill_threaded(h, nr_pages) && fill_start(h, f)) {
+		trace(h,
+		      "populating dom %" PRIu32 " (%" PRIu64
+		      " pages) in a thread",
+		      domid, nr_pages);
+		h->p2m[h->np2m++] = (struct xen_p2m){ .domid = domid,
+						      .nr_pages = nr_pages,
+						      .mfn = mfns,
+						      .fill = f };
+		return 0;
+	}
+	rc = populate_into(f, e);
+	free(f);
 	if (rc < 0) {
 		free(mfns);
 		return rc;
 	}
 	h->p2m[h->np2m++] = (struct xen_p2m){ .domid = domid,
 					      .nr_pages = nr_pages,
-					      .mfn = mfns };
+					      .mfn = mfns,
+					      .ready = nr_pages };
 	return 0;
 }
 
@@ -655,7 +910,7 @@ static int xen_mfns(struct hv *hv, uint32_t domid, uint64_t pfn, uint64_t n,
 		p2m_range(xen_of(hv), domid, pfn, n, "mfns", e);
 
 	if (!p)
-		return -XB_EINTERNAL;
+		return -e->code;
 	if (p->hvm) { /* an HVM container's frames are named by gfn */
 		for (uint64_t i = 0; i < n; i++)
 			mfns[i] = pfn + i;
@@ -1047,6 +1302,10 @@ static int xen_unpause(struct hv *hv, uint32_t domid, struct xb_err *e)
 static int xen_destroy(struct hv *hv, uint32_t domid, struct xb_err *e)
 {
 	struct xen *h = xen_of(hv);
+	struct xen_p2m *p = p2m_of(h, domid);
+
+	if (p)
+		fill_end(p); /* its populate stopped and joined first */
 	call_begin(h);
 	if (xc_domain_destroy(h->xch, domid) < 0)
 		return fail_errno(h, e, errno,
@@ -1263,6 +1522,7 @@ static int xen_populate_range(struct hv *hv, uint32_t domid, uint64_t pfn,
 	struct xen_p2m *p = p2m_of(h, domid);
 	bool refused[3] = { false, false, false };
 	uint64_t cur = pfn, end, got[3] = { 0, 0, 0 };
+	char stats[96];
 	struct xen_gfns *rng;
 	xen_pfn_t *list;
 
@@ -1354,14 +1614,10 @@ static int xen_populate_range(struct hv *hv, uint32_t domid, uint64_t pfn,
 	free(list);
 	p->rng[p->nrng++] = (struct xen_gfns){ pfn, n };
 	p->nr_pages += n;
-	snprintf(h->populate_stats, sizeof(h->populate_stats),
-		 "%" PRIu64 " x 1 GiB, %" PRIu64 " x 2 MiB, %" PRIu64
-		 " x 4 KiB",
-		 got[0], got[1], got[2]);
 	trace(h,
 	      "populate_range(dom %" PRIu32 ", gfn 0x%" PRIx64 ", %" PRIu64
 	      " pages): %s",
-	      domid, pfn, n, h->populate_stats);
+	      domid, pfn, n, extents_text(stats, sizeof(stats), got));
 	return 0;
 }
 
@@ -1833,6 +2089,8 @@ static void xen_close(struct hv *hv)
 	if (!h)
 		return;
 	trace(h, "close");
+	while (h->np2m)
+		p2m_drop(h, h->p2m[0].domid);
 	if (h->xsh)
 		xs_close(h->xsh);
 	xs_pipe_close(&h->xp);
@@ -1840,8 +2098,6 @@ static void xen_close(struct hv *hv)
 		xenforeignmemory_close(h->fmem);
 	if (h->xch)
 		xc_interface_close(h->xch);
-	while (h->np2m)
-		p2m_drop(h, h->p2m[0].domid);
 	free(h->p2m);
 	free(h);
 }

@@ -17,7 +17,8 @@
  *            libxc's warnings and errors ("context: level: message")
  *   trace 2  also libxc's detail messages
  * The populate line reads "populate(dom N, P pages): a x 1 GiB, b x 2 MiB,
- * c x 4 KiB" (the e2e harness reads it).
+ * c x 4 KiB" (the e2e harness reads it), followed by " (in a thread)"
+ * when a second thread populated while the builder went on.
  */
 struct hv_xen_opts {
 	int trace;
@@ -30,6 +31,10 @@ struct hv_xen_opts {
 	 * libxenstore reads it); NULL: /var/run/xenstored/socket, then
 	 * /dev/xen/xenbus. */
 	const char *xs_path;
+	/* Populate a PV domain in a second thread while the builder decodes
+	 * (hv_populate): 0 when dom0 has more than one CPU, > 0 always,
+	 * < 0 never. */
+	int populate_thread;
 };
 
 /*
