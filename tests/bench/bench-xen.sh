@@ -15,6 +15,10 @@
 #           xc_dom_* calls, as libxl makes them)
 #   cache   `xbuild run -p --cache-dir DIR` with the kernel's entry in DIR
 #           against `xl create -p`, for BENCH_CACHE_KERNELS (vmlinuz-xz)
+#   thread  the test build's `xbuild run -p` with its populate in a second
+#           thread against without (not in the default parts; e.g.
+#           BENCH_PARTS=thread BENCH_SECTION=bench-xen-thread
+#           E2E_XEN_ARGS="bootscrub=0 dom0_max_vcpus=2")
 # The host turns the BENCH-RUN lines of the serial log into per-pair ratios
 # (xbuild / peer): their median and their spread (min-max) per kernel and
 # size, printed and written between the bench-xen markers of BENCHMARKS.md.
@@ -121,7 +125,7 @@ function table(part, metric, what, unit, scale, fmt,   j) {
 }
 # " (create part N s, build part N s in dom0)" for the parts that ran
 function parts_line(   p, i, n, w) {
-	n = split("create build cache", p, " ")
+	n = split("create build cache thread", p, " ")
 	w = ""
 	for (i = 1; i <= n; i++)
 		if (psecs[p[i]] != "")
@@ -132,9 +136,11 @@ BEGIN {
 	A["create"] = "xbuild"; B["create"] = "xl"
 	A["build"] = "xbuild"; B["build"] = "xgbuild"
 	A["cache"] = "xbuild-cache"; B["cache"] = "xl"
+	A["thread"] = "xbuild-thread"; B["thread"] = "xbuild-nothread"
 	T["cache", "A"] = "`xbuild run -p --cache-dir`"; T["cache", "B"] = "`xl create -p`"
 	T["create", "A"] = "`xbuild run -p`"; T["create", "B"] = "`xl create -p`"
 	T["build", "A"] = "`xbuild build`"; T["build", "B"] = "xgbuild (libxenguest)"
+	T["thread", "A"] = "with the thread"; T["thread", "B"] = "without"
 }
 /^BENCH-INFO / {
 	line = substr($0, 12)
@@ -189,7 +195,7 @@ END {
 	print "- Host: " host["cpu"] ", " host["ncpu"] " cores, Linux " host["hostk"] "; QEMU " host["qemu"] " (TCG, -smp 2, -m 4096 -mem-prealloc)"
 	print "- Xen " info["xen_version"] " (Debian 4.17 packages), " info["nr_cpus"] " pCPUs, " info["total_memory"] \
 		" MiB, free before the runs " info["free_memory"] " MiB; command line: `" info["xen_commandline"] "`"
-	print "- dom0: Linux " info["dom0_kernel"] ", MemTotal " int(info["dom0_memtotal_kib"] / 1024) " MiB, 1 vCPU;" \
+	print "- dom0: Linux " info["dom0_kernel"] ", MemTotal " int(info["dom0_memtotal_kib"] / 1024) " MiB, " info["dom0_vcpus"] " vCPU" (info["dom0_vcpus"] == 1 ? "" : "s") ";" \
 		" " info["xbuild"] "; xl and libxenguest " info["xen_version"]
 	if ("vmlinux" in ksize && "vmlinuz-zstd" in ksize && "vmlinuz-gzip" in ksize && "vmlinuz-xz" in ksize)
 		printf "- Kernels: the same Linux %s: `vmlinux` (ELF, %d bytes), bzImages with a zstd -22 (%d bytes), gzip -9 (%d bytes) payload (Debian'"'"'s bzImage, payload replaced: tests/bench/mkkernels.sh), Debian'"'"'s own xz bzImage (%d bytes); initrd: the e2e busybox initrd (gzip)\n", \
@@ -263,14 +269,22 @@ END {
 		print "Peak RSS:"
 		table("cache", "rss", "RSS", "MiB", 1024, "%.1f")
 	}
+	if (nkeys["thread"]) {
+		print ""
+		print "### The populate thread: `xbuild run -p CFG` with the guest'"'"'s memory populated by a second thread vs by the builder itself"
+		print ""
+		print "The test build (build-test/xbuild) both ways, XBUILD_HV_POPULATE_THREAD=1 against =0; the release"
+		print "build takes the thread when dom0 has more than one CPU. Wall time:"
+		table("thread", "wall", "time", "s", 1, "%.3f")
+	}
 	if (checks != "") {
 		print ""
 		print "Checks (paused domains compared with tests/e2e/sidump: start_info, vCPU 0, page tables in pfns;"
 		print "MFNs, event channels and mod_len left out):" checks
 	}
-	if (fails["create"] fails["build"] != "") {
+	if (fails["create"] fails["build"] fails["cache"] fails["thread"] != "") {
 		print ""
-		print "Failed runs (left out of the tables):" fails["create"] fails["build"]
+		print "Failed runs (left out of the tables):" fails["create"] fails["build"] fails["cache"] fails["thread"]
 	}
 	if (warns != "") {
 		print ""

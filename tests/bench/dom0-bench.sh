@@ -6,6 +6,9 @@
 #                  xgbuild, both under minits) and cache (xbuild run -p
 #                  --cache-dir with the kernel's entry in place vs xl
 #                  create -p)
+#                  and thread (the test build's `xbuild run -p` with its
+#                  populate in a second thread vs without, worth running
+#                  with a dom0 of two vCPUs)
 #   BENCH_CACHE_KERNELS  the kernels of the cache part (vmlinuz-xz)
 #   BENCH_KERNELS  kernels in /bench (vmlinux vmlinuz-zstd vmlinuz-gzip vmlinuz-xz)
 #   BENCH_MEMS     guest memory sizes in MiB (128 2048)
@@ -59,6 +62,10 @@ bench_create_one() { # TOOL KERNEL MEM PAIR [CHECK]
 	xbuild) maxrss -o /tmp/bench.m xbuild run -p "$cfg" >/tmp/bench.out 2>&1 ;;
 	xbuild-cache)
 		maxrss -o /tmp/bench.m xbuild run -p --cache-dir "$BENCH_CACHE_DIR" "$cfg" >/tmp/bench.out 2>&1 ;;
+	xbuild-thread | xbuild-nothread)
+		t=1
+		[ "$1" = xbuild-nothread ] && t=0
+		XBUILD_HV_POPULATE_THREAD=$t maxrss -o /tmp/bench.m xbuild-test run -p "$cfg" >/tmp/bench.out 2>&1 ;;
 	xl) maxrss -o /tmp/bench.m xl create -p "$cfg" >/tmp/bench.out 2>&1 ;;
 	esac
 	# shellcheck disable=SC2046 # the fields, split
@@ -111,6 +118,7 @@ bench_part() { # create|build|cache
 	case $1 in
 	create) a=xbuild b=xl fn=bench_create_one ;;
 	build) a=xbuild b=xgbuild fn=bench_build_one ;;
+	thread) a=xbuild-thread b=xbuild-nothread fn=bench_create_one ;;
 	cache)
 		a=xbuild-cache b=xl fn=bench_create_one
 		kernels=""
@@ -187,6 +195,7 @@ bench_main() {
 		k = $1; sub(/^[^:]*: */, ""); print "BENCH-INFO " k "=" $0 }'
 	echo "BENCH-INFO dom0_kernel=$(uname -r)"
 	echo "BENCH-INFO dom0_memtotal_kib=$(awk '/MemTotal/ { print $2 }' /proc/meminfo)"
+	echo "BENCH-INFO dom0_vcpus=$(grep -c '^processor' /proc/cpuinfo)"
 	echo "BENCH-INFO xbuild=$(xbuild --version 2>&1 | head -n 1)"
 	echo "BENCH-INFO pairs=$BENCH_PAIRS kernels='$BENCH_KERNELS' mems='$BENCH_MEMS' parts='$BENCH_PARTS' settle=$BENCH_SETTLE cache_kernels='$BENCH_CACHE_KERNELS'"
 	for k in $BENCH_KERNELS; do

@@ -20,7 +20,7 @@ $(BXEN_XGBUILD): tests/bench/xgbuild.c
 		-lxenguest -lxenctrl
 
 bench-xen: e2e-prep
-	$(Q)$(MAKE) --no-print-directory $(XBUILD) $(BXEN_MAXRSS) $(BXEN_XGBUILD)
+	$(Q)$(MAKE) --no-print-directory $(XBUILD) $(XBUILD_TEST) $(BXEN_MAXRSS) $(BXEN_XGBUILD)
 	$(Q)$(E2E_ENV) MAXRSS=$(abspath $(BXEN_MAXRSS)) XGBUILD=$(abspath $(BXEN_XGBUILD)) E2E_NO_DEPS=1 \
 		tests/bench/bench-xen.sh
 
