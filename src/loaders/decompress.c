@@ -82,10 +82,16 @@ static int dc_out_window(struct dc_out *o)
 	return 0;
 }
 
-/* Where the decoder writes next, and what it wrote there. */
+/* Where the decoder writes next, how much room is there, and what it
+ * wrote there. */
 static uint8_t *dc_out_dst(struct dc_out *o)
 {
 	return o->sink ? o->win + o->win_used : o->p + o->len;
+}
+
+static size_t dc_out_room(const struct dc_out *o)
+{
+	return o->sink ? o->win_len - o->win_used : o->size - o->len;
 }
 
 static void dc_out_wrote(struct dc_out *o, size_t n)
@@ -251,7 +257,7 @@ static void dc_out_populate_for(struct dc_out *o, uint64_t n, size_t in_len)
 #define DC_STEP (1u << 20)
 static size_t dc_out_step(struct dc_out *o)
 {
-	size_t n = o->sink ? o->win_len - o->win_used : o->size - o->len;
+	size_t n = dc_out_room(o);
 
 	if (n > DC_STEP)
 		n = DC_STEP;
@@ -304,6 +310,27 @@ int dc_out_append(struct dc_out *o, const void *p, size_t n)
 		return rc;
 	memcpy(o->p + o->len, p, n);
 	o->len += n;
+	return 0;
+}
+
+/* Sink mode: hand p[0, n) to the windows, for output a decoder has in a
+ * buffer of its own; the cap message when n is more than it leaves. */
+static int dc_out_put(struct dc_out *o, const uint8_t *p, size_t n)
+{
+	if (o->len > o->limit || n > o->limit - o->len)
+		return dc_out_too_big(o);
+	while (n > 0) {
+		size_t k;
+		int rc = dc_out_window(o);
+
+		if (rc < 0)
+			return rc;
+		k = n < dc_out_room(o) ? n : dc_out_room(o);
+		memcpy(dc_out_dst(o), p, k);
+		dc_out_wrote(o, k);
+		p += k;
+		n -= k;
+	}
 	return 0;
 }
 
@@ -1126,20 +1153,116 @@ static uint64_t lz4_legacy_bound(const uint8_t *in, size_t in_len, size_t bound)
 	return n;
 }
 
+/*
+ * One legacy block of csize bytes at src into a buffer: *n as
+ * LZ4_decompress_safe returns it (negative: a bad block, or more output
+ * than the room), *room the room it had (at most a block).  last: no block
+ * follows.  0, or a negative class when the buffer cannot grow.
+ */
+static int lz4_block_buf(struct dc_out *o, const uint8_t *src, uint32_t csize,
+			 bool last, size_t *room, int *n)
+{
+	size_t want = LZ4_LEGACY_BLOCK;
+
+	/* A whole block's room, or with a declared size only what it leaves
+	 * (the last block is short): a buffer of the exact size does not
+	 * double for it. */
+	if (o->expect > o->len - o->base &&
+	    o->expect - (o->len - o->base) < LZ4_LEGACY_BLOCK - DC_SLACK)
+		want = (size_t)(o->expect - (o->len - o->base)) + DC_SLACK;
+	if (dc_out_reserve(o, want) < 0)
+		return -o->e->code;
+	*room = o->size - o->len;
+	if (*room > LZ4_LEGACY_BLOCK)
+		*room = LZ4_LEGACY_BLOCK;
+	/* Every block but the last fills a whole block. */
+	if (want < LZ4_LEGACY_BLOCK || !last)
+		dc_out_populate_for(o, want < *room ? want : *room, csize);
+	*n = LZ4_decompress_safe((const char *)src, (char *)o->p + o->len,
+				 (int)csize, (int)*room);
+	if (*n < 0 && *room < LZ4_LEGACY_BLOCK && want < LZ4_LEGACY_BLOCK) {
+		/* The declared size was wrong: a whole block's room. */
+		if (dc_out_reserve(o, LZ4_LEGACY_BLOCK) < 0)
+			return -o->e->code;
+		*room = o->size - o->len;
+		if (*room > LZ4_LEGACY_BLOCK)
+			*room = LZ4_LEGACY_BLOCK;
+		*n = LZ4_decompress_safe((const char *)src,
+					 (char *)o->p + o->len, (int)csize,
+					 (int)*room);
+	}
+	return 0;
+}
+
+/*
+ * The same into a sink: the block API cannot stop inside a block and go
+ * on, so the block is decoded into scratch (a block's size, reused), with
+ * the room the cap leaves, as into a buffer.  The caller hands *n bytes
+ * on (dc_out_put).
+ */
+static int lz4_block_sink(struct dc_out *o, uint8_t *scratch,
+			  const uint8_t *src, uint32_t csize, size_t *room,
+			  int *n)
+{
+	if (o->len >= o->limit)
+		return dc_out_too_big(o);
+	*room = o->limit - o->len;
+	if (*room > LZ4_LEGACY_BLOCK)
+		*room = LZ4_LEGACY_BLOCK;
+	*n = LZ4_decompress_safe((const char *)src, (char *)scratch, (int)csize,
+				 (int)*room);
+	return 0;
+}
+
+/* A block that did not decode into room bytes (at in_off): too big when
+ * it decodes into a whole block's room, which the cap did not leave (only
+ * on this error path), else corrupt.  scratch: a block's memory, or NULL. */
+static int lz4_block_bad(struct dc_out *o, uint8_t *scratch, const uint8_t *src,
+			 uint32_t csize, size_t room, size_t in_off)
+{
+	if (room < LZ4_LEGACY_BLOCK) {
+		char *tmp = scratch ? (char *)scratch :
+				      malloc(LZ4_LEGACY_BLOCK);
+		int m;
+
+		if (!tmp)
+			return xb_fail(o->e, XB_EINTERNAL,
+				       "%s: %s: out of memory", o->name,
+				       o->fmt);
+		m = LZ4_decompress_safe((const char *)src, tmp, (int)csize,
+					LZ4_LEGACY_BLOCK);
+		if (!scratch)
+			free(tmp);
+		if (m >= 0)
+			return dc_out_too_big(o);
+	}
+	return dc_corrupt(o, "bad lz4 block", in_off);
+}
+
 static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 		      bool one, size_t *used)
 {
 	size_t ipos = 4;
 	unsigned nblocks = 0;
 	const size_t bound = (size_t)LZ4_compressBound(LZ4_LEGACY_BLOCK);
+	uint8_t *scratch = NULL;
+	int rc = 0;
 
 	*used = 4;
-	if (!o->expect)
+	if (o->sink) {
+		if (!(scratch = malloc(LZ4_LEGACY_BLOCK)))
+			return xb_fail(o->e, XB_EINTERNAL,
+				       "%s: %s: out of memory", o->name,
+				       o->fmt);
+		/* Written a whole block at once, as a buffer is. */
+		huge_advise(scratch, LZ4_LEGACY_BLOCK);
+	} else if (!o->expect) {
 		dc_out_expect(o, lz4_legacy_bound(in, in_len, bound));
+	}
 	while (in_len - ipos >= 4) {
 		uint32_t csize = xb_le32(in + ipos);
-		size_t room, want;
-		int n;
+		size_t room = 0;
+		int n = -1;
 
 		if (csize == LZ4_LEGACY_MAGIC && !(one && nblocks)) {
 			ipos += 4;
@@ -1162,93 +1285,52 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 			break;
 		ipos += 4;
 		if (csize > bound || csize > in_len - ipos) {
-			*used = ipos;
-			return xb_fail(
+			rc = xb_fail(
 				o->e, XB_EINPUT,
 				"%s: %s: block %u: size %u bytes exceeds %s (%zu bytes)",
 				o->name, o->fmt, nblocks, csize,
 				csize > bound ? "the block bound" : "the input",
 				csize > bound ? bound : in_len - ipos);
+			break;
 		}
-		/* A whole block's room, or with a declared size only what
-		 * it leaves (the last block is short): a buffer of the exact
-		 * size does not double for it. */
-		want = LZ4_LEGACY_BLOCK;
-		if (o->expect > o->len - o->base &&
-		    o->expect - (o->len - o->base) <
-			    LZ4_LEGACY_BLOCK - DC_SLACK)
-			want = (size_t)(o->expect - (o->len - o->base)) +
-			       DC_SLACK;
-		if (dc_out_reserve(o, want) < 0) {
-			*used = ipos;
-			return -o->e->code;
-		}
-		room = o->size - o->len;
-		if (room > LZ4_LEGACY_BLOCK)
-			room = LZ4_LEGACY_BLOCK;
-		/* Every block but the last fills a whole block. */
-		if (want < LZ4_LEGACY_BLOCK || in_len - ipos - csize >= 4)
-			dc_out_populate_for(o, want < room ? want : room,
-					    csize);
-		n = LZ4_decompress_safe((const char *)in + ipos,
-					(char *)o->p + o->len, (int)csize,
-					(int)room);
-		if (n < 0 && room < LZ4_LEGACY_BLOCK &&
-		    want < LZ4_LEGACY_BLOCK) {
-			/* The declared size was wrong: a whole block's room. */
-			if (dc_out_reserve(o, LZ4_LEGACY_BLOCK) < 0) {
-				*used = ipos;
-				return -o->e->code;
-			}
-			room = o->size - o->len;
-			if (room > LZ4_LEGACY_BLOCK)
-				room = LZ4_LEGACY_BLOCK;
-			n = LZ4_decompress_safe((const char *)in + ipos,
-						(char *)o->p + o->len,
-						(int)csize, (int)room);
-		}
+		if (scratch)
+			rc = lz4_block_sink(o, scratch, in + ipos, csize, &room,
+					    &n);
+		else
+			rc = lz4_block_buf(o, in + ipos, csize,
+					   in_len - ipos - csize < 4, &room,
+					   &n);
+		if (rc < 0)
+			break;
 		if (n < 0) {
 			if (one && nblocks &&
 			    member_next(in + ipos - 4, in_len - ipos + 4)) {
 				ipos -= 4;
 				break;
 			}
-			*used = ipos;
-			/* With less room than a whole block because of the cap,
-			 * tell "too big" from "corrupt" by decoding into scratch
-			 * memory (only on this error path). */
-			if (room < LZ4_LEGACY_BLOCK) {
-				char *tmp = malloc(LZ4_LEGACY_BLOCK);
-				int m;
-
-				if (!tmp)
-					return xb_fail(o->e, XB_EINTERNAL,
-						       "%s: %s: out of memory",
-						       o->name, o->fmt);
-				m = LZ4_decompress_safe((const char *)in + ipos,
-							tmp, (int)csize,
-							LZ4_LEGACY_BLOCK);
-				free(tmp);
-				if (m >= 0)
-					return dc_out_too_big(o);
-			}
-			return dc_corrupt(o, "bad lz4 block", ipos);
+			rc = lz4_block_bad(o, scratch, in + ipos, csize, room,
+					   ipos);
+			break;
 		}
-		o->len += (size_t)n;
+		if (scratch && (rc = dc_out_put(o, scratch, (size_t)n)) < 0)
+			break;
+		if (!scratch)
+			o->len += (size_t)n;
 		ipos += csize;
 		nblocks++;
 	}
+	free(scratch);
 	*used = ipos;
-	if (!nblocks)
+	if (rc == 0 && !nblocks)
 		return dc_truncated(o);
-	return 0;
+	return rc;
 }
 
 static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len,
 		     bool one, size_t *used)
 {
 	LZ4F_dctx *dc;
-	size_t ipos = 0;
+	size_t ipos = 0, frame = 0;
 	int rc = 0;
 
 	*used = 0;
@@ -1262,13 +1344,16 @@ static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len,
 		if (rc < 0)
 			break;
 		isz = in_len - ipos;
-		osz = o->size - o->len;
-		r = LZ4F_decompress(dc, o->p + o->len, &osz, in + ipos, &isz,
+		osz = dc_out_room(o);
+		r = LZ4F_decompress(dc, dc_out_dst(o), &osz, in + ipos, &isz,
 				    NULL);
 		ipos += isz;
-		o->len += osz;
+		dc_out_wrote(o, osz);
 		if (LZ4F_isError(r)) {
-			rc = dc_corrupt(o, LZ4F_getErrorName(r), ipos);
+			/* liblz4 says it took no input then, whatever it
+			 * read: the offset is the frame's, not that of the
+			 * call (which depends on the output's room). */
+			rc = dc_corrupt(o, LZ4F_getErrorName(r), frame);
 			break;
 		}
 		if (r == 0) { /* frame complete; the context is reset */
@@ -1280,12 +1365,12 @@ static int lz4_frame(struct dc_out *o, const uint8_t *in, size_t in_len,
 				p++;
 			if (in_len - p >= 4 &&
 			    xb_le32(in + p) == LZ4_FRAME_MAGIC) {
-				ipos = p;
+				ipos = frame = p;
 				continue;
 			}
 			break;
 		}
-		if (ipos == in_len && o->len < o->size) {
+		if (ipos == in_len && dc_out_room(o) > 0) {
 			rc = dc_truncated(o);
 			break;
 		}
@@ -1670,26 +1755,12 @@ bool dc_whole_faster(const struct dc_format *f)
 	return dc_run_of(f) == gzip_run;
 }
 
-/* Hand buf[0, len) to the sink, window by window. */
-static int dc_sink_copy(const struct dc_sink *sink, const uint8_t *buf,
-			size_t len, struct xb_err *e)
+/* Formats that also decode through the sink's windows, without the whole
+ * output in memory: those that stream, and lz4 (a legacy block at a time
+ * through one block of scratch; a frame through liblz4's own buffer). */
+bool dc_into_sink(const struct dc_format *f)
 {
-	for (size_t pos = 0; pos < len;) {
-		uint8_t *p;
-		size_t n = 0;
-		int rc = sink->window(sink->ctx, pos, &p, &n, e);
-
-		if (rc < 0)
-			return rc;
-		if (!p || n == 0)
-			return xb_fail(e, XB_EINTERNAL,
-				       "sink: empty output window");
-		if (n > len - pos)
-			n = len - pos;
-		memcpy(p, buf + pos, n);
-		pos += n;
-	}
-	return 0;
+	return dc_streams(f) || dc_run_of(f) == lz4_run;
 }
 
 int dc_decompress_sink(const struct dc_format *f, const char *name,
@@ -1705,24 +1776,22 @@ int dc_decompress_sink(const struct dc_format *f, const char *name,
 	if (!run)
 		return xb_fail(e, XB_EINTERNAL, "%s: unknown decompressor",
 			       name);
-	if (!dc_streams(f)) {
+	dc_out_init(&o, name, f->name, in_len, cap, e);
+	o.sink = sink;
+	if (dc_into_sink(f)) {
+		rc = run(&o, in, in_len, false, &used);
+	} else {
+		/* Decoded whole, then copied out. */
 		uint8_t *out;
 		size_t n;
 
 		rc = dc_decompress(f, name, in, in_len, cap, expect, &out, &n,
 				   e);
-		if (rc < 0)
-			return rc;
-		rc = dc_sink_copy(sink, out, n, e);
-		free(out);
-		if (rc == 0)
-			rc = sink->window(sink->ctx, n, NULL, NULL, e);
-		*out_len = n;
-		return rc;
+		if (rc == 0) {
+			rc = dc_out_put(&o, out, n);
+			free(out);
+		}
 	}
-	dc_out_init(&o, name, f->name, in_len, cap, e);
-	o.sink = sink;
-	rc = run(&o, in, in_len, false, &used);
 	if (rc == 0 && o.len > o.cap)
 		rc = dc_out_too_big(&o);
 	if (rc == 0)

@@ -334,8 +334,9 @@ struct dc_sink {
  * dc_decompress into a sink instead of a buffer: the same streams, cap and
  * messages; *out_len the bytes produced (also on failure: those written).
  * gzip, xz, lzma and bzip2 decode straight into the windows (their
- * memory: their own dictionary); the other formats decode into a host
- * buffer first and copy it out, which is how they are fastest.
+ * memory: their own dictionary), lz4 through one block of its own
+ * (dc_into_sink); zstd and lzo decode into a host buffer for the whole
+ * output first and copy it out.
  */
 int dc_decompress_sink(const struct dc_format *f, const char *name,
 		       const uint8_t *in, size_t in_len, uint64_t cap,
@@ -348,8 +349,12 @@ int dc_stream_sink(const struct dc_format *f, const char *name,
 		   const uint8_t *in, size_t in_len, uint64_t cap,
 		   const struct dc_sink *sink, uint64_t *out_len,
 		   size_t *in_used, struct xb_err *e);
-/* True when f's decoder writes straight into a sink's windows. */
+/* True when f's decoder writes straight into a sink's windows (what the
+ * builder decodes into guest memory). */
 bool dc_streams(const struct dc_format *f);
+/* True when dc_decompress_sink decodes f without holding its whole output:
+ * the formats that stream, and lz4 (a block at a time, copied out). */
+bool dc_into_sink(const struct dc_format *f);
 /* True when f decodes a whole buffer faster than it streams (gzip:
  * libdeflate's one-shot decoder, zlib's inflate for a sink). */
 bool dc_whole_faster(const struct dc_format *f);

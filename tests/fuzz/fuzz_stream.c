@@ -12,30 +12,11 @@
 #include <string.h>
 #include <sys/mman.h>
 
-#include "../../src/loaders/loader.h"
+#include "fuzz_dest.h"
 
 #define FUZZ_CAP (16u << 20)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-struct dest {
-	uint8_t *b;
-	uint64_t len;
-};
-
-/* Windows of at most 4099 bytes, so that they end everywhere. */
-static int dest_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
-		       struct xb_err *e)
-{
-	struct dest *d = ctx;
-
-	if (!p || pos >= d->len)
-		return xb_fail(e, XB_EINTERNAL, "dest: offset %llu",
-			       (unsigned long long)pos);
-	*p = d->b + pos;
-	*n = d->len - pos < 4099 ? (size_t)(d->len - pos) : 4099;
-	return 0;
-}
 
 /* kernel_direct_copy's mapper over a view in host memory: map and unmap
  * must pair up, stay inside the view and respect the chunk, and only a
@@ -76,7 +57,7 @@ static void vmap_unmap(void *ctx, uint64_t first, size_t n)
 
 /* The file-ordered path, with the view in host memory: then each
  * segment's file bytes copied where the guest would have them. */
-static int direct_load(struct kernel_image *si, struct dest *d,
+static int direct_load(struct kernel_image *si, struct fuzz_dest *d,
 		       struct xb_err *e)
 {
 	uint8_t *view = mmap(NULL, si->direct_size, PROT_READ | PROT_WRITE,
@@ -131,8 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct loader_opts o = { .max_decompressed = FUZZ_CAP };
 	struct kernel_image si, hi;
 	struct xb_err e = { 0 }, he = { 0 };
-	struct dest d = { 0 };
-	struct dc_sink sink = { dest_window, &d };
+	struct fuzz_dest d = { 0 };
+	struct dc_sink sink = { fuzz_dest_window, &d };
 	uint8_t *copy, *ref = NULL;
 	int r, h;
 

@@ -756,6 +756,55 @@ static uint8_t *sample(size_t len)
 	return b;
 }
 
+/* A sink over the buffer ctx, in windows that end inside blocks. */
+static int small_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
+			struct xb_err *e)
+{
+	uint8_t *b = ctx;
+
+	(void)e;
+	if (p) {
+		*p = b + pos;
+		*n = 777;
+	}
+	return 0;
+}
+
+/*
+ * The formats that decode into a sink (dc_into_sink) against their whole
+ * decode of the same input, cap and all: the same result and bytes, and
+ * for lz4 the same message (a decoder that streams says where the input
+ * went wrong by how much it had taken, which depends on the window).
+ * Others are left alone (they decode whole for a sink).
+ */
+static void sink_vs_whole(const uint8_t *z, size_t zlen, uint64_t cap,
+			  const char *what)
+{
+	const struct dc_format *f = dc_probe(z, zlen);
+	struct xb_err e = { 0 }, es = { 0 };
+	uint8_t *out = NULL, *sb;
+	size_t olen = 0;
+	uint64_t slen = 0;
+	int rc, rs;
+
+	if (!f || !dc_into_sink(f))
+		return;
+	sb = malloc(cap + 1 + 777); /* a window may start at cap */
+	REQUIRE(sb);
+	rc = f->decompress("x", z, zlen, cap, &out, &olen, &e);
+	rs = dc_decompress_sink(f, "x", z, zlen, cap, 0,
+				&(struct dc_sink){ small_window, sb }, &slen,
+				&es);
+	if (rs != rc || (rc < 0 && !dc_streams(f) && strcmp(es.msg, e.msg)))
+		t_fail(__FILE__, __LINE__, "%s: sink %d '%s', whole %d '%s'",
+		       what, rs, es.msg, rc, e.msg);
+	else if (rc == 0 && (slen != olen || memcmp(sb, out, olen)))
+		t_fail(__FILE__, __LINE__, "%s: sink output differs", what);
+	if (rc == 0)
+		free(out);
+	free(sb);
+}
+
 static const struct {
 	const char *fmt, *cmd;
 } tools[] = {
@@ -805,6 +854,8 @@ static void test_decompress_roundtrip(void)
 			t_fail(__FILE__, __LINE__, "%s: output differs",
 			       tools[t].cmd);
 		free(out);
+		sink_vs_whole(z, zlen, len, tools[t].cmd);
+		sink_vs_whole(z, zlen, len - 1, tools[t].cmd);
 		/* one byte over the cap */
 		xb_err_clear(&e);
 		out = NULL;
@@ -829,6 +880,7 @@ static void test_decompress_roundtrip(void)
 			xb_err_clear(&e);
 			rc = f->decompress("initrd", tz, tl, len, &out, &olen,
 					   &e);
+			sink_vs_whole(tz, tl, len, tools[t].cmd);
 			if (rc != -XB_EINPUT)
 				t_fail(__FILE__, __LINE__,
 				       "%s: truncated to %zu of %zu: rc %d",
@@ -872,6 +924,7 @@ static void test_decompress_corrupt(void)
 				break;
 			z[at] ^= 0x10;
 			rc = f->decompress("x", z, zlen, len, &out, &olen, &e);
+			sink_vs_whole(z, zlen, len, tools[t].cmd);
 			z[at] ^= 0x10;
 			if (rc == 0) {
 				if (checked && olen == len &&
@@ -918,6 +971,16 @@ static void test_decompress_cap_big(void)
 	free(zero);
 }
 
+/* Where the second block's data starts in a legacy lz4 frame z (magic,
+ * the first block's LE32 size and data, the second's size). */
+static size_t lz4_block2(const uint8_t *z)
+{
+	return 4 + 4 +
+	       ((size_t)z[4] | (size_t)z[5] << 8 | (size_t)z[6] << 16 |
+		(size_t)z[7] << 24) +
+	       4;
+}
+
 /* Linux's lz4 legacy frame holds 8 MiB blocks: more than one here. */
 static void test_decompress_lz4_blocks(void)
 {
@@ -940,6 +1003,34 @@ static void test_decompress_lz4_blocks(void)
 					    &olen, &e),
 		 -XB_EINPUT);
 	CHECK_CONTAINS(e.msg, "exceeds limit");
+	/* Through a sink, a block at a time: the same bytes; the cap inside
+	 * a block, at its end, after it; a block cut short, a bad one. */
+	sink_vs_whole(z, zlen, len, "lz4 -l");
+	sink_vs_whole(z, zlen, len - 100, "lz4 -l");
+	sink_vs_whole(z, zlen, 8u << 20, "lz4 -l");
+	sink_vs_whole(z, zlen, (8u << 20) - 1, "lz4 -l");
+	sink_vs_whole(z, zlen, (8u << 20) + 1, "lz4 -l");
+	sink_vs_whole(z, zlen - 1000, len, "lz4 -l");
+	{
+		/* the second block's data, from its middle on */
+		size_t b2 = lz4_block2(z);
+
+		REQUIRE(b2 + 1000 < zlen);
+		memset(z + b2 + 500, 0xff, 500);
+		xb_err_clear(&e);
+		CHECK_EQ(dc_find("lz4")->decompress("x", z, zlen, len, &out,
+						    &olen, &e),
+			 -XB_EINPUT);
+		CHECK_CONTAINS(e.msg, "(bad lz4 block)");
+		sink_vs_whole(z, zlen, len, "lz4 -l, a bad block");
+	}
+	free(z);
+	/* the modern frame, 64 KiB blocks */
+	z = eg_filter("lz4 -B4 -1 -q -c", data, len, &zlen);
+	REQUIRE(z);
+	sink_vs_whole(z, zlen, len, "lz4 -B4");
+	sink_vs_whole(z, zlen, len - 100, "lz4 -B4");
+	sink_vs_whole(z, zlen - 1000, len, "lz4 -B4");
 	free(z);
 	free(data);
 }
@@ -1043,18 +1134,6 @@ out:
  * and a flipped one caught, by its block; through a sink as well.  A CRC-64
  * stream and two streams in a row are left to liblzma's own checks.
  */
-static int xz_sink_window(void *ctx, uint64_t pos, uint8_t **p, size_t *n,
-			  struct xb_err *e)
-{
-	uint8_t *b = ctx;
-
-	(void)e;
-	if (p) {
-		*p = b + pos;
-		*n = 777; /* windows that end inside blocks */
-	}
-	return 0;
-}
 
 static void test_decompress_xz_crc(void)
 {
@@ -1078,7 +1157,7 @@ static void test_decompress_xz_crc(void)
 		uint8_t *sb = malloc(len + 1024);
 
 		REQUIRE(dc_decompress_sink(f, "x", z, zl, len, 0,
-					   &(struct dc_sink){ xz_sink_window,
+					   &(struct dc_sink){ small_window,
 							      sb },
 					   &slen, &e) == 0);
 		CHECK(slen == len && !memcmp(sb, a, len));
