@@ -301,9 +301,11 @@ static int ks_direct(struct kernel_image *img, uint64_t n, uint64_t cap)
 /* The compressed stream of a kernel file: 0 with *img->src set, or 1 when
  * the file is not a compressed kernel that streams.  A one-shot format
  * (zstd, lz4, lzo) whose size is known, or an uncompressed ELF: 0 with
- * img->direct_size set. */
+ * img->direct_size set.  scan (kernel_scan, nothing kept): lz4 streams
+ * too (dc_into_sink), whatever its size. */
 static int ks_source(const char *name, const uint8_t *b, size_t len,
-		     uint64_t cap, struct kernel_image *img, struct xb_err *e)
+		     uint64_t cap, bool scan, struct kernel_image *img,
+		     struct xb_err *e)
 {
 	const struct dc_format *f;
 	uint64_t n;
@@ -336,7 +338,7 @@ static int ks_source(const char *name, const uint8_t *b, size_t len,
 	} else {
 		return 1;
 	}
-	if (!dc_streams(f)) {
+	if (!(scan ? dc_into_sink(f) : dc_streams(f))) {
 		n = img->src.declared;
 		if (!img->src.bz && !dc_size(f, b, len, &n))
 			return 1;
@@ -449,7 +451,7 @@ int kernel_stream_open(const char *name, const void *buf, size_t len,
 
 	memset(img, 0, sizeof(*img));
 	img->file_len = len;
-	rc = ks_source(name, buf, len, o->max_decompressed, img, e);
+	rc = ks_source(name, buf, len, o->max_decompressed, false, img, e);
 	if (rc != 0) {
 		memset(img, 0, sizeof(*img));
 		return rc < 0 ? rc : 0;
@@ -771,7 +773,7 @@ int kernel_scan(const char *name, const void *buf, size_t len,
 	/* Decoded once: the head is parsed when it is in the view. */
 	memset(img, 0, sizeof(*img));
 	img->file_len = len;
-	rc = ks_source(name, buf, len, o->max_decompressed, img, e);
+	rc = ks_source(name, buf, len, o->max_decompressed, true, img, e);
 	if (rc == 0 && !img->direct_size && !dc_whole_faster(img->src.fmt) &&
 	    ks_load(name, img, o->max_decompressed, NULL, e) == 0)
 		return 0;

@@ -148,14 +148,15 @@ void kernel_image_free(struct kernel_image *img);
 /*
  * kernel_parse() for a caller that does not load the kernel (inspect):
  * where the decoder streams into windows at its best speed (xz, lzma,
- * bzip2), the image is decoded once, through a small window of the
- * loader's own, and only what the ELF parser reads is kept (the sparse
- * view of kernel_stream_load, the head parsed once it is there), so that
- * the decoded kernel is never held whole; img->elf is then that view,
- * elf_len the whole image's size.  Every other kernel, and any the stream
- * path does not take to the end (notes outside a PT_NOTE segment, an image
- * the view does not pass, bad input), goes to kernel_parse(), which
- * decides and words any error.
+ * bzip2; lz4 a block at a time, whether its size is known or not), the
+ * image is decoded once, through a small window of the loader's own, and
+ * only what the ELF parser reads is kept (the sparse view of
+ * kernel_stream_load, the head parsed once it is there), so that the
+ * decoded kernel is never held whole; img->elf is then that view, elf_len
+ * the whole image's size.  Every other kernel, and any the stream path
+ * does not take to the end (notes outside a PT_NOTE segment, an image the
+ * view does not pass, bad input), goes to kernel_parse(), which decides
+ * and words any error.
  */
 int kernel_scan(const char *name, const void *buf, size_t len,
 		const struct loader_opts *o, struct kernel_image *img,

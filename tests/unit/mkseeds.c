@@ -5,7 +5,8 @@
  * DIR/decompress (every format's stream behind the target's format-index
  * and cap bytes), DIR/stream (kernels whose segments are congruent to
  * their pages, for the file-ordered path: uncompressed, whole-file zstd
- * with its content size, a bzImage of every format), all made by elfgen.  Used by whoever regenerates the
+ * with its content size, a bzImage of every format; and whole-file lz4,
+ * legacy and modern frame, which inspect scans), all made by elfgen.  Used by whoever regenerates the
  * corpora; merging them into tests/fuzz/corpus is a separate step.
  *
  * Usage: mkseeds DIR.  Exit 0, or 1 with a message (a missing compression
@@ -137,13 +138,21 @@ int main(int argc, char **argv)
 		free(bz);
 	}
 	{
-		/* lz4's modern frame too (initrds use it) */
+		/* lz4's modern frame too (initrds use it); both lz4 frames
+		 * of the whole ELF for the stream target (inspect scans them
+		 * through its window, a block at a time) */
 		size_t zlen;
 		uint8_t *z = eg_filter("lz4 -q -c", o.b, o.len, &zlen);
 
-		if (z)
+		if (z) {
 			bad |= decompress_seed(dir, "lz4", "lz4-frame", z,
 					       zlen);
+			bad |= write_seed(dir, "stream", "lz4-frame", z, zlen);
+		}
+		free(z);
+		z = eg_filter("lz4 -l -q -c", o.b, o.len, &zlen);
+		if (z)
+			bad |= write_seed(dir, "stream", "lz4-legacy", z, zlen);
 		free(z);
 	}
 	free(o.b);

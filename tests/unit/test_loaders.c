@@ -1620,15 +1620,19 @@ static void test_kernel_stream(void)
 	static const char *const legacy =
 		"GUEST_OS=linux,XEN_VER=xen-3.0,VIRT_BASE=0xffffffff80000000,"
 		"ELF_PADDR_OFFSET=0xffffffff80000000,LOADER=generic";
+	/* streams: into the builder's destination; scans: inspect's window
+	 * (gzip decodes whole faster, lz4 through a block of its own). */
 	const struct {
 		const char *fmt, *cmd;
-		bool streams;
+		bool streams, scans;
 	} fmts[] = {
-		{ "gzip", "gzip -n -c", true },
-		{ "xz", "xz -2 --check=crc32 -c", true },
-		{ "lzma", "lzma -2 -c", true },
-		{ "bzip2", "bzip2 -c", true },
-		{ "zstd", "zstd -q -c", false },
+		{ "gzip", "gzip -n -c", true, false },
+		{ "xz", "xz -2 --check=crc32 -c", true, true },
+		{ "lzma", "lzma -2 -c", true, true },
+		{ "bzip2", "bzip2 -c", true, true },
+		{ "zstd", "zstd -q -c", false, false },
+		{ "lz4", "lz4 -l -q -c", false, true },
+		{ "lz4", "lz4 -q -c", false, true }, /* modern frame */
 	};
 	struct eg_notes n = { .len = 0 };
 	enum eg_where where[] = { EG_PHDR, EG_SHDR, EG_LEGACY };
@@ -1661,13 +1665,12 @@ static void test_kernel_stream(void)
 			uint8_t *z = eg_filter(fmts[f].cmd, o.b, o.len, &zlen);
 			uint8_t *bz;
 			char what[64];
-			bool scans = fmts[f].streams && where[w] == EG_PHDR &&
-				     strcmp(fmts[f].fmt, "gzip");
+			bool scans = fmts[f].scans && where[w] == EG_PHDR;
 
 			if (!z)
 				continue;
 			snprintf(what, sizeof(what), "%s, notes %zu",
-				 fmts[f].fmt, w);
+				 fmts[f].cmd, w);
 			for (size_t max = 1; max <= 1u << 20; max *= 64)
 				stream_vs_parse(z, zlen, fmts[f].streams, max,
 						what);
@@ -1693,6 +1696,67 @@ static void test_kernel_stream(void)
 		}
 		free(o.b);
 	}
+}
+
+/* kernel_scan and kernel_parse of z with cap: both fail, with the same
+ * message, which says want. */
+static void scan_fails_as_parse(const uint8_t *z, size_t zlen, uint64_t cap,
+				const char *want, const char *what)
+{
+	struct loader_opts o = { .max_decompressed = cap };
+	struct kernel_image si;
+	struct xb_err e = { 0 };
+	struct parsed p;
+
+	CHECK_EQ(parse_buf(&p, z, zlen, cap), -XB_EINPUT);
+	if (kernel_scan("vmlinuz", z, zlen, &o, &si, &e) != -XB_EINPUT ||
+	    strcmp(e.msg, p.e.msg) || !strstr(e.msg, want))
+		t_fail(__FILE__, __LINE__, "%s: scan '%s', parse '%s'", what,
+		       e.msg, p.e.msg);
+}
+
+/*
+ * inspect of lz4 kernels of several blocks (a legacy block is 8 MiB):
+ * scanned through the window, the same image as kernel_parse's; a bad
+ * block and a cap inside the image: kernel_parse's messages.
+ */
+static void test_kernel_scan_lz4(void)
+{
+	static const char *const cmds[] = { "lz4 -l -1 -q -c",
+					    "lz4 -B7 -1 -q -c" };
+	const uint64_t big = 20u << 20;
+	struct eg_notes n = { .len = 0 };
+	struct eg_elf s;
+	struct eg_out o;
+
+	eg_notes_linux64(&n);
+	eg_elf_linux64(&s, &n, EG_PHDR);
+	s.segs[0].filesz = s.segs[0].memsz = big;
+	s.segs[1].paddr += big;
+	s.segs[1].vaddr += big;
+	REQUIRE(eg_elf_build(&s, &o) == 0);
+	for (size_t c = 0; c < XB_ARRAY_SIZE(cmds); c++) {
+		size_t zlen, at;
+		uint8_t *z = eg_filter(cmds[c], o.b, o.len, &zlen);
+
+		if (!z) {
+			free(o.b);
+			SKIP("no lz4");
+		}
+		scan_vs_parse(z, zlen, true, cmds[c]);
+		scan_fails_as_parse(z, zlen, 12u << 20, "exceeds limit",
+				    cmds[c]);
+		/* Zeros in the data (legacy: the second block's): a match at
+		 * offset 0, which no block has. */
+		at = c == 0 ? lz4_block2(z) + 500 : zlen / 2;
+		REQUIRE(at + 500 < zlen);
+		memset(z + at, 0, 500);
+		scan_fails_as_parse(z, zlen, XB_DEFAULT_MAX_DECOMP,
+				    c == 0 ? "(bad lz4 block)" : "lz4: corrupt",
+				    cmds[c]);
+		free(z);
+	}
+	free(o.b);
 }
 
 /* Errors while streaming: the messages of the host path. */
@@ -1873,6 +1937,7 @@ const struct test tests[] = {
 	{ "kernel_unwrap", test_kernel_unwrap },
 	{ "kernel_stream", test_kernel_stream },
 	{ "kernel_stream_errors", test_kernel_stream_errors },
+	{ "kernel_scan_lz4", test_kernel_scan_lz4 },
 	{ "real_kernel_ref", test_real_kernel_ref },
 	{ "real_kernel_current", test_real_kernel_current },
 	{ NULL, NULL },
