@@ -539,10 +539,21 @@ static void ks_keep(struct ks *k, uint64_t from, uint64_t to)
 		       (size_t)(to - from));
 }
 
+/* Sixty-four bytes at a time: inspect checks every byte outside the
+ * segments (megabytes of a kernel), the file-ordered copy every page. */
 static bool all_zero(const uint8_t *p, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
-		if (p[i])
+	for (; n >= 64; p += 64, n -= 64) {
+		uint64_t w[8], acc = 0;
+
+		memcpy(w, p, sizeof(w));
+		for (unsigned i = 0; i < 8; i++)
+			acc |= w[i];
+		if (acc)
+			return false;
+	}
+	while (n--)
+		if (*p++)
 			return false;
 	return true;
 }
@@ -812,23 +823,6 @@ int kernel_direct_load(const char *name, struct kernel_image *img, uint64_t cap,
 /* File pages faulted in, scanned and copied at a time (8 MiB). */
 #define KD_WINDOW 2048u
 
-static bool kd_zero(const uint8_t *p, size_t n)
-{
-	for (; n >= 64; p += 64, n -= 64) {
-		uint64_t w[8], acc = 0;
-
-		memcpy(w, p, sizeof(w));
-		for (unsigned i = 0; i < 8; i++)
-			acc |= w[i];
-		if (acc)
-			return false;
-	}
-	while (n--)
-		if (*p++)
-			return false;
-	return true;
-}
-
 /* The bytes of segment s in file pages [first, end): [*a, *b). */
 static void kd_span(const struct kernel_seg *s, uint64_t first, uint64_t end,
 		    uint64_t *a, uint64_t *b)
@@ -847,7 +841,7 @@ static bool kd_page_zero(const struct kernel_image *img,
 	uint64_t a, b;
 
 	kd_span(s, page, page + 1, &a, &b);
-	return kd_zero(img->src.in + a, (size_t)(b - a));
+	return all_zero(img->src.in + a, (size_t)(b - a));
 }
 
 /* madvise over the file's bytes [a, b), from the page holding a; a hint,
