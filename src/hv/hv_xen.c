@@ -233,15 +233,18 @@ static void call_begin(struct xen *h)
  * Record "<what>: <strerror(err)>" (+ the message libxc logged to lg) as
  * -XB_EHV.  err is the errno saved right after the failing call.
  */
-__attribute__((format(printf, 4, 0))) static int
-vlog_fail(const struct hv_log *lg, struct xb_err *e, int err, const char *fmt,
-	  va_list ap)
+__attribute__((format(printf, 4, 5))) static int
+log_fail(const struct hv_log *lg, struct xb_err *e, int err, const char *fmt,
+	 ...)
 {
 	char what[512];
 	const char *why = err ? strerror(err) : "failed (no error code)";
+	va_list ap;
 	int rc;
 
+	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
 	if (lg->last[0])
 		rc = xb_fail(e, XB_EHV, "%s: %s (libxc: %s)", what, why,
 			     lg->last);
@@ -251,30 +254,8 @@ vlog_fail(const struct hv_log *lg, struct xb_err *e, int err, const char *fmt,
 	return rc;
 }
 
-__attribute__((format(printf, 4, 5))) static int
-log_fail(const struct hv_log *lg, struct xb_err *e, int err, const char *fmt,
-	 ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = vlog_fail(lg, e, err, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-__attribute__((format(printf, 4, 5))) static int
-fail_errno(struct xen *h, struct xb_err *e, int err, const char *fmt, ...)
-{
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = vlog_fail(&h->log, e, err, fmt, ap);
-	va_end(ap);
-	return rc;
-}
+/* fail_errno(h, e, err, fmt, ...): log_fail for a call through h->xch. */
+#define fail_errno(h, e, err, ...) log_fail(&(h)->log, e, err, __VA_ARGS__)
 
 static int domctl_simple(struct xen *h, struct xen_domctl *d)
 {
