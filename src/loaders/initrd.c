@@ -314,9 +314,10 @@ static int compressed_member(struct walk *w, const struct dc_format *f,
 	}
 	if (!w->bad[0]) {
 		char why[XB_MSG_MAX / 2];
+		/* A member that decodes to nothing may leave no buffer yet. */
+		const uint8_t *data = w->out.p ? w->out.p + start : NULL;
 
-		if (!member_is_cpio(w->out.p + start, w->out.len - start, why,
-				    sizeof(why)))
+		if (!member_is_cpio(data, w->out.len - start, why, sizeof(why)))
 			snprintf(w->bad, sizeof(w->bad),
 				 "%s: member %u (%s) at byte offset %zu: %s, which Linux "
 				 "refuses next to another member; " HINT,
