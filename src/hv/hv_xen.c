@@ -522,8 +522,7 @@ struct xen_fill {
 	/* Under lock once threaded: */
 	uint64_t done; /* pfns [0, done) populated: their mfns are final */
 	bool ended, stop;
-	int rc;
-	struct xb_err err;
+	struct xb_err err; /* code 0 unless the populate failed */
 };
 
 /* The first call of a threaded populate covers 8 MiB (where Linux's
@@ -680,10 +679,9 @@ static void *fill_thread(void *arg)
 {
 	struct xen_fill *f = arg;
 	struct xb_err e = { 0 };
-	int rc = populate_into(f, &e);
 
+	populate_into(f, &e); /* its error, if any, is e */
 	pthread_mutex_lock(&f->lock);
-	f->rc = rc;
 	f->err = e;
 	f->ended = true;
 	pthread_cond_broadcast(&f->cond);

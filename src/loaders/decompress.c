@@ -1312,10 +1312,12 @@ static int lz4_legacy(struct dc_out *o, const uint8_t *in, size_t in_len,
 					   ipos);
 			break;
 		}
-		if (scratch && (rc = dc_out_put(o, scratch, (size_t)n)) < 0)
+		if (scratch)
+			rc = dc_out_put(o, scratch, (size_t)n);
+		else
+			o->len += (size_t)n; /* decoded in place */
+		if (rc < 0)
 			break;
-		if (!scratch)
-			o->len += (size_t)n;
 		ipos += csize;
 		nblocks++;
 	}
